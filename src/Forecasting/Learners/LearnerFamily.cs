@@ -1,0 +1,8 @@
+namespace MetaAnomaly.Forecasting.Learners;
+
+public enum LearnerFamily
+{
+    Optimization,
+    Metric,
+    Model,
+}

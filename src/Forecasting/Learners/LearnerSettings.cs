@@ -1,0 +1,18 @@
+using static TorchSharp.torch;
+
+namespace MetaAnomaly.Forecasting.Learners;
+
+/// <summary>
+/// What every learner is built from. Vocabulary follows learn2learn (adaptation learning rate and steps, first order).
+/// </summary>
+/// <param name="InputSize">D: lag window length plus the phase features.</param>
+/// <param name="HiddenSizes">Hidden layer widths of the forecaster or encoder (the MAML paper's regression net: 40, 40).</param>
+public sealed record LearnerSettings(
+    int InputSize,
+    Device Device,
+    int Seed,
+    IReadOnlyList<int> HiddenSizes,
+    double AdaptationLearningRate = 0.01,
+    int AdaptationSteps = 5,
+    double MetaLearningRate = 0.001,
+    bool FirstOrder = false);

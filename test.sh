@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs what the tests need, starts InfluxDB on loopback,
+# runs every test project, stops what it started. Usage: ./test.sh [extra dotnet test arguments]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_packages=()
+command -v influxd >/dev/null 2>&1 || need_packages+=(influxdb)
+command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
+if ((${#need_packages[@]})); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${need_packages[*]} (apt-get)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
+  else
+    echo "The tests need: ${need_packages[*]}. Install them (Debian: apt-get install ${need_packages[*]}) and run again." >&2
+    exit 1
+  fi
+fi
+command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet not on PATH)." >&2; exit 1; }
+
+work=$(mktemp -d)
+influx_pid=""
+cleanup() {
+  [[ -n "$influx_pid" ]] && kill "$influx_pid" 2>/dev/null && wait "$influx_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+http_port=$(free_port)
+rpc_port=$(free_port)
+INFLUXDB_HTTP_BIND_ADDRESS="127.0.0.1:$http_port" INFLUXDB_BIND_ADDRESS="127.0.0.1:$rpc_port" \
+INFLUXDB_META_DIR="$work/meta" INFLUXDB_DATA_DIR="$work/data" INFLUXDB_DATA_WAL_DIR="$work/wal" \
+INFLUXDB_REPORTING_DISABLED=true INFLUXDB_HTTP_LOG_ENABLED=false INFLUXDB_DATA_QUERY_LOG_ENABLED=false \
+  influxd -config /dev/null >"$work/influxd.log" 2>&1 &
+influx_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$http_port/ping" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$http_port/ping" >/dev/null || { echo "influxd did not start:" >&2; cat "$work/influxd.log" >&2; exit 1; }
+echo "InfluxDB $(influxd version 2>/dev/null | awk '{print $2}') on 127.0.0.1:$http_port"
+
+export METAANOMALY_TEST_INFLUXDB_URL="http://127.0.0.1:$http_port"
+export METAANOMALY_TEST_INFLUXD="$(command -v influxd)"
+export METAANOMALY_TEST_CHROMIUM="$(command -v chromium)"
+export METAANOMALY_SHARED_DATA="${METAANOMALY_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+set +e
+dotnet test MetaAnomaly.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$work/test.log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line for the whole suite, summed over the test projects.
+awk -F'[:,]' '/^(Passed!|Failed!)/ { f += $3; p += $5; s += $7 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$work/test.log"
+exit "$status"
