@@ -1,6 +1,7 @@
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Ingest.Demo;
+using MetaAnomaly.Ingest.LineProtocol;
 using MetaAnomaly.Ingest.Status;
 using MetaAnomaly.Ingest.Storage;
 using MetaAnomaly.Shared.Series;
@@ -39,6 +40,7 @@ public static class IngestExtensions
         services.TryAddSingleton<BufferSnapshotStore>();
 
         services.TryAddSingleton<IngestCounters>();
+        services.TryAddSingleton<SeriesKeyCache>();
         services.TryAddSingleton<SeriesBuffers>();
         services.TryAddSingleton<ISeriesBuffers>(sp => sp.GetRequiredService<SeriesBuffers>());
         services.TryAddSingleton<IPointIngestor>(sp => sp.GetRequiredService<SeriesBuffers>());
