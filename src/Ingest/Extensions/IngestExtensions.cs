@@ -51,6 +51,7 @@ public static class IngestExtensions
         services.TryAddSingleton<IPointIngestor>(sp => sp.GetRequiredService<SeriesBuffers>());
         services.TryAddSingleton<IngestStatus>();
         services.TryAddSingleton<IIngestStatus>(sp => sp.GetRequiredService<IngestStatus>());
+        services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest");
 
         // Hosted services start in registration order: the snapshot restores the buffers before any source writes.
         services.AddHostedService<BufferSnapshotService>();
