@@ -44,7 +44,8 @@ public sealed class InfluxClient
     /// <summary>The server's version (<c>X-Influxdb-Version</c>).</summary>
     public async Task<string> PingAsync(CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "ping"), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "ping");
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         await EnsureSuccessAsync(response, "ping", cancellationToken);
         return response.Headers.TryGetValues("X-Influxdb-Version", out var versions) ? versions.FirstOrDefault() ?? "" : "";
     }
@@ -55,13 +56,11 @@ public sealed class InfluxClient
         var compressed = Gzip(lines.Span);
         var query = $"write?db={Uri.EscapeDataString(database)}&precision={precision}"
             + (string.IsNullOrEmpty(retentionPolicy) ? "" : "&rp=" + Uri.EscapeDataString(retentionPolicy));
-        using var response = await SendAsync(() =>
-        {
-            var content = new ByteArrayContent(compressed);
-            content.Headers.ContentEncoding.Add("gzip");
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-            return new HttpRequestMessage(HttpMethod.Post, query) { Content = content };
-        }, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var content = new ByteArrayContent(compressed);
+        content.Headers.ContentEncoding.Add("gzip");
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, query) { Content = content };
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         await EnsureSuccessAsync(response, $"write to database '{database}'", cancellationToken);
     }
 
@@ -71,7 +70,8 @@ public sealed class InfluxClient
     public async IAsyncEnumerable<InfluxSeries> QueryAsync(string database, string influxQl, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var path = $"query?db={Uri.EscapeDataString(database)}&epoch=ns&chunked=true&chunk_size={_options.QueryChunkSize}&q={Uri.EscapeDataString(influxQl)}";
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         await EnsureSuccessAsync(response, "query", cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         await foreach (var series in InfluxResponseReader.ReadAsync(stream, cancellationToken))
@@ -84,7 +84,8 @@ public sealed class InfluxClient
     public async Task ExecuteAsync(string? database, string influxQl, CancellationToken cancellationToken)
     {
         var path = "query?q=" + Uri.EscapeDataString(influxQl) + (database is null ? "" : "&db=" + Uri.EscapeDataString(database));
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         await EnsureSuccessAsync(response, "statement", cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         await foreach (var _ in InfluxResponseReader.ReadAsync(stream, cancellationToken))
@@ -139,13 +140,12 @@ public sealed class InfluxClient
         return values;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         if (_http.BaseAddress is null)
         {
             throw new InvalidOperationException("Ingest:Influx:Url is not set.");
         }
-        using var message = request();
         try
         {
             return await _http.SendAsync(message, completion, cancellationToken);
