@@ -56,7 +56,9 @@ public static class IngestExtensions
         // Hosted services start in registration order: the snapshot restores the buffers before any source writes.
         services.AddHostedService<BufferSnapshotService>();
 
-        var resiliencePipeline = services.AddHttpClient<InfluxClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+        services.TryAddSingleton<InfluxClient>();
+        var resiliencePipeline = services.AddHttpClient(InfluxClient.HttpClientName)
+            .ConfigureHttpClient((sp, http) => InfluxClient.Configure(http, sp.GetRequiredService<IOptions<IngestOptions>>().Value.Influx))
             .AddStandardResilienceHandler();
         services.AddOptions<HttpStandardResilienceOptions>(resiliencePipeline.PipelineName)
             .Configure<IOptions<IngestOptions>>((resilience, ingest) =>

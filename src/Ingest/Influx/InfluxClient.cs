@@ -11,35 +11,37 @@ namespace MetaAnomaly.Ingest.Influx;
 
 /// <summary>
 /// InfluxDB's v1 HTTP API (<c>/ping</c>, <c>/write</c>, <c>/query</c>), served by InfluxDB 1.x, by 2.x through its
-/// v1-compatibility endpoints and by 3.x. A typed <see cref="HttpClient"/> from <see cref="IHttpClientFactory"/>, whose
+/// v1-compatibility endpoints and by 3.x. Each call takes a client from <see cref="IHttpClientFactory"/> (named
+/// <see cref="HttpClientName"/>, so that long-lived users such as the pull source still get rotated handlers), whose
 /// resilience handler retries transient failures (connection errors, 5xx, 429, timeouts) with exponential backoff and
 /// jitter; everything else becomes an <see cref="InfluxException"/> that says what to check.
 /// </summary>
-public sealed class InfluxClient
+public sealed class InfluxClient(IHttpClientFactory clients, IOptions<IngestOptions> options)
 {
-    private readonly HttpClient _http;
-    private readonly InfluxOptions _options;
+    public const string HttpClientName = "influx";
 
-    public InfluxClient(HttpClient http, IOptions<IngestOptions> options)
+    private readonly InfluxOptions _options = options.Value.Influx;
+
+    public Uri? BaseAddress => string.IsNullOrWhiteSpace(_options.Url) ? null : new Uri(_options.Url.TrimEnd('/') + "/");
+
+    /// <summary>Sets the base address and the credentials (<c>Token</c> header, else Basic) on the named client.</summary>
+    internal static void Configure(HttpClient http, InfluxOptions options)
     {
-        _http = http;
-        _options = options.Value.Influx;
-        if (!string.IsNullOrWhiteSpace(_options.Url))
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        if (!string.IsNullOrWhiteSpace(options.Url))
         {
-            _http.BaseAddress ??= new Uri(_options.Url.TrimEnd('/') + "/");
+            http.BaseAddress = new Uri(options.Url.TrimEnd('/') + "/");
         }
-        if (!string.IsNullOrEmpty(_options.Token))
+        if (!string.IsNullOrEmpty(options.Token))
         {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", _options.Token);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", options.Token);
         }
-        else if (!string.IsNullOrEmpty(_options.Username))
+        else if (!string.IsNullOrEmpty(options.Username))
         {
-            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.Username}:{_options.Password}"));
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", basic);
+            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}"));
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", basic);
         }
     }
-
-    public Uri? BaseAddress => _http.BaseAddress;
 
     /// <summary>The server's version (<c>X-Influxdb-Version</c>).</summary>
     public async Task<string> PingAsync(CancellationToken cancellationToken)
@@ -142,25 +144,25 @@ public sealed class InfluxClient
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        if (_http.BaseAddress is null)
+        if (BaseAddress is null)
         {
             throw new InvalidOperationException("Ingest:Influx:Url is not set.");
         }
         try
         {
-            return await _http.SendAsync(message, completion, cancellationToken);
+            return await clients.CreateClient(HttpClientName).SendAsync(message, completion, cancellationToken);
         }
         catch (HttpRequestException e)
         {
-            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {_http.BaseAddress} is unreachable: {e.Message} (check Ingest:Influx:Url)", e);
+            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {BaseAddress} is unreachable: {e.Message} (check Ingest:Influx:Url)", e);
         }
         catch (Exception e) when (e is TimeoutException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
-            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {_http.BaseAddress} did not answer within Ingest:Influx:Timeout={_options.Timeout}", e);
+            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {BaseAddress} did not answer within Ingest:Influx:Timeout={_options.Timeout}", e);
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException e)
         {
-            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {_http.BaseAddress} keeps failing; requests are paused briefly: {e.Message}", e);
+            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {BaseAddress} keeps failing; requests are paused briefly: {e.Message}", e);
         }
     }
 
@@ -175,7 +177,7 @@ public sealed class InfluxClient
         throw response.StatusCode switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new InfluxException(InfluxErrorKind.Unauthorized,
-                $"InfluxDB at {_http.BaseAddress} refused the credentials for {what}: {message} (check Ingest:Influx:Username/Password or Ingest:Influx:Token)"),
+                $"InfluxDB at {BaseAddress} refused the credentials for {what}: {message} (check Ingest:Influx:Username/Password or Ingest:Influx:Token)"),
             HttpStatusCode.NotFound when message.StartsWith("database not found", StringComparison.Ordinal) =>
                 InfluxResponseReader.QueryError(message),
             HttpStatusCode.RequestEntityTooLarge => new InfluxException(InfluxErrorKind.TooLarge,
@@ -183,7 +185,7 @@ public sealed class InfluxClient
             HttpStatusCode.BadRequest when what.StartsWith("write", StringComparison.Ordinal) => new InfluxException(InfluxErrorKind.WriteRejected,
                 $"InfluxDB rejected the {what}: {message}"),
             HttpStatusCode.BadRequest => InfluxResponseReader.QueryError(message),
-            _ => new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {_http.BaseAddress} answered {(int)response.StatusCode} to {what}: {message}"),
+            _ => new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {BaseAddress} answered {(int)response.StatusCode} to {what}: {message}"),
         };
     }
 
