@@ -1,0 +1,92 @@
+using MetaAnomaly.Ingest.Buffers;
+using MetaAnomaly.Ingest.Configuration;
+using MetaAnomaly.Ingest.Demo;
+using MetaAnomaly.Ingest.Influx;
+using MetaAnomaly.Ingest.Pull;
+using MetaAnomaly.Ingest.WriteBack;
+using MetaAnomaly.Ingest.LineProtocol;
+using MetaAnomaly.Ingest.Status;
+using MetaAnomaly.Ingest.Storage;
+using MetaAnomaly.Shared.Series;
+using MetaAnomaly.Shared.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace MetaAnomaly.Ingest.Extensions;
+
+public static class IngestExtensions
+{
+    /// <summary>
+    /// Registers ingestion: <see cref="IngestOptions"/> (section <c>Ingest</c>, validated at start), the series buffers
+    /// (<see cref="ISeriesBuffers"/>, <see cref="IPointIngestor"/>), the SQLite <see cref="IStateDatabase"/> with its
+    /// migrations, the buffer snapshot, <see cref="IIngestStatus"/>, and the sources: the demo replay when no InfluxDB
+    /// is configured, else pull from InfluxDB and <see cref="IWriteBack"/> to it. The host maps <c>POST /write</c> with
+    /// <c>app.MapInfluxWrite()</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        foreach (var migration in IngestMigrations.All)
+        {
+            services.AddSingleton(migration);
+        }
+        services.TryAddSingleton<SqliteStateDatabase>();
+        services.TryAddSingleton<IStateDatabase>(sp => sp.GetRequiredService<SqliteStateDatabase>());
+        services.TryAddSingleton<WatermarkStore>();
+        services.TryAddSingleton<BufferSnapshotStore>();
+
+        services.TryAddSingleton<IngestCounters>();
+        services.TryAddSingleton<SeriesKeyCache>();
+        services.TryAddSingleton<SeriesBuffers>();
+        services.TryAddSingleton<ISeriesBuffers>(sp => sp.GetRequiredService<SeriesBuffers>());
+        services.TryAddSingleton<IPointIngestor>(sp => sp.GetRequiredService<SeriesBuffers>());
+        services.TryAddSingleton<IngestStatus>();
+        services.TryAddSingleton<IIngestStatus>(sp => sp.GetRequiredService<IngestStatus>());
+        services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest");
+
+        // Hosted services start in registration order: the snapshot restores the buffers before any source writes.
+        services.AddHostedService<BufferSnapshotService>();
+
+        services.TryAddSingleton<InfluxClient>();
+        var resiliencePipeline = services.AddHttpClient(InfluxClient.HttpClientName)
+            .ConfigureHttpClient((sp, http) => InfluxClient.Configure(http, sp.GetRequiredService<IOptions<IngestOptions>>().Value.Influx))
+            .AddStandardResilienceHandler();
+        services.AddOptions<HttpStandardResilienceOptions>(resiliencePipeline.PipelineName)
+            .Configure<IOptions<IngestOptions>>((resilience, ingest) =>
+            {
+                var timeout = ingest.Value.Influx.Timeout;
+                resilience.Retry.MaxRetryAttempts = ingest.Value.Influx.MaxRetries;
+                resilience.Retry.ShouldRetryAfterHeader = true;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.Retry.BackoffType = DelayBackoffType.Exponential;
+                resilience.Retry.UseJitter = true;
+                resilience.AttemptTimeout.Timeout = timeout;
+                resilience.TotalRequestTimeout.Timeout = timeout * 4;
+                resilience.CircuitBreaker.SamplingDuration = timeout * 2 + TimeSpan.FromSeconds(1);
+            });
+
+        var options = builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
+        if (options.DemoRuns)
+        {
+            services.AddHostedService<DemoSource>();
+        }
+        if (options.HasInflux && options.Pull.Enabled != false)
+        {
+            services.AddHostedService<InfluxPullSource>();
+        }
+        if (options.HasInflux && options.WriteBack.Enabled)
+        {
+            services.AddSingleton<IWriteBack, InfluxWriteBack>();
+        }
+        return builder;
+    }
+}
