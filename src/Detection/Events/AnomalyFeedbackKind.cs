@@ -1,0 +1,9 @@
+namespace MetaAnomaly.Detection.Events;
+
+/// <summary>An operator's verdict on an event.</summary>
+public enum AnomalyFeedbackKind
+{
+    None = 0,
+    Confirmed = 1,
+    Dismissed = 2,
+}
