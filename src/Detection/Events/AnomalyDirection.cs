@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MetaAnomaly.Detection.Events;
 
 /// <summary>Which side of the forecast a rule watches, or on which side an event lies.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AnomalyDirection>))]
 public enum AnomalyDirection
 {
     Both = 0,

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MetaAnomaly.Detection.Events;
 
 /// <summary>An operator's verdict on an event.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AnomalyFeedbackKind>))]
 public enum AnomalyFeedbackKind
 {
     None = 0,

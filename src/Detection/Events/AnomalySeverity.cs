@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MetaAnomaly.Detection.Events;
 
 /// <summary>Severity from the calibrated probability (thresholds in <see cref="DetectionOptions.Severity"/>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AnomalySeverity>))]
 public enum AnomalySeverity
 {
     Low = 0,

@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace MetaAnomaly.Detection.Events;
 
+[JsonConverter(typeof(JsonStringEnumConverter<EventChangeKind>))]
 public enum EventChangeKind
 {
     /// <summary>A new event: alert on it.</summary>
