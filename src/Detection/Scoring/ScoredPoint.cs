@@ -6,6 +6,8 @@ namespace MetaAnomaly.Detection.Scoring;
 /// One scored point: the forecast, the robust residual scale, the raw score (residual in scales), the calibrated
 /// probability and the verdict of the alarm rules.
 /// </summary>
+/// <param name="Surprise">The calibrated deviation whose normal CDF is <paramref name="Probability"/>; unlike the
+/// probability it does not saturate at 1, so it ranks strong anomalies (NAB's corpus-wide threshold sweep uses it).</param>
 /// <param name="Scored">False during warm-up (probability not yet calibrated): never anomalous.</param>
 /// <param name="Rule">The rule that fired, when <paramref name="Anomalous"/>.</param>
 public sealed record ScoredPoint(
@@ -15,6 +17,7 @@ public sealed record ScoredPoint(
     double Scale,
     double Score,
     double Probability,
+    double Surprise,
     bool Scored,
     bool Anomalous,
     string? Rule,

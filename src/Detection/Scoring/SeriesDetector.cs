@@ -55,7 +55,8 @@ internal sealed class SeriesDetector
             scale = floor;
         }
         var score = residual / scale;
-        var probability = _calibrator.Observe(Math.Abs(score));
+        var surprise = _calibrator.Observe(Math.Abs(score));
+        var probability = TailProbabilityCalibrator.NormalCdf(surprise);
         var scored = _calibrator.Seen > _options.Scoring.WarmupPoints;
 
         string? firedRule = null;
@@ -74,7 +75,7 @@ internal sealed class SeriesDetector
         {
             _scale.Add(residual);
         }
-        var point = new ScoredPoint(timestamp, value, forecast.Value, scale, score, scored ? probability : 0, scored, anomalous, firedRule, threshold);
+        var point = new ScoredPoint(timestamp, value, forecast.Value, scale, score, scored ? probability : 0, scored ? surprise : 0, scored, anomalous, firedRule, threshold);
         return (point, _events.Observe(point, clusterId, now));
     }
 }

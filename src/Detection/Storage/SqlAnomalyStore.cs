@@ -79,7 +79,7 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         {
             points.Add(new ScoredPoint(
                 DbCommandExtensions.FromUnixMs(reader.GetInt64(0)), reader.GetDouble(1), reader.GetDouble(2),
-                reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), true, reader.GetInt64(6) != 0, null, double.NaN));
+                reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), NormalQuantile.Of(reader.GetDouble(5)), true, reader.GetInt64(6) != 0, null, double.NaN));
         }
         return points;
     }
