@@ -29,8 +29,9 @@ public sealed class NabBenchmark : IBenchmark
 {
     private const string DetectorName = "metaanomaly";
     private const int MetaSteps = 300;
-    private const int MetaBatch = 16;
-    private static readonly TimeSpan MetaBudget = TimeSpan.FromSeconds(40);
+    private const int SuppressRows = 144;
+    private const int MetaBatch = 8;
+    private static readonly TimeSpan MetaBudget = TimeSpan.FromSeconds(30);
 
     public string Name => "nab";
 
@@ -58,13 +59,40 @@ public sealed class NabBenchmark : IBenchmark
 
         var options = BenchOptions();
         var forecaster = new NabStreamingForecaster(learner, layout);
+        var raw = new Dictionary<string, double[]>();
+        var forecasts = new Dictionary<string, (double[] Values, double[] Scales)>();
         foreach (var (name, (timestamps, values)) in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var scores = Replay(name, timestamps, values, forecaster, options);
-            WriteResults(results, name, timestamps, values, scores, corpus.Windows[name]);
+            (raw[name], forecasts[name]) = Replay(name, timestamps, values, forecaster, options);
         }
         var replaySeconds = clock.Elapsed.TotalSeconds;
+        var suppressRows = Argument(arguments, "--suppress") is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : SuppressRows;
+        if (arguments.Contains("--sweep"))
+        {
+            var sweep = new ResultTable("std floor", "score", "suppress rows", "standard", "reward_low_FP", "reward_low_FN");
+            foreach (var stdFloor in new[] { 0.0, 0.25, 0.5 })
+            {
+                foreach (var useSurprise in new[] { true, false })
+                {
+                    var variant = BenchOptions();
+                    variant.Scoring.StdFloorFraction = stdFloor;
+                    var rescored = files.ToDictionary(f => f.Name, f => Detect(f.Name, f.Data.Timestamps, f.Data.Values, forecasts[f.Name], variant, useSurprise));
+                    foreach (var rows in new[] { 48, 144, 288 })
+                    {
+                        var candidate = files.Select(f => new NabFile(f.Name, f.Data.Timestamps, Suppress(rescored[f.Name], rows),
+                            NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
+                        var s = NabProfile.All.Select(p => NabScorer.Score(candidate, p).NormalizedScore).ToArray();
+                        sweep.AddRow(stdFloor, useSurprise ? "surprise" : "|z| deviate", rows, s[0], s[1], s[2]);
+                    }
+                }
+            }
+            output.Write(sweep);
+        }
+        foreach (var (name, (timestamps, values)) in files)
+        {
+            WriteResults(results, name, timestamps, values, Suppress(raw[name], suppressRows), corpus.Windows[name]);
+        }
 
         var scored = corpus.ReadResults(results, DetectorName);
         var profiles = NabProfile.All.Select(p => NabScorer.Score(scored, p)).ToArray();
@@ -88,8 +116,11 @@ public sealed class NabBenchmark : IBenchmark
     private static DetectionOptions BenchOptions() => new();
 
     /// <summary>Streams one file: adapt at each data day's first row, forecast the day, score row by row.</summary>
-    private static double[] Replay(string name, DateTime[] timestamps, double[] values, NabStreamingForecaster forecaster, DetectionOptions options)
+    private static (double[] Scores, (double[] Values, double[] Scales) Forecasts) Replay(
+        string name, DateTime[] timestamps, double[] values, NabStreamingForecaster forecaster, DetectionOptions options)
     {
+        var forecastValues = Enumerable.Repeat(double.NaN, values.Length).ToArray();
+        var forecastScales = Enumerable.Repeat(double.NaN, values.Length).ToArray();
         var key = new SeriesKey("nab", [new("file", name)], "value");
         var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
         var mask = new AnomalyAdaptationMask(Options.Create(options));
@@ -110,6 +141,8 @@ public sealed class NabBenchmark : IBenchmark
                 {
                     var at = new DateTimeOffset(timestamps[r], TimeSpan.Zero);
                     var forecast = new OneStepForecast(key, true, forecasts[r - dayStart], scale, null);
+                    forecastValues[r] = forecast.Value;
+                    forecastScales[r] = scale;
                     if (detector.Observe(key, at, values[r], forecast, null) is { } result)
                     {
                         scores[r] = AnomalyScore(result.Point);
@@ -122,7 +155,50 @@ public sealed class NabBenchmark : IBenchmark
             }
             dayStart = dayEnd;
         }
+        return (scores, (forecastValues, forecastScales));
+    }
+
+    /// <summary>The detector alone over recorded forecasts (tuning the detector's options on the development split).</summary>
+    private static double[] Detect(string name, DateTime[] timestamps, double[] values, (double[] Values, double[] Scales) forecasts, DetectionOptions options, bool useSurprise)
+    {
+        var key = new SeriesKey("nab", [new("file", name)], "value");
+        var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
+        var scores = new double[values.Length];
+        for (var r = 0; r < values.Length; r++)
+        {
+            var forecast = new OneStepForecast(key, true, forecasts.Values[r], forecasts.Scales[r], null);
+            if (detector.Observe(key, new DateTimeOffset(timestamps[r], TimeSpan.Zero), values[r], forecast, null) is { } result)
+            {
+                scores[r] = useSurprise ? AnomalyScore(result.Point) : DeviateScore(result.Point);
+            }
+        }
         return scores;
+    }
+
+    private static double DeviateScore(ScoredPoint point)
+    {
+        var deviate = Math.Abs(point.Score);
+        return point.Scored ? deviate / (deviate + 10) : 0;
+    }
+
+    /// <summary>
+    /// Keeps a row's score only when it exceeds every raw score of the <paramref name="rows"/> rows before it, so a
+    /// sustained or echoing anomaly reports once (and again only when it grows): the event cool-down, for NAB's
+    /// per-row scoring. Causal: looks back only.
+    /// </summary>
+    private static double[] Suppress(double[] raw, int rows)
+    {
+        var kept = new double[raw.Length];
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var previous = 0.0;
+            for (var j = Math.Max(0, i - rows); j < i; j++)
+            {
+                previous = Math.Max(previous, raw[j]);
+            }
+            kept[i] = raw[i] > previous ? raw[i] : 0;
+        }
+        return kept;
     }
 
     /// <summary>NAB's anomaly_score in [0, 1): a monotone, non-saturating map of the calibrated surprise.</summary>
