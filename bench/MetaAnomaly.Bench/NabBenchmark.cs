@@ -16,7 +16,7 @@ using static TorchSharp.torch;
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--learner NAME]</c>: replays every NAB-format file through the product's
+/// <c>nab [--data DIR] [--out DIR] [--learner NAME] [--adapt-steps N] [--adapt-lr X] [--suppress ROWS] [--sweep]</c>: replays every NAB-format file through the product's
 /// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
 /// detector), writes NAB's results layout and scores it with the C# NAB scorer.
 /// </summary>
@@ -52,7 +52,9 @@ public sealed class NabBenchmark : IBenchmark
 
         var layout = new EpisodeLayout(Lags: 24, Period: 0, SupportSize: 128, QuerySize: 16);
         using var learner = MetaLearnerRegistry.CreateDefault().Create(learnerName,
-            new LearnerSettings(layout.InputSize, CPU, Seed: 1, HiddenSizes: [40, 40], AdaptationLearningRate: 0.01, AdaptationSteps: 5));
+            new LearnerSettings(layout.InputSize, CPU, Seed: 1, HiddenSizes: [40, 40],
+                AdaptationLearningRate: Argument(arguments, "--adapt-lr") is { } lr ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.01,
+                AdaptationSteps: Argument(arguments, "--adapt-steps") is { } adaptSteps ? int.Parse(adaptSteps, CultureInfo.InvariantCulture) : 5));
         var probationary = files.Select(f => f.Data.Values[..NabFile.ProbationaryRowsOf(f.Data.Values.Length)]).ToArray();
         var (steps, firstLoss, lastLoss) = NabPairs.MetaTrain(learner, probationary, layout, MetaSteps, MetaBatch, MetaBudget, seed: 1);
         output.WriteLine($"meta-training on the probationary periods only: {steps} steps, query MSE {firstLoss:F3} -> {lastLoss:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
