@@ -53,8 +53,8 @@ public sealed class NabBenchmark : IBenchmark
         var layout = new EpisodeLayout(Lags: 24, Period: 0, SupportSize: 128, QuerySize: 16);
         using var learner = MetaLearnerRegistry.CreateDefault().Create(learnerName,
             new LearnerSettings(layout.InputSize, CPU, Seed: 1, HiddenSizes: [40, 40],
-                AdaptationLearningRate: Argument(arguments, "--adapt-lr") is { } lr ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.01,
-                AdaptationSteps: Argument(arguments, "--adapt-steps") is { } adaptSteps ? int.Parse(adaptSteps, CultureInfo.InvariantCulture) : 5));
+                AdaptationLearningRate: Argument(arguments, "--adapt-lr") is { } lr ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.05,
+                AdaptationSteps: Argument(arguments, "--adapt-steps") is { } adaptSteps ? int.Parse(adaptSteps, CultureInfo.InvariantCulture) : 10));
         var probationary = files.Select(f => f.Data.Values[..NabFile.ProbationaryRowsOf(f.Data.Values.Length)]).ToArray();
         var (steps, firstLoss, lastLoss) = NabPairs.MetaTrain(learner, probationary, layout, MetaSteps, MetaBatch, MetaBudget, seed: 1);
         output.WriteLine($"meta-training on the probationary periods only: {steps} steps, query MSE {firstLoss:F3} -> {lastLoss:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
@@ -97,7 +97,8 @@ public sealed class NabBenchmark : IBenchmark
         }
 
         var scored = corpus.ReadResults(results, DetectorName);
-        var profiles = NabProfile.All.Select(p => NabScorer.Score(scored, p)).ToArray();
+        var profiles = NabProfile.All.Select(known => corpus.Profiles().FirstOrDefault(p => p.Name == known.Name) ?? known)
+            .Select(p => NabScorer.Score(scored, p)).ToArray();
         output.Write(CategoryTable(scored, profiles[0]));
         output.WriteLine();
         var totals = new ResultTable("detector", "standard", "reward_low_FP", "reward_low_FN");

@@ -12,8 +12,6 @@ internal sealed class EventTracker(string seriesKey, EventOptions options, Sever
     private AnomalyEvent? _current;
     private int _normalRun;
 
-    public AnomalyEvent? Open => _current is { Open: true } ? _current : null;
-
     public EventChange? Observe(ScoredPoint point, string? clusterId, DateTimeOffset now)
     {
         if (point.Anomalous)

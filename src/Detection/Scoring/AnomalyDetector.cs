@@ -17,9 +17,6 @@ public sealed class AnomalyDetector(DetectionOptions options, IThresholdSource t
     /// <summary>Timestamp of the last point scored for the series, or null when none was.</summary>
     public DateTimeOffset? LastScored(SeriesKey key) => _series.TryGetValue(key, out var s) ? s.LastScored : null;
 
-    /// <summary>The series' event that has not yet returned to normal, if any.</summary>
-    public AnomalyEvent? OpenEvent(SeriesKey key) => _series.TryGetValue(key, out var s) ? s.OpenEvent : null;
-
     /// <inheritdoc cref="SeriesDetector.Observe"/>
     public (ScoredPoint Point, EventChange? Change)? Observe(
         SeriesKey key, DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId) =>

@@ -31,8 +31,6 @@ internal sealed class SeriesDetector
 
     public DateTimeOffset? LastScored { get; private set; }
 
-    public AnomalyEvent? OpenEvent => _events.Open;
-
     /// <summary>
     /// Scores one point from its forecast. Returns null, scoring nothing, when the value or the forecast is not a
     /// finite number (gaps, bad input): such points neither score nor teach the scale.
