@@ -1,8 +1,10 @@
+using MetaAnomaly.Dashboard.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddHealthChecks();
+builder.AddDashboard();
 
 var app = builder.Build();
-app.MapHealthChecks("/health");
+app.MapDashboard();
 app.Run();
 
 public partial class Program;
