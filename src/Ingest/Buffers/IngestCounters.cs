@@ -1,0 +1,34 @@
+using MetaAnomaly.Shared.Series;
+
+namespace MetaAnomaly.Ingest.Buffers;
+
+/// <summary>Running totals of what every source handed to the buffers, for the ingestion status.</summary>
+public sealed class IngestCounters
+{
+    private long _accepted;
+    private long _notFinite;
+    private long _outOfRange;
+    private long _overCapacity;
+    private long _rejectedLines;
+
+    public long Accepted => Interlocked.Read(ref _accepted);
+
+    public long SkippedNotFinite => Interlocked.Read(ref _notFinite);
+
+    public long SkippedOutOfRange => Interlocked.Read(ref _outOfRange);
+
+    public long SkippedOverCapacity => Interlocked.Read(ref _overCapacity);
+
+    /// <summary>Malformed line-protocol lines and string fields where numbers were expected.</summary>
+    public long RejectedLines => Interlocked.Read(ref _rejectedLines);
+
+    public void Add(IngestOutcome outcome)
+    {
+        Interlocked.Add(ref _accepted, outcome.Accepted);
+        Interlocked.Add(ref _notFinite, outcome.SkippedNotFinite);
+        Interlocked.Add(ref _outOfRange, outcome.SkippedOutOfRange);
+        Interlocked.Add(ref _overCapacity, outcome.SkippedOverCapacity);
+    }
+
+    public void AddRejectedLines(long count) => Interlocked.Add(ref _rejectedLines, count);
+}

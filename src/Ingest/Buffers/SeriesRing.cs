@@ -1,0 +1,226 @@
+using MetaAnomaly.Shared.Series;
+
+namespace MetaAnomaly.Ingest.Buffers;
+
+/// <summary>
+/// The latest <c>capacity</c> regular slots of one series. Until the step is known, points wait in a short pending
+/// list; then every point goes to the slot nearest its timestamp on the grid <c>anchor + k * step</c>. A later write to
+/// the same slot replaces the earlier one (last write wins); slots nobody wrote are NaN (gaps); a point older than the
+/// ring is dropped. Every member locks this ring only, so writers of different series never contend.
+/// </summary>
+internal sealed class SeriesRing
+{
+    private readonly object _gate = new();
+    private readonly int _pointsForStep;
+    private readonly List<(long Ticks, double Value)> _pending = [];
+    private double[] _slots;
+    private long _stepTicks;
+    private long _anchorTicks;
+    private long _head = -1;
+    private long _tail;
+    private long _pointCount;
+    private long _firstTicks = long.MaxValue;
+
+    public SeriesRing(SeriesKey key, int capacity, int pointsForStep)
+    {
+        Key = key;
+        Capacity = capacity;
+        _pointsForStep = pointsForStep;
+        _slots = [];
+    }
+
+    public SeriesKey Key { get; }
+
+    public int Capacity { get; }
+
+    /// <summary>Writes one point. Returns false when it is older than what the ring holds.</summary>
+    public bool Write(long ticks, double value)
+    {
+        lock (_gate)
+        {
+            _firstTicks = Math.Min(_firstTicks, ticks);
+            if (_stepTicks == 0)
+            {
+                Pend(ticks, value);
+                return true;
+            }
+            return Place(ticks, value);
+        }
+    }
+
+    public SeriesInfo Describe()
+    {
+        lock (_gate)
+        {
+            if (_stepTicks == 0)
+            {
+                return new SeriesInfo(Key, null, _pending.Count,
+                    _pending.Count == 0 ? null : Stamp(_pending.Min(p => p.Ticks)),
+                    _pending.Count == 0 ? null : Stamp(_pending.Max(p => p.Ticks)));
+            }
+            return new SeriesInfo(Key, TimeSpan.FromTicks(_stepTicks), _pointCount, Stamp(_firstTicks), Stamp(SlotTicks(_head)));
+        }
+    }
+
+    public SeriesWindow? Latest(int maxPoints)
+    {
+        lock (_gate)
+        {
+            if (_stepTicks == 0)
+            {
+                return null;
+            }
+            var count = (int)Math.Min(maxPoints, _head - _tail + 1);
+            return Copy(_head - count + 1, count);
+        }
+    }
+
+    public SeriesWindow? Range(DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_gate)
+        {
+            if (_stepTicks == 0)
+            {
+                return null;
+            }
+            var first = Math.Max(_tail, CeilingSlot(from.UtcTicks));
+            var last = Math.Min(_head, FloorSlot(to.UtcTicks));
+            return Copy(first, (int)Math.Max(0, last - first + 1));
+        }
+    }
+
+    public RingSnapshot? Snapshot()
+    {
+        lock (_gate)
+        {
+            if (_stepTicks == 0)
+            {
+                return null;
+            }
+            var window = Copy(_tail, (int)(_head - _tail + 1));
+            return new RingSnapshot(Key, _stepTicks, SlotTicks(_tail), window.Values, _pointCount, _firstTicks);
+        }
+    }
+
+    public void Restore(RingSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            _stepTicks = snapshot.StepTicks;
+            _anchorTicks = snapshot.StartTicks;
+            _slots = new double[Capacity];
+            Array.Fill(_slots, double.NaN);
+            var values = snapshot.Values.AsSpan();
+            if (values.Length > Capacity)
+            {
+                _anchorTicks += (values.Length - Capacity) * _stepTicks;
+                values = values[^Capacity..];
+            }
+            _tail = 0;
+            _head = values.Length - 1;
+            values.CopyTo(_slots);
+            _pointCount = snapshot.PointCount;
+            _firstTicks = snapshot.FirstTicks;
+            var pending = _pending.ToArray();
+            _pending.Clear();
+            foreach (var (ticks, value) in pending)
+            {
+                Place(ticks, value);
+            }
+        }
+    }
+
+    private void Pend(long ticks, double value)
+    {
+        var existing = _pending.FindIndex(p => p.Ticks == ticks);
+        if (existing >= 0)
+        {
+            _pending[existing] = (ticks, value);
+            return;
+        }
+        _pending.Add((ticks, value));
+        if (_pending.Count < _pointsForStep || StepDetector.MedianSpacingTicks(_pending.Select(p => p.Ticks)) is not { } step)
+        {
+            return;
+        }
+        _stepTicks = step;
+        _pending.Sort((a, b) => a.Ticks.CompareTo(b.Ticks));
+        _anchorTicks = _pending[0].Ticks;
+        _slots = new double[Capacity];
+        Array.Fill(_slots, double.NaN);
+        _head = -1;
+        foreach (var (t, v) in _pending)
+        {
+            Place(t, v);
+        }
+        _pending.Clear();
+    }
+
+    private bool Place(long ticks, double value)
+    {
+        var slot = NearestSlot(ticks);
+        if (_head < 0)
+        {
+            _head = slot;
+            _tail = slot;
+        }
+        else if (slot > _head)
+        {
+            var clearFrom = Math.Max(_head + 1, slot - Capacity + 1);
+            for (var s = clearFrom; s < slot; s++)
+            {
+                _slots[Position(s)] = double.NaN;
+            }
+            _head = slot;
+            _tail = Math.Max(_tail, _head - Capacity + 1);
+        }
+        else if (slot <= _head - Capacity)
+        {
+            return false;
+        }
+        else if (slot < _tail)
+        {
+            for (var s = slot + 1; s < _tail; s++)
+            {
+                _slots[Position(s)] = double.NaN;
+            }
+            _tail = slot;
+        }
+        ref var cell = ref _slots[Position(slot)];
+        if (double.IsNaN(cell))
+        {
+            _pointCount++;
+        }
+        cell = value;
+        return true;
+    }
+
+    private SeriesWindow Copy(long firstSlot, int count)
+    {
+        var values = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = _slots[Position(firstSlot + i)];
+        }
+        return new SeriesWindow(Key, Stamp(SlotTicks(firstSlot)), TimeSpan.FromTicks(_stepTicks), values);
+    }
+
+    private int Position(long slot) => (int)(((slot % Capacity) + Capacity) % Capacity);
+
+    private long SlotTicks(long slot) => _anchorTicks + slot * _stepTicks;
+
+    private long NearestSlot(long ticks)
+    {
+        var offset = ticks - _anchorTicks;
+        return (long)Math.Round((double)offset / _stepTicks, MidpointRounding.AwayFromZero);
+    }
+
+    private long CeilingSlot(long ticks) => (long)Math.Ceiling((double)(ticks - _anchorTicks) / _stepTicks);
+
+    private long FloorSlot(long ticks) => (long)Math.Floor((double)(ticks - _anchorTicks) / _stepTicks);
+
+    private static DateTimeOffset Stamp(long ticks) => new(ticks, TimeSpan.Zero);
+}
+
+/// <summary>What the state database keeps of one ring: its regular values from <see cref="StartTicks"/> on.</summary>
+internal sealed record RingSnapshot(SeriesKey Key, long StepTicks, long StartTicks, double[] Values, long PointCount, long FirstTicks);

@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Ingest.Configuration;
+
+/// <summary>Checks <see cref="IngestOptions"/> at start; each failure names its configuration key.</summary>
+internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngestOptions options)
+    {
+        var failures = new List<string>();
+        void Require(bool condition, string message)
+        {
+            if (!condition)
+            {
+                failures.Add(message);
+            }
+        }
+
+        Require(!string.IsNullOrWhiteSpace(options.StatePath), "Ingest:StatePath must name a file.");
+        Require(options.Buffers.Capacity is >= 16 and <= 10_000_000, "Ingest:Buffers:Capacity must be in [16, 10000000].");
+        Require(options.Buffers.MaxMemoryMegabytes >= 1, "Ingest:Buffers:MaxMemoryMegabytes must be at least 1.");
+        Require(options.Buffers.PointsForStep is >= 3 and <= 1024, "Ingest:Buffers:PointsForStep must be in [3, 1024].");
+        Require(options.Buffers.SnapshotInterval >= TimeSpan.FromSeconds(1), "Ingest:Buffers:SnapshotInterval must be at least 00:00:01.");
+        Require(options.Timestamps.MaxAge > TimeSpan.Zero, "Ingest:Timestamps:MaxAge must be positive.");
+        Require(options.Timestamps.MaxAhead >= TimeSpan.Zero, "Ingest:Timestamps:MaxAhead must not be negative.");
+        Require(options.Demo.StepInterval >= TimeSpan.FromMilliseconds(1), "Ingest:Demo:StepInterval must be at least 1 ms.");
+        Require(options.Push.MaxBodyBytes >= 1024, "Ingest:Push:MaxBodyBytes must be at least 1024.");
+        if (options.HasInflux)
+        {
+            Require(Uri.TryCreate(options.Influx.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+                $"Ingest:Influx:Url '{options.Influx.Url}' must be an absolute http(s) URL.");
+            Require(!string.IsNullOrWhiteSpace(options.Influx.Database), "Ingest:Influx:Database must be set when Ingest:Influx:Url is.");
+            Require(options.Influx.Timeout > TimeSpan.Zero, "Ingest:Influx:Timeout must be positive.");
+            Require(options.Influx.WriteBatchSize is >= 1 and <= 1_000_000, "Ingest:Influx:WriteBatchSize must be in [1, 1000000].");
+            Require(options.Influx.QueryChunkSize is >= 1 and <= 1_000_000, "Ingest:Influx:QueryChunkSize must be in [1, 1000000].");
+            Require(string.IsNullOrEmpty(options.Influx.Password) || !string.IsNullOrEmpty(options.Influx.Username),
+                "Ingest:Influx:Password is set without Ingest:Influx:Username.");
+            Require(options.Pull.Interval >= TimeSpan.FromMilliseconds(100), "Ingest:Pull:Interval must be at least 100 ms.");
+            Require(options.Pull.GraceWindow >= TimeSpan.Zero, "Ingest:Pull:GraceWindow must not be negative.");
+            Require(options.Pull.InitialLookback > TimeSpan.Zero, "Ingest:Pull:InitialLookback must be positive.");
+            Require(options.Pull.MaxSeries >= 1, "Ingest:Pull:MaxSeries must be at least 1.");
+            if (!string.IsNullOrEmpty(options.Pull.Measurements))
+            {
+                try
+                {
+                    _ = new Regex(options.Pull.Measurements);
+                }
+                catch (ArgumentException e)
+                {
+                    failures.Add($"Ingest:Pull:Measurements is not a valid regular expression: {e.Message}");
+                }
+            }
+        }
+        else
+        {
+            Require(options.Pull.Enabled != true, "Ingest:Pull:Enabled is true but Ingest:Influx:Url is not set.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
