@@ -18,6 +18,13 @@ public sealed class DashboardOptions
     /// </summary>
     public string? AdminPassword { get; set; }
 
+    /// <summary>
+    /// Where the keys that protect sign-in cookies and antiforgery tokens are kept (relative to the content root
+    /// unless absolute), so that a restart keeps users signed in.
+    /// </summary>
+    [Required]
+    public string KeysPath { get; set; } = Defaults.KeysPath;
+
     /// <summary>How long a dashboard sign-in lasts without activity.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00", ErrorMessage = "Dashboard:SessionLifetime must be between 5 minutes and 30 days.")]
     public TimeSpan SessionLifetime { get; set; } = Defaults.SessionLifetime;
@@ -29,6 +36,7 @@ public sealed class DashboardOptions
     public static class Defaults
     {
         public const string AdminUser = "admin";
+        public const string KeysPath = "data/keys";
         public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
         public const int ChartMaxPoints = 1500;
     }

@@ -5,6 +5,7 @@ using MetaAnomaly.Dashboard.Security;
 using MetaAnomaly.Shared.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 using Quartz;
 
@@ -35,7 +36,7 @@ public static class Extensions
         }
         services.AddSingleton<IAccountStore, StateDatabaseAccountStore>();
         services.AddHostedService<AdminAccountSeeder>();
-        services.AddSecurity(builder.Configuration);
+        services.AddSecurity(builder.Configuration, builder.Environment.ContentRootPath);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
@@ -74,9 +75,12 @@ public static class Extensions
         return app;
     }
 
-    private static void AddSecurity(this IServiceCollection services, IConfiguration configuration)
+    private static void AddSecurity(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
-        var lifetime = configuration.GetSection(DashboardOptions.SectionName).GetValue(nameof(DashboardOptions.SessionLifetime), DashboardOptions.Defaults.SessionLifetime);
+        var section = configuration.GetSection(DashboardOptions.SectionName);
+        var keysPath = Path.GetFullPath(section.GetValue(nameof(DashboardOptions.KeysPath), DashboardOptions.Defaults.KeysPath)!, contentRoot);
+        services.AddDataProtection().SetApplicationName("MetaAnomaly").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        var lifetime = section.GetValue(nameof(DashboardOptions.SessionLifetime), DashboardOptions.Defaults.SessionLifetime);
         services.AddAuthentication(CookieOrApiKey)
             .AddPolicyScheme(CookieOrApiKey, "Dashboard cookie or API key", o => o.ForwardDefaultSelector = context =>
                 ApiKeyAuthenticationHandler.Presents(context.Request) ? ApiKeyAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using MetaAnomaly.Dashboard.Security;
+
+namespace MetaAnomaly.Dashboard.Tests;
+
+/// <summary>Who may call what: anonymous, viewer, writer and admin requests against the JSON API and the pages.</summary>
+public sealed class AccessControlTests(QuietDashboard dashboard) : IClassFixture<QuietDashboard>
+{
+    private readonly DashboardHost _host = dashboard.Host;
+
+    public static TheoryData<string, string, string?, HttpStatusCode> Requests => new()
+    {
+        // method, path, role (null: anonymous), expected status
+        { "GET", "/health", null, HttpStatusCode.OK },
+        { "GET", "/api/jobs", null, HttpStatusCode.Unauthorized },
+        { "GET", "/api/jobs", DashboardRoles.Writer, HttpStatusCode.Forbidden },
+        { "GET", "/api/jobs", DashboardRoles.Viewer, HttpStatusCode.OK },
+        { "GET", "/api/jobs", DashboardRoles.Admin, HttpStatusCode.OK },
+        { "POST", "/api/jobs/none/none/run", null, HttpStatusCode.Unauthorized },
+        { "POST", "/api/jobs/none/none/run", DashboardRoles.Viewer, HttpStatusCode.Forbidden },
+        { "POST", "/api/jobs/none/none/run", DashboardRoles.Admin, HttpStatusCode.NotFound },
+        { "GET", "/api/keys", null, HttpStatusCode.Unauthorized },
+        { "GET", "/api/keys", DashboardRoles.Viewer, HttpStatusCode.Forbidden },
+        { "GET", "/api/keys", DashboardRoles.Admin, HttpStatusCode.OK },
+        { "GET", "/openapi/v1.json", null, HttpStatusCode.Unauthorized },
+        { "GET", "/openapi/v1.json", DashboardRoles.Viewer, HttpStatusCode.OK },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task ApiRefusesWhoMustNotCallIt(string method, string path, string? role, HttpStatusCode expected)
+    {
+        using var client = _host.CreateClient(new() { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (role is not null)
+        {
+            request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, await _host.CreateKeyAsync(role));
+        }
+        using var response = await client.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/jobs")]
+    [InlineData("/access")]
+    public async Task PagesSendAnonymousVisitorsToSignIn(string path)
+    {
+        using var client = _host.CreateClient(new() { AllowAutoRedirect = false });
+        using var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RevokedKeyIsRefused()
+    {
+        var created = await _host.Accounts.CreateApiKeyAsync("to-revoke", DashboardRoles.Admin, CancellationToken.None);
+        using var client = _host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", created.Text);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/jobs")).StatusCode);
+
+        Assert.True(await _host.Accounts.RevokeApiKeyAsync(created.Key.Id, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/jobs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task KeyWithWrongSecretIsRefused()
+    {
+        var text = await _host.CreateKeyAsync(DashboardRoles.Admin);
+        using var client = _host.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, text[..^2] + "xx");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/jobs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminCreatesKeyThroughApiAndSeesOnlyItsMetadata()
+    {
+        using var client = _host.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, await _host.CreateKeyAsync(DashboardRoles.Admin));
+        using var created = await client.PostAsJsonAsync("/api/keys", new { name = "grafana", role = "viewer" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadFromJsonAsync<CreatedApiKey>();
+        Assert.StartsWith("mak_", body!.Text, StringComparison.Ordinal);
+
+        var listed = await client.GetStringAsync("/api/keys");
+        Assert.Contains("grafana", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(body.Text, listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKeySecret.TryParse(body.Text, out var secret) ? secret.Secret : "?", listed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadKeyRequestGetsValidationProblem()
+    {
+        using var client = _host.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, await _host.CreateKeyAsync(DashboardRoles.Admin));
+        using var response = await client.PostAsJsonAsync("/api/keys", new { name = "x", role = "root" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ResponsesCarrySecurityHeaders()
+    {
+        using var client = _host.CreateClient(new() { AllowAutoRedirect = false });
+        using var response = await client.GetAsync("/login");
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+}

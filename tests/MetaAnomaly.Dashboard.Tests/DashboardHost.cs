@@ -1,0 +1,64 @@
+using MetaAnomaly.Dashboard.Security;
+using MetaAnomaly.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MetaAnomaly.Dashboard.Tests;
+
+/// <summary>
+/// The real product, in-process, with its state in a temporary directory. <see cref="Settings"/> override
+/// configuration; with <paramref name="kestrel"/> it listens on a free loopback port (for the browser tests).
+/// </summary>
+public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings, bool kestrel = false) : WebApplicationFactory<Program>
+{
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "correct-horse-42";
+
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("metaanomaly-dashboard-").FullName;
+    private readonly int _port = kestrel ? FreePort.Next() : 0;
+
+    public IReadOnlyDictionary<string, string?> Settings { get; } = settings;
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{_port}");
+
+    /// <summary>Settings for a quiet host: no demo stream, admin account from configuration.</summary>
+    public static Dictionary<string, string?> QuietSettings() => new()
+    {
+        ["Ingest:Demo:Enabled"] = "false",
+        ["Dashboard:AdminPassword"] = AdminPassword,
+    };
+
+    public IAccountStore Accounts => Services.GetRequiredService<IAccountStore>();
+
+    /// <summary>Creates an API key with the role and returns its text.</summary>
+    public async Task<string> CreateKeyAsync(string role) => (await Accounts.CreateApiKeyAsync($"test-{role}", role, CancellationToken.None)).Text;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Ingest:StatePath", Path.Combine(_stateDirectory, "state.db"));
+        builder.UseSetting("Dashboard:KeysPath", Path.Combine(_stateDirectory, "keys"));
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (kestrel)
+        {
+            builder.UseSetting("Urls", BaseAddress.ToString());
+            UseKestrel(_port);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
