@@ -1,0 +1,191 @@
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Feedback;
+using MetaAnomaly.Detection.Services;
+using MetaAnomaly.Detection.Storage;
+using MetaAnomaly.Detection.Webhooks;
+using MetaAnomaly.Shared.Security;
+using MetaAnomaly.Shared.Series;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace MetaAnomaly.Detection.Apis;
+
+/// <summary>
+/// Detection's HTTP API under <c>/api</c>: anomalies (list, one, feedback, per-cluster precision), per-series
+/// detection status and scores, and webhooks (CRUD, test, delivery log, replay). Reads need the Viewer policy,
+/// writes the Admin policy; the host defines both.
+/// </summary>
+public static class DetectionApi
+{
+    public const string TotalCountHeader = "X-Total-Count";
+
+    public static RouteGroupBuilder MapDetectionApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api").WithTags("Detection");
+
+        api.MapGet("/anomalies", ListAnomaliesAsync).RequireAuthorization(AccessPolicies.Viewer);
+        api.MapGet("/anomalies/{id:long}", GetAnomalyAsync).RequireAuthorization(AccessPolicies.Viewer);
+        api.MapPost("/anomalies/{id:long}/feedback", SubmitFeedbackAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapGet("/anomalies/precision", PrecisionAsync).RequireAuthorization(AccessPolicies.Viewer);
+        api.MapGet("/detection/series", SeriesStatus).RequireAuthorization(AccessPolicies.Viewer);
+        api.MapGet("/detection/scores", ScoresAsync).RequireAuthorization(AccessPolicies.Viewer);
+
+        api.MapGet("/webhooks", ListWebhooksAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapGet("/webhooks/{id:long}", GetWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapPost("/webhooks", CreateWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapPut("/webhooks/{id:long}", UpdateWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapDelete("/webhooks/{id:long}", DeleteWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapPost("/webhooks/{id:long}/test", TestWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapGet("/webhooks/{id:long}/deliveries", DeliveriesAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapGet("/webhooks/deliveries/{deliveryId:long}/attempts", AttemptsAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapPost("/webhooks/deliveries/{deliveryId:long}/replay", ReplayAsync).RequireAuthorization(AccessPolicies.Admin);
+        return api;
+    }
+
+    /// <summary>
+    /// The events as a JSON array (newest first by default); the total that matched is in <c>X-Total-Count</c>.
+    /// Query: series (exact, or prefix ending in *), cluster, minSeverity, from, to, open, feedback, sort
+    /// (start|end|severity|score|probability|series), desc (default true), page (1-based), pageSize (max 1000).
+    /// </summary>
+    internal static async Task<Results<Ok<IReadOnlyList<AnomalyEvent>>, ValidationProblem>> ListAnomaliesAsync(
+        HttpResponse response, IAnomalyStore store, CancellationToken cancellationToken,
+        string? series = null, string? cluster = null, AnomalySeverity? minSeverity = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, bool? open = null, AnomalyFeedbackKind? feedback = null,
+        AnomalySort sort = AnomalySort.Start, bool desc = true, int page = 1, int pageSize = AnomalyQuery.Defaults.PageSize)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page < 1)
+        {
+            errors[nameof(page)] = ["Pages start at 1."];
+        }
+        if (pageSize is < 1 or > AnomalyQuery.Defaults.MaxPageSize)
+        {
+            errors[nameof(pageSize)] = [$"Between 1 and {AnomalyQuery.Defaults.MaxPageSize}."];
+        }
+        if (from > to)
+        {
+            errors[nameof(from)] = ["'from' is after 'to'."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var result = await store.ListAsync(new AnomalyQuery(series, cluster, minSeverity, from, to, open, feedback, sort, desc, page, pageSize), cancellationToken);
+        response.Headers[TotalCountHeader] = result.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(result.Items);
+    }
+
+    internal static async Task<Results<Ok<AnomalyEvent>, NotFound>> GetAnomalyAsync(long id, IAnomalyStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } anomaly ? TypedResults.Ok(anomaly) : TypedResults.NotFound();
+
+    internal static async Task<Results<Ok<AnomalyEvent>, NotFound, ValidationProblem>> SubmitFeedbackAsync(
+        long id, FeedbackRequest request, FeedbackService feedback, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (request.Verdict is not (AnomalyFeedbackKind.Confirmed or AnomalyFeedbackKind.Dismissed))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(request.Verdict)] = ["Confirmed or Dismissed."] });
+        }
+        var updated = await feedback.SubmitAsync(id, request.Verdict, request.Comment, context.User.Identity?.Name, cancellationToken);
+        return updated is null ? TypedResults.NotFound() : TypedResults.Ok(updated);
+    }
+
+    internal static async Task<Ok<IReadOnlyList<ClusterPrecision>>> PrecisionAsync(FeedbackService feedback, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await feedback.PrecisionByClusterAsync(cancellationToken));
+
+    internal static Ok<IReadOnlyList<SeriesDetectionStatus>> SeriesStatus(ScoringCycle cycle) => TypedResults.Ok(cycle.Statuses);
+
+    internal static async Task<Results<Ok<IReadOnlyList<Scoring.ScoredPoint>>, ValidationProblem>> ScoresAsync(
+        string series, DateTimeOffset from, DateTimeOffset to, IAnomalyStore store, CancellationToken cancellationToken)
+    {
+        if (!SeriesKey.TryParse(series, out var key) || key is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(series)] = ["Not a series key (measurement[,tag=value...]#field)."] });
+        }
+        return TypedResults.Ok(await store.ScoresAsync(key, from, to, cancellationToken));
+    }
+
+    internal static async Task<Ok<WebhookEndpoint[]>> ListWebhooksAsync(WebhookStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(t => t.ToPublic()).ToArray());
+
+    internal static async Task<Results<Ok<WebhookEndpoint>, NotFound>> GetWebhookAsync(long id, WebhookStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } target ? TypedResults.Ok(target.ToPublic()) : TypedResults.NotFound();
+
+    internal static async Task<Results<Created<WebhookEndpoint>, ValidationProblem, Conflict<string>>> CreateWebhookAsync(
+        WebhookEndpointRequest request, WebhookStore store, CancellationToken cancellationToken)
+    {
+        if (request.Validate() is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        return await store.CreateAsync(request, cancellationToken) is { } created
+            ? TypedResults.Created($"/api/webhooks/{created.Id}", created.ToPublic())
+            : TypedResults.Conflict($"A webhook named '{request.Name}' exists.");
+    }
+
+    internal static async Task<Results<Ok<WebhookEndpoint>, NotFound, ValidationProblem, Conflict<string>>> UpdateWebhookAsync(
+        long id, WebhookEndpointRequest request, WebhookStore store, CancellationToken cancellationToken)
+    {
+        if (request.Validate() is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        if (await store.GetAsync(id, cancellationToken) is not { } existing)
+        {
+            return TypedResults.NotFound();
+        }
+        if (existing.FromConfiguration)
+        {
+            return TypedResults.Conflict("This webhook comes from configuration: change it there.");
+        }
+        await store.UpdateAsync(id, request, cancellationToken);
+        return TypedResults.Ok((await store.GetAsync(id, cancellationToken))!.ToPublic());
+    }
+
+    internal static async Task<Results<NoContent, NotFound, Conflict<string>>> DeleteWebhookAsync(long id, WebhookStore store, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(id, cancellationToken) is not { } existing)
+        {
+            return TypedResults.NotFound();
+        }
+        if (existing.FromConfiguration)
+        {
+            return TypedResults.Conflict("This webhook comes from configuration: remove it there.");
+        }
+        await store.DeleteAsync(id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<Ok<DeliveryAttempt>, NotFound>> TestWebhookAsync(long id, WebhookDispatcher dispatcher, CancellationToken cancellationToken) =>
+        await dispatcher.SendTestAsync(id, cancellationToken) is { } attempt ? TypedResults.Ok(attempt) : TypedResults.NotFound();
+
+    internal static async Task<Results<Ok<IReadOnlyList<WebhookDelivery>>, NotFound>> DeliveriesAsync(
+        long id, WebhookStore store, CancellationToken cancellationToken, DeliveryState? state = null, int limit = 100)
+    {
+        if (await store.GetAsync(id, cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+        return TypedResults.Ok(await store.DeliveriesAsync(id, state, Math.Clamp(limit, 1, 1000), cancellationToken));
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<DeliveryAttempt>>, NotFound>> AttemptsAsync(long deliveryId, WebhookStore store, CancellationToken cancellationToken) =>
+        await store.DeliveryAsync(deliveryId, cancellationToken) is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(await store.AttemptsAsync(deliveryId, cancellationToken));
+
+    internal static async Task<Results<Accepted, NotFound, Conflict<string>>> ReplayAsync(long deliveryId, WebhookStore store, CancellationToken cancellationToken)
+    {
+        if (await store.DeliveryAsync(deliveryId, cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+        return await store.ReplayAsync(deliveryId, cancellationToken)
+            ? TypedResults.Accepted($"/api/webhooks/deliveries/{deliveryId}/attempts")
+            : TypedResults.Conflict("Only dead-lettered deliveries can be replayed.");
+    }
+}
+
+/// <summary>An operator's verdict on an anomaly.</summary>
+public sealed record FeedbackRequest(AnomalyFeedbackKind Verdict, string? Comment = null);

@@ -1,0 +1,167 @@
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Webhooks;
+
+namespace MetaAnomaly.Detection;
+
+/// <summary>Options bound from the <c>Detection</c> configuration section; validated at start.</summary>
+public sealed class DetectionOptions
+{
+    public const string Section = "Detection";
+
+    /// <summary>How often the scoring service looks for new points.</summary>
+    public TimeSpan TickInterval { get; set; } = Defaults.TickInterval;
+
+    /// <summary>How many regular slots of history each one-step request carries.</summary>
+    public int HistoryPoints { get; set; } = Defaults.HistoryPoints;
+
+    /// <summary>Most points one series may have scored in one tick (the backlog is caught up over later ticks).</summary>
+    public int MaxPointsPerTick { get; set; } = Defaults.MaxPointsPerTick;
+
+    public ScoringOptions Scoring { get; set; } = new();
+
+    /// <summary>Alarm rules; a point is anomalous when any rule fires. Empty means one rule with the defaults.</summary>
+    public List<AlarmRuleOptions> Rules { get; set; } = [];
+
+    public EventOptions Events { get; set; } = new();
+
+    public SeverityOptions Severity { get; set; } = new();
+
+    public FeedbackOptions Feedback { get; set; } = new();
+
+    public WebhookOptions Webhooks { get; set; } = new();
+
+    /// <summary>Events whose probability reaches this are masked from the next adaptation (confirmed ones always).</summary>
+    public double MaskProbability { get; set; } = Defaults.MaskProbability;
+
+    /// <summary>How long per-point scores are kept in the state database.</summary>
+    public TimeSpan ScoreRetention { get; set; } = Defaults.ScoreRetention;
+
+    /// <summary>The rules in force: the configured ones, or the default rule when none is configured.</summary>
+    public IReadOnlyList<AlarmRuleOptions> EffectiveRules => Rules.Count > 0 ? Rules : [new AlarmRuleOptions()];
+
+    public static class Defaults
+    {
+        public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(2);
+        public const int HistoryPoints = 512;
+        public const int MaxPointsPerTick = 256;
+        public const double MaskProbability = 0.9999;
+        public static readonly TimeSpan ScoreRetention = TimeSpan.FromDays(7);
+    }
+}
+
+/// <summary>Residual scale and calibration.</summary>
+public sealed class ScoringOptions
+{
+    /// <summary>Recent residuals kept per series for the online robust (MAD) scale.</summary>
+    public int ScaleWindow { get; set; } = Defaults.ScaleWindow;
+
+    /// <summary>Residuals needed before the online scale replaces the adaptation's scale.</summary>
+    public int MinOnlineResiduals { get; set; } = Defaults.MinOnlineResiduals;
+
+    /// <summary>Smallest scale, relative to the mean absolute level of the series, so flat series do not divide by zero.</summary>
+    public double RelativeScaleFloor { get; set; } = Defaults.RelativeScaleFloor;
+
+    /// <summary>Points averaged into the short-window score whose tail probability is the anomaly probability.</summary>
+    public int ShortWindow { get; set; } = Defaults.ShortWindow;
+
+    /// <summary>Short-window scores that form the long-window (normal) distribution.</summary>
+    public int LongWindow { get; set; } = Defaults.LongWindow;
+
+    /// <summary>Scored points per series before probabilities are reported (the calibration warm-up).</summary>
+    public int WarmupPoints { get; set; } = Defaults.WarmupPoints;
+
+    public static class Defaults
+    {
+        public const int ScaleWindow = 256;
+        public const int MinOnlineResiduals = 32;
+        public const double RelativeScaleFloor = 1e-3;
+        public const int ShortWindow = 1;
+        public const int LongWindow = 1000;
+        public const int WarmupPoints = 64;
+    }
+}
+
+/// <summary>One alarm rule: probability threshold, direction and minimum duration.</summary>
+public sealed class AlarmRuleOptions
+{
+    public string Name { get; set; } = Defaults.Name;
+
+    /// <summary>Calibrated anomaly probability at or above which a point counts, in (0, 1).</summary>
+    public double Threshold { get; set; } = Defaults.Threshold;
+
+    public AnomalyDirection Direction { get; set; } = AnomalyDirection.Both;
+
+    /// <summary>Consecutive points over the threshold before the rule fires.</summary>
+    public int MinDuration { get; set; } = Defaults.MinDuration;
+
+    public static class Defaults
+    {
+        public const string Name = "default";
+        public const double Threshold = 0.9999;
+        public const int MinDuration = 1;
+    }
+}
+
+public sealed class EventOptions
+{
+    /// <summary>Consecutive normal points that close an open event.</summary>
+    public int ReturnToNormalPoints { get; set; } = Defaults.ReturnToNormalPoints;
+
+    /// <summary>A new anomaly within this time of an event's end reopens that event instead of raising a new one.</summary>
+    public TimeSpan CoolDown { get; set; } = Defaults.CoolDown;
+
+    public static class Defaults
+    {
+        public const int ReturnToNormalPoints = 3;
+        public static readonly TimeSpan CoolDown = TimeSpan.FromMinutes(30);
+    }
+}
+
+/// <summary>Probability at or above which an event has each severity (below Medium it is Low).</summary>
+public sealed class SeverityOptions
+{
+    public double Medium { get; set; } = Defaults.Medium;
+
+    public double High { get; set; } = Defaults.High;
+
+    public double Critical { get; set; } = Defaults.Critical;
+
+    public AnomalySeverity Of(double probability) =>
+        probability >= Critical ? AnomalySeverity.Critical
+        : probability >= High ? AnomalySeverity.High
+        : probability >= Medium ? AnomalySeverity.Medium
+        : AnomalySeverity.Low;
+
+    public static class Defaults
+    {
+        public const double Medium = 0.99995;
+        public const double High = 0.99999;
+        public const double Critical = 0.999999;
+    }
+}
+
+/// <summary>How feedback tunes each cluster's thresholds, within bounds.</summary>
+public sealed class FeedbackOptions
+{
+    /// <summary>Verdicts in a cluster before its thresholds move.</summary>
+    public int MinVerdicts { get; set; } = Defaults.MinVerdicts;
+
+    /// <summary>Below this precision the cluster's thresholds rise; above <see cref="HighPrecision"/> they fall.</summary>
+    public double LowPrecision { get; set; } = Defaults.LowPrecision;
+
+    public double HighPrecision { get; set; } = Defaults.HighPrecision;
+
+    /// <summary>Bounds of any tuned threshold.</summary>
+    public double MinThreshold { get; set; } = Defaults.MinThreshold;
+
+    public double MaxThreshold { get; set; } = Defaults.MaxThreshold;
+
+    public static class Defaults
+    {
+        public const int MinVerdicts = 5;
+        public const double LowPrecision = 0.5;
+        public const double HighPrecision = 0.9;
+        public const double MinThreshold = 0.99;
+        public const double MaxThreshold = 0.9999999;
+    }
+}

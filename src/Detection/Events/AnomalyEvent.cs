@@ -1,0 +1,40 @@
+namespace MetaAnomaly.Detection.Events;
+
+/// <summary>
+/// One anomaly: consecutive anomalous points of one series merged into an event, with its peak, the forecast band at
+/// the peak, and the calibrated probability that sets its severity. This is what the API, the dashboard and the
+/// webhooks show.
+/// </summary>
+/// <param name="Id">Store id (0 until stored).</param>
+/// <param name="SeriesKey">Canonical series key text (<c>cpu,host=a#usage</c>).</param>
+/// <param name="Start">Timestamp of the first anomalous point.</param>
+/// <param name="End">Timestamp of the last anomalous point (equals <paramref name="Start"/> for a single point).</param>
+/// <param name="Peak">Timestamp of the point with the largest |score|.</param>
+/// <param name="Value">Actual value at the peak.</param>
+/// <param name="Forecast">One-step forecast at the peak.</param>
+/// <param name="BandLower">Lower edge of the normal band at the peak (forecast - threshold z * scale).</param>
+/// <param name="BandUpper">Upper edge of the normal band at the peak.</param>
+/// <param name="Score">Raw score at the peak: the residual in robust standard deviations (signed).</param>
+/// <param name="Probability">Largest calibrated anomaly probability within the event.</param>
+/// <param name="Rule">Name of the alarm rule that raised it.</param>
+/// <param name="Open">True while the series has not yet returned to normal.</param>
+public sealed record AnomalyEvent(
+    long Id,
+    string SeriesKey,
+    string? ClusterId,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    DateTimeOffset Peak,
+    double Value,
+    double Forecast,
+    double BandLower,
+    double BandUpper,
+    double Score,
+    double Probability,
+    AnomalySeverity Severity,
+    AnomalyDirection Direction,
+    string Rule,
+    bool Open,
+    int Points,
+    AnomalyFeedbackKind Feedback,
+    DateTimeOffset DetectedAt);

@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Rules;
+using MetaAnomaly.Shared.Forecasts;
+using MetaAnomaly.Shared.Series;
+
+namespace MetaAnomaly.Detection.Scoring;
+
+/// <summary>
+/// The detector for every series: keeps each series' pipeline state and turns (point, forecast) pairs into scored
+/// points and event changes. Synchronous and free of I/O, so the live service and the NAB evaluation run the same code.
+/// </summary>
+public sealed class AnomalyDetector(DetectionOptions options, IThresholdSource thresholds, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<SeriesKey, SeriesDetector> _series = new();
+
+    /// <summary>Timestamp of the last point scored for the series, or null when none was.</summary>
+    public DateTimeOffset? LastScored(SeriesKey key) => _series.TryGetValue(key, out var s) ? s.LastScored : null;
+
+    /// <summary>The series' event that has not yet returned to normal, if any.</summary>
+    public AnomalyEvent? OpenEvent(SeriesKey key) => _series.TryGetValue(key, out var s) ? s.OpenEvent : null;
+
+    /// <inheritdoc cref="SeriesDetector.Observe"/>
+    public (ScoredPoint Point, EventChange? Change)? Observe(
+        SeriesKey key, DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId) =>
+        _series.GetOrAdd(key, k => new SeriesDetector(k.ToString(), options, thresholds))
+            .Observe(timestamp, value, forecast, clusterId, time.GetUtcNow());
+}

@@ -1,0 +1,50 @@
+namespace MetaAnomaly.Detection.Scoring;
+
+/// <summary>
+/// Online robust scale of one series' residuals: 1.4826 x the median absolute deviation of the latest residuals,
+/// starting from the adaptation's own MAD scale until enough residuals have arrived.
+/// </summary>
+/// <remarks>1.4826 MAD estimates the standard deviation of a normal sample and ignores up to half of it as outliers.</remarks>
+internal sealed class RobustScale(int window, int minOnline)
+{
+    private const double NormalConsistency = 1.4826;
+    private readonly Queue<double> _residuals = new();
+    private double[] _sorted = [];
+
+    public int Count => _residuals.Count;
+
+    public void Add(double residual)
+    {
+        _residuals.Enqueue(residual);
+        if (_residuals.Count > window)
+        {
+            _residuals.Dequeue();
+        }
+    }
+
+    /// <summary>The current scale, or <paramref name="adaptationScale"/> while fewer than the minimum residuals are known.</summary>
+    public double Current(double adaptationScale)
+    {
+        if (_residuals.Count < minOnline)
+        {
+            return adaptationScale;
+        }
+        if (_sorted.Length != _residuals.Count)
+        {
+            _sorted = new double[_residuals.Count];
+        }
+        _residuals.CopyTo(_sorted, 0);
+        Array.Sort(_sorted);
+        var median = Median(_sorted);
+        for (var i = 0; i < _sorted.Length; i++)
+        {
+            _sorted[i] = Math.Abs(_sorted[i] - median);
+        }
+        Array.Sort(_sorted);
+        var online = NormalConsistency * Median(_sorted);
+        return double.IsFinite(adaptationScale) && adaptationScale > 0 ? Math.Max(online, 0.5 * adaptationScale) : online;
+    }
+
+    private static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+}

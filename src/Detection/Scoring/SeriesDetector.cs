@@ -1,0 +1,81 @@
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Rules;
+using MetaAnomaly.Shared.Forecasts;
+
+namespace MetaAnomaly.Detection.Scoring;
+
+/// <summary>
+/// The detection pipeline of one series, Merlion's layering: the forecaster's one-step forecast -> residual score in
+/// robust scales -> calibrated probability -> per-rule threshold, direction and duration -> events.
+/// </summary>
+internal sealed class SeriesDetector
+{
+    private readonly DetectionOptions _options;
+    private readonly IThresholdSource _thresholds;
+    private readonly RobustScale _scale;
+    private readonly TailProbabilityCalibrator _calibrator;
+    private readonly (AlarmRuleOptions Options, AlarmRule State)[] _rules;
+    private readonly EventTracker _events;
+    private double _levelSum;
+    private long _levelCount;
+
+    public SeriesDetector(string seriesKey, DetectionOptions options, IThresholdSource thresholds)
+    {
+        _options = options;
+        _thresholds = thresholds;
+        _scale = new RobustScale(options.Scoring.ScaleWindow, options.Scoring.MinOnlineResiduals);
+        _calibrator = new TailProbabilityCalibrator(options.Scoring.ShortWindow, options.Scoring.LongWindow);
+        _rules = options.EffectiveRules.Select(r => (r, new AlarmRule(r))).ToArray();
+        _events = new EventTracker(seriesKey, options.Events, options.Severity);
+    }
+
+    public DateTimeOffset? LastScored { get; private set; }
+
+    public AnomalyEvent? OpenEvent => _events.Open;
+
+    /// <summary>
+    /// Scores one point from its forecast. Returns null, scoring nothing, when the value or the forecast is not a
+    /// finite number (gaps, bad input): such points neither score nor teach the scale.
+    /// </summary>
+    public (ScoredPoint Point, EventChange? Change)? Observe(
+        DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId, DateTimeOffset now)
+    {
+        if (!double.IsFinite(value) || !forecast.Available || !double.IsFinite(forecast.Value))
+        {
+            return null;
+        }
+        LastScored = timestamp;
+        _levelSum += Math.Abs(value);
+        _levelCount++;
+        var residual = value - forecast.Value;
+        var floor = _options.Scoring.RelativeScaleFloor * Math.Max(_levelSum / _levelCount, 1e-9);
+        var scale = Math.Max(_scale.Current(forecast.ResidualScale), floor);
+        if (!double.IsFinite(scale))
+        {
+            scale = floor;
+        }
+        var score = residual / scale;
+        var surprise = _calibrator.Observe(Math.Abs(score));
+        var probability = TailProbabilityCalibrator.NormalCdf(surprise);
+        var scored = _calibrator.Seen > _options.Scoring.WarmupPoints;
+
+        string? firedRule = null;
+        var threshold = _options.EffectiveRules[0].Threshold;
+        foreach (var (ruleOptions, rule) in _rules)
+        {
+            var ruleThreshold = _thresholds.ThresholdFor(clusterId, ruleOptions);
+            if (rule.Observe(scored ? probability : 0, score, ruleThreshold) && firedRule is null)
+            {
+                firedRule = rule.Name;
+                threshold = ruleThreshold;
+            }
+        }
+        var anomalous = firedRule is not null;
+        if (!anomalous)
+        {
+            _scale.Add(residual);
+        }
+        var point = new ScoredPoint(timestamp, value, forecast.Value, scale, score, scored ? probability : 0, scored ? surprise : 0, scored, anomalous, firedRule, threshold);
+        return (point, _events.Observe(point, clusterId, now));
+    }
+}

@@ -1,0 +1,40 @@
+using MetaAnomaly.Detection.Events;
+
+namespace MetaAnomaly.Detection.Storage;
+
+/// <summary>Filter, sort and page of an anomaly listing. Every filter is optional.</summary>
+/// <param name="Series">Exact series key, or a prefix when it ends with <c>*</c>.</param>
+/// <param name="From">Events that end at or after this time.</param>
+/// <param name="To">Events that start at or before this time.</param>
+public sealed record AnomalyQuery(
+    string? Series = null,
+    string? ClusterId = null,
+    AnomalySeverity? MinSeverity = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    bool? Open = null,
+    AnomalyFeedbackKind? Feedback = null,
+    AnomalySort Sort = AnomalySort.Start,
+    bool Descending = true,
+    int Page = 1,
+    int PageSize = AnomalyQuery.Defaults.PageSize)
+{
+    public static class Defaults
+    {
+        public const int PageSize = 100;
+        public const int MaxPageSize = 1000;
+    }
+}
+
+public enum AnomalySort
+{
+    Start,
+    End,
+    Severity,
+    Score,
+    Probability,
+    Series,
+}
+
+/// <summary>One page of events and the total that matched.</summary>
+public sealed record AnomalyPage(IReadOnlyList<AnomalyEvent> Items, int Total, int Page, int PageSize);

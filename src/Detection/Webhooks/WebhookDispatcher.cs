@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using MetaAnomaly.Detection.Events;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Detection.Webhooks;
+
+/// <summary>
+/// Delivers the persisted outbox: every poll, each endpoint with due deliveries is served by its own task (so a slow or
+/// dead endpoint never holds the others back), oldest first, with retries (exponential backoff with jitter), a
+/// per-endpoint circuit breaker, and dead-lettering after the last attempt or at once on 410 Gone. Because the queue is
+/// in the database, deliveries pending at shutdown go out after the next start (at least once; receivers deduplicate
+/// on the Idempotency-Key header).
+/// </summary>
+public sealed partial class WebhookDispatcher : BackgroundService
+{
+    private readonly WebhookStore _store;
+    private readonly WebhookSender _sender;
+    private readonly IOptions<DetectionOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WebhookDispatcher> _logger;
+    private readonly CircuitBreaker _breaker;
+    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+
+    internal WebhookDispatcher(WebhookStore store, WebhookSender sender, IOptions<DetectionOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    {
+        _store = store;
+        _sender = sender;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _breaker = new CircuitBreaker(options.Value.Webhooks.BreakerFailures, options.Value.Webhooks.BreakerOpenFor);
+    }
+
+    private WebhookOptions Settings => _options.Value.Webhooks;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _store.SyncConfiguredAsync(Settings.Endpoints, stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await StartDueAsync(stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogPollFailed(exception);
+                }
+                await Task.Delay(Settings.PollInterval, _time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(_inFlight.Values);
+        }
+    }
+
+    /// <summary>Starts a task for every endpoint that has due deliveries and none in flight; returns them.</summary>
+    internal async Task<IReadOnlyList<Task>> StartDueAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var due = await _store.DueAsync(now, 500, cancellationToken);
+        if (due.Count == 0)
+        {
+            return [];
+        }
+        var targets = (await _store.ListAsync(cancellationToken)).ToDictionary(t => t.Id);
+        var started = new List<Task>();
+        foreach (var group in due.GroupBy(d => d.EndpointId))
+        {
+            if (!targets.TryGetValue(group.Key, out var target) || _breaker.IsOpen(target.Id, now) || _inFlight.ContainsKey(target.Id))
+            {
+                continue;
+            }
+            var deliveries = group.ToArray();
+            var task = Task.Run(() => DeliverAsync(target, deliveries, cancellationToken), CancellationToken.None);
+            _inFlight[target.Id] = task;
+            started.Add(task.ContinueWith(_ => _inFlight.TryRemove(target.Id, out var _), TaskScheduler.Default));
+        }
+        return started;
+    }
+
+    /// <summary>Sends one test payload to an endpoint now, outside the queue; returns the attempt.</summary>
+    internal async Task<DeliveryAttempt?> SendTestAsync(long endpointId, CancellationToken cancellationToken)
+    {
+        if (await _store.GetAsync(endpointId, cancellationToken) is not { } target)
+        {
+            return null;
+        }
+        var now = _time.GetUtcNow();
+        var sample = new AnomalyEvent(0, "metaanomaly_test,source=webhook#value", null, now, now, now, 42, 10, 8, 12, 16, 0.999999,
+            AnomalySeverity.High, AnomalyDirection.Up, "test", false, 1, AnomalyFeedbackKind.None, now);
+        var payload = WebhookPayload.Create(sample, WebhookPayload.TestType, Settings.DashboardUrl, now);
+        var outcome = await _sender.SendAsync(target, payload.Id, payload.Serialize(), Settings.AttemptTimeout, cancellationToken);
+        return new DeliveryAttempt(1, now, outcome.Status, outcome.Error, outcome.LatencyMs);
+    }
+
+    private async Task DeliverAsync(WebhookTarget target, IReadOnlyList<PendingDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var delivery in deliveries)
+            {
+                if (_breaker.IsOpen(target.Id, _time.GetUtcNow()))
+                {
+                    return;
+                }
+                var outcome = await _sender.SendAsync(target, delivery.IdempotencyKey, delivery.Payload, Settings.AttemptTimeout, cancellationToken);
+                var now = _time.GetUtcNow();
+                var attempt = delivery.Attempts + 1;
+                DeliveryState state;
+                var next = now;
+                if (outcome.Delivered)
+                {
+                    _breaker.Succeeded(target.Id);
+                    state = DeliveryState.Delivered;
+                }
+                else
+                {
+                    _breaker.Failed(target.Id, now);
+                    state = outcome.Gone || attempt >= Settings.MaxAttempts ? DeliveryState.DeadLettered : DeliveryState.Pending;
+                    next = now + Backoff(attempt);
+                    LogAttemptFailed(target.Name, delivery.Id, attempt, outcome.Error ?? "", state);
+                }
+                await _store.RecordAttemptAsync(delivery.Id, attempt, now, outcome.Status, outcome.Error, outcome.LatencyMs, state, next, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            LogEndpointFailed(exception, target.Name);
+        }
+    }
+
+    /// <summary>Exponential backoff, capped, with "equal jitter": half fixed, half uniform random.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var exponential = Settings.InitialBackoff * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = exponential > Settings.MaxBackoff ? Settings.MaxBackoff : exponential;
+        return capped * (0.5 + 0.5 * Random.Shared.NextDouble());
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Webhook {Endpoint}: delivery {DeliveryId} attempt {Attempt} failed ({Error}); now {State}")]
+    private partial void LogAttemptFailed(string endpoint, long deliveryId, int attempt, string error, DeliveryState state);
+
+    [LoggerMessage(LogLevel.Error, "Webhook {Endpoint}: delivery loop failed")]
+    private partial void LogEndpointFailed(Exception exception, string endpoint);
+
+    [LoggerMessage(LogLevel.Error, "Webhook outbox poll failed")]
+    private partial void LogPollFailed(Exception exception);
+}

@@ -1,0 +1,244 @@
+using System.Data.Common;
+using System.Text.Json;
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Storage;
+using MetaAnomaly.Shared.Storage;
+
+namespace MetaAnomaly.Detection.Webhooks;
+
+/// <summary>Endpoints, the delivery outbox and the attempt log in the state database.</summary>
+internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
+{
+    private const string EndpointColumns = "id, name, url, headers_json, secret, min_severity, series_filter, from_configuration";
+    private const string DeliveryColumns =
+        "id, endpoint_id, event_id, idempotency_key, state, attempts, next_attempt_ms, last_status, last_error, last_latency_ms, created_ms, delivered_ms";
+
+    /// <summary>Makes the configured endpoints match configuration: upserted by name, removed when no longer configured.</summary>
+    public async Task SyncConfiguredAsync(IReadOnlyList<WebhookEndpointOptions> configured, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var endpoint in configured)
+        {
+            await using var upsert = connection.Command("""
+                INSERT INTO detection_webhooks (name, url, secret, headers_json, min_severity, series_filter, from_configuration, created_ms)
+                VALUES (@name, @url, @secret, @headers, @severity, @filter, 1, @at)
+                ON CONFLICT (name) DO UPDATE SET url = excluded.url, secret = excluded.secret, headers_json = excluded.headers_json,
+                    min_severity = excluded.min_severity, series_filter = excluded.series_filter, from_configuration = 1
+                """, transaction)
+                .With("@name", endpoint.Name).With("@url", endpoint.Url).With("@secret", endpoint.Secret)
+                .With("@headers", JsonSerializer.Serialize(endpoint.Headers)).With("@severity", (int)endpoint.MinSeverity)
+                .With("@filter", endpoint.SeriesFilter).With("@at", time.GetUtcNow().ToUnixMs());
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var names = configured.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in (await ReadTargetsAsync(connection, transaction, cancellationToken)).Where(t => t.FromConfiguration && !names.Contains(t.Name)))
+        {
+            await DeleteAsync(connection, transaction, stale.Id, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<WebhookTarget>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReadTargetsAsync(connection, null, cancellationToken);
+    }
+
+    public async Task<WebhookTarget?> GetAsync(long id, CancellationToken cancellationToken) =>
+        (await ListAsync(cancellationToken)).FirstOrDefault(t => t.Id == id);
+
+    /// <summary>Creates an endpoint; null when the name is taken.</summary>
+    public async Task<WebhookTarget?> CreateAsync(WebhookEndpointRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("""
+            INSERT INTO detection_webhooks (name, url, secret, headers_json, min_severity, series_filter, from_configuration, created_ms)
+            VALUES (@name, @url, @secret, @headers, @severity, @filter, 0, @at)
+            ON CONFLICT (name) DO NOTHING
+            RETURNING id
+            """)
+            .With("@name", request.Name).With("@url", request.Url).With("@secret", request.Secret)
+            .With("@headers", JsonSerializer.Serialize(request.Headers ?? [])).With("@severity", (int)request.MinSeverity)
+            .With("@filter", request.SeriesFilter).With("@at", time.GetUtcNow().ToUnixMs());
+        var id = await command.ExecuteScalarAsync(cancellationToken);
+        return id is long created ? await GetAsync(created, cancellationToken) : null;
+    }
+
+    /// <summary>Replaces an API-created endpoint's settings (a null secret keeps the stored one); false when absent.</summary>
+    public async Task<bool> UpdateAsync(long id, WebhookEndpointRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("""
+            UPDATE detection_webhooks SET name = @name, url = @url, secret = COALESCE(@secret, secret), headers_json = @headers,
+                min_severity = @severity, series_filter = @filter
+            WHERE id = @id AND from_configuration = 0
+            """)
+            .With("@id", id).With("@name", request.Name).With("@url", request.Url).With("@secret", request.Secret)
+            .With("@headers", JsonSerializer.Serialize(request.Headers ?? [])).With("@severity", (int)request.MinSeverity)
+            .With("@filter", request.SeriesFilter);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = await DeleteAsync(connection, transaction, id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    /// <summary>Queues the event for every endpoint that wants it, once per (endpoint, idempotency key). Returns how many were queued.</summary>
+    public async Task<int> EnqueueAsync(AnomalyEvent anomaly, string payload, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var targets = (await ReadTargetsAsync(connection, null, cancellationToken)).Where(t => t.Wants(anomaly)).ToArray();
+        var queued = 0;
+        var now = time.GetUtcNow().ToUnixMs();
+        foreach (var target in targets)
+        {
+            await using var command = connection.Command("""
+                INSERT INTO detection_deliveries (endpoint_id, event_id, idempotency_key, payload, state, attempts, next_attempt_ms, created_ms)
+                VALUES (@endpoint, @event, @key, @payload, 0, 0, @now, @now)
+                ON CONFLICT (endpoint_id, idempotency_key) DO NOTHING
+                """)
+                .With("@endpoint", target.Id).With("@event", anomaly.Id).With("@key", WebhookPayload.IdempotencyKeyOf(anomaly))
+                .With("@payload", payload).With("@now", now);
+            queued += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return queued;
+    }
+
+    public async Task<IReadOnlyList<PendingDelivery>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("""
+            SELECT id, endpoint_id, idempotency_key, payload, attempts FROM detection_deliveries
+            WHERE state = 0 AND next_attempt_ms <= @now ORDER BY next_attempt_ms, id LIMIT @limit
+            """).With("@now", now.ToUnixMs()).With("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var due = new List<PendingDelivery>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add(new PendingDelivery(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), (int)reader.GetInt64(4)));
+        }
+        return due;
+    }
+
+    /// <summary>Logs one attempt and moves the delivery to its new state.</summary>
+    public async Task RecordAttemptAsync(
+        long deliveryId, int attempt, DateTimeOffset at, int? status, string? error, long latencyMs,
+        DeliveryState state, DateTimeOffset nextAttempt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var log = connection.Command("""
+            INSERT INTO detection_delivery_attempts (delivery_id, attempt, at_ms, status, error, latency_ms)
+            VALUES (@id, @attempt, @at, @status, @error, @latency)
+            """, transaction).With("@id", deliveryId).With("@attempt", attempt).With("@at", at.ToUnixMs())
+            .With("@status", status).With("@error", error).With("@latency", latencyMs))
+        {
+            await log.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var update = connection.Command("""
+            UPDATE detection_deliveries SET state = @state, attempts = @attempt, next_attempt_ms = @next, last_status = @status,
+                last_error = @error, last_latency_ms = @latency, delivered_ms = CASE WHEN @state = 1 THEN @at ELSE delivered_ms END
+            WHERE id = @id
+            """, transaction).With("@id", deliveryId).With("@state", (int)state).With("@attempt", attempt)
+            .With("@next", nextAttempt.ToUnixMs()).With("@status", status).With("@error", error).With("@latency", latencyMs)
+            .With("@at", at.ToUnixMs()))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(long endpointId, DeliveryState? state, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"""
+            SELECT {DeliveryColumns} FROM detection_deliveries
+            WHERE endpoint_id = @endpoint AND (@state IS NULL OR state = @state) ORDER BY id DESC LIMIT @limit
+            """).With("@endpoint", endpointId).With("@state", state is { } s ? (int)s : null).With("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var deliveries = new List<WebhookDelivery>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deliveries.Add(ReadDelivery(reader));
+        }
+        return deliveries;
+    }
+
+    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(long deliveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "SELECT attempt, at_ms, status, error, latency_ms FROM detection_delivery_attempts WHERE delivery_id = @id ORDER BY id")
+            .With("@id", deliveryId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var attempts = new List<DeliveryAttempt>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            attempts.Add(new DeliveryAttempt(
+                (int)reader.GetInt64(0), DbCommandExtensions.FromUnixMs(reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : (int)reader.GetInt64(2), reader.NullableString(3), reader.GetInt64(4)));
+        }
+        return attempts;
+    }
+
+    /// <summary>Puts a dead-lettered delivery back in the queue with a fresh attempt budget; false when it is not dead-lettered.</summary>
+    public async Task<bool> ReplayAsync(long deliveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "UPDATE detection_deliveries SET state = 0, attempts = 0, next_attempt_ms = @now WHERE id = @id AND state = 2")
+            .With("@id", deliveryId).With("@now", time.GetUtcNow().ToUnixMs());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<WebhookDelivery?> DeliveryAsync(long deliveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {DeliveryColumns} FROM detection_deliveries WHERE id = @id").With("@id", deliveryId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadDelivery(reader) : null;
+    }
+
+    private static async Task<bool> DeleteAsync(DbConnection connection, DbTransaction transaction, long id, CancellationToken cancellationToken)
+    {
+        foreach (var sql in new[]
+        {
+            "DELETE FROM detection_delivery_attempts WHERE delivery_id IN (SELECT id FROM detection_deliveries WHERE endpoint_id = @id)",
+            "DELETE FROM detection_deliveries WHERE endpoint_id = @id",
+        })
+        {
+            await using var cascade = connection.Command(sql, transaction).With("@id", id);
+            await cascade.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var command = connection.Command("DELETE FROM detection_webhooks WHERE id = @id", transaction).With("@id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private static async Task<IReadOnlyList<WebhookTarget>> ReadTargetsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command($"SELECT {EndpointColumns} FROM detection_webhooks ORDER BY id", transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var targets = new List<WebhookTarget>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            targets.Add(new WebhookTarget(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3)) ?? [],
+                reader.NullableString(4), (AnomalySeverity)reader.GetInt64(5), reader.NullableString(6), reader.GetInt64(7) != 0));
+        }
+        return targets;
+    }
+
+    private static WebhookDelivery ReadDelivery(DbDataReader reader) => new(
+        reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), (DeliveryState)reader.GetInt64(4),
+        (int)reader.GetInt64(5), DbCommandExtensions.FromUnixMs(reader.GetInt64(6)),
+        reader.IsDBNull(7) ? null : (int)reader.GetInt64(7), reader.NullableString(8),
+        reader.IsDBNull(9) ? null : reader.GetInt64(9), DbCommandExtensions.FromUnixMs(reader.GetInt64(10)),
+        reader.IsDBNull(11) ? null : DbCommandExtensions.FromUnixMs(reader.GetInt64(11)));
+}

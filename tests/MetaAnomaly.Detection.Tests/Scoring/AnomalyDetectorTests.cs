@@ -1,0 +1,138 @@
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Rules;
+using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Detection.Tests.Support;
+using MetaAnomaly.Shared.Forecasts;
+using MetaAnomaly.Shared.Series;
+
+namespace MetaAnomaly.Detection.Tests.Scoring;
+
+public sealed class AnomalyDetectorTests
+{
+    private const int Period = 24;
+
+    [Fact]
+    public void FlagsInjectedSpikeAndNothingElse()
+    {
+        var values = Synthetic.Seasonal(800, seed: 1);
+        values[600] += 15;
+
+        var points = Run(values, new DetectionOptions());
+
+        var flagged = points.Where(p => p.Point.Anomalous).Select(p => p.Index).ToArray();
+        Assert.Contains(600, flagged);
+        Assert.All(flagged, i => Assert.InRange(i, 600, 600 + Period));
+        var spike = points.Single(p => p.Index == 600).Point;
+        Assert.True(spike.Score > 5, $"score {spike.Score}");
+        Assert.True(spike.Probability > 0.9999, $"probability {spike.Probability}");
+    }
+
+    [Fact]
+    public void DownRuleIgnoresUpwardSpike()
+    {
+        var values = Synthetic.Seasonal(800, seed: 2);
+        values[600] += 15;
+        var options = new DetectionOptions { Rules = [new AlarmRuleOptions { Name = "drops", Direction = AnomalyDirection.Down }] };
+
+        Assert.DoesNotContain(Run(values, options), p => p.Index == 600 && p.Point.Anomalous);
+    }
+
+    [Fact]
+    public void MinimumDurationIgnoresSinglePointButCatchesLevelShift()
+    {
+        var values = Synthetic.Seasonal(800, seed: 3);
+        values[500] += 15;
+        for (var i = 650; i < 660; i++)
+        {
+            values[i] += 15;
+        }
+        var options = new DetectionOptions { Rules = [new AlarmRuleOptions { Name = "sustained", MinDuration = 3 }] };
+
+        var flagged = Run(values, options).Where(p => p.Point.Anomalous).Select(p => p.Index).ToArray();
+
+        Assert.DoesNotContain(500, flagged);
+        Assert.Contains(652, flagged);
+    }
+
+    [Fact]
+    public void WarmUpPointsAreNeverAnomalous()
+    {
+        var values = Synthetic.Seasonal(200, seed: 4);
+        values[40] += 100;
+        var options = new DetectionOptions { Scoring = { WarmupPoints = 64 } };
+
+        var points = Run(values, options);
+
+        Assert.All(points.Where(p => p.Index - Period < 64), p => Assert.False(p.Point.Anomalous));
+        Assert.All(points.Where(p => p.Index - Period < 64), p => Assert.False(p.Point.Scored));
+    }
+
+    [Fact]
+    public void NonFiniteValuesAndUnavailableForecastsAreNotScored()
+    {
+        var detector = new AnomalyDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
+        var key = Synthetic.Key();
+        var forecast = new OneStepForecast(key, true, 1, 1, null);
+
+        Assert.Null(detector.Observe(key, Synthetic.Start, double.NaN, forecast, null));
+        Assert.Null(detector.Observe(key, Synthetic.Start, double.PositiveInfinity, forecast, null));
+        Assert.Null(detector.Observe(key, Synthetic.Start, 1, OneStepForecast.Unavailable(key, "no model"), null));
+        Assert.Null(detector.LastScored(key));
+    }
+
+    [Fact]
+    public void ConsecutiveAnomaliesMergeIntoOneEventThatClosesOnReturnToNormal()
+    {
+        var values = Synthetic.Seasonal(800, seed: 5);
+        for (var i = 600; i < 604; i++)
+        {
+            values[i] += 25;
+        }
+
+        var changes = Run(values, new DetectionOptions { Events = { CoolDown = TimeSpan.Zero } })
+            .Where(p => p.Change is not null).Select(p => p.Change!).ToArray();
+
+        var opened = Assert.Single(changes, c => c.Kind == EventChangeKind.Opened);
+        var closed = Assert.Single(changes, c => c.Kind == EventChangeKind.Closed);
+        Assert.Equal(Synthetic.Start + Synthetic.Step * 600, opened.Event.Start);
+        Assert.True(closed.Event.End >= Synthetic.Start + Synthetic.Step * 603);
+        Assert.False(closed.Event.Open);
+        Assert.True(closed.Event.Points >= 4);
+        Assert.InRange(closed.Event.Value, closed.Event.BandUpper, double.MaxValue);
+        Assert.Equal(AnomalyDirection.Up, closed.Event.Direction);
+    }
+
+    [Fact]
+    public void RepeatWithinCoolDownReopensTheSameEvent()
+    {
+        var values = Synthetic.Seasonal(800, seed: 6);
+        values[600] += 25;
+        values[610] += 25;
+
+        var coolDown = Run(values, new DetectionOptions { Events = { CoolDown = TimeSpan.FromHours(2) } });
+        var noCoolDown = Run(values, new DetectionOptions { Events = { CoolDown = TimeSpan.Zero } });
+
+        Assert.Single(coolDown, p => p.Change?.Kind == EventChangeKind.Opened);
+        Assert.Equal(2, noCoolDown.Count(p => p.Change?.Kind == EventChangeKind.Opened));
+    }
+
+    internal static List<(int Index, ScoredPoint Point, EventChange? Change)> Run(double[] values, DetectionOptions options)
+    {
+        var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
+        var forecaster = new SeasonalMedianForecaster(Period);
+        var key = Synthetic.Key();
+        forecaster.Models.Add(key);
+        var results = new List<(int, ScoredPoint, EventChange?)>();
+        for (var i = Period; i < values.Length; i++)
+        {
+            var history = new SeriesWindow(key, Synthetic.Start + Synthetic.Step * Math.Max(0, i - 200), Synthetic.Step, values[Math.Max(0, i - 200)..i]);
+            var target = Synthetic.Start + Synthetic.Step * i;
+            var forecast = forecaster.ForecastNext([new OneStepRequest(key, history, target)])[0];
+            if (detector.Observe(key, target, values[i], forecast, "c1") is { } result)
+            {
+                results.Add((i, result.Point, result.Change));
+            }
+        }
+        return results;
+    }
+}

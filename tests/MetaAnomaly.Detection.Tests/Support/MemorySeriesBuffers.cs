@@ -1,0 +1,45 @@
+using MetaAnomaly.Shared.Series;
+
+namespace MetaAnomaly.Detection.Tests.Support;
+
+/// <summary>Regular in-memory series (fixed step, NaN gaps) for driving the scoring cycle in tests.</summary>
+public sealed class MemorySeriesBuffers(DateTimeOffset start, TimeSpan step) : ISeriesBuffers
+{
+    private readonly Dictionary<SeriesKey, List<double>> _series = [];
+
+    public void Append(SeriesKey key, params double[] values)
+    {
+        if (!_series.TryGetValue(key, out var list))
+        {
+            _series[key] = list = [];
+        }
+        list.AddRange(values);
+    }
+
+    public IReadOnlyList<SeriesInfo> ListSeries() => _series.Keys.Select(k => Describe(k)!).ToArray();
+
+    public SeriesInfo? Describe(SeriesKey key) => _series.TryGetValue(key, out var list)
+        ? new SeriesInfo(key, step, list.Count, start, start + step * (list.Count - 1))
+        : null;
+
+    public SeriesWindow? Latest(SeriesKey key, int maxPoints)
+    {
+        if (!_series.TryGetValue(key, out var list))
+        {
+            return null;
+        }
+        var skip = Math.Max(0, list.Count - maxPoints);
+        return new SeriesWindow(key, start + step * skip, step, list.Skip(skip).ToArray());
+    }
+
+    public SeriesWindow? Range(SeriesKey key, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!_series.TryGetValue(key, out var list))
+        {
+            return null;
+        }
+        var first = Math.Max(0, (int)Math.Ceiling((from - start) / step));
+        var last = Math.Min(list.Count - 1, (int)Math.Floor((to - start) / step));
+        return new SeriesWindow(key, start + step * first, step, last >= first ? list.Skip(first).Take(last - first + 1).ToArray() : []);
+    }
+}
