@@ -1,5 +1,7 @@
 using MetaAnomaly.Dashboard.Apis;
+using MetaAnomaly.Dashboard.Charts;
 using MetaAnomaly.Dashboard.Components;
+using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
 using MetaAnomaly.Shared.Security;
@@ -42,6 +44,9 @@ public static class Extensions
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
 
+        services.AddSingleton<SeriesChartBuilder>();
+        services.AddSingleton<OverviewReader>();
+
         services.AddSingleton<JobRunStore>();
         services.AddSingleton<JobRunRecorder>();
         services.AddScoped<JobCatalog>();
@@ -71,6 +76,7 @@ public static class Extensions
         app.MapAccountEndpoints();
         app.MapApiKeysApi();
         app.MapJobsApi();
+        app.MapSeriesApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
