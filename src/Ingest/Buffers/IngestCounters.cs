@@ -10,6 +10,7 @@ public sealed class IngestCounters
     private long _outOfRange;
     private long _overCapacity;
     private long _rejectedLines;
+    private long _nonNumericFields;
 
     public long Accepted => Interlocked.Read(ref _accepted);
 
@@ -19,8 +20,11 @@ public sealed class IngestCounters
 
     public long SkippedOverCapacity => Interlocked.Read(ref _overCapacity);
 
-    /// <summary>Malformed line-protocol lines and string fields where numbers were expected.</summary>
+    /// <summary>Malformed line-protocol lines.</summary>
     public long RejectedLines => Interlocked.Read(ref _rejectedLines);
+
+    /// <summary>String and boolean fields, which are not series.</summary>
+    public long NonNumericFields => Interlocked.Read(ref _nonNumericFields);
 
     public void Add(IngestOutcome outcome)
     {
@@ -31,4 +35,6 @@ public sealed class IngestCounters
     }
 
     public void AddRejectedLines(long count) => Interlocked.Add(ref _rejectedLines, count);
+
+    public void AddNonNumericFields(long count) => Interlocked.Add(ref _nonNumericFields, count);
 }

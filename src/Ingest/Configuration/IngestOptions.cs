@@ -110,6 +110,9 @@ public sealed class InfluxOptions
 
     public TimeSpan Timeout { get; set; } = Defaults.Timeout;
 
+    /// <summary>Retries of a transient failure (exponential backoff from 200 ms, with jitter).</summary>
+    public int MaxRetries { get; set; } = Defaults.MaxRetries;
+
     /// <summary>Points per write request.</summary>
     public int WriteBatchSize { get; set; } = Defaults.WriteBatchSize;
 
@@ -120,6 +123,7 @@ public sealed class InfluxOptions
     {
         public const string Database = "telegraf";
         public const int WriteBatchSize = 5000;
+        public const int MaxRetries = 5;
         public const int QueryChunkSize = 10000;
         public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     }

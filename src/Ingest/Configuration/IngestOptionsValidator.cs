@@ -31,7 +31,8 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             Require(Uri.TryCreate(options.Influx.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
                 $"Ingest:Influx:Url '{options.Influx.Url}' must be an absolute http(s) URL.");
             Require(!string.IsNullOrWhiteSpace(options.Influx.Database), "Ingest:Influx:Database must be set when Ingest:Influx:Url is.");
-            Require(options.Influx.Timeout > TimeSpan.Zero, "Ingest:Influx:Timeout must be positive.");
+            Require(options.Influx.Timeout >= TimeSpan.FromMilliseconds(10), "Ingest:Influx:Timeout must be at least 10 ms.");
+            Require(options.Influx.MaxRetries is >= 1 and <= 20, "Ingest:Influx:MaxRetries must be in [1, 20].");
             Require(options.Influx.WriteBatchSize is >= 1 and <= 1_000_000, "Ingest:Influx:WriteBatchSize must be in [1, 1000000].");
             Require(options.Influx.QueryChunkSize is >= 1 and <= 1_000_000, "Ingest:Influx:QueryChunkSize must be in [1, 1000000].");
             Require(string.IsNullOrEmpty(options.Influx.Password) || !string.IsNullOrEmpty(options.Influx.Username),

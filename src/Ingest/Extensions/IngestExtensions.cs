@@ -1,6 +1,10 @@
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Ingest.Demo;
+using MetaAnomaly.Ingest.Influx;
+using MetaAnomaly.Ingest.Pull;
+using MetaAnomaly.Ingest.WriteBack;
+using MetaAnomaly.Ingest.LineProtocol;
 using MetaAnomaly.Ingest.Status;
 using MetaAnomaly.Ingest.Storage;
 using MetaAnomaly.Shared.Series;
@@ -10,6 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 namespace MetaAnomaly.Ingest.Extensions;
 
@@ -39,6 +45,7 @@ public static class IngestExtensions
         services.TryAddSingleton<BufferSnapshotStore>();
 
         services.TryAddSingleton<IngestCounters>();
+        services.TryAddSingleton<SeriesKeyCache>();
         services.TryAddSingleton<SeriesBuffers>();
         services.TryAddSingleton<ISeriesBuffers>(sp => sp.GetRequiredService<SeriesBuffers>());
         services.TryAddSingleton<IPointIngestor>(sp => sp.GetRequiredService<SeriesBuffers>());
@@ -48,10 +55,34 @@ public static class IngestExtensions
         // Hosted services start in registration order: the snapshot restores the buffers before any source writes.
         services.AddHostedService<BufferSnapshotService>();
 
+        var resiliencePipeline = services.AddHttpClient<InfluxClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler();
+        services.AddOptions<HttpStandardResilienceOptions>(resiliencePipeline.PipelineName)
+            .Configure<IOptions<IngestOptions>>((resilience, ingest) =>
+            {
+                var timeout = ingest.Value.Influx.Timeout;
+                resilience.Retry.MaxRetryAttempts = ingest.Value.Influx.MaxRetries;
+                resilience.Retry.ShouldRetryAfterHeader = true;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.Retry.BackoffType = DelayBackoffType.Exponential;
+                resilience.Retry.UseJitter = true;
+                resilience.AttemptTimeout.Timeout = timeout;
+                resilience.TotalRequestTimeout.Timeout = timeout * 4;
+                resilience.CircuitBreaker.SamplingDuration = timeout * 2 + TimeSpan.FromSeconds(1);
+            });
+
         var options = builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
         if (options.DemoRuns)
         {
             services.AddHostedService<DemoSource>();
+        }
+        if (options.HasInflux && options.Pull.Enabled != false)
+        {
+            services.AddHostedService<InfluxPullSource>();
+        }
+        if (options.HasInflux && options.WriteBack.Enabled)
+        {
+            services.AddSingleton<IWriteBack, InfluxWriteBack>();
         }
         return builder;
     }

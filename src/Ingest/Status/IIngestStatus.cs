@@ -29,6 +29,7 @@ public sealed record IngestHealth(
     long SkippedOutOfRange,
     long SkippedOverCapacity,
     long RejectedLines,
+    long NonNumericFields,
     int Series,
     TimeSpan? Lag,
     InfluxConnectionState Influx,

@@ -1,0 +1,103 @@
+using MetaAnomaly.Shared.Series;
+
+namespace MetaAnomaly.Ingest.LineProtocol;
+
+/// <summary>What decoding one body produced.</summary>
+public readonly record struct DecodeSummary(int Lines, int Points, int NonNumericFields, IReadOnlyList<LineError> Errors);
+
+/// <summary>
+/// Turns a line-protocol body into <see cref="DataPoint"/>s: one per numeric field (float, integer, unsigned);
+/// string and boolean fields are counted and skipped; malformed lines become <see cref="LineError"/>s and decoding
+/// goes on with the next line. Not thread-safe: use one per request (the <see cref="SeriesKeyCache"/> is shared).
+/// </summary>
+public sealed class PointDecoder(SeriesKeyCache keys)
+{
+    /// <summary>Errors kept per body; the rest are counted only.</summary>
+    public const int MaxReportedErrors = 100;
+
+    private readonly ParsedLine _parsed = new();
+
+    /// <param name="nanosecondsPerUnit">From <see cref="Precision.TryParse"/>.</param>
+    /// <param name="receivedAt">The timestamp of lines without one.</param>
+    public DecodeSummary Decode(ReadOnlySpan<byte> body, long nanosecondsPerUnit, DateTimeOffset receivedAt, List<DataPoint> output)
+    {
+        List<LineError>? errors = null;
+        int position = 0, lineNumber = 0, lines = 0, points = 0, nonNumeric = 0, errorCount = 0;
+        while (LineProtocolParser.NextLine(body, ref position, ref lineNumber, out var line, out var number))
+        {
+            if (!LineProtocolParser.TryParseLine(line, _parsed, out var error))
+            {
+                if (error is not null)
+                {
+                    errorCount++;
+                    if (errorCount <= MaxReportedErrors)
+                    {
+                        (errors ??= []).Add(new LineError(number, error));
+                    }
+                }
+                continue;
+            }
+            DateTimeOffset timestamp;
+            if (_parsed.Timestamp is { } stamp)
+            {
+                if (!TryToTimestamp(stamp, nanosecondsPerUnit, out timestamp))
+                {
+                    errorCount++;
+                    if (errorCount <= MaxReportedErrors)
+                    {
+                        (errors ??= []).Add(new LineError(number, "timestamp out of range"));
+                    }
+                    continue;
+                }
+            }
+            else
+            {
+                timestamp = receivedAt;
+            }
+            lines++;
+            foreach (var field in _parsed.Fields)
+            {
+                double value;
+                switch (field.Kind)
+                {
+                    case FieldKind.Float:
+                        value = field.Number;
+                        break;
+                    case FieldKind.Integer:
+                        value = field.Integer;
+                        break;
+                    case FieldKind.Unsigned:
+                        value = field.Unsigned;
+                        break;
+                    default:
+                        nonNumeric++;
+                        continue;
+                }
+                output.Add(new DataPoint(keys.Get(line, _parsed, field), timestamp, value));
+                points++;
+            }
+        }
+        if (errorCount > MaxReportedErrors)
+        {
+            errors!.Add(new LineError(0, $"{errorCount - MaxReportedErrors} more malformed lines not listed"));
+        }
+        return new DecodeSummary(lines, points, nonNumeric, (IReadOnlyList<LineError>?)errors ?? []);
+    }
+
+    /// <summary>Nanoseconds since the Unix epoch from a timestamp in the given unit; false on overflow.</summary>
+    public static bool TryToTimestamp(long stamp, long nanosecondsPerUnit, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        long nanoseconds;
+        try
+        {
+            nanoseconds = checked(stamp * nanosecondsPerUnit);
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+        timestamp = DateTimeOffset.UnixEpoch.AddTicks(nanoseconds / 100);
+        return true;
+    }
+}

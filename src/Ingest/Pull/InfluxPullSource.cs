@@ -1,0 +1,212 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MetaAnomaly.Ingest.Buffers;
+using MetaAnomaly.Ingest.Configuration;
+using MetaAnomaly.Ingest.Influx;
+using MetaAnomaly.Ingest.Status;
+using MetaAnomaly.Ingest.Storage;
+using MetaAnomaly.Shared.Series;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Ingest.Pull;
+
+/// <summary>
+/// Polls InfluxDB every <c>Ingest:Pull:Interval</c> for the configured selection (database, retention policy,
+/// measurement regex, fields, tag filters), reading from each measurement's persisted watermark minus the grace window,
+/// so late and out-of-order points are picked up; the buffers keep one value per slot, so the overlap never
+/// duplicates. Watermarks survive restarts (no gap after a restart or an InfluxDB outage: the next poll starts where
+/// the last successful one ended). Also closes the gaps that push leaves while MetaAnomaly was down.
+/// </summary>
+internal sealed partial class InfluxPullSource(
+    InfluxClient client,
+    IPointIngestor ingestor,
+    WatermarkStore watermarks,
+    IngestStatus status,
+    IOptions<IngestOptions> options,
+    TimeProvider clock,
+    ILogger<InfluxPullSource> logger) : BackgroundService
+{
+    private readonly HashSet<SeriesKey> _followed = [];
+    private readonly Regex? _measurements = string.IsNullOrEmpty(options.Value.Pull.Measurements) ? null : new Regex(options.Value.Pull.Measurements);
+    private bool _capWarned;
+
+    private InfluxOptions Influx => options.Value.Influx;
+
+    private PullOptions Pull => options.Value.Pull;
+
+    internal string WatermarkSource => $"influx:{Influx.Database}.{Influx.RetentionPolicy}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        status.SourceStarted("influx-pull");
+        using var timer = new PeriodicTimer(Pull.Interval, clock);
+        do
+        {
+            try
+            {
+                var report = await PollOnceAsync(stoppingToken);
+                LogPolled(report.Measurements, report.Points);
+            }
+            catch (InfluxException e)
+            {
+                status.InfluxState(e.Kind switch
+                {
+                    InfluxErrorKind.Unauthorized => InfluxConnectionState.Unauthorized,
+                    InfluxErrorKind.Unreachable => InfluxConnectionState.Unreachable,
+                    _ => InfluxConnectionState.Failing,
+                });
+                status.Error(e.Message);
+                LogPollFailed(e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                status.InfluxState(InfluxConnectionState.Failing);
+                status.Error(e.Message);
+                LogPollCrashed(e);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One poll of every selected measurement; watermarks are saved after each measurement.</summary>
+    internal async Task<PullReport> PollOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var nowNs = ToNanoseconds(now);
+        var measurements = (await client.ShowMeasurementsAsync(Influx.Database, null, cancellationToken))
+            .Where(m => _measurements?.IsMatch(m) ?? true).ToArray();
+        var marks = await watermarks.GetAllAsync(WatermarkSource, cancellationToken);
+        long total = 0;
+        foreach (var measurement in measurements)
+        {
+            var fields = (await client.ShowFieldKeysAsync(Influx.Database, Influx.RetentionPolicy, measurement, cancellationToken))
+                .Where(f => f.Type is "float" or "integer" or "unsigned")
+                .Select(f => f.Key)
+                .Where(f => Pull.Fields.Count == 0 || Pull.Fields.Contains(f))
+                .Distinct()
+                .ToArray();
+            if (fields.Length == 0)
+            {
+                continue;
+            }
+            var mark = marks.TryGetValue(measurement, out var stored) ? stored : nowNs - Pull.InitialLookback.Ticks * 100;
+            var ahead = nowNs + options.Value.Timestamps.MaxAhead.Ticks * 100;
+            if (mark > ahead)
+            {
+                LogWatermarkAhead(measurement, FromNanoseconds(mark), now);
+                mark = nowNs - Pull.InitialLookback.Ticks * 100;
+            }
+            var from = mark - Pull.GraceWindow.Ticks * 100;
+            var (points, newest) = await ReadAsync(measurement, fields, from, ahead, cancellationToken);
+            total += points;
+            if (newest > mark || !marks.ContainsKey(measurement) || stored != mark)
+            {
+                await watermarks.SetAsync(WatermarkSource, measurement, Math.Max(newest, mark), cancellationToken);
+            }
+        }
+        status.InfluxState(InfluxConnectionState.Connected);
+        return new PullReport(measurements.Length, total);
+    }
+
+    private async Task<(long Points, long Newest)> ReadAsync(string measurement, string[] fields, long fromNs, long toNs, CancellationToken cancellationToken)
+    {
+        var query = new StringBuilder("SELECT ")
+            .AppendJoin(',', fields.Select(InfluxQl.Identifier))
+            .Append(" FROM ").Append(InfluxQl.From(Influx.Database, Influx.RetentionPolicy, measurement))
+            .Append(" WHERE time >= ").Append(fromNs).Append(" AND time <= ").Append(toNs);
+        foreach (var (key, value) in Pull.Tags)
+        {
+            query.Append(" AND ").Append(InfluxQl.Identifier(key)).Append(" = ").Append(InfluxQl.Literal(value));
+        }
+        query.Append(" GROUP BY *");
+
+        long count = 0, newest = long.MinValue;
+        var batch = new List<DataPoint>();
+        await foreach (var series in client.QueryAsync(Influx.Database, query.ToString(), cancellationToken))
+        {
+            var timeColumn = series.ColumnIndex("time");
+            var tags = series.Tags.Where(t => t.Value.Length > 0).ToArray();
+            var keys = new SeriesKey?[series.Columns.Count];
+            for (var c = 0; c < keys.Length; c++)
+            {
+                if (c != timeColumn)
+                {
+                    keys[c] = Follow(new SeriesKey(measurement, tags, series.Columns[c]));
+                }
+            }
+            batch.Clear();
+            foreach (var row in series.Values)
+            {
+                if (row[timeColumn] is not long time)
+                {
+                    continue;
+                }
+                newest = Math.Max(newest, time);
+                var timestamp = FromNanoseconds(time);
+                for (var c = 0; c < keys.Length; c++)
+                {
+                    if (keys[c] is { } key && row[c] is double value)
+                    {
+                        batch.Add(new DataPoint(key, timestamp, value));
+                    }
+                }
+            }
+            count += ingestor.Ingest(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch)).Accepted;
+        }
+        return (count, newest);
+    }
+
+    private SeriesKey? Follow(SeriesKey key)
+    {
+        if (_followed.Contains(key))
+        {
+            return key;
+        }
+        if (_followed.Count >= Pull.MaxSeries)
+        {
+            if (!_capWarned)
+            {
+                _capWarned = true;
+                LogSeriesCap(Pull.MaxSeries, key.ToString());
+            }
+            return null;
+        }
+        _followed.Add(key);
+        return key;
+    }
+
+    internal static long ToNanoseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+
+    internal static DateTimeOffset FromNanoseconds(long nanoseconds) => DateTimeOffset.UnixEpoch.AddTicks(nanoseconds / 100);
+
+    internal readonly record struct PullReport(int Measurements, long Points);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pulled {Points} points from {Measurements} measurements")]
+    private partial void LogPolled(int measurements, long points);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pull from InfluxDB failed, retrying next interval from the same watermarks: {Reason}")]
+    private partial void LogPollFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pull from InfluxDB failed unexpectedly; retrying next interval")]
+    private partial void LogPollCrashed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The watermark of {Measurement} ({Watermark}) is ahead of the clock ({Now}); re-reading from Ingest:Pull:InitialLookback")]
+    private partial void LogWatermarkAhead(string measurement, DateTimeOffset watermark, DateTimeOffset now);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest:Pull:MaxSeries={Cap} reached: series beyond it (first: {Key}) are ignored. Narrow Ingest:Pull:Measurements/Fields/Tags or raise the cap.")]
+    private partial void LogSeriesCap(int cap, string key);
+}

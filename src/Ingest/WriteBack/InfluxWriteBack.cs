@@ -1,0 +1,44 @@
+using MetaAnomaly.Ingest.Configuration;
+using MetaAnomaly.Ingest.Influx;
+using MetaAnomaly.Ingest.LineProtocol;
+using MetaAnomaly.Shared.Series;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Ingest.WriteBack;
+
+/// <summary>
+/// <see cref="IWriteBack"/> to InfluxDB (<c>Ingest:WriteBack:Database</c>, default <c>Ingest:Influx:Database</c>), in
+/// batches of <c>Ingest:Influx:WriteBatchSize</c> lines at nanosecond precision. Non-finite numbers are left out; a row
+/// left with no field is skipped.
+/// </summary>
+internal sealed class InfluxWriteBack(InfluxClient client, IOptions<IngestOptions> options) : IWriteBack
+{
+    public async ValueTask WriteAsync(string measurement, IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken)
+    {
+        var influx = options.Value.Influx;
+        var database = string.IsNullOrEmpty(options.Value.WriteBack.Database) ? influx.Database : options.Value.WriteBack.Database;
+        var writer = new LineProtocolWriter();
+        foreach (var point in points)
+        {
+            var fields = point.Fields.Where(f => double.IsFinite(f.Value))
+                .Select(f => new KeyValuePair<string, FieldValue>(f.Key, FieldValue.Float(f.Value)))
+                .Concat((point.StringFields ?? new Dictionary<string, string>()).Select(f => new KeyValuePair<string, FieldValue>(f.Key, FieldValue.String(f.Value))))
+                .ToArray();
+            if (fields.Length == 0)
+            {
+                continue;
+            }
+            var tags = point.Tags.Where(t => t.Value.Length > 0).OrderBy(t => t.Key, StringComparer.Ordinal);
+            writer.Write(measurement, tags, fields, (point.Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+            if (writer.Lines >= influx.WriteBatchSize)
+            {
+                await client.WriteAsync(database, influx.RetentionPolicy, writer.Written, "ns", cancellationToken);
+                writer.Clear();
+            }
+        }
+        if (writer.Lines > 0)
+        {
+            await client.WriteAsync(database, influx.RetentionPolicy, writer.Written, "ns", cancellationToken);
+        }
+    }
+}

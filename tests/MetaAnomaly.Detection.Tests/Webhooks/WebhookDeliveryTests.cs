@@ -1,0 +1,226 @@
+using System.Text.Json;
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Tests.Support;
+using MetaAnomaly.Detection.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Detection.Tests.Webhooks;
+
+public sealed class WebhookDeliveryTests : IAsyncLifetime
+{
+    private const string Secret = "s3cr3t-never-logged";
+    private readonly SqliteTestDatabase _database = new();
+    private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+    private WebhookReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        await _http.DisposeAsync();
+        _database.Dispose();
+    }
+
+    [Fact]
+    public async Task DeliversSignedPayloadWithIdempotencyKey()
+    {
+        var (store, dispatcher, _) = Create();
+        var endpoint = await CreateEndpointAsync(store, "ok", "/ok", Secret);
+        var anomaly = Anomaly(7);
+
+        await Outbox(store).EnqueueAsync(anomaly, default);
+        await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 1);
+
+        var request = Assert.Single(_receiver.On("/ok"));
+        Assert.Equal("anomaly-7-opened", request.Headers[WebhookSignature.IdempotencyHeader]);
+        Assert.True(WebhookSignature.Verify(Secret, request.Headers[WebhookSignature.Header], request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+        Assert.False(WebhookSignature.Verify("wrong", request.Headers[WebhookSignature.Header], request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+        using var json = JsonDocument.Parse(request.Body);
+        Assert.Equal("anomaly.opened", json.RootElement.GetProperty("type").GetString());
+        Assert.Equal(anomaly.SeriesKey, json.RootElement.GetProperty("anomaly").GetProperty("seriesKey").GetString());
+        Assert.Equal("High", json.RootElement.GetProperty("anomaly").GetProperty("severity").GetString());
+        Assert.Contains(anomaly.SeriesKey, json.RootElement.GetProperty("text").GetString());
+        Assert.Equal("http://127.0.0.1:5080/anomalies/7", json.RootElement.GetProperty("anomaly").GetProperty("link").GetString());
+    }
+
+    [Fact]
+    public async Task FailingEndpointsRetryThenDeadLetterWhileOthersDeliver()
+    {
+        var logger = new ListLogger<WebhookDispatcher>();
+        var (store, dispatcher, options) = Create(logger);
+        var ok = await CreateEndpointAsync(store, "ok", "/ok", Secret);
+        var failing = await CreateEndpointAsync(store, "fail", "/fail", Secret);
+        var slow = await CreateEndpointAsync(store, "slow", "/slow", Secret);
+        var refused = await store.CreateAsync(new WebhookEndpointRequest("refused", WebhookReceiver.RefusingUrl(), Secret), default);
+
+        await Outbox(store).EnqueueAsync(Anomaly(1), default);
+        await DrainUntilAsync(dispatcher, async () =>
+        {
+            var dead = 0;
+            foreach (var id in new[] { failing.Id, slow.Id, refused!.Id })
+            {
+                dead += (await store.DeliveriesAsync(id, DeliveryState.DeadLettered, 10, default)).Count;
+            }
+            return dead == 3;
+        });
+
+        Assert.Single(await store.DeliveriesAsync(ok.Id, DeliveryState.Delivered, 10, default));
+        Assert.Single(_receiver.On("/ok"));
+        Assert.Equal(options.Webhooks.MaxAttempts, _receiver.On("/fail").Count);
+        var failed = Assert.Single(await store.DeliveriesAsync(failing.Id, null, 10, default));
+        Assert.Equal(500, failed.LastStatus);
+        var attempts = await store.AttemptsAsync(failed.Id, default);
+        Assert.Equal(Enumerable.Range(1, options.Webhooks.MaxAttempts), attempts.Select(a => a.Attempt));
+        Assert.Contains("Timed out", Assert.Single(await store.DeliveriesAsync(slow.Id, null, 10, default)).LastError);
+        Assert.Contains("ConnectionError", Assert.Single(await store.DeliveriesAsync(refused!.Id, null, 10, default)).LastError);
+        Assert.DoesNotContain(logger.Lines, line => line.Contains(Secret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GoneEndpointIsDeadLetteredWithoutRetry()
+    {
+        var (store, dispatcher, _) = Create();
+        var gone = await CreateEndpointAsync(store, "gone", "/gone", null);
+
+        await Outbox(store).EnqueueAsync(Anomaly(2), default);
+        await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(gone.Id, DeliveryState.DeadLettered, 10, default)).Count == 1);
+
+        Assert.Single(_receiver.On("/gone"));
+    }
+
+    [Fact]
+    public async Task ReplayRedeliversDeadLetter()
+    {
+        var (store, dispatcher, _) = Create();
+        var endpoint = await CreateEndpointAsync(store, "flaky", "/flaky", null);
+        _receiver.Answers["/flaky"] = 503;
+        await Outbox(store).EnqueueAsync(Anomaly(3), default);
+        await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(endpoint.Id, DeliveryState.DeadLettered, 10, default)).Count == 1);
+        var dead = Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default));
+
+        _receiver.Answers["/flaky"] = 200;
+        Assert.True(await store.ReplayAsync(dead.Id, default));
+        Assert.False(await store.ReplayAsync(dead.Id, default));
+        await DrainUntilAsync(dispatcher, async () => (await store.DeliveryAsync(dead.Id, default))!.State == DeliveryState.Delivered);
+
+        var requests = _receiver.On("/flaky");
+        Assert.All(requests, r => Assert.Equal("anomaly-3-opened", r.Headers[WebhookSignature.IdempotencyHeader]));
+    }
+
+    [Fact]
+    public async Task PendingDeliveriesGoOutAfterRestartOncePerIdempotencyKey()
+    {
+        var (store, firstRun, _) = Create();
+        var endpoint = await CreateEndpointAsync(store, "restart", "/restart", Secret);
+        _receiver.Answers["/restart"] = 500;
+        await Outbox(store).EnqueueAsync(Anomaly(4), default);
+        await Outbox(store).EnqueueAsync(Anomaly(4), default);
+        await DrainUntilAsync(firstRun, async () => (await store.AttemptsAsync((await store.DeliveriesAsync(endpoint.Id, null, 10, default)).Single().Id, default)).Count >= 1);
+        Assert.Equal(DeliveryState.Pending, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
+        var failedBeforeRestart = _receiver.On("/restart").Count;
+
+        _receiver.Answers["/restart"] = 200;
+        var (restartedStore, restarted, _) = Create();
+        using var stop = new CancellationTokenSource();
+        await restarted.StartAsync(stop.Token);
+        await WaitUntilAsync(async () => (await restartedStore.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 1);
+        await restarted.StopAsync(default);
+        var (_, again, _) = Create();
+        await Task.WhenAll(await again.StartDueAsync(default));
+
+        Assert.Equal(failedBeforeRestart + 1, _receiver.On("/restart").Count);
+        Assert.All(_receiver.On("/restart"), r => Assert.Equal("anomaly-4-opened", r.Headers[WebhookSignature.IdempotencyHeader]));
+        Assert.Single(await restartedStore.DeliveriesAsync(endpoint.Id, null, 10, default));
+    }
+
+    [Fact]
+    public async Task OpenCircuitHoldsDeliveriesWithoutSpendingAttempts()
+    {
+        var (store, dispatcher, _) = Create(configure: o =>
+        {
+            o.Webhooks.BreakerFailures = 2;
+            o.Webhooks.MaxAttempts = 10;
+        });
+        var endpoint = await CreateEndpointAsync(store, "down", "/fail", null);
+        for (var id = 10; id < 13; id++)
+        {
+            await Outbox(store).EnqueueAsync(Anomaly(id), default);
+        }
+
+        await DrainUntilAsync(dispatcher, () => Task.FromResult(_receiver.On("/fail").Count >= 2));
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Delay(60);
+            await Task.WhenAll(await dispatcher.StartDueAsync(default));
+        }
+
+        Assert.Equal(2, _receiver.On("/fail").Count);
+        Assert.All(await store.DeliveriesAsync(endpoint.Id, null, 10, default), d => Assert.Equal(DeliveryState.Pending, d.State));
+    }
+
+    [Fact]
+    public async Task EndpointFiltersBySeverityAndSeries()
+    {
+        var (store, _, _) = Create();
+        await store.CreateAsync(new WebhookEndpointRequest("critical-only", _receiver.BaseUrl + "/ok", MinSeverity: AnomalySeverity.Critical), default);
+        await store.CreateAsync(new WebhookEndpointRequest("disk", _receiver.BaseUrl + "/ok", SeriesFilter: "disk,*"), default);
+        await store.CreateAsync(new WebhookEndpointRequest("cpu", _receiver.BaseUrl + "/ok", SeriesFilter: "cpu,*"), default);
+
+        Assert.Equal(1, await Outbox(store).EnqueueAsync(Anomaly(20), default));
+    }
+
+    private (WebhookStore Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(
+        ListLogger<WebhookDispatcher>? logger = null, Action<DetectionOptions>? configure = null)
+    {
+        var options = new DetectionOptions
+        {
+            Webhooks =
+            {
+                MaxAttempts = 3,
+                InitialBackoff = TimeSpan.FromMilliseconds(10),
+                MaxBackoff = TimeSpan.FromMilliseconds(40),
+                AttemptTimeout = TimeSpan.FromMilliseconds(500),
+                BreakerFailures = 50,
+                PollInterval = TimeSpan.FromMilliseconds(20),
+            },
+        };
+        configure?.Invoke(options);
+        var store = new WebhookStore(_database, TimeProvider.System);
+        var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
+        var dispatcher = new WebhookDispatcher(store, sender, Options.Create(options), TimeProvider.System, logger ?? new ListLogger<WebhookDispatcher>());
+        _options = options;
+        return (store, dispatcher, options);
+    }
+
+    private DetectionOptions _options = new();
+
+    private WebhookOutbox Outbox(WebhookStore store) => new(store, Options.Create(_options), TimeProvider.System);
+
+    private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string name, string path, string? secret) =>
+        (await store.CreateAsync(new WebhookEndpointRequest(name, _receiver.BaseUrl + path, secret), default))!;
+
+    private static AnomalyEvent Anomaly(long id) => new(
+        id, "cpu,host=a#usage", "c1", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 90, 50, 45, 55, 12,
+        0.999995, AnomalySeverity.High, AnomalyDirection.Up, "default", true, 1, AnomalyFeedbackKind.None, DateTimeOffset.UtcNow);
+
+    private static async Task DrainUntilAsync(WebhookDispatcher dispatcher, Func<Task<bool>> done)
+    {
+        await WaitUntilAsync(async () =>
+        {
+            await Task.WhenAll(await dispatcher.StartDueAsync(default));
+            return await done();
+        });
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition was not reached within 30 s.");
+            await Task.Delay(20);
+        }
+    }
+}
