@@ -1,3 +1,4 @@
+using MetaAnomaly.Dashboard.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using MetaAnomaly.Dashboard.Security;
@@ -36,6 +37,27 @@ public sealed class AccessControlTests(QuietDashboard dashboard) : IClassFixture
         if (role is not null)
         {
             request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, await _host.CreateKeyAsync(role));
+        }
+        using var response = await client.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData(DashboardRoles.Viewer, HttpStatusCode.Forbidden)]
+    [InlineData(DashboardRoles.Writer, HttpStatusCode.NoContent)]
+    public async Task WriteEndpointTakesOnlyWriterKeys(string? role, HttpStatusCode expected)
+    {
+        using var client = _host.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/write?db=telegraf&precision=s")
+        {
+            Content = new StringContent($"cpu,host=test-{role ?? "anonymous"} usage=0.5 {DateTimeOffset.UtcNow.ToUnixTimeSeconds()}\n"),
+        };
+        if (role is not null)
+        {
+            // InfluxDB v1 clients send the password as Basic auth: the API key is the password.
+            var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("telegraf:" + await _host.CreateKeyAsync(role)));
+            request.Headers.Authorization = new("Basic", basic);
         }
         using var response = await client.SendAsync(request);
         Assert.Equal(expected, response.StatusCode);

@@ -4,6 +4,7 @@ using MetaAnomaly.Dashboard.Components;
 using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
+using MetaAnomaly.Ingest.Push;
 using MetaAnomaly.Shared.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -77,6 +78,7 @@ public static class Extensions
         app.MapApiKeysApi();
         app.MapJobsApi();
         app.MapSeriesApi();
+        app.MapInfluxWrite().RequireAuthorization(AccessPolicies.Writer);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

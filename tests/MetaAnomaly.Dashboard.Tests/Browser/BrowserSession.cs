@@ -1,3 +1,4 @@
+using MetaAnomaly.Dashboard.Tests.Support;
 using MetaAnomaly.Testing;
 using Microsoft.Playwright;
 

@@ -1,3 +1,4 @@
+using MetaAnomaly.Dashboard.Tests.Support;
 using MetaAnomaly.Dashboard.Security;
 
 namespace MetaAnomaly.Dashboard.Tests.Browser;

@@ -4,18 +4,20 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MetaAnomaly.Dashboard.Tests;
+namespace MetaAnomaly.Dashboard.Tests.Support;
 
 /// <summary>
 /// The real product, in-process, with its state in a temporary directory. <see cref="Settings"/> override
 /// configuration; with <paramref name="kestrel"/> it listens on a free loopback port (for the browser tests).
 /// </summary>
-public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings, bool kestrel = false) : WebApplicationFactory<Program>
+/// <remarks>A host given a <c>stateDirectory</c> leaves it in place (restart tests); otherwise its own is deleted.</remarks>
+public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings, bool kestrel = false, string? stateDirectory = null)
+    : WebApplicationFactory<Program>
 {
     public const string AdminUser = "admin";
     public const string AdminPassword = "correct-horse-42";
 
-    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("metaanomaly-dashboard-").FullName;
+    private readonly string _stateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("metaanomaly-dashboard-").FullName;
     private readonly int _port = kestrel ? FreePort.Next() : 0;
 
     public IReadOnlyDictionary<string, string?> Settings { get; } = settings;
@@ -53,6 +55,10 @@ public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings,
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (stateDirectory is not null)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(_stateDirectory, recursive: true);

@@ -1,4 +1,4 @@
-namespace MetaAnomaly.Dashboard.Tests;
+namespace MetaAnomaly.Dashboard.Tests.Support;
 
 /// <summary>One quiet host (no demo stream) shared by the tests of a class.</summary>
 public sealed class QuietDashboard : IAsyncLifetime
