@@ -24,6 +24,20 @@ public sealed class AccessControlTests(QuietDashboard dashboard) : IClassFixture
         { "GET", "/api/keys", null, HttpStatusCode.Unauthorized },
         { "GET", "/api/keys", DashboardRoles.Viewer, HttpStatusCode.Forbidden },
         { "GET", "/api/keys", DashboardRoles.Admin, HttpStatusCode.OK },
+        { "GET", "/api/series", null, HttpStatusCode.Unauthorized },
+        { "GET", "/api/series", DashboardRoles.Writer, HttpStatusCode.Forbidden },
+        { "GET", "/api/series", DashboardRoles.Viewer, HttpStatusCode.OK },
+        { "GET", "/api/clusters", null, HttpStatusCode.Unauthorized },
+        { "GET", "/api/clusters", DashboardRoles.Viewer, HttpStatusCode.OK },
+        { "GET", "/api/ingest/status", DashboardRoles.Viewer, HttpStatusCode.OK },
+        { "GET", "/api/anomalies", null, HttpStatusCode.Unauthorized },
+        { "GET", "/api/anomalies", DashboardRoles.Writer, HttpStatusCode.Forbidden },
+        { "GET", "/api/anomalies", DashboardRoles.Viewer, HttpStatusCode.OK },
+        { "POST", "/api/anomalies/1/feedback", null, HttpStatusCode.Unauthorized },
+        { "POST", "/api/anomalies/1/feedback", DashboardRoles.Viewer, HttpStatusCode.Forbidden },
+        { "GET", "/api/webhooks", DashboardRoles.Viewer, HttpStatusCode.Forbidden },
+        { "GET", "/api/webhooks", DashboardRoles.Admin, HttpStatusCode.OK },
+        { "POST", "/api/webhooks/1/test", DashboardRoles.Viewer, HttpStatusCode.Forbidden },
         { "GET", "/openapi/v1.json", null, HttpStatusCode.Unauthorized },
         { "GET", "/openapi/v1.json", DashboardRoles.Viewer, HttpStatusCode.OK },
     };
@@ -67,6 +81,11 @@ public sealed class AccessControlTests(QuietDashboard dashboard) : IClassFixture
     [InlineData("/")]
     [InlineData("/jobs")]
     [InlineData("/access")]
+    [InlineData("/anomalies")]
+    [InlineData("/anomalies/1")]
+    [InlineData("/series")]
+    [InlineData("/clusters")]
+    [InlineData("/alerts")]
     public async Task PagesSendAnonymousVisitorsToSignIn(string path)
     {
         using var client = _host.CreateClient(new() { AllowAutoRedirect = false });

@@ -24,10 +24,7 @@ public sealed class DemoJourneyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _receiver = await LocalWebhookReceiver.StartAsync();
-        var settings = DashboardHost.QuietSettings();
-        settings["Ingest:Demo:Enabled"] = "true";
-        settings["Ingest:Demo:StepInterval"] = "00:00:00.020";
-        _host = new DashboardHost(settings, kestrel: true);
+        _host = new DashboardHost(DashboardHost.FastDemoSettings(), kestrel: true);
         _host.StartServer();
         _browser = await BrowserSession.OpenAsync(_host.BaseAddress);
     }

@@ -51,7 +51,7 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ViewerCannotOpenAccessPageNorRunJobs()
+    public async Task ViewerCannotOpenAdminPages()
     {
         await _host.Accounts.CreateFirstAdminAsync(DashboardHost.AdminUser, DashboardHost.AdminPassword, CancellationToken.None);
         await _host.Accounts.CreateAccountAsync("watcher", "viewer-password", DashboardRoles.Viewer, CancellationToken.None);
@@ -59,9 +59,13 @@ public sealed class SignInTests : IAsyncLifetime
         var page = _browser.Page;
 
         Assert.Equal(0, await page.Locator("a[href='/access']").CountAsync());
-        await page.GotoAsync("/access");
-        await page.WaitForSelectorAsync("text=needs the admin role");
+        foreach (var adminPage in (string[])["/access", "/alerts"])
+        {
+            await page.GotoAsync(adminPage);
+            await page.WaitForSelectorAsync("text=needs the admin role");
+        }
         Assert.Equal(0, await page.Locator("[data-testid=create-key]").CountAsync());
+        Assert.Equal(0, await page.Locator("[data-testid=webhook-add]").CountAsync());
         Assert.Empty(_browser.ScriptErrors);
     }
 

@@ -24,6 +24,20 @@ public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings,
 
     public Uri BaseAddress => new($"http://127.0.0.1:{_port}");
 
+    /// <summary>Settings that make the demo produce anomalies within a couple of minutes on a small machine.</summary>
+    public static Dictionary<string, string?> FastDemoSettings()
+    {
+        var settings = QuietSettings();
+        settings["Ingest:Demo:Enabled"] = "true";
+        settings["Ingest:Demo:StepInterval"] = "00:00:00.020";
+        settings["Forecasting:StartupDelay"] = "00:00:01";
+        settings["Forecasting:CatchUpInterval"] = "00:00:05";
+        settings["Forecasting:MetaTrainingSteps"] = "60";
+        settings["Forecasting:MetaTrainingBudget"] = "00:00:04";
+        settings["Forecasting:Device"] = "cpu";
+        return settings;
+    }
+
     /// <summary>Settings for a quiet host: no demo stream, admin account from configuration.</summary>
     public static Dictionary<string, string?> QuietSettings() => new()
     {
@@ -41,6 +55,7 @@ public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings,
         builder.UseEnvironment("Development");
         builder.UseSetting("Ingest:StatePath", Path.Combine(_stateDirectory, "state.db"));
         builder.UseSetting("Dashboard:KeysPath", Path.Combine(_stateDirectory, "keys"));
+        builder.UseSetting("Forecasting:ModelDirectory", Path.Combine(_stateDirectory, "models"));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
