@@ -1,6 +1,7 @@
 using MetaAnomaly.Dashboard.Apis;
 using MetaAnomaly.Dashboard.Charts;
 using MetaAnomaly.Dashboard.Components;
+using MetaAnomaly.Dashboard.Health;
 using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
@@ -54,7 +55,9 @@ public static class Extensions
         services.AddQuartz(q => q.AddJobListener(sp => sp.GetRequiredService<JobRunRecorder>(), [GroupMatcher<JobKey>.AnyGroup()]));
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
-        services.AddHealthChecks();
+        services.AddHealthChecks()
+            .AddCheck<StateDatabaseHealthCheck>("state-database")
+            .AddCheck<IngestHealthCheck>("ingest");
         services.AddProblemDetails();
         services.AddOpenApi();
         return builder;
