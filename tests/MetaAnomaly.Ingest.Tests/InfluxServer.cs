@@ -62,7 +62,7 @@ internal sealed class InfluxServer : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
             }
             await Task.Delay(50);

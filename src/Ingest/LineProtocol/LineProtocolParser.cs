@@ -37,13 +37,15 @@ public static class LineProtocolParser
         var rest = body[position..];
         var newline = rest.IndexOf((byte)'\n');
         var candidate = newline < 0 ? rest : rest[..newline];
+        var spansLines = false;
         if (candidate.IndexOf((byte)'"') >= 0 && !IsComment(candidate))
         {
             newline = QuoteAwareLineEnd(rest);
+            spansLines = true;
         }
         var end = newline < 0 ? rest.Length : newline;
         line = rest[..end];
-        lineNumber += 1 + line.Count((byte)'\n');
+        lineNumber += spansLines ? 1 + line.Count((byte)'\n') : 1;
         position += newline < 0 ? rest.Length : end + 1;
         if (line.Length > 0 && line[^1] == '\r')
         {
@@ -140,7 +142,7 @@ public static class LineProtocolParser
             var stampStart = i;
             var stampEnd = line[i..].IndexOf((byte)' ');
             stampEnd = stampEnd < 0 ? line.Length : i + stampEnd;
-            if (!long.TryParse(line[stampStart..stampEnd], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var stamp))
+            if (!TryParseInteger(line[stampStart..stampEnd], out var stamp))
             {
                 return Fail($"invalid timestamp '{Text(line, stampStart, stampEnd)}'", out error);
             }
@@ -273,7 +275,8 @@ public static class LineProtocolParser
                 }
                 if (IsNumberStart(token[0]))
                 {
-                    if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !LooksNumeric(token))
+                    if (!TryParseSimpleDecimal(token, out var number)
+                        && (!LooksNumeric(token) || !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out number)))
                     {
                         break;
                     }
@@ -288,6 +291,88 @@ public static class LineProtocolParser
                 break;
         }
         return Fail($"field '{Text(line, key.Start, key.Start + key.Length)}' has an invalid value '{Encoding.UTF8.GetString(token)}'", out error);
+    }
+
+    private static readonly double[] PowersOfTen =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+    /// <summary>
+    /// <c>[-]digits[.digits]</c> with at most 15 significant digits, the common case, without the general parser:
+    /// an integer mantissa below 2^53 divided by an exactly representable power of ten is correctly rounded
+    /// (Clinger's fast path). Anything else returns false and takes the general path.
+    /// </summary>
+    private static bool TryParseSimpleDecimal(ReadOnlySpan<byte> token, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = token[0] == '-';
+        if (negative)
+        {
+            i = 1;
+        }
+        long mantissa = 0;
+        int digits = 0, fraction = -1;
+        for (; i < token.Length; i++)
+        {
+            var b = token[i];
+            if ((uint)(b - '0') <= 9)
+            {
+                if (++digits > 15)
+                {
+                    return false;
+                }
+                mantissa = mantissa * 10 + (b - '0');
+                if (fraction >= 0)
+                {
+                    fraction++;
+                }
+            }
+            else if (b == '.' && fraction < 0)
+            {
+                fraction = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        if (digits == 0)
+        {
+            return false;
+        }
+        value = fraction > 0 ? mantissa / PowersOfTen[fraction] : mantissa;
+        if (negative)
+        {
+            value = -value;
+        }
+        return true;
+    }
+
+    /// <summary>An optionally negative decimal integer (timestamps); 19 digits fit an unsigned accumulator.</summary>
+    private static bool TryParseInteger(ReadOnlySpan<byte> token, out long value)
+    {
+        value = 0;
+        var negative = token.Length > 0 && token[0] == '-';
+        var digits = negative ? token[1..] : token;
+        if (digits.IsEmpty || digits.Length > 19)
+        {
+            return false;
+        }
+        ulong result = 0;
+        foreach (var b in digits)
+        {
+            if ((uint)(b - '0') > 9)
+            {
+                return false;
+            }
+            result = result * 10 + (uint)(b - '0');
+        }
+        if (result > (negative ? (ulong)long.MaxValue + 1 : long.MaxValue))
+        {
+            return false;
+        }
+        value = negative ? (long)(0 - result) : (long)result;
+        return true;
     }
 
     private static bool IsNumberStart(byte b) => b is (byte)'-' or (byte)'+' or (byte)'.' || char.IsAsciiDigit((char)b);

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using MetaAnomaly.Ingest.Extensions;
+using MetaAnomaly.Ingest.LineProtocol;
+using MetaAnomaly.Ingest.Push;
+using MetaAnomaly.Shared.Series;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MetaAnomaly.Bench;
+
+/// <summary>
+/// Ingestion throughput: line-protocol parsing on one core, decoding into points, push over HTTP on loopback into the
+/// buffers, and InfluxDB's own write rate for the same bodies in the same run (a local influxd is started when
+/// METAANOMALY_TEST_INFLUXDB_URL is not set). Arguments: <c>[hosts=1000] [steps=200] [batch=5000]</c>.
+/// </summary>
+public sealed class IngestBenchmark : IBenchmark
+{
+    public string Name => "ingest";
+
+    public string Description => "line-protocol parse rate, push ingestion over HTTP vs InfluxDB's own write rate";
+
+    public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        var hosts = Argument(arguments, 0, 1000);
+        var steps = Argument(arguments, 1, 200);
+        var batch = Argument(arguments, 2, 5000);
+        var lines = Lines(hosts, steps);
+        var body = Encoding.UTF8.GetBytes(string.Concat(lines));
+        output.WriteLine($"ingest: {lines.Length:N0} lines ({hosts} hosts x {steps} steps, 3 tags, 2 float fields), {body.Length / 1e6:F1} MB, batches of {batch} lines");
+
+        var (parse, parseWall) = MeasureParse(body, lines.Length);
+        var (decode, decodeWall) = MeasureDecode(body);
+        var batches = lines.Chunk(batch).Select(chunk => Encoding.UTF8.GetBytes(string.Concat(chunk))).ToArray();
+        var points = lines.Length * 2;
+
+        var push = await MeasurePushAsync(batches, points, cancellationToken);
+        var configured = Environment.GetEnvironmentVariable("METAANOMALY_TEST_INFLUXDB_URL");
+        await using var influxd = configured is null ? await IngestInfluxd.StartAsync(cancellationToken) : null;
+        var influxUrl = influxd?.Url ?? new Uri(configured!.TrimEnd('/') + "/");
+        var influx = await MeasureInfluxAsync(influxUrl, batches, points, cancellationToken);
+
+        var table = new ResultTable("stage", "what", "rate per CPU second", "rate per wall second", "unit");
+        table.AddRow("parse", "NextLine + TryParseLine, 1 thread", parse, parseWall, "lines/s");
+        table.AddRow("decode", "parse + SeriesKey cache -> DataPoint, 1 thread", decode, decodeWall, "points/s");
+        table.AddRow("push", "POST /write on loopback -> buffers, 1 connection", "", push, "points/s");
+        table.AddRow("influx", $"POST /write to influxd {(influxd is null ? "(configured)" : "(started here)")}, 1 connection", "", influx, "points/s");
+        output.WriteLine($"load average before the run: {LoadAverage()} on {Environment.ProcessorCount} cores (per-CPU-second rates are what one core does; wall rates share the machine)");
+        output.WriteLine(table);
+        return new BenchmarkResult()
+            .Add("parse_lines_per_s", parse, "F0")
+            .Add("parse_lines_per_wall_s", parseWall, "F0")
+            .Add("decode_points_per_s", decode, "F0")
+            .Add("push_points_per_s", push, "F0")
+            .Add("influx_points_per_s", influx, "F0")
+            .Add("push_vs_influx", push / influx, "F2")
+            .Add("lines", lines.Length)
+            .Add("batch", batch);
+    }
+
+    private static int Argument(IReadOnlyList<string> arguments, int index, int fallback) =>
+        arguments.Count > index && int.TryParse(arguments[index], out var value) ? value : fallback;
+
+    /// <summary>Realistic telegraf-like lines: 3 tags, 2 float fields, second timestamps 10 s apart ending now.</summary>
+    private static string[] Lines(int hosts, int steps)
+    {
+        var random = new Random(7);
+        var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 10 * 10 - 10;
+        string[] regions = ["eu-west-1", "us-east-1", "ap-south-1"];
+        string[] services = ["api", "worker", "db", "cache"];
+        var lines = new string[hosts * steps];
+        for (var s = 0; s < steps; s++)
+        {
+            for (var h = 0; h < hosts; h++)
+            {
+                lines[s * hosts + h] = $"cpu,host=server-{h:D4},region={regions[h % 3]},service={services[h % 4]} "
+                    + $"usage_user={random.NextDouble() * 100:F3},usage_system={random.NextDouble() * 20:F3} "
+                    + $"{(end - (steps - 1 - s) * 10) * 1_000_000_000L}\n";
+            }
+        }
+        return lines;
+    }
+
+    /// <summary>Best of five rounds: lines per CPU second of this process (one busy thread) and per wall second.</summary>
+    private static (double PerCpuSecond, double PerWallSecond) MeasureParse(byte[] body, int expectedLines)
+    {
+        var parsed = new ParsedLine();
+        return BestOf(5, () =>
+        {
+            int position = 0, lineNumber = 0, count = 0;
+            while (LineProtocolParser.NextLine(body, ref position, ref lineNumber, out var line, out _))
+            {
+                if (LineProtocolParser.TryParseLine(line, parsed, out _))
+                {
+                    count++;
+                }
+            }
+            return count == expectedLines ? count : throw new InvalidOperationException($"Parsed {count} of {expectedLines} lines.");
+        });
+    }
+
+    private static (double PerCpuSecond, double PerWallSecond) MeasureDecode(byte[] body)
+    {
+        var decoder = new PointDecoder(new SeriesKeyCache());
+        var points = new List<DataPoint>();
+        return BestOf(3, () =>
+        {
+            points.Clear();
+            return decoder.Decode(body, 1, DateTimeOffset.UtcNow, points).Points;
+        });
+    }
+
+    /// <summary>Best of <paramref name="rounds"/>, each three passes: items per CPU second of this thread, and per wall second.</summary>
+    private static (double PerCpuSecond, double PerWallSecond) BestOf(int rounds, Func<int> run)
+    {
+        double bestCpu = 0, bestWall = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            var cpu = ThreadCpuTime();
+            var watch = Stopwatch.StartNew();
+            var count = run() + run() + run();
+            watch.Stop();
+            bestCpu = Math.Max(bestCpu, count / (ThreadCpuTime() - cpu).TotalSeconds);
+            bestWall = Math.Max(bestWall, count / watch.Elapsed.TotalSeconds);
+        }
+        return (bestCpu, bestWall);
+    }
+
+    /// <summary>CPU time of the calling thread (Linux <c>CLOCK_THREAD_CPUTIME_ID</c>; the process's elsewhere).</summary>
+    private static TimeSpan ThreadCpuTime()
+    {
+        if (OperatingSystem.IsLinux() && ClockGetTime(3, out var spec) == 0)
+        {
+            return TimeSpan.FromTicks(spec.Seconds * TimeSpan.TicksPerSecond + spec.Nanoseconds / 100);
+        }
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static async Task<double> MeasurePushAsync(byte[][] batches, int points, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("metaanomaly-bench-push-").FullName;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = folder, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ingest:Demo:Enabled"] = "false",
+            ["Ingest:Buffers:MaxMemoryMegabytes"] = "2048",
+            ["Ingest:Buffers:SnapshotInterval"] = "01:00:00",
+        });
+        builder.Logging.ClearProviders();
+        var port = FreePort();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.AddIngest();
+        await using var app = builder.Build();
+        app.MapInfluxWrite();
+        await app.StartAsync(cancellationToken);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            await PostAllAsync(http, "write?db=bench", batches.Take(2).ToArray(), cancellationToken);
+            var rate = await TimedAsync(() => PostAllAsync(http, "write?db=bench", batches, cancellationToken), points);
+            var buffers = app.Services.GetRequiredService<ISeriesBuffers>();
+            var held = buffers.ListSeries().Sum(s => Math.Min(s.PointCount, 4096));
+            if (held != points)
+            {
+                throw new InvalidOperationException($"The buffers hold {held} of {points} pushed points.");
+            }
+            return rate;
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<double> MeasureInfluxAsync(Uri url, byte[][] batches, int points, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
+        var database = "ingest_bench_" + Environment.ProcessId;
+        using (var create = await http.PostAsync("query?q=" + Uri.EscapeDataString($"CREATE DATABASE {database}"), null, cancellationToken))
+        {
+            create.EnsureSuccessStatusCode();
+        }
+        try
+        {
+            return await TimedAsync(() => PostAllAsync(http, $"write?db={database}", batches, cancellationToken), points);
+        }
+        finally
+        {
+            using var drop = await http.PostAsync("query?q=" + Uri.EscapeDataString($"DROP DATABASE {database}"), null, CancellationToken.None);
+        }
+    }
+
+    private static async Task<double> TimedAsync(Func<Task> run, int points)
+    {
+        var watch = Stopwatch.StartNew();
+        await run();
+        return points / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task PostAllAsync(HttpClient http, string path, byte[][] batches, CancellationToken cancellationToken)
+    {
+        foreach (var batch in batches)
+        {
+            using var response = await http.PostAsync(path, new ByteArrayContent(batch), cancellationToken);
+            if (response.StatusCode != HttpStatusCode.NoContent)
+            {
+                throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

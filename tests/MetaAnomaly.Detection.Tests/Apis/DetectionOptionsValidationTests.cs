@@ -1,0 +1,39 @@
+using MetaAnomaly.Detection.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Detection.Tests.Apis;
+
+public sealed class DetectionOptionsValidationTests
+{
+    [Theory]
+    [InlineData("Detection:Rules:0:Threshold", "1.5", "Detection:Rules:0:Threshold")]
+    [InlineData("Detection:Rules:0:MinDuration", "0", "Detection:Rules:0:MinDuration")]
+    [InlineData("Detection:Webhooks:Endpoints:0:Url", "not a url", "Detection:Webhooks:Endpoints:0:Url")]
+    [InlineData("Detection:Scoring:LongWindow", "1", "Detection:Scoring:LongWindow")]
+    public async Task MisconfigurationFailsAtStartNamingTheKey(string key, string value, string named)
+    {
+        using var database = new SqliteTestDatabase();
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Detection:Rules:0:Name"] = "r",
+            ["Detection:Webhooks:Endpoints:0:Name"] = "hook",
+            ["Detection:Webhooks:Endpoints:0:Url"] = "http://127.0.0.1:9/hook",
+            [key] = value,
+        };
+        await using var app = DetectionHost.Build(database, configuration);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public async Task EmptyConfigurationStarts()
+    {
+        using var database = new SqliteTestDatabase();
+        await using var app = DetectionHost.Build(database);
+
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+}

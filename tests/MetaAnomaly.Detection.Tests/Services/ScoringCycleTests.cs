@@ -1,0 +1,123 @@
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Feedback;
+using MetaAnomaly.Detection.Notifications;
+using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Detection.Services;
+using MetaAnomaly.Detection.Storage;
+using MetaAnomaly.Detection.Tests.Support;
+using MetaAnomaly.Detection.Webhooks;
+using MetaAnomaly.Shared.Series;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Detection.Tests.Services;
+
+public sealed class ScoringCycleTests : IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+    private readonly MemorySeriesBuffers _buffers = new(Synthetic.Start, Synthetic.Step);
+    private readonly SeasonalMedianForecaster _forecaster = new(24);
+    private readonly RecordingWriteBack _writeBack = new();
+    private readonly IOptions<DetectionOptions> _options = Options.Create(new DetectionOptions { Events = { CoolDown = TimeSpan.Zero } });
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task ScoresAllSeriesInOneForecastCallPerTickAndStoresEvents()
+    {
+        var (cycle, store, mask, notifications) = Create();
+        var a = Synthetic.Key("a");
+        var b = Synthetic.Key("b");
+        _forecaster.Models.UnionWith([a, b]);
+        var received = new List<EventChange>();
+        using var subscription = notifications.Subscribe(c =>
+        {
+            received.Add(c);
+            return Task.CompletedTask;
+        });
+        var valuesA = Synthetic.Seasonal(700, seed: 11);
+        var valuesB = Synthetic.Seasonal(700, seed: 12);
+        valuesA[650] += 30;
+        _buffers.Append(a, valuesA[..100]);
+        _buffers.Append(b, valuesB[..100]);
+        Assert.Equal(2, await cycle.RunOnceAsync(default));
+        _forecaster.BatchSizes.Clear();
+
+        for (var end = 100; end < 700; end += 50)
+        {
+            _buffers.Append(a, valuesA[end..(end + 50)]);
+            _buffers.Append(b, valuesB[end..(end + 50)]);
+            Assert.Equal(100, await cycle.RunOnceAsync(default));
+        }
+
+        Assert.Equal(Enumerable.Repeat(100, 12), _forecaster.BatchSizes);
+        var anomalies = await store.ListAsync(new AnomalyQuery(Series: a.ToString()), default);
+        var spike = Assert.Single(anomalies.Items, e => e.Start == Synthetic.Start + Synthetic.Step * 650);
+        Assert.True(spike.Id > 0);
+        Assert.Contains(received, c => c.Kind == EventChangeKind.Opened && c.Event.Id == spike.Id);
+        Assert.Contains(_writeBack.Points, p => p.Tags["series_key"] == a.ToString());
+        Assert.Single(mask.MaskedIntervals(a, Synthetic.Start, Synthetic.Start + Synthetic.Step * 700), i => i.Contains(spike.Start));
+        Assert.Equal(601, (await store.ScoresAsync(a, Synthetic.Start, Synthetic.Start + Synthetic.Step * 700, default)).Count);
+    }
+
+    [Fact]
+    public async Task SeriesWithoutModelIsNotScoredAndSaysWhy()
+    {
+        var (cycle, store, _, _) = Create();
+        var orphan = Synthetic.Key("orphan");
+        _buffers.Append(orphan, Synthetic.Seasonal(300, seed: 13));
+
+        Assert.Equal(0, await cycle.RunOnceAsync(default));
+
+        var status = Assert.Single(cycle.Statuses);
+        Assert.False(status.Scoring);
+        Assert.Equal("Model missing for this series.", status.Reason);
+        Assert.Empty(await store.ScoresAsync(orphan, Synthetic.Start, Synthetic.Start + Synthetic.Step * 300, default));
+        Assert.Empty(_forecaster.BatchSizes);
+    }
+
+    [Fact]
+    public async Task GapsAreNotScored()
+    {
+        var (cycle, store, _, _) = Create();
+        var key = Synthetic.Key();
+        _forecaster.Models.Add(key);
+        var values = Synthetic.Seasonal(200, seed: 14);
+        _buffers.Append(key, values[..100]);
+        await cycle.RunOnceAsync(default);
+        values[150] = double.NaN;
+        values[151] = double.NaN;
+
+        _buffers.Append(key, values[100..]);
+        var scored = await cycle.RunOnceAsync(default);
+
+        Assert.Equal(98, scored);
+        var stored = await store.ScoresAsync(key, Synthetic.Start, Synthetic.Start + Synthetic.Step * 200, default);
+        Assert.DoesNotContain(stored, p => p.Timestamp == Synthetic.Start + Synthetic.Step * 150);
+    }
+
+    private (ScoringCycle Cycle, IAnomalyStore Store, AnomalyAdaptationMask Mask, IAnomalyNotifications Notifications) Create()
+    {
+        var store = new SqlAnomalyStore(_database, TimeProvider.System);
+        var thresholds = new FeedbackThresholds(_database, _options, TimeProvider.System);
+        var mask = new AnomalyAdaptationMask(_options);
+        var notifications = new AnomalyNotificationService(NullLogger<AnomalyNotificationService>.Instance);
+        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System), _options, TimeProvider.System);
+        var cycle = new ScoringCycle(
+            _buffers, _forecaster, new AnomalyDetector(_options.Value, thresholds, TimeProvider.System), store, mask, notifications,
+            outbox, [_writeBack], _options, NullLogger<ScoringCycle>.Instance);
+        return (cycle, store, mask, notifications);
+    }
+
+    private sealed class RecordingWriteBack : IWriteBack
+    {
+        public List<WriteBackPoint> Points { get; } = [];
+
+        public ValueTask WriteAsync(string measurement, IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken)
+        {
+            Assert.Equal(ScoringCycle.WriteBackMeasurement, measurement);
+            Points.AddRange(points);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
