@@ -1,8 +1,12 @@
 using MetaAnomaly.Dashboard.Extensions;
+using MetaAnomaly.Detection.Extensions;
+using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Ingest.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddIngest();
+builder.AddForecasting();
+builder.AddDetection();
 builder.AddDashboard();
 
 var app = builder.Build();

@@ -5,7 +5,9 @@ using MetaAnomaly.Dashboard.Health;
 using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
+using MetaAnomaly.Detection.Apis;
 using MetaAnomaly.Ingest.Push;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MetaAnomaly.Shared.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -32,7 +34,7 @@ public static class Extensions
             .Validate(o => string.IsNullOrEmpty(o.AdminPassword) || o.AdminPassword.Length >= PasswordHasher.MinimumLength,
                 $"Dashboard:AdminPassword must be at least {PasswordHasher.MinimumLength} characters.")
             .ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
 
         foreach (var migration in DashboardMigrations.All)
         {
@@ -81,6 +83,7 @@ public static class Extensions
         app.MapApiKeysApi();
         app.MapJobsApi();
         app.MapSeriesApi();
+        app.MapDetectionApi();
         app.MapInfluxWrite().RequireAuthorization(AccessPolicies.Writer);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
