@@ -77,6 +77,19 @@ public sealed class AccessControlTests(QuietDashboard dashboard) : IClassFixture
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Fact]
+    public async Task SeriesListingServesPushedSeriesAsJson()
+    {
+        using var client = _host.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, await _host.CreateKeyAsync(DashboardRoles.Admin));
+        using var written = await client.PostAsync("/write?precision=s",
+            new StringContent($"disk,host=listing free=1.5 {DateTimeOffset.UtcNow.ToUnixTimeSeconds()}\n"));
+        Assert.Equal(HttpStatusCode.NoContent, written.StatusCode);
+
+        var listed = await client.GetStringAsync("/api/series?measurement=disk&tag=host=listing");
+        Assert.Contains("\"disk,host=listing#free\"", listed, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/")]
     [InlineData("/jobs")]

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MetaAnomaly.Dashboard.Apis;
 using MetaAnomaly.Dashboard.Charts;
 using MetaAnomaly.Dashboard.Components;
@@ -61,6 +62,12 @@ public static class Extensions
             .AddCheck<StateDatabaseHealthCheck>("state-database")
             .AddCheck<IngestHealthCheck>("ingest");
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // Gaps and unknown scales are NaN: written as "NaN" rather than failing the response.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            o.SerializerOptions.Converters.Add(new SeriesKeyJsonConverter());
+        });
         services.AddOpenApi();
         return builder;
     }
