@@ -1,3 +1,5 @@
+using MetaAnomaly.Detection;
+using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Forecasting.ReadModel;
@@ -14,6 +16,8 @@ public sealed class SeriesChartBuilder(
     ISeriesBuffers buffers,
     IAnomalyStore anomalies,
     IForecastingReadModel forecasting,
+    IThresholdSource thresholds,
+    IOptions<DetectionOptions> detection,
     IOptions<DashboardOptions> options)
 {
     public async Task<SeriesChartModel> BuildAsync(SeriesKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
@@ -25,11 +29,12 @@ public sealed class SeriesChartBuilder(
             ? ChartLine.Empty
             : Line(Enumerable.Range(0, window.Count).Select(window.TimestampAt).ToArray(), window.Values, maxPoints);
 
-        var scores = (await anomalies.ScoresAsync(key, from, to, cancellationToken)).Where(p => p.Scored || !double.IsNaN(p.Forecast)).ToArray();
+        var scores = (await anomalies.ScoresAsync(key, from, to, cancellationToken)).Where(p => double.IsFinite(p.Forecast)).ToArray();
         var times = scores.Select(p => p.Timestamp).ToArray();
+        var bandZ = BandZ(forecasting.StateOf(key).ClusterId);
         var forecast = Line(times, scores.Select(p => p.Forecast).ToArray(), maxPoints);
-        var lower = Line(times, scores.Select(p => p.Forecast - HalfBand(p)).ToArray(), maxPoints);
-        var upper = Line(times, scores.Select(p => p.Forecast + HalfBand(p)).ToArray(), maxPoints);
+        var lower = Line(times, scores.Select(p => p.Forecast - bandZ * p.Scale).ToArray(), maxPoints);
+        var upper = Line(times, scores.Select(p => p.Forecast + bandZ * p.Scale).ToArray(), maxPoints);
 
         var ahead = forecasting.ForecastOf(key) is { } next && next.Start + next.Step * next.Values.Count >= from && next.Start <= to
             ? new ChartLine(next.Values.Select((_, i) => next.Start + next.Step * i).ToArray(), next.Values.ToArray())
@@ -42,9 +47,15 @@ public sealed class SeriesChartBuilder(
         return new SeriesChartModel(key.ToString(), from, to, actual, forecast, lower, upper, ahead, markers, rawPoints, rawPoints > maxPoints);
     }
 
-    /// <summary>Half-width of the normal band at a scored point: the rule's probability threshold as a z-score, times the scale.</summary>
-    private static double HalfBand(ScoredPoint point) =>
-        point.Threshold is > 0 and < 1 ? point.Scale * NormalQuantile.Of(0.5 + 0.5 * point.Threshold) : double.NaN;
+    /// <summary>
+    /// The normal band's half-width in residual scales: the first alarm rule's probability threshold for the series'
+    /// cluster (feedback moves it) as a two-sided normal deviate, as detection draws the band of its events.
+    /// </summary>
+    private double BandZ(string? clusterId)
+    {
+        var threshold = thresholds.ThresholdFor(clusterId, detection.Value.EffectiveRules[0]);
+        return threshold is > 0 and < 1 ? NormalQuantile.Of(0.5 + 0.5 * threshold) : double.NaN;
+    }
 
     private static ChartLine Line(DateTimeOffset[] x, IReadOnlyList<double> y, int maxPoints)
     {

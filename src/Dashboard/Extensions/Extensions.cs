@@ -54,7 +54,7 @@ public static class Extensions
 
         services.AddSingleton<JobRunStore>();
         services.AddSingleton<JobRunRecorder>();
-        services.AddScoped<JobCatalog>();
+        services.AddSingleton<JobCatalog>();
         services.AddQuartz(q => q.AddJobListener(sp => sp.GetRequiredService<JobRunRecorder>(), [GroupMatcher<JobKey>.AnyGroup()]));
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
