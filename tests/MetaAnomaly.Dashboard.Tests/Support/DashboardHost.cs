@@ -53,6 +53,8 @@ public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings,
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // A loaded CI machine needs more than the default to save the buffers on stop.
+        builder.UseSetting(WebHostDefaults.ShutdownTimeoutKey, "90");
         builder.UseSetting("Ingest:StatePath", Path.Combine(_stateDirectory, "state.db"));
         builder.UseSetting("Dashboard:KeysPath", Path.Combine(_stateDirectory, "keys"));
         builder.UseSetting("Forecasting:ModelDirectory", Path.Combine(_stateDirectory, "models"));
