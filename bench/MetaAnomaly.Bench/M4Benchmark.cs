@@ -80,7 +80,7 @@ public sealed class M4Benchmark : IBenchmark
                     var segments = cluster.Members.Select(k => new SeriesSegment(train[k.Tag("id")!], 0)).ToArray();
                     using var learner = options.Registry.Create(learnerName, settings);
                     var report = new MetaTrainer().Train(learner, segments, layout,
-                        new MetaTrainingOptions(MaxSteps: steps, MetaBatchSize: 32, ValidationInterval: 100, Patience: 4, Seed: seed), null, cancellationToken);
+                        new MetaTrainingOptions(MaxSteps: steps, MetaBatchSize: options.Int("batch", 32), ValidationInterval: Math.Max(10, steps / 10), Patience: 4, Seed: seed), null, cancellationToken);
                     output.WriteLine($"  {learnerName} {cluster.Id}: {report.Steps} steps, validation {report.InitialValidationError:G4} -> {report.ValidationError:G4}");
                     var state = new MemoryStream();
                     learner.Save(state);
