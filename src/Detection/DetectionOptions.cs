@@ -61,6 +61,9 @@ public sealed class ScoringOptions
     /// <summary>Smallest scale, relative to the mean absolute level of the series, so flat series do not divide by zero.</summary>
     public double RelativeScaleFloor { get; set; } = Defaults.RelativeScaleFloor;
 
+    /// <summary>The scale never drops below this fraction of the residuals' standard deviation (flat, quantised series).</summary>
+    public double StdFloorFraction { get; set; } = Defaults.StdFloorFraction;
+
     /// <summary>Points averaged into the short-window score whose tail probability is the anomaly probability.</summary>
     public int ShortWindow { get; set; } = Defaults.ShortWindow;
 
@@ -75,6 +78,7 @@ public sealed class ScoringOptions
         public const int ScaleWindow = 256;
         public const int MinOnlineResiduals = 32;
         public const double RelativeScaleFloor = 1e-3;
+        public const double StdFloorFraction = 0.0;
         public const int ShortWindow = 1;
         public const int LongWindow = 1000;
         public const int WarmupPoints = 64;

@@ -26,6 +26,7 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(scoring.ScaleWindow >= 2, "Scoring:ScaleWindow", "must be at least 2.");
         Require(scoring.MinOnlineResiduals is >= 2 && scoring.MinOnlineResiduals <= scoring.ScaleWindow, "Scoring:MinOnlineResiduals", "must be in [2, Scoring:ScaleWindow].");
         Require(scoring.RelativeScaleFloor is > 0 and < 1, "Scoring:RelativeScaleFloor", "must be in (0, 1).");
+        Require(scoring.StdFloorFraction is >= 0 and <= 1, "Scoring:StdFloorFraction", "must be in [0, 1].");
         Require(scoring.ShortWindow >= 1, "Scoring:ShortWindow", "must be at least 1.");
         Require(scoring.LongWindow > scoring.ShortWindow, "Scoring:LongWindow", "must be larger than Scoring:ShortWindow.");
         Require(scoring.WarmupPoints >= 0, "Scoring:WarmupPoints", "must not be negative.");

@@ -12,17 +12,20 @@ namespace MetaAnomaly.Detection.Scoring;
 /// </summary>
 internal sealed class AnomalyAdaptationMask(IOptions<DetectionOptions> options) : IAdaptationMask
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, TimeInterval>> _masked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<DateTimeOffset, TimeInterval>> _masked = new(StringComparer.Ordinal);
 
     public IReadOnlyList<TimeInterval> MaskedIntervals(SeriesKey key, DateTimeOffset from, DateTimeOffset to) =>
         _masked.TryGetValue(key.ToString(), out var intervals)
             ? intervals.Values.Where(i => i.End >= from && i.Start <= to).OrderBy(i => i.Start).ToArray()
             : [];
 
-    /// <summary>Adds, updates or removes the event's interval according to its probability and feedback.</summary>
+    /// <summary>
+    /// Adds, updates or removes the event's interval according to its probability and feedback. Events are identified
+    /// by series and start, as in the store, so unsaved events (the NAB replay) are tracked too.
+    /// </summary>
     public void Track(AnomalyEvent anomaly)
     {
-        var intervals = _masked.GetOrAdd(anomaly.SeriesKey, _ => new ConcurrentDictionary<long, TimeInterval>());
+        var intervals = _masked.GetOrAdd(anomaly.SeriesKey, _ => new ConcurrentDictionary<DateTimeOffset, TimeInterval>());
         var masked = anomaly.Feedback switch
         {
             AnomalyFeedbackKind.Confirmed => true,
@@ -31,11 +34,11 @@ internal sealed class AnomalyAdaptationMask(IOptions<DetectionOptions> options) 
         };
         if (masked)
         {
-            intervals[anomaly.Id] = new TimeInterval(anomaly.Start, anomaly.End);
+            intervals[anomaly.Start] = new TimeInterval(anomaly.Start, anomaly.End);
         }
         else
         {
-            intervals.TryRemove(anomaly.Id, out _);
+            intervals.TryRemove(anomaly.Start, out _);
         }
     }
 }

@@ -4,8 +4,12 @@ namespace MetaAnomaly.Detection.Scoring;
 /// Online robust scale of one series' residuals: 1.4826 x the median absolute deviation of the latest residuals,
 /// starting from the adaptation's own MAD scale until enough residuals have arrived.
 /// </summary>
-/// <remarks>1.4826 MAD estimates the standard deviation of a normal sample and ignores up to half of it as outliers.</remarks>
-internal sealed class RobustScale(int window, int minOnline)
+/// <remarks>
+/// 1.4826 MAD estimates the standard deviation of a normal sample and ignores up to half of it as outliers. On
+/// quantised or mostly-flat series (CPU at one value for hours) the MAD collapses towards 0 and every small step
+/// becomes a huge score, so the scale never drops below <c>stdFraction</c> x the residuals' standard deviation.
+/// </remarks>
+internal sealed class RobustScale(int window, int minOnline, double stdFraction)
 {
     private const double NormalConsistency = 1.4826;
     private readonly Queue<double> _residuals = new();
@@ -36,12 +40,14 @@ internal sealed class RobustScale(int window, int minOnline)
         _residuals.CopyTo(_sorted, 0);
         Array.Sort(_sorted);
         var median = Median(_sorted);
+        var mean = _sorted.Average();
+        var std = Math.Sqrt(_sorted.Sum(r => (r - mean) * (r - mean)) / _sorted.Length);
         for (var i = 0; i < _sorted.Length; i++)
         {
             _sorted[i] = Math.Abs(_sorted[i] - median);
         }
         Array.Sort(_sorted);
-        var online = NormalConsistency * Median(_sorted);
+        var online = Math.Max(NormalConsistency * Median(_sorted), stdFraction * std);
         return double.IsFinite(adaptationScale) && adaptationScale > 0 ? Math.Max(online, 0.5 * adaptationScale) : online;
     }
 

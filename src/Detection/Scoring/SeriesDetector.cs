@@ -23,7 +23,7 @@ internal sealed class SeriesDetector
     {
         _options = options;
         _thresholds = thresholds;
-        _scale = new RobustScale(options.Scoring.ScaleWindow, options.Scoring.MinOnlineResiduals);
+        _scale = new RobustScale(options.Scoring.ScaleWindow, options.Scoring.MinOnlineResiduals, options.Scoring.StdFloorFraction);
         _calibrator = new TailProbabilityCalibrator(options.Scoring.ShortWindow, options.Scoring.LongWindow);
         _rules = options.EffectiveRules.Select(r => (r, new AlarmRule(r))).ToArray();
         _events = new EventTracker(seriesKey, options.Events, options.Severity);

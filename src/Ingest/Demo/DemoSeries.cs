@@ -7,6 +7,7 @@ namespace MetaAnomaly.Ingest.Demo;
 /// One bundled NAB file replayed as a series. <see cref="BackfillRows"/> rows are loaded at once at first start (the
 /// history the period detector and the first adaptation learn from: several days of a daily pattern); the rest streams.
 /// Each backfill ends a little before a labelled anomaly window, so the stream reaches one within the first minutes.
+/// The traffic sensor keeps NAB's real gaps (about half of its 5-minute slots are empty): the buffers mark them NaN.
 /// </summary>
 internal sealed record DemoSeries(string File, SeriesKey Key, int BackfillRows)
 {
@@ -18,7 +19,7 @@ internal sealed record DemoSeries(string File, SeriesKey Key, int BackfillRows)
         new("ec2_cpu_utilization_825cc2.csv", Series("cpu", "host", "ec2-825cc2", "utilization"), 1380),
         new("ec2_network_in_257a54.csv", Series("network", "host", "ec2-257a54", "bytes_in"), 1300),
         new("occupancy_6005.csv", Series("traffic", "sensor", "6005", "occupancy"), 1500),
-        new("speed_t4013.csv", Series("traffic", "sensor", "t4013", "speed"), 1950),
+        new("rds_cpu_utilization_e47b3b.csv", Series("cpu", "host", "rds-e47b3b", "utilization"), 2350),
     ];
 
     private static SeriesKey Series(string measurement, string tag, string tagValue, string field) =>

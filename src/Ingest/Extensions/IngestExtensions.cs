@@ -51,11 +51,14 @@ public static class IngestExtensions
         services.TryAddSingleton<IPointIngestor>(sp => sp.GetRequiredService<SeriesBuffers>());
         services.TryAddSingleton<IngestStatus>();
         services.TryAddSingleton<IIngestStatus>(sp => sp.GetRequiredService<IngestStatus>());
+        services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest");
 
         // Hosted services start in registration order: the snapshot restores the buffers before any source writes.
         services.AddHostedService<BufferSnapshotService>();
 
-        var resiliencePipeline = services.AddHttpClient<InfluxClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+        services.TryAddSingleton<InfluxClient>();
+        var resiliencePipeline = services.AddHttpClient(InfluxClient.HttpClientName)
+            .ConfigureHttpClient((sp, http) => InfluxClient.Configure(http, sp.GetRequiredService<IOptions<IngestOptions>>().Value.Influx))
             .AddStandardResilienceHandler();
         services.AddOptions<HttpStandardResilienceOptions>(resiliencePipeline.PipelineName)
             .Configure<IOptions<IngestOptions>>((resilience, ingest) =>

@@ -11,40 +11,43 @@ namespace MetaAnomaly.Ingest.Influx;
 
 /// <summary>
 /// InfluxDB's v1 HTTP API (<c>/ping</c>, <c>/write</c>, <c>/query</c>), served by InfluxDB 1.x, by 2.x through its
-/// v1-compatibility endpoints and by 3.x. A typed <see cref="HttpClient"/> from <see cref="IHttpClientFactory"/>, whose
+/// v1-compatibility endpoints and by 3.x. Each call takes a client from <see cref="IHttpClientFactory"/> (named
+/// <see cref="HttpClientName"/>, so that long-lived users such as the pull source still get rotated handlers), whose
 /// resilience handler retries transient failures (connection errors, 5xx, 429, timeouts) with exponential backoff and
 /// jitter; everything else becomes an <see cref="InfluxException"/> that says what to check.
 /// </summary>
-public sealed class InfluxClient
+public sealed class InfluxClient(IHttpClientFactory clients, IOptions<IngestOptions> options)
 {
-    private readonly HttpClient _http;
-    private readonly InfluxOptions _options;
+    public const string HttpClientName = "influx";
 
-    public InfluxClient(HttpClient http, IOptions<IngestOptions> options)
+    private readonly InfluxOptions _options = options.Value.Influx;
+
+    public Uri? BaseAddress => string.IsNullOrWhiteSpace(_options.Url) ? null : new Uri(_options.Url.TrimEnd('/') + "/");
+
+    /// <summary>Sets the base address and the credentials (<c>Token</c> header, else Basic) on the named client.</summary>
+    internal static void Configure(HttpClient http, InfluxOptions options)
     {
-        _http = http;
-        _options = options.Value.Influx;
-        if (!string.IsNullOrWhiteSpace(_options.Url))
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        if (!string.IsNullOrWhiteSpace(options.Url))
         {
-            _http.BaseAddress ??= new Uri(_options.Url.TrimEnd('/') + "/");
+            http.BaseAddress = new Uri(options.Url.TrimEnd('/') + "/");
         }
-        if (!string.IsNullOrEmpty(_options.Token))
+        if (!string.IsNullOrEmpty(options.Token))
         {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", _options.Token);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", options.Token);
         }
-        else if (!string.IsNullOrEmpty(_options.Username))
+        else if (!string.IsNullOrEmpty(options.Username))
         {
-            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.Username}:{_options.Password}"));
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", basic);
+            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}"));
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", basic);
         }
     }
-
-    public Uri? BaseAddress => _http.BaseAddress;
 
     /// <summary>The server's version (<c>X-Influxdb-Version</c>).</summary>
     public async Task<string> PingAsync(CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "ping"), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "ping");
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         await EnsureSuccessAsync(response, "ping", cancellationToken);
         return response.Headers.TryGetValues("X-Influxdb-Version", out var versions) ? versions.FirstOrDefault() ?? "" : "";
     }
@@ -55,13 +58,11 @@ public sealed class InfluxClient
         var compressed = Gzip(lines.Span);
         var query = $"write?db={Uri.EscapeDataString(database)}&precision={precision}"
             + (string.IsNullOrEmpty(retentionPolicy) ? "" : "&rp=" + Uri.EscapeDataString(retentionPolicy));
-        using var response = await SendAsync(() =>
-        {
-            var content = new ByteArrayContent(compressed);
-            content.Headers.ContentEncoding.Add("gzip");
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-            return new HttpRequestMessage(HttpMethod.Post, query) { Content = content };
-        }, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var content = new ByteArrayContent(compressed);
+        content.Headers.ContentEncoding.Add("gzip");
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, query) { Content = content };
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         await EnsureSuccessAsync(response, $"write to database '{database}'", cancellationToken);
     }
 
@@ -71,7 +72,8 @@ public sealed class InfluxClient
     public async IAsyncEnumerable<InfluxSeries> QueryAsync(string database, string influxQl, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var path = $"query?db={Uri.EscapeDataString(database)}&epoch=ns&chunked=true&chunk_size={_options.QueryChunkSize}&q={Uri.EscapeDataString(influxQl)}";
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         await EnsureSuccessAsync(response, "query", cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         await foreach (var series in InfluxResponseReader.ReadAsync(stream, cancellationToken))
@@ -84,7 +86,8 @@ public sealed class InfluxClient
     public async Task ExecuteAsync(string? database, string influxQl, CancellationToken cancellationToken)
     {
         var path = "query?q=" + Uri.EscapeDataString(influxQl) + (database is null ? "" : "&db=" + Uri.EscapeDataString(database));
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         await EnsureSuccessAsync(response, "statement", cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         await foreach (var _ in InfluxResponseReader.ReadAsync(stream, cancellationToken))
@@ -139,28 +142,27 @@ public sealed class InfluxClient
         return values;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        if (_http.BaseAddress is null)
+        if (BaseAddress is null)
         {
             throw new InvalidOperationException("Ingest:Influx:Url is not set.");
         }
-        using var message = request();
         try
         {
-            return await _http.SendAsync(message, completion, cancellationToken);
+            return await clients.CreateClient(HttpClientName).SendAsync(message, completion, cancellationToken);
         }
         catch (HttpRequestException e)
         {
-            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {_http.BaseAddress} is unreachable: {e.Message} (check Ingest:Influx:Url)", e);
+            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {BaseAddress} is unreachable: {e.Message} (check Ingest:Influx:Url)", e);
         }
         catch (Exception e) when (e is TimeoutException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
-            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {_http.BaseAddress} did not answer within Ingest:Influx:Timeout={_options.Timeout}", e);
+            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {BaseAddress} did not answer within Ingest:Influx:Timeout={_options.Timeout}", e);
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException e)
         {
-            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {_http.BaseAddress} keeps failing; requests are paused briefly: {e.Message}", e);
+            throw new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {BaseAddress} keeps failing; requests are paused briefly: {e.Message}", e);
         }
     }
 
@@ -175,7 +177,7 @@ public sealed class InfluxClient
         throw response.StatusCode switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new InfluxException(InfluxErrorKind.Unauthorized,
-                $"InfluxDB at {_http.BaseAddress} refused the credentials for {what}: {message} (check Ingest:Influx:Username/Password or Ingest:Influx:Token)"),
+                $"InfluxDB at {BaseAddress} refused the credentials for {what}: {message} (check Ingest:Influx:Username/Password or Ingest:Influx:Token)"),
             HttpStatusCode.NotFound when message.StartsWith("database not found", StringComparison.Ordinal) =>
                 InfluxResponseReader.QueryError(message),
             HttpStatusCode.RequestEntityTooLarge => new InfluxException(InfluxErrorKind.TooLarge,
@@ -183,7 +185,7 @@ public sealed class InfluxClient
             HttpStatusCode.BadRequest when what.StartsWith("write", StringComparison.Ordinal) => new InfluxException(InfluxErrorKind.WriteRejected,
                 $"InfluxDB rejected the {what}: {message}"),
             HttpStatusCode.BadRequest => InfluxResponseReader.QueryError(message),
-            _ => new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {_http.BaseAddress} answered {(int)response.StatusCode} to {what}: {message}"),
+            _ => new InfluxException(InfluxErrorKind.Unreachable, $"InfluxDB at {BaseAddress} answered {(int)response.StatusCode} to {what}: {message}"),
         };
     }
 

@@ -20,21 +20,17 @@ internal static class InfluxResponseReader
             {
                 var read = await pipe.ReadAsync(cancellationToken);
                 var buffer = read.Buffer;
-                var documents = new List<InfluxSeries>();
-                while (TryReadLine(ref buffer, out var line))
+                var document = new List<InfluxSeries>();
+                while (TryReadLine(ref buffer, out var line) || read.IsCompleted && !buffer.IsEmpty && TakeRest(ref buffer, out line))
                 {
-                    ParseDocument(line, documents);
-                }
-                if (read.IsCompleted && !buffer.IsEmpty)
-                {
-                    ParseDocument(buffer, documents);
-                    buffer = buffer.Slice(buffer.End);
+                    document.Clear();
+                    ParseDocument(line, document);
+                    foreach (var series in document)
+                    {
+                        yield return series;
+                    }
                 }
                 pipe.AdvanceTo(buffer.Start, buffer.End);
-                foreach (var series in documents)
-                {
-                    yield return series;
-                }
                 if (read.IsCompleted)
                 {
                     break;
@@ -45,6 +41,13 @@ internal static class InfluxResponseReader
         {
             await pipe.CompleteAsync();
         }
+    }
+
+    private static bool TakeRest(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> rest)
+    {
+        rest = buffer;
+        buffer = buffer.Slice(buffer.End);
+        return true;
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)

@@ -2,8 +2,8 @@ using MetaAnomaly.Shared.Series;
 
 namespace MetaAnomaly.Ingest.LineProtocol;
 
-/// <summary>What decoding one body produced.</summary>
-public readonly record struct DecodeSummary(int Lines, int Points, int NonNumericFields, IReadOnlyList<LineError> Errors);
+/// <summary>What decoding one body produced. <see cref="Errors"/> lists at most <see cref="PointDecoder.MaxReportedErrors"/>.</summary>
+public readonly record struct DecodeSummary(int Lines, int Points, int NonNumericFields, int MalformedLines, IReadOnlyList<LineError> Errors);
 
 /// <summary>
 /// Turns a line-protocol body into <see cref="DataPoint"/>s: one per numeric field (float, integer, unsigned);
@@ -81,7 +81,7 @@ public sealed class PointDecoder(SeriesKeyCache keys)
         {
             errors!.Add(new LineError(0, $"{errorCount - MaxReportedErrors} more malformed lines not listed"));
         }
-        return new DecodeSummary(lines, points, nonNumeric, (IReadOnlyList<LineError>?)errors ?? []);
+        return new DecodeSummary(lines, points, nonNumeric, errorCount, (IReadOnlyList<LineError>?)errors ?? []);
     }
 
     /// <summary>Nanoseconds since the Unix epoch from a timestamp in the given unit; false on overflow.</summary>

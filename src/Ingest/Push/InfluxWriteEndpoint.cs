@@ -78,12 +78,11 @@ public static partial class InfluxWriteEndpoint
             counters.AddNonNumericFields(summary.NonNumericFields);
 
             var problems = new List<string>();
-            if (summary.Errors.Count > 0)
+            if (summary.MalformedLines > 0)
             {
-                var malformed = summary.Errors.Count(e => e.Line > 0);
-                counters.AddRejectedLines(malformed);
+                counters.AddRejectedLines(summary.MalformedLines);
                 problems.AddRange(summary.Errors.Select(e => e.ToString()));
-                LogMalformed(logger, malformed, summary.Errors[0].ToString());
+                LogMalformed(logger, summary.MalformedLines, summary.Errors[0].ToString());
             }
             if (outcome.SkippedOutOfRange > 0)
             {

@@ -9,10 +9,13 @@ namespace MetaAnomaly.Ingest.WriteBack;
 /// <summary>
 /// <see cref="IWriteBack"/> to InfluxDB (<c>Ingest:WriteBack:Database</c>, default <c>Ingest:Influx:Database</c>), in
 /// batches of <c>Ingest:Influx:WriteBatchSize</c> lines at nanosecond precision. Non-finite numbers are left out; a row
-/// left with no field is skipped.
+/// left with no field is skipped. A missing write-back database is created once (a separate database for
+/// MetaAnomaly's output is the usual setup).
 /// </summary>
 internal sealed class InfluxWriteBack(InfluxClient client, IOptions<IngestOptions> options) : IWriteBack
 {
+    private bool _createdDatabase;
+
     public async ValueTask WriteAsync(string measurement, IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken)
     {
         var influx = options.Value.Influx;
@@ -32,13 +35,28 @@ internal sealed class InfluxWriteBack(InfluxClient client, IOptions<IngestOption
             writer.Write(measurement, tags, fields, (point.Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
             if (writer.Lines >= influx.WriteBatchSize)
             {
-                await client.WriteAsync(database, influx.RetentionPolicy, writer.Written, "ns", cancellationToken);
+                await WriteBatchAsync(database, writer.Written, cancellationToken);
                 writer.Clear();
             }
         }
         if (writer.Lines > 0)
         {
-            await client.WriteAsync(database, influx.RetentionPolicy, writer.Written, "ns", cancellationToken);
+            await WriteBatchAsync(database, writer.Written, cancellationToken);
+        }
+    }
+
+    private async Task WriteBatchAsync(string database, ReadOnlyMemory<byte> lines, CancellationToken cancellationToken)
+    {
+        var retentionPolicy = options.Value.Influx.RetentionPolicy;
+        try
+        {
+            await client.WriteAsync(database, retentionPolicy, lines, "ns", cancellationToken);
+        }
+        catch (InfluxException e) when (e.Kind == InfluxErrorKind.DatabaseNotFound && !_createdDatabase)
+        {
+            _createdDatabase = true;
+            await client.ExecuteAsync(null, "CREATE DATABASE " + InfluxQl.Identifier(database), cancellationToken);
+            await client.WriteAsync(database, retentionPolicy, lines, "ns", cancellationToken);
         }
     }
 }

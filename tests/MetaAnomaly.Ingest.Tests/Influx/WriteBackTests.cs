@@ -13,14 +13,13 @@ public sealed class WriteBackTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task AnomaliesWrittenBackCanBeQueried()
+    public async Task AnomaliesWrittenBackCanBeQueriedAndTheDatabaseIsCreated()
     {
         var database = NewDatabase("writeback");
         var settings = Settings(TestEnvironment.InfluxDbUrl, database);
         settings["Ingest:Influx:WriteBatchSize"] = "7";
         using var host = IngestHost.Build(_temp.Path, settings);
         var client = Client(host);
-        await client.ExecuteAsync(null, $"CREATE DATABASE {InfluxQl.Identifier(database)}", CancellationToken.None);
         var start = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
         var points = Enumerable.Range(0, 20).Select(i => new WriteBackPoint(
             start.AddMinutes(i),
