@@ -59,8 +59,7 @@ public static class Extensions
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         services.AddHealthChecks()
-            .AddCheck<StateDatabaseHealthCheck>("state-database")
-            .AddCheck<IngestHealthCheck>("ingest");
+            .AddCheck<StateDatabaseHealthCheck>("state-database");
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
         {
