@@ -1,8 +1,16 @@
+using MetaAnomaly.Dashboard.Extensions;
+using MetaAnomaly.Detection.Extensions;
+using MetaAnomaly.Forecasting.Extensions;
+using MetaAnomaly.Ingest.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddHealthChecks();
+builder.AddIngest();
+builder.AddForecasting();
+builder.AddDetection();
+builder.AddDashboard();
 
 var app = builder.Build();
-app.MapHealthChecks("/health");
+app.MapDashboard();
 app.Run();
 
 public partial class Program;

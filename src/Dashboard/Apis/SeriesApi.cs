@@ -1,0 +1,74 @@
+using MetaAnomaly.Dashboard.Charts;
+using MetaAnomaly.Forecasting.ReadModel;
+using MetaAnomaly.Ingest.Status;
+using MetaAnomaly.Shared.Forecasts;
+using MetaAnomaly.Shared.Security;
+using MetaAnomaly.Shared.Series;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MetaAnomaly.Dashboard.Apis;
+
+/// <summary>A series as <c>GET /api/series</c> lists it: what ingestion knows and its model state.</summary>
+public sealed record SeriesListing(string Key, string Measurement, IReadOnlyDictionary<string, string> Tags, string Field, SeriesInfo Info, SeriesModelState Model);
+
+public static class SeriesApi
+{
+    /// <summary>Series (list, filter, chart data), clusters and ingestion status. Viewer policy.</summary>
+    public static IEndpointRouteBuilder MapSeriesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization(AccessPolicies.Viewer);
+        api.MapGet("/series", ListSeries).WithTags("Series");
+        api.MapGet("/series/chart", ChartAsync).WithTags("Series");
+        api.MapGet("/clusters", (IForecastingReadModel forecasting) => TypedResults.Ok(forecasting.Clusters())).WithTags("Clusters");
+        api.MapGet("/clusters/{id}", Cluster).WithTags("Clusters");
+        api.MapGet("/adaptation", Adaptation).WithTags("Clusters");
+        api.MapGet("/ingest/status", (IIngestStatus status) => TypedResults.Ok(status.Current())).WithTags("Ingest");
+        return app;
+    }
+
+    /// <summary>Every series; <c>search</c> matches any part of the key, <c>measurement</c> and <c>field</c> exactly, <c>tag</c> as <c>name=value</c>.</summary>
+    private static Ok<SeriesListing[]> ListSeries(
+        ISeriesBuffers buffers, IForecastingReadModel forecasting, string? search = null, string? measurement = null, string? field = null, string? tag = null)
+    {
+        var (tagName, tagValue) = tag?.Split('=', 2) is [var name, var value] ? (name, value) : (null, null);
+        var listed = buffers.ListSeries()
+            .Where(s => search is null || s.Key.ToString().Contains(search, StringComparison.OrdinalIgnoreCase))
+            .Where(s => measurement is null || s.Key.Measurement == measurement)
+            .Where(s => field is null || s.Key.Field == field)
+            .Where(s => tagName is null || s.Key.Tag(tagName) == tagValue)
+            .OrderBy(s => s.Key)
+            .Select(s => new SeriesListing(s.Key.ToString(), s.Key.Measurement, s.Key.Tags.ToDictionary(), s.Key.Field, s, forecasting.StateOf(s.Key)))
+            .ToArray();
+        return TypedResults.Ok(listed);
+    }
+
+    /// <summary>Chart data of one series over [from, to] (default: the last day of its data), downsampled to Dashboard:ChartMaxPoints.</summary>
+    private static async Task<Results<Ok<SeriesChartModel>, ValidationProblem, NotFound>> ChartAsync(
+        string key, ISeriesBuffers buffers, SeriesChartBuilder charts, CancellationToken cancellationToken, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        if (!SeriesKey.TryParse(key, out var seriesKey) || seriesKey is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["key"] = ["Not a series key (measurement[,tag=value...]#field)."] });
+        }
+        if (buffers.Describe(seriesKey) is not { LastTimestamp: { } last })
+        {
+            return TypedResults.NotFound();
+        }
+        var end = to ?? last;
+        var start = from ?? end - TimeSpan.FromDays(1);
+        if (start > end)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["'from' is after 'to'."] });
+        }
+        return TypedResults.Ok(await charts.BuildAsync(seriesKey, start, end, cancellationToken));
+    }
+
+    private static Results<Ok<ClusterSummary>, NotFound> Cluster(string id, IForecastingReadModel forecasting) =>
+        forecasting.Cluster(id) is { } cluster ? TypedResults.Ok(cluster) : TypedResults.NotFound();
+
+    private static Ok<AdaptationStatus> Adaptation(IForecastingReadModel forecasting) =>
+        TypedResults.Ok(new AdaptationStatus(forecasting.LastAdaptation, forecasting.NextScheduledAdaptation, forecasting.CurrentActivity, forecasting.AvailableLearners));
+}
+
+/// <summary>The forecasting core's schedule and progress, as <c>GET /api/adaptation</c> returns it.</summary>
+public sealed record AdaptationStatus(AdaptationRunSummary? Last, DateTimeOffset? Next, ForecastingActivity? Activity, IReadOnlyList<string> Learners);

@@ -1,0 +1,65 @@
+using MetaAnomaly.Detection;
+using MetaAnomaly.Detection.Rules;
+using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Detection.Storage;
+using MetaAnomaly.Forecasting.ReadModel;
+using MetaAnomaly.Shared.Series;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Dashboard.Charts;
+
+/// <summary>
+/// Assembles a <see cref="SeriesChartModel"/> from the buffers (actual values), the stored scores (one-step forecast
+/// and band), the forecasting core's latest forecast and the stored anomaly events; downsamples wide ranges.
+/// </summary>
+public sealed class SeriesChartBuilder(
+    ISeriesBuffers buffers,
+    IAnomalyStore anomalies,
+    IForecastingReadModel forecasting,
+    IThresholdSource thresholds,
+    IOptions<DetectionOptions> detection,
+    IOptions<DashboardOptions> options)
+{
+    public async Task<SeriesChartModel> BuildAsync(SeriesKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var maxPoints = options.Value.ChartMaxPoints;
+        var window = buffers.Range(key, from, to);
+        var rawPoints = window?.Count ?? 0;
+        var actual = window is null
+            ? ChartLine.Empty
+            : Line(Enumerable.Range(0, window.Count).Select(window.TimestampAt).ToArray(), window.Values, maxPoints);
+
+        var scores = (await anomalies.ScoresAsync(key, from, to, cancellationToken)).Where(p => double.IsFinite(p.Forecast)).ToArray();
+        var times = scores.Select(p => p.Timestamp).ToArray();
+        var bandZ = BandZ(forecasting.StateOf(key).ClusterId);
+        var forecast = Line(times, scores.Select(p => p.Forecast).ToArray(), maxPoints);
+        var lower = Line(times, scores.Select(p => p.Forecast - bandZ * p.Scale).ToArray(), maxPoints);
+        var upper = Line(times, scores.Select(p => p.Forecast + bandZ * p.Scale).ToArray(), maxPoints);
+
+        var ahead = forecasting.ForecastOf(key) is { } next && next.Start + next.Step * next.Values.Count >= from && next.Start <= to
+            ? new ChartLine(next.Values.Select((_, i) => next.Start + next.Step * i).ToArray(), next.Values.ToArray())
+            : ChartLine.Empty;
+
+        var events = await anomalies.ListAsync(new AnomalyQuery(Series: key.ToString(), From: from, To: to, PageSize: AnomalyQuery.Defaults.MaxPageSize), cancellationToken);
+        var markers = events.Items
+            .Select(e => new ChartMarker(e.Id, e.Peak, e.Value, $"{e.Severity} anomaly, score {e.Score:0.0}"))
+            .ToArray();
+        return new SeriesChartModel(key.ToString(), from, to, actual, forecast, lower, upper, ahead, markers, rawPoints, rawPoints > maxPoints);
+    }
+
+    /// <summary>
+    /// The normal band's half-width in residual scales: the first alarm rule's probability threshold for the series'
+    /// cluster (feedback moves it) as a two-sided normal deviate, as detection draws the band of its events.
+    /// </summary>
+    private double BandZ(string? clusterId)
+    {
+        var threshold = thresholds.ThresholdFor(clusterId, detection.Value.EffectiveRules[0]);
+        return threshold is > 0 and < 1 ? NormalQuantile.Of(0.5 + 0.5 * threshold) : double.NaN;
+    }
+
+    private static ChartLine Line(DateTimeOffset[] x, IReadOnlyList<double> y, int maxPoints)
+    {
+        var (keptX, keptY) = Downsampler.MinMax(x, y, maxPoints);
+        return new ChartLine(keptX, keptY);
+    }
+}

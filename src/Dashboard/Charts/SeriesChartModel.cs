@@ -1,0 +1,32 @@
+namespace MetaAnomaly.Dashboard.Charts;
+
+/// <summary>One line of a chart (NaN = gap).</summary>
+public sealed record ChartLine(DateTimeOffset[] X, double[] Y)
+{
+    public static ChartLine Empty { get; } = new([], []);
+
+    public bool IsEmpty => X.Length == 0;
+}
+
+/// <summary>An anomaly drawn on the chart at its peak.</summary>
+public sealed record ChartMarker(long EventId, DateTimeOffset At, double Value, string Label);
+
+/// <summary>
+/// What a series chart shows over a range: the actual values, the one-step forecasts that scored them with their
+/// normal band, the latest forecast ahead of the data, and the anomaly markers.
+/// </summary>
+public sealed record SeriesChartModel(
+    string SeriesKey,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    ChartLine Actual,
+    ChartLine Forecast,
+    ChartLine BandLower,
+    ChartLine BandUpper,
+    ChartLine ForecastAhead,
+    IReadOnlyList<ChartMarker> Markers,
+    int RawPoints,
+    bool Downsampled)
+{
+    public bool HasData => !Actual.IsEmpty;
+}

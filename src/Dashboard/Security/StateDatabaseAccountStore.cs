@@ -1,0 +1,192 @@
+using System.Data.Common;
+using System.Globalization;
+using MetaAnomaly.Shared.Storage;
+
+namespace MetaAnomaly.Dashboard.Security;
+
+/// <summary><see cref="IAccountStore"/> on the shared state database (tables from <see cref="DashboardMigrations"/>).</summary>
+internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimeProvider clock) : IAccountStore
+{
+    private volatile bool _hasAdmin;
+
+    public async ValueTask<bool> HasAdminAsync(CancellationToken cancellationToken)
+    {
+        if (_hasAdmin)
+        {
+            return true;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var count = Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM dashboard_accounts WHERE role = 'admin'", [], cancellationToken), CultureInfo.InvariantCulture);
+        _hasAdmin = count > 0;
+        return _hasAdmin;
+    }
+
+    public async ValueTask<bool> CreateFirstAdminAsync(string name, string password, CancellationToken cancellationToken)
+    {
+        var hash = PasswordHasher.Hash(password);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var inserted = await ExecuteAsync(connection, """
+            INSERT INTO dashboard_accounts (name, password_hash, role, created_at)
+            SELECT $name, $hash, 'admin', $now
+            WHERE NOT EXISTS (SELECT 1 FROM dashboard_accounts WHERE role = 'admin')
+            """, [("$name", name), ("$hash", hash), ("$now", Now())], cancellationToken);
+        _hasAdmin = true;
+        return inserted == 1;
+    }
+
+    public async ValueTask<bool> CreateAccountAsync(string name, string password, string role, CancellationToken cancellationToken)
+    {
+        RequireRole(role);
+        var hash = PasswordHasher.Hash(password);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var inserted = await ExecuteAsync(connection, """
+            INSERT INTO dashboard_accounts (name, password_hash, role, created_at) VALUES ($name, $hash, $role, $now)
+            ON CONFLICT (name) DO NOTHING
+            """, [("$name", name), ("$hash", hash), ("$role", role), ("$now", Now())], cancellationToken);
+        return inserted == 1;
+    }
+
+    public async ValueTask<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT name, role, created_at FROM dashboard_accounts ORDER BY name", []);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var accounts = new List<Account>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            accounts.Add(new Account(reader.GetString(0), reader.GetString(1), ParseTime(reader.GetString(2))));
+        }
+        return accounts;
+    }
+
+    public async ValueTask<bool> DeleteAccountAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var deleted = await ExecuteAsync(connection, """
+            DELETE FROM dashboard_accounts WHERE name = $name
+            AND (role <> 'admin' OR (SELECT COUNT(*) FROM dashboard_accounts WHERE role = 'admin') > 1)
+            """, [("$name", name)], cancellationToken);
+        return deleted == 1;
+    }
+
+    public async ValueTask<Account?> VerifyPasswordAsync(string name, string password, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT role, created_at, password_hash FROM dashboard_accounts WHERE name = $name", [("$name", name)]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            // Same work as a real check, so that timing does not tell which names exist.
+            PasswordHasher.Verify(password, PasswordHasher.Hash("not-an-account"));
+            return null;
+        }
+        return PasswordHasher.Verify(password, reader.GetString(2))
+            ? new Account(name, reader.GetString(0), ParseTime(reader.GetString(1)))
+            : null;
+    }
+
+    public async ValueTask<CreatedApiKey> CreateApiKeyAsync(string name, string role, CancellationToken cancellationToken)
+    {
+        RequireRole(role);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var secret = ApiKeySecret.Create();
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, """
+            INSERT INTO dashboard_api_keys (id, name, role, secret_hash, created_at) VALUES ($id, $name, $role, $hash, $now)
+            """, [("$id", secret.Id), ("$name", name.Trim()), ("$role", role), ("$hash", secret.SecretHash), ("$now", Format(now))], cancellationToken);
+        return new CreatedApiKey(new ApiKeyInfo(secret.Id, name.Trim(), role, now, null, null), secret.Text);
+    }
+
+    public async ValueTask<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT id, name, role, created_at, last_used_at, revoked_at FROM dashboard_api_keys ORDER BY created_at DESC", []);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<ApiKeyInfo>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(ReadKey(reader));
+        }
+        return keys;
+    }
+
+    public async ValueTask<bool> RevokeApiKeyAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var revoked = await ExecuteAsync(connection, "UPDATE dashboard_api_keys SET revoked_at = $now WHERE id = $id AND revoked_at IS NULL",
+            [("$id", id), ("$now", Now())], cancellationToken);
+        return revoked == 1;
+    }
+
+    public async ValueTask<ApiKeyInfo?> VerifyApiKeyAsync(string presented, CancellationToken cancellationToken)
+    {
+        if (!ApiKeySecret.TryParse(presented, out var secret))
+        {
+            return null;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        ApiKeyInfo? key = null;
+        await using (var command = Command(connection,
+            "SELECT id, name, role, created_at, last_used_at, revoked_at, secret_hash FROM dashboard_api_keys WHERE id = $id AND revoked_at IS NULL",
+            [("$id", secret.Id)]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken) && ApiKeySecret.Matches(secret.Secret, reader.GetString(6)))
+            {
+                key = ReadKey(reader);
+            }
+        }
+        if (key is not null)
+        {
+            await ExecuteAsync(connection, "UPDATE dashboard_api_keys SET last_used_at = $now WHERE id = $id", [("$id", key.Id), ("$now", Now())], cancellationToken);
+        }
+        return key;
+    }
+
+    private static void RequireRole(string role)
+    {
+        if (!DashboardRoles.IsKnown(role))
+        {
+            throw new ArgumentException($"Unknown role '{role}': expected one of {string.Join(", ", DashboardRoles.All)}.", nameof(role));
+        }
+    }
+
+    private static ApiKeyInfo ReadKey(DbDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), ParseTime(reader.GetString(3)),
+        reader.IsDBNull(4) ? null : ParseTime(reader.GetString(4)),
+        reader.IsDBNull(5) ? null : ParseTime(reader.GetString(5)));
+
+    private string Now() => Format(clock.GetUtcNow());
+
+    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    private static DbCommand Command(DbConnection connection, string sql, (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private static async ValueTask<int> ExecuteAsync(DbConnection connection, string sql, (string, object)[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async ValueTask<object?> ScalarAsync(DbConnection connection, string sql, (string, object)[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text.RegularExpressions;
+using MetaAnomaly.Dashboard.Jobs;
+using MetaAnomaly.Dashboard.Tests.Support;
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace MetaAnomaly.Dashboard.Tests.Browser;
+
+/// <summary>
+/// An operator's walk through the product in demo mode, in Chromium: sign in, overview, a series chart with its
+/// anomaly markers, confirming an anomaly, adding and testing a webhook against a local receiver, running a job.
+/// Saves screenshots of the main pages.
+/// </summary>
+public sealed class DemoJourneyTests : IAsyncLifetime
+{
+    private static readonly TimeSpan DetectionBudget = TimeSpan.FromSeconds(150);
+
+    private DashboardHost _host = null!;
+    private LocalWebhookReceiver _receiver = null!;
+    private BrowserSession _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await LocalWebhookReceiver.StartAsync();
+        _host = new DashboardHost(DashboardHost.FastDemoSettings(), kestrel: true);
+        _host.StartServer();
+        _browser = await BrowserSession.OpenAsync(_host.BaseAddress);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _host.DisposeAsync();
+        await _receiver.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task OperatorSeesConfirmsAndAlertsOnDemoAnomalies()
+    {
+        var anomaly = await FirstAnomalyAsync();
+        var page = _browser.Page;
+
+        await _browser.SignInAsync(DashboardHost.AdminUser, DashboardHost.AdminPassword);
+        await page.WaitForSelectorAsync("[data-testid=latest-anomaly]");
+        await page.WaitForSelectorAsync("#overview-hourly .main-svg");
+        await _browser.ScreenshotAsync("overview");
+
+        await page.ClickAsync("a[href='/series']");
+        await page.WaitForSelectorAsync("[data-testid=series-table]");
+        await _browser.ScreenshotAsync("series");
+        await page.GotoAsync(Components.Shared.SeriesLinks.View(anomaly.SeriesKey));
+        await _browser.WaitForInteractivityAsync();
+        await page.Locator(".mud-toggle-item", new() { HasTextRegex = new Regex("^\\s*all\\s*$") }).ClickAsync();
+        // Plotly draws each marker of the anomaly trace as an SVG path inside the scatter layer.
+        await page.WaitForSelectorAsync("[data-testid=series-chart] .scatterlayer .trace:last-child .points path");
+        Assert.True(int.Parse(await page.GetAttributeAsync("[data-testid=series-chart]", "data-markers") ?? "0") > 0);
+        await _browser.ScreenshotAsync("series-chart");
+
+        await page.ClickAsync("a[href='/anomalies']");
+        await page.WaitForSelectorAsync("[data-testid=anomalies-table] [data-testid=severity]");
+        await _browser.ScreenshotAsync("anomalies");
+        await page.GotoAsync(Components.Shared.SeriesLinks.Anomaly(anomaly.Id));
+        await _browser.WaitForInteractivityAsync();
+        await page.WaitForSelectorAsync("[data-testid=series-chart] .main-svg");
+        await page.ClickAsync("[data-testid=confirm]");
+        await page.WaitForSelectorAsync("[data-testid=feedback-state]:has-text('Confirmed')");
+        var stored = await _host.Services.GetRequiredService<IAnomalyStore>().GetAsync(anomaly.Id, CancellationToken.None);
+        Assert.Equal(AnomalyFeedbackKind.Confirmed, stored!.Feedback);
+        await _browser.ScreenshotAsync("anomaly");
+
+        await page.ClickAsync("a[href='/alerts']");
+        await page.FillAsync("input[data-testid=webhook-name], [data-testid=webhook-name] input", "receiver");
+        await page.FillAsync("input[data-testid=webhook-url], [data-testid=webhook-url] input", _receiver.Url.ToString());
+        await page.ClickAsync("[data-testid=webhook-add]");
+        await page.ClickAsync("[data-testid=webhook-test-receiver]");
+        await page.WaitForSelectorAsync("[data-testid=webhook-test-result]:has-text('204')");
+        Assert.NotNull(await _receiver.WaitForAsync(body => body.GetProperty("type").GetString() == "webhook.test", TimeSpan.FromSeconds(10)));
+        await page.ClickAsync("[data-testid=webhook-log-receiver]");
+        await _browser.ScreenshotAsync("alerts");
+
+        await page.ClickAsync("a[href='/clusters']");
+        await page.WaitForSelectorAsync("[data-testid=clusters-table]");
+        await _browser.ScreenshotAsync("clusters");
+
+        await page.ClickAsync("a[href='/jobs']");
+        var job = (await _host.Services.GetRequiredService<JobCatalog>().ListAsync(CancellationToken.None))[0];
+        var clickedAt = DateTimeOffset.UtcNow;
+        await page.ClickAsync($"[data-testid=run-{job.Name}]");
+        await page.WaitForSelectorAsync("text=started.");
+        Assert.True(await RanSinceAsync(job, clickedAt), $"Job {job.Group}.{job.Name} recorded no run after Run now.");
+        await page.ReloadAsync();
+        await _browser.WaitForInteractivityAsync();
+        await _browser.ScreenshotAsync("jobs");
+        Assert.Empty(_browser.ScriptErrors);
+    }
+
+    private async Task<bool> RanSinceAsync(JobSummary job, DateTimeOffset since)
+    {
+        var runs = _host.Services.GetRequiredService<JobRunStore>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await runs.RecentAsync(job.Group, job.Name, 5, CancellationToken.None)).Any(r => r.StartedAt >= since.AddSeconds(-1)))
+            {
+                return true;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        return false;
+    }
+
+    private async Task<AnomalyEvent> FirstAnomalyAsync()
+    {
+        var store = _host.Services.GetRequiredService<IAnomalyStore>();
+        var deadline = DateTime.UtcNow + DetectionBudget;
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await store.ListAsync(new AnomalyQuery(PageSize: 1), CancellationToken.None)).Items is [var first, ..])
+            {
+                return first;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        throw new TimeoutException($"The demo produced no anomaly within {DetectionBudget.TotalSeconds} s.");
+    }
+}
