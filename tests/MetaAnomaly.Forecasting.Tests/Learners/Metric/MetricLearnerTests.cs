@@ -1,0 +1,169 @@
+using MetaAnomaly.Forecasting.Learners;
+using static TorchSharp.torch;
+
+namespace MetaAnomaly.Forecasting.Tests.Learners.Metric;
+
+public sealed class MetricLearnerTests
+{
+    private const int Tasks = 6;
+    private static readonly SineFamily Family = new();
+
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.Convex), MemberType = typeof(MetricLearnerCases))]
+    public void PredictionIsConvexCombinationOfObservedSupportTargets(string name)
+    {
+        using var learner = Trained(name, steps: 10);
+        using var scope = NewDisposeScope();
+        var batch = Family.Sample(Tasks, new Random(3));
+
+        using var adapted = learner.Adapt(batch.Support);
+        var prediction = adapted.Predict(batch.Query.Inputs);
+        var lowest = batch.Support.Targets.amin(1).unsqueeze(1);
+        var highest = batch.Support.Targets.amax(1).unsqueeze(1);
+        Assert.True(prediction.ge(lowest - 1e-5).all().item<bool>(), "a forecast fell below every support target");
+        Assert.True(prediction.le(highest + 1e-5).all().item<bool>(), "a forecast rose above every support target");
+
+        var levels = linspace(-2, 2, Tasks).unsqueeze(1);
+        var constant = new TaskSet(batch.Support.Inputs, levels.expand_as(batch.Support.Targets), batch.Support.Mask);
+        using var constantAdapted = learner.Adapt(constant);
+        var constantPrediction = constantAdapted.Predict(batch.Query.Inputs);
+        AssertClose(levels.expand_as(constantPrediction), constantPrediction, 1e-5);
+    }
+
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void SupportPermutationLeavesPredictionUnchanged(string name)
+    {
+        using var learner = Trained(name, steps: 10);
+        using var scope = NewDisposeScope();
+        var batch = Family.Sample(Tasks, new Random(4));
+        var order = tensor(Enumerable.Range(0, (int)batch.Support.PairCount).Reverse()
+            .OrderBy(i => (i * 7919) % 13).Select(i => (long)i).ToArray());
+        var permuted = new TaskSet(
+            batch.Support.Inputs.index_select(1, order),
+            batch.Support.Targets.index_select(1, order),
+            batch.Support.Mask.index_select(1, order));
+
+        AssertClose(Predict(learner, batch.Support, batch.Query.Inputs), Predict(learner, permuted, batch.Query.Inputs), 1e-5);
+    }
+
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void MaskedSupportPairsCarryNoWeight(string name)
+    {
+        using var learner = Trained(name, steps: 10);
+        using var scope = NewDisposeScope();
+        var batch = Family.Sample(Tasks, new Random(5));
+        var pairs = (int)batch.Support.PairCount;
+        int[] hidden = [1, 6, 7, 15];
+        var kept = tensor(Enumerable.Range(0, pairs).Except(hidden).Select(i => (long)i).ToArray());
+        var hiddenIndex = tensor(hidden.Select(i => (long)i).ToArray());
+
+        var junkInputs = batch.Support.Inputs.clone().index_fill_(1, hiddenIndex, double.NaN);
+        var junkTargets = batch.Support.Targets.clone().index_fill_(1, hiddenIndex, 1e6);
+        var mask = batch.Support.Mask.clone().index_fill_(1, hiddenIndex, 0);
+        var masked = new TaskSet(junkInputs, junkTargets, mask);
+        var removed = new TaskSet(
+            batch.Support.Inputs.index_select(1, kept),
+            batch.Support.Targets.index_select(1, kept),
+            batch.Support.Mask.index_select(1, kept));
+
+        var maskedPrediction = Predict(learner, masked, batch.Query.Inputs);
+        Assert.False(maskedPrediction.isnan().any().item<bool>(), "a masked pair's NaN reached the forecast");
+        AssertClose(Predict(learner, removed, batch.Query.Inputs), maskedPrediction, 1e-5);
+    }
+
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void FitsSineFamilyBetterThanSupportMean(string name)
+    {
+        using var learner = Trained(name, steps: 150);
+        using var scope = NewDisposeScope();
+        var batch = Family.Sample(32, new Random(1234));
+
+        var learnerError = SquaredError(Predict(learner, batch.Support, batch.Query.Inputs), batch.Query.Targets);
+        var meanForecast = batch.Support.Targets.mean([1], keepdim: true).expand_as(batch.Query.Targets);
+        var meanError = SquaredError(meanForecast, batch.Query.Targets);
+
+        Assert.True(learnerError < 0.5 * meanError,
+            $"{name}: query MSE {learnerError:F4} is not under half the support mean's {meanError:F4}");
+    }
+
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void SeededRunsRepeat(string name)
+    {
+        using var first = Trained(name, steps: 5, seed: 11);
+        using var again = Trained(name, steps: 5, seed: 11);
+        using var other = Trained(name, steps: 5, seed: 12);
+        using var scope = NewDisposeScope();
+        var batch = Family.Sample(Tasks, new Random(6));
+
+        var expected = Values(Predict(first, batch.Support, batch.Query.Inputs));
+        Assert.Equal(expected, Values(Predict(again, batch.Support, batch.Query.Inputs)));
+        Assert.NotEqual(expected, Values(Predict(other, batch.Support, batch.Query.Inputs)));
+    }
+
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void SaveAndLoadRestoreTheSamePredictions(string name)
+    {
+        using var saved = Trained(name, steps: 10, seed: 1);
+        using var restored = MetricLearnerCases.Create(name, Family.Window, seed: 2);
+        using var scope = NewDisposeScope();
+        var batch = Family.Sample(Tasks, new Random(7));
+        var expected = Values(Predict(saved, batch.Support, batch.Query.Inputs));
+        Assert.NotEqual(expected, Values(Predict(restored, batch.Support, batch.Query.Inputs)));
+
+        using var stream = new MemoryStream();
+        saved.Save(stream);
+        stream.Position = 0;
+        restored.Load(stream);
+
+        Assert.Equal(expected, Values(Predict(restored, batch.Support, batch.Query.Inputs)));
+    }
+
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void SlicedStatesRestackToTheSamePredictions(string name)
+    {
+        using var learner = Trained(name, steps: 5);
+        using var scope = NewDisposeScope();
+        var batch = Family.Sample(Tasks, new Random(8));
+        using var adapted = learner.Adapt(batch.Support);
+        var states = Enumerable.Range(0, adapted.TaskCount).Select(adapted.Slice).ToArray();
+
+        using var restacked = learner.Restack(states);
+
+        Assert.Equal(Values(adapted.Predict(batch.Query.Inputs)), Values(restacked.Predict(batch.Query.Inputs)));
+    }
+
+    private static IMetaLearner Trained(string name, int steps, int seed = 7)
+    {
+        var learner = MetricLearnerCases.Create(name, Family.Window, seed);
+        var random = new Random(seed);
+        for (var step = 0; step < steps; step++)
+        {
+            using var batch = Family.Sample(16, random);
+            learner.MetaTrainStep(batch);
+        }
+        return learner;
+    }
+
+    private static Tensor Predict(IMetaLearner learner, TaskSet support, Tensor queryInputs)
+    {
+        using var adapted = learner.Adapt(support);
+        return adapted.Predict(queryInputs);
+    }
+
+    private static double SquaredError(Tensor prediction, Tensor targets) =>
+        (prediction - targets).square().mean().item<float>();
+
+    private static float[] Values(Tensor values) => values.cpu().data<float>().ToArray();
+
+    private static void AssertClose(Tensor expected, Tensor actual, double tolerance)
+    {
+        var gap = (expected - actual).abs().max().item<float>();
+        Assert.True(gap <= tolerance, $"predictions differ by up to {gap:G3} (tolerance {tolerance:G3})");
+    }
+}
