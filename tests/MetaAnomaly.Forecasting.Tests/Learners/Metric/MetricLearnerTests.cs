@@ -1,11 +1,13 @@
 using MetaAnomaly.Forecasting.Learners;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Tests.Learners.Metric;
 
-public sealed class MetricLearnerTests
+public sealed class MetricLearnerTests(ITestOutputHelper output)
 {
     private const int Tasks = 6;
+    private const int FitSteps = 40;
     private static readonly SineFamily Family = new();
 
     [Theory]
@@ -77,16 +79,21 @@ public sealed class MetricLearnerTests
     [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
     public void FitsSineFamilyBetterThanSupportMean(string name)
     {
-        using var learner = Trained(name, steps: 150);
+        using var untrained = Trained(name, steps: 0);
+        using var learner = Trained(name, steps: FitSteps);
         using var scope = NewDisposeScope();
         var batch = Family.Sample(32, new Random(1234));
 
         var learnerError = SquaredError(Predict(learner, batch.Support, batch.Query.Inputs), batch.Query.Targets);
+        var untrainedError = SquaredError(Predict(untrained, batch.Support, batch.Query.Inputs), batch.Query.Targets);
         var meanForecast = batch.Support.Targets.mean([1], keepdim: true).expand_as(batch.Query.Targets);
         var meanError = SquaredError(meanForecast, batch.Query.Targets);
+        output.WriteLine($"{name}: query MSE {learnerError:F4}, untrained {untrainedError:F4}, support mean {meanError:F4}");
 
         Assert.True(learnerError < 0.5 * meanError,
             $"{name}: query MSE {learnerError:F4} is not under half the support mean's {meanError:F4}");
+        Assert.True(learnerError < untrainedError,
+            $"{name}: meta-training did not help: query MSE {learnerError:F4}, untrained {untrainedError:F4}");
     }
 
     [Theory]
