@@ -1,4 +1,6 @@
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Metric.Matching;
+using MetaAnomaly.Forecasting.Learners.Metric.Siamese;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -145,13 +147,57 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
         Assert.Equal(Values(adapted.Predict(batch.Query.Inputs)), Values(restacked.Predict(batch.Query.Inputs)));
     }
 
-    private static IMetaLearner Trained(string name, int steps, int seed = 7)
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void LoadRejectsAnotherLearnersState(string name)
     {
-        var learner = MetricLearnerCases.Create(name, Family.Window, seed);
+        var other = name == MatchingNetworksFactory.LearnerName
+            ? SiameseNetworksFactory.LearnerName
+            : MatchingNetworksFactory.LearnerName;
+        using var learner = MetricLearnerCases.Create(name, Family.Window);
+        using var stranger = MetricLearnerCases.Create(other, Family.Window);
+        using var stream = new MemoryStream();
+        stranger.Save(stream);
+        stream.Position = 0;
+
+        Assert.Throws<InvalidDataException>(() => learner.Load(stream));
+    }
+
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void AdaptRejectsInputsOfAnotherWidth(string name)
+    {
+        using var learner = MetricLearnerCases.Create(name, Family.Window + 1);
+        using var scope = NewDisposeScope();
+        var batch = Family.Sample(Tasks, new Random(9));
+
+        var error = Assert.Throws<ArgumentException>(() => learner.Adapt(batch.Support));
+        Assert.Contains($"[T, N, {Family.Window + 1}]", error.Message);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void CudaPredictsWhatCpuPredicts(string name)
+    {
+        Skip.IfNot(cuda.is_available(), "no CUDA device");
+        using var onCpu = Trained(name, steps: 3, seed: 21);
+        using var onCuda = Trained(name, steps: 3, seed: 21, device: CUDA);
+        using var scope = NewDisposeScope();
+        var batch = Family.Sample(Tasks, new Random(10));
+        var cudaSupport = new TaskSet(
+            batch.Support.Inputs.cuda(), batch.Support.Targets.cuda(), batch.Support.Mask.cuda());
+
+        AssertClose(Predict(onCpu, batch.Support, batch.Query.Inputs),
+            Predict(onCuda, cudaSupport, batch.Query.Inputs.cuda()).cpu(), 1e-3);
+    }
+
+    private static IMetaLearner Trained(string name, int steps, int seed = 7, Device? device = null)
+    {
+        var learner = MetricLearnerCases.Create(name, Family.Window, seed, device);
         var random = new Random(seed);
         for (var step = 0; step < steps; step++)
         {
-            using var batch = Family.Sample(16, random);
+            using var batch = Family.Sample(16, random, device);
             learner.MetaTrainStep(batch);
         }
         return learner;
