@@ -1,4 +1,5 @@
 using System.Text;
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -43,12 +44,13 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
     public double MetaTrainStep(EpisodeBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        CheckFeatures(batch.Support.Inputs);
         using var scope = NewDisposeScope();
         Network.train();
         var support = EmbedSupport(batch.Support);
-        var queryInputs = EmbeddedSupport.ObservedInputs(batch.Query, batch.Query.Mask.gt(0));
-        var prediction = Predict(support, queryInputs);
-        var queryLoss = SupportWeighting.ObservedMeanSquaredError(prediction, batch.Query);
+        var (queryObserved, queryTargets) = EmbeddedSupport.ObservedTargets(batch.Query);
+        var prediction = Predict(support, EmbeddedSupport.ObservedInputs(batch.Query, queryObserved));
+        var queryLoss = FunctionalMlp.TaskLosses(prediction, queryTargets, queryObserved.to_type(prediction.dtype)).mean();
         var loss = TrainingLoss(batch, support, queryLoss);
         _optimizer.zero_grad();
         loss.backward();
@@ -77,6 +79,7 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
     {
         using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
         writer.Write(Name);
+        writer.Write(Layout);
         Network.save(writer);
     }
 
@@ -88,8 +91,18 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
         {
             throw new InvalidDataException($"The stream holds a '{stored}' learner, not '{Name}'.");
         }
+        var layout = reader.ReadString();
+        if (layout != Layout)
+        {
+            throw new InvalidDataException(
+                $"The stream's '{Name}' modules ({layout}) differ from this learner's ({Layout}).");
+        }
         Network.load(reader);
     }
+
+    /// <summary>The modules' parameter names and shapes, so a state saved with other options is refused by name.</summary>
+    private string Layout => string.Join("; ",
+        Network.state_dict().Select(p => $"{p.Key} [{string.Join(", ", p.Value.shape)}]"));
 
     /// <summary>Embeds each task's observed support windows, [T, K, D] to [T, K, E]; differentiable.</summary>
     protected virtual EmbeddedSupport EmbedSupport(TaskSet support)
@@ -104,7 +117,7 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
     /// <summary>Predicts query targets [T, Q] from the embedded support and the query inputs [T, Q, D]; differentiable.</summary>
     protected abstract Tensor Predict(EmbeddedSupport support, Tensor queryInputs);
 
-    /// <summary>The objective the optimiser minimises; by default the query's mean squared error.</summary>
+    /// <summary>The objective the optimiser minimises; by default the query's mean squared error (mean over tasks).</summary>
     protected virtual Tensor TrainingLoss(EpisodeBatch batch, EmbeddedSupport support, Tensor queryLoss) => queryLoss;
 
     private void CheckFeatures(Tensor inputs)

@@ -39,14 +39,4 @@ internal static class SupportWeighting
         var mean = (values * weights).sum(1) / weights.sum(1).clamp_min(1.0);
         return mean.MoveToOuterDisposeScope();
     }
-
-    /// <summary>Mean squared error of <paramref name="prediction"/> [T, Q] over the observed query pairs.</summary>
-    public static Tensor ObservedMeanSquaredError(Tensor prediction, TaskSet query)
-    {
-        using var scope = NewDisposeScope();
-        var (observed, targets) = EmbeddedSupport.ObservedTargets(query);
-        var weights = observed.to_type(prediction.dtype);
-        var squared = (prediction - targets).square() * weights;
-        return (squared.sum() / weights.sum().clamp_min(1.0)).MoveToOuterDisposeScope();
-    }
 }
