@@ -155,6 +155,25 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
+    public void RestackPadsSeriesWithFewerSupportPairs(string name)
+    {
+        using var learner = Trained(name, steps: 5);
+        using var scope = NewDisposeScope();
+        using var episode = SyntheticTasks.Episode(2, seed: 12);
+        var support = episode.Batch.Support;
+        var shorter = new TaskSet(support.Inputs[.., ..8], support.Targets[.., ..8], support.Mask[.., ..8]);
+        using var full = learner.Adapt(support);
+        using var cut = learner.Adapt(shorter);
+
+        using var restacked = learner.Restack([full.Slice(0), cut.Slice(1)]);
+
+        var queries = episode.Batch.Query.Inputs;
+        var expected = cat([full.Predict(queries)[..1], cut.Predict(queries)[1..]], 0);
+        AssertClose(expected, restacked.Predict(queries), 1e-4);
+    }
+
+    [Theory]
+    [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
     public void LoadRejectsAnotherLearnersState(string name)
     {
         var other = name == MetricLearnerCases.MatchingWithFullContext
