@@ -15,7 +15,7 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
     [MemberData(nameof(MetricLearnerCases.Convex), MemberType = typeof(MetricLearnerCases))]
     public void PredictionIsConvexCombinationOfObservedSupportTargets(string name)
     {
-        using var learner = Trained(name, steps: 10);
+        using var learner = Trained(name, steps: 3);
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(Tasks, seed: 3);
         var batch = episode.Batch;
@@ -38,7 +38,7 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
     [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
     public void SupportPermutationLeavesPredictionUnchanged(string name)
     {
-        using var learner = Trained(name, steps: 10);
+        using var learner = Trained(name, steps: 3);
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(Tasks, seed: 4);
         var batch = episode.Batch;
@@ -56,7 +56,7 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
     [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
     public void MaskedSupportPairsCarryNoWeight(string name)
     {
-        using var learner = Trained(name, steps: 10);
+        using var learner = Trained(name, steps: 3);
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(Tasks, seed: 5);
         var batch = episode.Batch;
@@ -105,9 +105,9 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
     [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
     public void SeededRunsRepeat(string name)
     {
-        using var first = Trained(name, steps: 5, seed: 11);
-        using var again = Trained(name, steps: 5, seed: 11);
-        using var other = Trained(name, steps: 5, seed: 12);
+        using var first = Trained(name, steps: 3, seed: 11);
+        using var again = Trained(name, steps: 3, seed: 11);
+        using var other = Trained(name, steps: 3, seed: 12);
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(Tasks, seed: 6);
         var batch = episode.Batch;
@@ -121,7 +121,7 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
     [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
     public void SaveAndLoadRestoreTheSamePredictions(string name)
     {
-        using var saved = Trained(name, steps: 10, seed: 1);
+        using var saved = Trained(name, steps: 3, seed: 1);
         using var restored = MetricLearnerCases.Create(name, InputSize, seed: 2);
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(Tasks, seed: 7);
@@ -141,7 +141,7 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
     [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
     public void SlicedStatesRestackToTheSamePredictions(string name)
     {
-        using var learner = Trained(name, steps: 5);
+        using var learner = Trained(name, steps: 2);
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(Tasks, seed: 8);
         var batch = episode.Batch;
@@ -157,7 +157,7 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
     [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
     public void RestackPadsSeriesWithFewerSupportPairs(string name)
     {
-        using var learner = Trained(name, steps: 5);
+        using var learner = Trained(name, steps: 2);
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(2, seed: 12);
         var support = episode.Batch.Support;
