@@ -32,12 +32,12 @@ internal sealed class EmbeddedSupport : IDisposable
     public static (Tensor Mask, Tensor Targets) ObservedTargets(TaskSet set)
     {
         var observed = set.Mask.gt(0);
-        return (observed, set.Targets.masked_fill(observed.logical_not(), 0f));
+        return (observed, set.Targets.Fill(observed.logical_not(), 0));
     }
 
     /// <summary>The inputs of a task set with unobserved pairs zeroed (gaps may hold NaN).</summary>
     public static Tensor ObservedInputs(TaskSet set, Tensor observed) =>
-        set.Inputs.masked_fill(observed.logical_not().unsqueeze(-1), 0f);
+        set.Inputs.Fill(observed.logical_not().unsqueeze(-1), 0);
 
     public EmbeddedSupport MoveToOuterDisposeScope()
     {

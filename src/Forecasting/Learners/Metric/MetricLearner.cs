@@ -110,7 +110,7 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
         using var scope = NewDisposeScope();
         var (observed, targets) = EmbeddedSupport.ObservedTargets(support);
         var embeddings = Network.Encoder.forward(EmbeddedSupport.ObservedInputs(support, observed))
-            .masked_fill(observed.logical_not().unsqueeze(-1), 0f);
+            .Fill(observed.logical_not().unsqueeze(-1), 0);
         return new EmbeddedSupport(embeddings, targets, observed).MoveToOuterDisposeScope();
     }
 

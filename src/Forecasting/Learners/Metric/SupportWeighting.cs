@@ -20,7 +20,7 @@ internal static class SupportWeighting
     public static Tensor ObservedSoftmax(Tensor scores, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var weights = scores.masked_fill(mask.unsqueeze(1).logical_not(), float.NegativeInfinity).softmax(-1);
+        var weights = scores.Fill(mask.unsqueeze(1).logical_not(), double.NegativeInfinity).softmax(-1);
         return weights.nan_to_num(0.0).MoveToOuterDisposeScope();
     }
 

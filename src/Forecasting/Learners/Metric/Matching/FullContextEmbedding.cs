@@ -44,7 +44,7 @@ internal sealed class FullContextEmbedding : Module
         var scores = bmm(support_query.forward(support), support_key.forward(support).transpose(1, 2)) * _scale;
         var attention = SupportWeighting.ObservedSoftmax(scores, mask);
         var context = support + support_output.forward(bmm(attention, support_value.forward(support)));
-        return context.masked_fill(mask.logical_not().unsqueeze(-1), 0f).MoveToOuterDisposeScope();
+        return context.Fill(mask.logical_not().unsqueeze(-1), 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>[T, Q, E] query embeddings read against the context support [T, K, E]: [T, Q, E].</summary>

@@ -24,7 +24,7 @@ internal sealed class SiameseNetworks(LearnerSettings settings, SiameseOptions o
         using var scope = NewDisposeScope();
         var query = Network.Encoder.forward(queryInputs);
         var distances = Distances(query, support.Embeddings)
-            .masked_fill(support.Mask.unsqueeze(1).logical_not(), double.PositiveInfinity);
+            .Fill(support.Mask.unsqueeze(1).logical_not(), double.PositiveInfinity);
         var neighbours = (int)Math.Min(options.Neighbours, distances.shape[2]);
         var (nearest, indices) = distances.topk(neighbours, dim: -1, largest: false);
         var targets = support.Targets.unsqueeze(1).expand(distances.shape).gather(-1, indices);
