@@ -1,3 +1,7 @@
+using MetaAnomaly.Forecasting.Learners.Metric.Matching;
+using MetaAnomaly.Forecasting.Learners.Metric.Prototypical;
+using MetaAnomaly.Forecasting.Learners.Metric.Relation;
+using MetaAnomaly.Forecasting.Learners.Metric.Siamese;
 using MetaAnomaly.Forecasting.Learners.Optimization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +19,10 @@ public static class LearnerRegistration
         services.AddMetaLearner<FomamlFactory>();
         services.AddMetaLearner<ReptileFactory>();
         services.AddMetaLearner<MetaSgdFactory>();
+        services.AddMetaLearner<MatchingNetworksFactory>();
+        services.AddMetaLearner<PrototypicalNetworksFactory>();
+        services.AddMetaLearner<RelationNetworksFactory>();
+        services.AddMetaLearner<SiameseNetworksFactory>();
         services.TryAddSingleton<MetaLearnerRegistry>();
         return services;
     }
