@@ -45,27 +45,45 @@ internal sealed class SnailNetwork : nn.Module
     }
 
     /// <summary>The activations [T, N, C] of every support position after the last layer.</summary>
-    public Tensor Read(SupportSequence support)
-    {
-        var observed = support.Mask.unsqueeze(-1);
-        var activations = cat([support.Inputs, support.Targets.unsqueeze(-1), observed, zeros_like(observed)], -1) * observed;
-        foreach (var block in blocks)
-        {
-            activations = cat([activations, block.Sequence(activations, support.Mask) * observed], -1);
-        }
-        return activations;
-    }
+    public Tensor Read(SupportSequence support) => Run(SupportTokens(support), support.Mask);
 
     /// <summary>Forecasts for query windows [T, Q, D], each one placed right after its task's read support.</summary>
     public Tensor ReadOut(Tensor supportActivations, Tensor mask, Tensor queryInputs)
     {
-        var flags = zeros([queryInputs.shape[0], queryInputs.shape[1], 2], device: queryInputs.device);
-        var activations = cat([queryInputs, flags, ones_like(flags[.., .., ..1])], -1);
+        var activations = QueryTokens(queryInputs);
         foreach (var block in blocks)
         {
             var support = supportActivations[.., .., ..(int)block.InputChannels];
             activations = cat([activations, block.Query(activations, support, mask)], -1);
         }
-        return readout.forward(nn.functional.relu(readoutHidden.forward(activations))).squeeze(-1);
+        return Head(activations);
     }
+
+    /// <summary>Runs every layer over whole token sequences [T, N, C0] at once; masked positions stay zero.</summary>
+    public Tensor Run(Tensor tokens, Tensor mask)
+    {
+        var observed = mask.unsqueeze(-1);
+        var activations = tokens * observed;
+        foreach (var block in blocks)
+        {
+            activations = cat([activations, block.Sequence(activations, mask) * observed], -1);
+        }
+        return activations;
+    }
+
+    public static Tensor SupportTokens(SupportSequence support)
+    {
+        var observed = support.Mask.unsqueeze(-1);
+        return cat([support.Inputs, support.Targets.unsqueeze(-1), observed, zeros_like(observed)], -1);
+    }
+
+    public static Tensor QueryTokens(Tensor queryInputs)
+    {
+        var flags = zeros([queryInputs.shape[0], queryInputs.shape[1], 2], device: queryInputs.device);
+        return cat([queryInputs, flags, ones_like(flags[.., .., ..1])], -1);
+    }
+
+    /// <summary>The forecast read out of positions' last activations [T, Q, C].</summary>
+    public Tensor Head(Tensor activations) =>
+        readout.forward(nn.functional.relu(readoutHidden.forward(activations))).squeeze(-1);
 }
