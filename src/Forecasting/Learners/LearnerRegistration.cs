@@ -1,3 +1,6 @@
+using MetaAnomaly.Forecasting.Learners.Model.Mann;
+using MetaAnomaly.Forecasting.Learners.Model.MetaNetworks;
+using MetaAnomaly.Forecasting.Learners.Model.Snail;
 using MetaAnomaly.Forecasting.Learners.Optimization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +18,9 @@ public static class LearnerRegistration
         services.AddMetaLearner<FomamlFactory>();
         services.AddMetaLearner<ReptileFactory>();
         services.AddMetaLearner<MetaSgdFactory>();
+        services.AddMetaLearner<MannFactory>();
+        services.AddMetaLearner<MetaNetFactory>();
+        services.AddMetaLearner<SnailFactory>();
         services.TryAddSingleton<MetaLearnerRegistry>();
         return services;
     }

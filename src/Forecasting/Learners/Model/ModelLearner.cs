@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,7 +47,8 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
         _optimizer.zero_grad();
         var reading = Read(OnDevice(batch.Support));
         var query = OnDevice(batch.Query);
-        var loss = MaskedLoss.MeanSquared(reading.Forward(nan_to_num(query.Inputs)), query.Targets, query.Mask);
+        var predictions = reading.Forward(nan_to_num(query.Inputs));
+        var loss = FunctionalMlp.TaskLosses(predictions, nan_to_num(query.Targets), query.Mask).mean();
         loss.backward();
         nn.utils.clip_grad_norm_(Network.parameters(), GradientNormLimit);
         _optimizer.step();
@@ -69,12 +71,18 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
     public void Save(Stream destination)
     {
         using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Name);
         Network.save(writer);
     }
 
     public void Load(Stream source)
     {
         using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
+        var name = reader.ReadString();
+        if (name != Name)
+        {
+            throw new InvalidDataException($"The stream holds a {name} meta-state, not {Name}.");
+        }
         Network.load(reader);
     }
 

@@ -10,6 +10,46 @@ public sealed class ModelLearnerContractTests
 
     [Theory]
     [MemberData(nameof(ModelLearnerCases.Names), MemberType = typeof(ModelLearnerCases))]
+    public void IsRegisteredAsAModelLearner(string name)
+    {
+        var factory = MetaLearnerRegistry.CreateDefault().Factory(name);
+
+        Assert.Equal(LearnerFamily.Model, factory.Family);
+        using var learner = ModelLearnerCases.Create(name);
+        Assert.Equal(name, learner.Name);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelLearnerCases.Names), MemberType = typeof(ModelLearnerCases))]
+    public void TrainsAndAdaptsOnEpisodesCutFromSeries(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var learner = MetaLearnerRegistry.CreateDefault().Create(name, SyntheticTasks.Settings());
+        using var episode = SyntheticTasks.Episode(tasks: 4, seed: 51);
+
+        var loss = learner.MetaTrainStep(episode.Batch);
+        using var adapted = learner.Adapt(episode.Batch.Support);
+
+        Assert.True(double.IsFinite(loss) && loss > 0);
+        Assert.Equal(episode.Batch.Query.Targets.shape, adapted.Predict(episode.Batch.Query.Inputs).shape);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelLearnerCases.Names), MemberType = typeof(ModelLearnerCases))]
+    public void LoadRefusesAnotherLearnersMetaState(string name)
+    {
+        using var learner = ModelLearnerCases.Create(name);
+        using var other = ModelLearnerCases.Create(name == "snail" ? "mann" : "snail");
+        using var stream = new MemoryStream();
+        other.Save(stream);
+        stream.Position = 0;
+
+        var error = Assert.Throws<InvalidDataException>(() => learner.Load(stream));
+        Assert.Contains(other.Name, error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelLearnerCases.Names), MemberType = typeof(ModelLearnerCases))]
     public void PredictsOneValuePerQueryUnderVariableSupportLengths(string name)
     {
         using var scope = NewDisposeScope();
@@ -183,7 +223,6 @@ public sealed class ModelLearnerContractTests
         var learnerError = (adapted.Predict(test.Query.Inputs) - test.Query.Targets).square().mean().item<float>();
         var meanError = (test.Support.Targets.mean([1], keepdim: true) - test.Query.Targets).square().mean().item<float>();
 
-        Console.WriteLine($"FIT {name}: query MSE {learnerError:F4}, support mean {meanError:F4}");
         Assert.True(learnerError < 0.5 * meanError, $"{name}: query MSE {learnerError:F4}, support mean {meanError:F4}");
     }
 
