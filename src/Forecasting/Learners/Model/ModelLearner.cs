@@ -43,7 +43,6 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
     public double MetaTrainStep(EpisodeBatch batch)
     {
         using var scope = NewDisposeScope();
-        Network.train();
         _optimizer.zero_grad();
         var reading = Read(OnDevice(batch.Support));
         var query = OnDevice(batch.Query);
@@ -59,7 +58,6 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        Network.eval();
         var reading = Read(OnDevice(support));
         reading.Keep();
         return reading;

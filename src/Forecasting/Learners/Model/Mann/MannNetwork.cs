@@ -70,15 +70,19 @@ internal sealed class MannNetwork : nn.Module
         var readWeights = LeastRecentlyUsedAccess.ReadWeights(memory, writeKey, logSharpness.exp());
         var read = bmm(readWeights.unsqueeze(1), memory).squeeze(1);
         var usage = LeastRecentlyUsedAccess.Usage(state.Usage, readWeights, writeWeights, Shape.UsageDecay);
-        var output = readout.forward(nn.functional.relu(readoutHidden.forward(cat([hidden, read], -1)))).squeeze(-1);
         var next = new MannState(hidden, cell, memory, usage, readWeights, read, state.LastTarget, state.HasTarget);
-        return new MannStep(next, output, writeWeights, gate);
+        return new MannStep(next, writeWeights, gate);
     }
+
+    /// <summary>The forecast [B] read out of a step's controller output and memory read.</summary>
+    public Tensor Output(MannState state) =>
+        readout.forward(nn.functional.relu(readoutHidden.forward(cat([state.Hidden, state.Read], -1)))).squeeze(-1);
 
     /// <summary>Reads support sequences (inputs [B, K, D], targets and mask [B, K]) on from <paramref name="state"/>.</summary>
     public MannState Read(MannState state, SupportSequence support)
     {
         var observed = support.Mask > 0;
+        var gapless = observed.all().item<bool>();
         for (var t = 0; t < support.Inputs.shape[1]; t++)
         {
             var stepped = Step(state, support.Inputs[.., t]).State with
@@ -86,7 +90,7 @@ internal sealed class MannNetwork : nn.Module
                 LastTarget = support.Targets[.., t..(t + 1)],
                 HasTarget = ones_like(state.HasTarget),
             };
-            state = stepped.Where(observed[.., t], state);
+            state = gapless ? stepped : stepped.Where(observed[.., t], state);
         }
         return state;
     }
@@ -96,6 +100,6 @@ internal sealed class MannNetwork : nn.Module
     {
         var (tasks, queries) = (queryInputs.shape[0], queryInputs.shape[1]);
         var step = Step(state.Repeat(queries), queryInputs.reshape(tasks * queries, -1));
-        return step.Output.reshape(tasks, queries);
+        return Output(step.State).reshape(tasks, queries);
     }
 }

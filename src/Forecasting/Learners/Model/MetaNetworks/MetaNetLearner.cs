@@ -2,8 +2,8 @@ namespace MetaAnomaly.Forecasting.Learners.Model.MetaNetworks;
 
 /// <summary>
 /// Meta Networks (Munkhdalai and Yu 2017) as a few-shot forecaster: adapting turns the support's loss gradients into
-/// a memory of example-level fast weights; see <see cref="MetaNetNetwork"/>. FirstOrder stops the meta-gradient at
-/// the support gradients (the generators still learn, the slow weights only through the queries' own path).
+/// a memory of example-level fast weights; see <see cref="MetaNetNetwork"/>. With FirstOrder the support gradients
+/// enter the fast-weight generators as constants: meta-training does not differentiate through them.
 /// </summary>
 internal sealed class MetaNetLearner(LearnerSettings settings)
     : ModelLearner<MetaNetNetwork>(LearnerName, settings, generator => new MetaNetNetwork(MetaNetShape.For(settings), generator))
