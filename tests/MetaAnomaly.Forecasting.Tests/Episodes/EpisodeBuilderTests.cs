@@ -1,0 +1,54 @@
+using MetaAnomaly.Forecasting.Episodes;
+using static TorchSharp.torch;
+
+namespace MetaAnomaly.Forecasting.Tests.Episodes;
+
+public sealed class EpisodeBuilderTests
+{
+    private static readonly EpisodeLayout Layout = new(Lags: 3, Period: 4, SupportSize: 4, QuerySize: 2);
+
+    [Fact]
+    public void SupportAndQueryFollowEachOtherNormalisedBySupportStatistics()
+    {
+        var values = Enumerable.Range(0, 20).Select(i => 10.0 + i).ToArray();
+        using var episode = EpisodeBuilder.Build([new TaskCut(new SeriesSegment(values, 0), 5)], Layout, CPU);
+        var norm = episode.Normalisations[0];
+        var expected = TaskNormalisation.FromObserved(values.AsSpan(2, 7));
+        Assert.Equal(expected, norm);
+
+        var supportTargets = episode.Batch.Support.Targets.data<float>().ToArray();
+        var queryTargets = episode.Batch.Query.Targets.data<float>().ToArray();
+        Assert.Equal(new[] { 15.0, 16, 17, 18 }, supportTargets.Select(v => Math.Round(norm.Denormalise(v), 4)));
+        Assert.Equal(new[] { 19.0, 20 }, queryTargets.Select(v => Math.Round(norm.Denormalise(v), 4)));
+        var firstInputs = episode.Batch.Support.Inputs[0, 0].data<float>().ToArray();
+        Assert.Equal(new[] { 12.0, 13, 14 }, firstInputs.Take(3).Select(v => Math.Round(norm.Denormalise(v), 4)));
+        Assert.Equal(Math.Sin(2 * Math.PI * 1 / 4), firstInputs[3], 5);
+    }
+
+    [Fact]
+    public void GapsAreMaskedNotInvented()
+    {
+        var values = Enumerable.Range(0, 20).Select(i => (double)(i % 4)).ToArray();
+        values[6] = double.NaN;
+        using var episode = EpisodeBuilder.Build([new TaskCut(new SeriesSegment(values, 0), 5)], Layout, CPU);
+        var mask = episode.Batch.Support.Mask.data<float>().ToArray();
+        Assert.Equal(new float[] { 1, 0, 0, 0 }, mask);
+        Assert.Equal(0f, episode.Batch.Support.Targets[0, 1].item<float>());
+    }
+
+    [Fact]
+    public void AConstantSeriesNormalisesToZeroWithUnitScale()
+    {
+        var norm = TaskNormalisation.FromObserved(Enumerable.Repeat(7.0, 10).ToArray());
+        Assert.Equal(new TaskNormalisation(7, 1), norm);
+    }
+
+    [Fact]
+    public void ScaleIsRobustToASpike()
+    {
+        var values = Enumerable.Range(0, 50).Select(i => (double)(i % 5)).ToArray();
+        var calm = TaskNormalisation.FromObserved(values).Scale;
+        values[10] = 1e6;
+        Assert.Equal(calm, TaskNormalisation.FromObserved(values).Scale, 6);
+    }
+}

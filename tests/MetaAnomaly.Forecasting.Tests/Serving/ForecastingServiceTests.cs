@@ -1,0 +1,198 @@
+using MetaAnomaly.Forecasting.Extensions;
+using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Registry;
+using MetaAnomaly.Forecasting.Serving;
+using MetaAnomaly.Shared.Forecasts;
+using MetaAnomaly.Shared.Series;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Forecasting.Tests.Serving;
+
+public sealed class ForecastingServiceTests : IDisposable
+{
+    private static readonly DateTimeOffset Origin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly string _directory = Directory.CreateTempSubdirectory("forecasting-tests-").FullName;
+    private readonly List<SeriesWindow> _windows = [];
+    private readonly SqliteTestDatabase _database;
+    private readonly IOptions<ForecastingOptions> _options;
+
+    public ForecastingServiceTests()
+    {
+        _database = new SqliteTestDatabase(Path.Combine(_directory, "state.db"), ModelRegistry.Migration);
+        _options = Options.Create(new ForecastingOptions
+        {
+            Device = "cpu",
+            Lags = 12,
+            HiddenSizes = [16],
+            MetaTrainingSteps = 40,
+            MetaBatchSize = 8,
+            AdaptationLearningRate = 0.05,
+            ModelDirectory = Path.Combine(_directory, "models"),
+            HistoryLength = 400,
+        });
+        var random = new Random(1);
+        for (var i = 0; i < 6; i++)
+        {
+            _windows.Add(Seasonal($"s{i}", 24 * 14, random));
+        }
+        _windows.Add(Seasonal("short", 20, random));
+    }
+
+    [Fact]
+    public async Task CatchUpClustersAdaptsAndServesForecasts()
+    {
+        using var service = Create();
+        var run = await service.CatchUpAsync(CancellationToken.None);
+
+        Assert.Equal(6, run.SeriesAdapted);
+        Assert.Empty(run.Errors);
+        var cluster = Assert.Single(service.Clusters());
+        Assert.Equal(24, cluster.Period);
+        Assert.Equal("maml", cluster.Learner);
+        Assert.Equal(1, cluster.ModelVersion);
+        var warming = service.StateOf(Key("short"));
+        Assert.Equal(SeriesModelStatus.WarmingUp, warming.Status);
+        Assert.False(string.IsNullOrEmpty(warming.Reason));
+
+        var requests = _windows.Select(w => new OneStepRequest(w.Key, w, w.End + w.Step)).ToArray();
+        var forecasts = service.ForecastNext(requests);
+        Assert.False(forecasts[^1].Available);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True(forecasts[i].Available);
+            var truth = Truth(_windows[i], _windows[i].Count);
+            var amplitude = _windows[i].Values.Max() - _windows[i].Values.Min();
+            Assert.True(Math.Abs(forecasts[i].Value - truth) < 0.25 * amplitude, $"series {i}: forecast {forecasts[i].Value}, truth {truth}");
+            Assert.True(forecasts[i].ResidualScale > 0);
+            Assert.Equal(24, service.ForecastOf(_windows[i].Key)!.Values.Count);
+        }
+    }
+
+    [Fact]
+    public async Task AStoredModelIsLoadedOnStartInsteadOfRetrained()
+    {
+        using (var first = Create())
+        {
+            await first.CatchUpAsync(CancellationToken.None);
+        }
+        using var second = Create();
+        await second.CatchUpAsync(CancellationToken.None);
+
+        Assert.Equal(1, Assert.Single(second.Clusters()).ModelVersion);
+        Assert.Single(await Registry().VersionsAsync("p24-a", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ACorruptModelFileIsRetrainedAndThePreviousVersionKept()
+    {
+        using (var first = Create())
+        {
+            await first.CatchUpAsync(CancellationToken.None);
+        }
+        var record = Assert.Single(await Registry().VersionsAsync("p24-a", CancellationToken.None));
+        await File.WriteAllBytesAsync(Path.Combine(_options.Value.ModelDirectory, record.File), [1, 2, 3]);
+
+        using var second = Create();
+        var run = await second.CatchUpAsync(CancellationToken.None);
+
+        Assert.Equal(6, run.SeriesAdapted);
+        Assert.Equal(2, Assert.Single(second.Clusters()).ModelVersion);
+        Assert.Equal([2, 1], (await Registry().VersionsAsync("p24-a", CancellationToken.None)).Select(r => r.Version));
+    }
+
+    [Fact]
+    public async Task RetrainingWithAnotherLearnerMakesANewVersionAndReadapts()
+    {
+        using var service = Create();
+        await service.CatchUpAsync(CancellationToken.None);
+        var before = service.StateOf(Key("s0")).AdaptedAt;
+
+        var report = await service.RetrainAsync("p24-a", "fomaml", CancellationToken.None);
+
+        Assert.Equal("fomaml", report.Learner);
+        var cluster = Assert.Single(service.Clusters());
+        Assert.Equal("fomaml", cluster.Learner);
+        Assert.Equal(2, cluster.ModelVersion);
+        Assert.Equal("fomaml", service.StateOf(Key("s0")).Learner);
+        Assert.True(service.StateOf(Key("s0")).AdaptedAt >= before);
+    }
+
+    [Fact]
+    public async Task TheScheduledRunReadaptsEverySeries()
+    {
+        using var service = Create();
+        await service.CatchUpAsync(CancellationToken.None);
+        var again = await service.CatchUpAsync(CancellationToken.None);
+        var scheduled = await service.RunScheduledAsync(CancellationToken.None);
+
+        Assert.Equal(0, again.SeriesAdapted);
+        Assert.Equal(6, scheduled.SeriesAdapted);
+        Assert.Equal("schedule", service.LastAdaptation!.Trigger);
+        Assert.NotNull(service.NextScheduledAdaptation);
+    }
+
+    [Fact]
+    public async Task TheAdaptationMaskIsConsultedForEverySeries()
+    {
+        var mask = new RecordingMask();
+        using var service = Create(mask);
+        await service.CatchUpAsync(CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => Key($"s{i}")).ToHashSet(), mask.Asked);
+    }
+
+    [Fact]
+    public void InvalidOptionsAreRejectedNamingTheKey()
+    {
+        var validator = new ForecastingOptionsValidator(MetaLearnerRegistry.CreateDefault());
+        var result = validator.Validate(null, new ForecastingOptions { Device = "tpu", Learner = "nope", AdaptationCron = "every day" });
+        Assert.True(result.Failed);
+        Assert.Contains("Forecasting:Device", result.FailureMessage);
+        Assert.Contains("Forecasting:Learner", result.FailureMessage);
+        Assert.Contains("Forecasting:AdaptationCron", result.FailureMessage);
+        Assert.True(validator.Validate(null, new ForecastingOptions()).Succeeded);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private ForecastingService Create(IAdaptationMask? mask = null) => new(
+        new FixedSeriesBuffers(_windows), MetaLearnerRegistry.CreateDefault(), Registry(), _options, TimeProvider.System,
+        NullLogger<ForecastingService>.Instance, mask is null ? [] : [mask]);
+
+    private ModelRegistry Registry() => new(_database, _options, TimeProvider.System, NullLogger<ModelRegistry>.Instance);
+
+    private static SeriesKey Key(string name) => new("cpu", [new("host", name)], "usage");
+
+    private static SeriesWindow Seasonal(string name, int count, Random random)
+    {
+        var level = 50 + 20 * random.NextDouble();
+        var amplitude = 5 + 10 * random.NextDouble();
+        var window = new SeriesWindow(Key(name), Origin, TimeSpan.FromHours(1), new double[count]);
+        for (var i = 0; i < count; i++)
+        {
+            window.Values[i] = level + amplitude * Math.Sin(2 * Math.PI * i / 24) + 0.3 * SyntheticTasks.NextGaussian(random);
+        }
+        return window with { Values = window.Values };
+    }
+
+    private static double Truth(SeriesWindow window, int index)
+    {
+        var level = window.Values.Average();
+        var amplitude = (window.Values.Max() - window.Values.Min()) / 2;
+        return level + amplitude * Math.Sin(2 * Math.PI * index / 24);
+    }
+
+    private sealed class RecordingMask : IAdaptationMask
+    {
+        public HashSet<SeriesKey> Asked { get; } = [];
+
+        public IReadOnlyList<TimeInterval> MaskedIntervals(SeriesKey key, DateTimeOffset from, DateTimeOffset to)
+        {
+            lock (Asked)
+            {
+                Asked.Add(key);
+            }
+            return [new TimeInterval(to - TimeSpan.FromHours(2), to)];
+        }
+    }
+}
