@@ -35,7 +35,7 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
 
     protected TNetwork Network { get; }
 
-    /// <summary>Reads a cleaned support set, building gradients when they are enabled.</summary>
+    /// <summary>Reads a support set (gaps and all) into its state, building gradients when they are enabled.</summary>
     protected abstract SupportReading Read(TaskSet support);
 
     protected abstract SupportReading Restore(IReadOnlyList<NamedState> state);

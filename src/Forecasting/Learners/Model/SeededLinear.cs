@@ -27,7 +27,7 @@ internal sealed class SeededLinear : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) => nn.functional.linear(input, weight, bias);
 
-    /// <summary>Sets the bias to one value (forget gates open, gates closed at the start).</summary>
+    /// <summary>Sets every bias to one value (a gate that starts mostly open or closed).</summary>
     public void FillBias(double value)
     {
         using var _ = no_grad();
