@@ -74,6 +74,19 @@ public sealed class ModelLearnerContractTests
 
     [Theory]
     [MemberData(nameof(ModelLearnerCases.Names), MemberType = typeof(ModelLearnerCases))]
+    public void AdaptsAnEmptyBatchOfSeries(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var learner = ModelLearnerCases.Create(name);
+
+        using var adapted = learner.Adapt(new TaskSet(zeros(0, 8, SineEpisodes.Lags), zeros(0, 8), zeros(0, 8)));
+
+        Assert.Equal(0, adapted.TaskCount);
+        Assert.Equal(new long[] { 0, 3 }, adapted.Predict(zeros(0, 3, SineEpisodes.Lags)).shape);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelLearnerCases.Names), MemberType = typeof(ModelLearnerCases))]
     public void MaskedSupportPairsAreTheSameAsAShorterSupport(string name)
     {
         using var scope = NewDisposeScope();

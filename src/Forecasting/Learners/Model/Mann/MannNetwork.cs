@@ -99,7 +99,7 @@ internal sealed class MannNetwork : nn.Module
     public Tensor ReadOut(MannState state, Tensor queryInputs)
     {
         var (tasks, queries) = (queryInputs.shape[0], queryInputs.shape[1]);
-        var step = Step(state.Repeat(queries), queryInputs.reshape(tasks * queries, -1));
+        var step = Step(state.Repeat(queries), queryInputs.reshape(tasks * queries, queryInputs.shape[2]));
         return Output(step.State).reshape(tasks, queries);
     }
 }
