@@ -2,6 +2,9 @@ using MetaAnomaly.Forecasting.Learners.Metric.Matching;
 using MetaAnomaly.Forecasting.Learners.Metric.Prototypical;
 using MetaAnomaly.Forecasting.Learners.Metric.Relation;
 using MetaAnomaly.Forecasting.Learners.Metric.Siamese;
+using MetaAnomaly.Forecasting.Learners.Model.Mann;
+using MetaAnomaly.Forecasting.Learners.Model.MetaNetworks;
+using MetaAnomaly.Forecasting.Learners.Model.Snail;
 using MetaAnomaly.Forecasting.Learners.Optimization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +26,9 @@ public static class LearnerRegistration
         services.AddMetaLearner<PrototypicalNetworksFactory>();
         services.AddMetaLearner<RelationNetworksFactory>();
         services.AddMetaLearner<SiameseNetworksFactory>();
+        services.AddMetaLearner<MannFactory>();
+        services.AddMetaLearner<MetaNetFactory>();
+        services.AddMetaLearner<SnailFactory>();
         services.TryAddSingleton<MetaLearnerRegistry>();
         return services;
     }
