@@ -1,0 +1,157 @@
+using MetaAnomaly.Forecasting.Engine;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MetaAnomaly.Forecasting.Learners.Optimization;
+
+/// <summary>
+/// Shared machinery of the gradient-based learners on the functional MLP: a meta-initialisation theta, an inner
+/// update rule applied to each task's fast weights in one batched computation, Adam as the outer optimiser.
+/// Meta-training builds the autograd graph (second order unless <see cref="LearnerSettings.FirstOrder"/>);
+/// serving adaptation back-propagates by hand, first order, in place, without a graph.
+/// </summary>
+/// <remarks>
+/// Inner loop for task t: phi_t^0 = theta, phi_t^{s+1} = phi_t^s - alpha * grad L_support_t(phi_t^s).
+/// Outer loss: mean over tasks of L_query_t(phi_t^S). Per-task losses are masked means, and the inner gradient is that
+/// of their sum, so each task's fast weights see only their own task whatever the batch.
+/// </remarks>
+internal abstract class GradientMetaLearner : IMetaLearner
+{
+    private const double GradientClipNorm = 10.0;
+    private readonly Lazy<optim.Optimizer> _optimizer;
+
+    protected GradientMetaLearner(string name, LearnerSettings settings)
+    {
+        Name = name;
+        Settings = settings;
+        Initialisation = MlpParameters.Create(settings.InputSize, settings.HiddenSizes, settings.Device, settings.Seed);
+        _optimizer = new(() => optim.Adam(MetaParameters, settings.MetaLearningRate));
+    }
+
+    public string Name { get; }
+
+    public LearnerFamily Family => LearnerFamily.Optimization;
+
+    public LearnerSettings Settings { get; }
+
+    internal MlpParameters Initialisation { get; }
+
+    /// <summary>Everything the outer loop learns.</summary>
+    protected virtual IEnumerable<Parameter> MetaParameters => Initialisation.Tensors;
+
+    public virtual double MetaTrainStep(EpisodeBatch batch) => OuterStep(() => MetaLoss(batch));
+
+    /// <summary>One Adam step on the gradient of <paramref name="loss"/> (clipped); returns the loss.</summary>
+    protected double OuterStep(Func<Tensor> loss)
+    {
+        using var scope = NewDisposeScope();
+        _optimizer.Value.zero_grad();
+        var value = loss();
+        value.backward();
+        nn.utils.clip_grad_norm_(MetaParameters, GradientClipNorm);
+        _optimizer.Value.step();
+        return value.item<float>();
+    }
+
+    /// <summary>The meta-gradients of one batch's outer loss, without updating (tests compare them).</summary>
+    internal Tensor[] MetaGradients(EpisodeBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var parameters = MetaParameters.Cast<Tensor>().ToArray();
+        var gradients = autograd.grad([MetaLoss(batch)], parameters, retain_graph: true, allow_unused: true);
+        return gradients.Select(g => g.detach().clone().MoveToOuterDisposeScope()).ToArray();
+    }
+
+    /// <summary>Mean query loss after differentiable inner adaptation on the support.</summary>
+    protected Tensor MetaLoss(EpisodeBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var fast = AdaptDifferentiably(batch.Support);
+        var losses = FunctionalMlp.TaskLosses(FunctionalMlp.Forward(batch.Query.Inputs, fast), batch.Query.Targets, batch.Query.Mask);
+        return losses.mean().MoveToOuterDisposeScope();
+    }
+
+    protected Tensor[] AdaptDifferentiably(TaskSet support)
+    {
+        var fast = Initialisation.Broadcast(support.TaskCount);
+        for (var step = 0; step < Settings.AdaptationSteps; step++)
+        {
+            var loss = FunctionalMlp.TaskLosses(FunctionalMlp.Forward(support.Inputs, fast), support.Targets, support.Mask).sum();
+            var gradients = autograd.grad([loss], fast, create_graph: !Settings.FirstOrder, retain_graph: true);
+            fast = fast.Select((w, i) => InnerStep(i, w, Settings.FirstOrder ? gradients[i].detach() : gradients[i])).ToArray();
+        }
+        return fast;
+    }
+
+    public IAdaptedBatch Adapt(TaskSet support)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var fast = Initialisation.StackDetached(support.TaskCount);
+        for (var step = 0; step < Settings.AdaptationSteps; step++)
+        {
+            using var stepScope = NewDisposeScope();
+            var (gradients, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, fast);
+            for (var i = 0; i < fast.Length; i++)
+            {
+                InnerStepInPlace(i, fast[i], gradients[i]);
+            }
+        }
+        return new FastWeightBatch(Name, fast);
+    }
+
+    public IAdaptedBatch Restack(IReadOnlyList<AdaptedTaskState> states) =>
+        FastWeightBatch.Restack(Name, states, Initialisation.LayerSizes, Settings.Device);
+
+    /// <summary>Differentiable inner update of parameter <paramref name="index"/>.</summary>
+    protected virtual Tensor InnerStep(int index, Tensor fast, Tensor gradient) => fast - gradient * Settings.AdaptationLearningRate;
+
+    /// <summary>The same update, in place, for serving.</summary>
+    protected virtual void InnerStepInPlace(int index, Tensor fast, Tensor gradient) => fast.add_(gradient, alpha: -Settings.AdaptationLearningRate);
+
+    public void Save(Stream destination)
+    {
+        using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Name);
+        writer.Write(Initialisation.LayerSizes.Count);
+        foreach (var size in Initialisation.LayerSizes)
+        {
+            writer.Write(size);
+        }
+        WriteState(writer);
+    }
+
+    public void Load(Stream source)
+    {
+        using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
+        var name = reader.ReadString();
+        if (name != Name)
+        {
+            throw new InvalidDataException($"The stream holds a {name} meta-state, not {Name}.");
+        }
+        var sizes = new int[reader.ReadInt32()];
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            sizes[i] = reader.ReadInt32();
+        }
+        if (!sizes.SequenceEqual(Initialisation.LayerSizes))
+        {
+            throw new InvalidDataException($"The stream's layers [{string.Join(", ", sizes)}] differ from [{string.Join(", ", Initialisation.LayerSizes)}].");
+        }
+        ReadState(reader);
+    }
+
+    protected virtual void WriteState(BinaryWriter writer) => Initialisation.Write(writer);
+
+    protected virtual void ReadState(BinaryReader reader) => Initialisation.Read(reader);
+
+    public virtual void Dispose()
+    {
+        if (_optimizer.IsValueCreated)
+        {
+            _optimizer.Value.Dispose();
+        }
+        Initialisation.Dispose();
+    }
+}

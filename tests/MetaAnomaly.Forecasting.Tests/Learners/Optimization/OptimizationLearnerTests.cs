@@ -1,0 +1,189 @@
+using MetaAnomaly.Forecasting.Engine;
+using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Optimization;
+using static TorchSharp.torch;
+
+namespace MetaAnomaly.Forecasting.Tests.Learners.Optimization;
+
+public sealed class OptimizationLearnerTests
+{
+    public static TheoryData<string> Learners => new() { MamlFactory.LearnerName, FomamlFactory.LearnerName, ReptileFactory.LearnerName, MetaSgdFactory.LearnerName };
+
+    private static readonly MetaLearnerRegistry Registry = MetaLearnerRegistry.CreateDefault();
+
+    [Theory]
+    [MemberData(nameof(Learners))]
+    public void AdaptReducesSupportLoss(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var learner = Registry.Create(name, SyntheticTasks.Settings());
+        using var episode = SyntheticTasks.Episode(tasks: 6, seed: 11);
+        var support = episode.Batch.Support;
+        var before = FunctionalMlp.TaskLosses(
+            FunctionalMlp.Forward(support.Inputs, ((GradientMetaLearner)learner).Initialisation.Tensors), support.Targets, support.Mask);
+
+        using var adapted = learner.Adapt(support);
+        var after = FunctionalMlp.TaskLosses(adapted.Predict(support.Inputs), support.Targets, support.Mask);
+
+        Assert.True((after < before).all().item<bool>(), $"before {before.ToString(TorchSharp.TensorStringStyle.Julia)}, after {after.ToString(TorchSharp.TensorStringStyle.Julia)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Learners))]
+    public void BatchedAdaptationEqualsOneTaskAtATime(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var learner = Registry.Create(name, SyntheticTasks.Settings());
+        using var episode = SyntheticTasks.Episode(tasks: 5, seed: 12);
+        using var batched = learner.Adapt(episode.Batch.Support);
+        var batchedForecasts = batched.Predict(episode.Batch.Query.Inputs);
+        for (var t = 0; t < 5; t++)
+        {
+            using var single = learner.Adapt(SyntheticTasks.Row(episode.Batch.Support, t));
+            var forecasts = single.Predict(episode.Batch.Query.Inputs[t..(t + 1)]);
+            Assert.True(forecasts.allclose(batchedForecasts[t..(t + 1)], rtol: 1e-4, atol: 1e-5), $"task {t}");
+            Assert.Equal(single.Slice(0).Arrays[0].Data, batched.Slice(t).Arrays[0].Data, new FloatTolerance(1e-5f));
+        }
+    }
+
+    [Theory]
+    [InlineData(MamlFactory.LearnerName)]
+    [InlineData(FomamlFactory.LearnerName)]
+    [InlineData(MetaSgdFactory.LearnerName)]
+    public void MetaGradientsMatchPerTaskReference(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var learner = (GradientMetaLearner)Registry.Create(name, SyntheticTasks.Settings());
+        using var episode = SyntheticTasks.Episode(tasks: 4, seed: 13);
+        var batched = learner.MetaGradients(episode.Batch);
+
+        var reference = batched.Select(g => zeros_like(g)).ToArray();
+        for (var t = 0; t < 4; t++)
+        {
+            using var single = new Forecasting.Learners.EpisodeBatch(SyntheticTasks.Row(episode.Batch.Support, t), SyntheticTasks.Row(episode.Batch.Query, t));
+            var gradients = learner.MetaGradients(single);
+            for (var i = 0; i < reference.Length; i++)
+            {
+                reference[i].add_(gradients[i] / 4);
+            }
+        }
+        for (var i = 0; i < reference.Length; i++)
+        {
+            Assert.True(batched[i].allclose(reference[i], rtol: 1e-4, atol: 1e-6), $"gradient {i}: batched and per-task mean differ");
+        }
+    }
+
+    [Fact]
+    public void SecondOrderGradientsDifferFromFirstOrder()
+    {
+        using var scope = NewDisposeScope();
+        using var maml = (GradientMetaLearner)Registry.Create(MamlFactory.LearnerName, SyntheticTasks.Settings());
+        using var fomaml = (GradientMetaLearner)Registry.Create(FomamlFactory.LearnerName, SyntheticTasks.Settings());
+        using var episode = SyntheticTasks.Episode(tasks: 4, seed: 14);
+        var second = maml.MetaGradients(episode.Batch);
+        var first = fomaml.MetaGradients(episode.Batch);
+
+        var difference = second.Zip(first, (s, f) => (s - f).abs().max().item<float>()).Max();
+        var size = second.Max(s => s.abs().max().item<float>());
+        Assert.True(difference > 1e-3 * size, $"largest difference {difference} of gradients up to {size}");
+    }
+
+    [Fact]
+    public void SecondOrderMatchesHandDerivedOneStepGradient()
+    {
+        // One inner step on a linear model (no hidden layer) has a closed form:
+        // phi = w - a X_s^T r_s * 2/n_s, dL_q/dw = (I - 2a/n_s X_s^T X_s) * dL_q/dphi.
+        using var scope = NewDisposeScope();
+        var settings = new LearnerSettings(3, CPU, 5, [], AdaptationLearningRate: 0.1, AdaptationSteps: 1);
+        using var maml = (GradientMetaLearner)Registry.Create(MamlFactory.LearnerName, settings);
+        var xs = tensor(new float[] { 1, 0, 0.5f, 0, 1, -1, 1, 1, 0 }, [1, 3, 3]);
+        var ys = tensor(new float[] { 1, 2, 0 }, [1, 3]);
+        var xq = tensor(new float[] { 0.5f, 0.5f, 1, -1, 0, 1 }, [1, 2, 3]);
+        var yq = tensor(new float[] { 1, -1 }, [1, 2]);
+        using var batch = new Forecasting.Learners.EpisodeBatch(new(xs, ys, ones(1, 3)), new(xq, yq, ones(1, 2)));
+        var gradients = maml.MetaGradients(batch);
+
+        var w = maml.Initialisation.Tensors[0].detach()[0];
+        var b = maml.Initialisation.Tensors[1].detach()[0];
+        var x = xs[0];
+        var r = x.matmul(w).squeeze(1) + b.squeeze() - ys[0];
+        var phiW = w - 0.1 * (2.0 / 3) * x.t().matmul(r.unsqueeze(1));
+        var phiB = b - 0.1 * (2.0 / 3) * r.sum();
+        var rq = xq[0].matmul(phiW).squeeze(1) + phiB.squeeze() - yq[0];
+        var dPhiW = (2.0 / 2) * xq[0].t().matmul(rq.unsqueeze(1));
+        var dPhiB = (2.0 / 2) * rq.sum();
+        var jacobianW = eye(3) - 0.1 * (2.0 / 3) * x.t().matmul(x);
+        var xSum = x.sum([0L]).unsqueeze(1);
+        var expectedW = jacobianW.matmul(dPhiW) - 0.1 * (2.0 / 3) * xSum * dPhiB;
+        var expectedB = dPhiB - 0.1 * (2.0 / 3) * (xSum.t().matmul(dPhiW).squeeze() + 3 * dPhiB);
+
+        Assert.True(gradients[0][0].allclose(expectedW, rtol: 1e-4, atol: 1e-6), $"{gradients[0][0].ToString(TorchSharp.TensorStringStyle.Julia)} vs {expectedW.ToString(TorchSharp.TensorStringStyle.Julia)}");
+        Assert.True(gradients[1].flatten().allclose(expectedB.flatten(), rtol: 1e-4, atol: 1e-6), $"{gradients[1].ToString(TorchSharp.TensorStringStyle.Julia)} vs {expectedB.ToString(TorchSharp.TensorStringStyle.Julia)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Learners))]
+    public void SeededRunsRepeat(string name)
+    {
+        var first = Train(name);
+        var second = Train(name);
+        Assert.Equal(first.Losses, second.Losses);
+        Assert.Equal(first.State, second.State);
+    }
+
+    [Theory]
+    [MemberData(nameof(Learners))]
+    public void MetaTrainingLowersQueryLoss(string name)
+    {
+        var (losses, _) = Train(name, steps: 60);
+        Assert.True(losses.TakeLast(10).Average() < losses.Take(10).Average(), string.Join(", ", losses));
+    }
+
+    [Theory]
+    [MemberData(nameof(Learners))]
+    public void SavedStateLoadsIntoAFreshLearner(string name)
+    {
+        using var scope = NewDisposeScope();
+        var (_, state) = Train(name, steps: 3);
+        using var fresh = Registry.Create(name, SyntheticTasks.Settings(seed: 99));
+        fresh.Load(new MemoryStream(state));
+        var saved = new MemoryStream();
+        fresh.Save(saved);
+        Assert.Equal(state, saved.ToArray());
+    }
+
+    [Fact]
+    public void RestackedSlicesPredictLikeTheBatch()
+    {
+        using var scope = NewDisposeScope();
+        using var learner = Registry.Create(MamlFactory.LearnerName, SyntheticTasks.Settings());
+        using var episode = SyntheticTasks.Episode(tasks: 3, seed: 15);
+        using var adapted = learner.Adapt(episode.Batch.Support);
+        using var restacked = learner.Restack([adapted.Slice(2), adapted.Slice(0)]);
+        var expected = adapted.Predict(episode.Batch.Query.Inputs);
+        var actual = restacked.Predict(stack([episode.Batch.Query.Inputs[2], episode.Batch.Query.Inputs[0]]));
+        Assert.True(actual[0].allclose(expected[2]) && actual[1].allclose(expected[0]));
+    }
+
+    private static (double[] Losses, byte[] State) Train(string name, int steps = 4)
+    {
+        using var scope = NewDisposeScope();
+        using var learner = Registry.Create(name, SyntheticTasks.Settings());
+        var losses = new double[steps];
+        for (var s = 0; s < steps; s++)
+        {
+            using var episode = SyntheticTasks.Episode(tasks: 8, seed: 100 + s);
+            losses[s] = learner.MetaTrainStep(episode.Batch);
+        }
+        var state = new MemoryStream();
+        learner.Save(state);
+        return (losses, state.ToArray());
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
+
+        public int GetHashCode(float obj) => 0;
+    }
+}
