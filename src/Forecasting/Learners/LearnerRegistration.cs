@@ -15,6 +15,8 @@ public static class LearnerRegistration
         services.AddMetaLearner<FomamlFactory>();
         services.AddMetaLearner<ReptileFactory>();
         services.AddMetaLearner<MetaSgdFactory>();
+        services.AddMetaLearner<LstmMetaLearnerFactory>();
+        services.AddMetaLearner<LeoFactory>();
         services.TryAddSingleton<MetaLearnerRegistry>();
         return services;
     }

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -64,8 +65,8 @@ internal sealed class Leo : IMetaLearner
         Tensor Uniform(long[] shape, double fanIn) => rand(shape, generator: generator).mul_(2 / Math.Sqrt(fanIn)).sub_(1 / Math.Sqrt(fanIn));
         for (var layer = 0; layer + 1 < _trunkWidths.Length; layer++)
         {
-            _trunk.Add(($"trunk.{layer}.weights", Keep(Uniform([_trunkWidths[layer], _trunkWidths[layer + 1]], _trunkWidths[layer]))));
-            _trunk.Add(($"trunk.{layer}.bias", Keep(Uniform([_trunkWidths[layer + 1]], _trunkWidths[layer]))));
+            _trunk.Add(($"trunk.{layer}.weights", Keep(Uniform([1, _trunkWidths[layer], _trunkWidths[layer + 1]], _trunkWidths[layer]))));
+            _trunk.Add(($"trunk.{layer}.bias", Keep(Uniform([1, 1, _trunkWidths[layer + 1]], _trunkWidths[layer]))));
         }
         const int encoder = Defaults.EncoderSize, relation = Defaults.RelationSize, latent = Defaults.LatentSize;
         _encoderWeights = Keep(Uniform([settings.InputSize + 1, encoder], settings.InputSize + 1));
@@ -105,7 +106,7 @@ internal sealed class Leo : IMetaLearner
         using var scope = NewDisposeScope();
         var (head, kl, encoderPenalty) = Infer(batch.Support, training: true);
         var query = batch.Query;
-        var queryLoss = LstmMetaLearnerForecaster.TaskLosses(Forecast(query.Inputs, head), query.Targets, query.Mask).mean();
+        var queryLoss = FunctionalMlp.TaskLosses(Forecast(query.Inputs, head), query.Targets, query.Mask).mean();
         var loss = queryLoss + kl.mul(Defaults.KlWeight) + encoderPenalty.mul(Defaults.EncoderPenaltyWeight);
         _optimizer.zero_grad();
         loss.backward();
@@ -120,40 +121,19 @@ internal sealed class Leo : IMetaLearner
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (head, _, _) = Infer(support, training: false);
-        return new LeoAdaptedBatch(Name, TrunkSnapshot(), head);
+        var tasks = support.TaskCount;
+        var trunk = _trunk.Select(p => p.Value.detach().expand(tasks, p.Value.shape[1], p.Value.shape[2]).clone());
+        return new FastWeightBatch(Name, [.. trunk, .. HeadLayer(head).Select(w => w.contiguous().clone())]);
     }
 
-    public IAdaptedBatch Restack(IReadOnlyList<AdaptedTaskState> states)
-    {
-        ArgumentNullException.ThrowIfNull(states);
-        if (states.Count == 0)
-        {
-            throw new ArgumentException("Restack needs at least one state.", nameof(states));
-        }
-        var rows = new float[states.Count * _headSize];
-        for (var task = 0; task < states.Count; task++)
-        {
-            var state = states[task];
-            if (state.Learner != Name)
-            {
-                throw new ArgumentException($"State {task} was made by '{state.Learner}', not '{Name}'.", nameof(states));
-            }
-            var head = state.Arrays.SingleOrDefault(a => a.Name == LeoAdaptedBatch.HeadArray);
-            if (head is null || head.Data.Length != _headSize)
-            {
-                throw new ArgumentException($"State {task} holds no '{LeoAdaptedBatch.HeadArray}' array of {_headSize} values.", nameof(states));
-            }
-            head.Data.CopyTo(rows, task * _headSize);
-        }
-        using var scope = NewDisposeScope();
-        return new LeoAdaptedBatch(Name, TrunkSnapshot(), tensor(rows, [states.Count, _headSize]).to(Settings.Device));
-    }
+    public IAdaptedBatch Restack(IReadOnlyList<AdaptedTaskState> states) =>
+        FastWeightBatch.Restack(Name, states, [.. _trunkWidths, 1], Settings.Device);
 
     public void Save(Stream destination) =>
-        LstmMetaLearnerParameterFile.Save(destination, Name, _parameters.Select(p => (p.Name, (Tensor)p.Value)).ToList());
+        MetaParameterFile.Save(destination, Name, _parameters.Select(p => (p.Name, (Tensor)p.Value)).ToList());
 
     public void Load(Stream source) =>
-        LstmMetaLearnerParameterFile.Load(source, Name, _parameters.Select(p => (p.Name, (Tensor)p.Value)).ToList());
+        MetaParameterFile.Load(source, Name, _parameters.Select(p => (p.Name, (Tensor)p.Value)).ToList());
 
     public void Dispose()
     {
@@ -166,20 +146,15 @@ internal sealed class Leo : IMetaLearner
     }
 
     /// <summary>Forecasts [T, N] from inputs [T, N, D] through the shared trunk and each task's output layer [T, H+1].</summary>
-    internal static Tensor Forecast(Tensor inputs, IReadOnlyList<Tensor> trunk, Tensor head)
-    {
-        using var scope = NewDisposeScope();
-        var features = inputs;
-        for (var layer = 0; layer < trunk.Count; layer += 2)
-        {
-            features = nn.functional.relu(features.matmul(trunk[layer]).add_(trunk[layer + 1]));
-        }
-        var hidden = head.shape[1] - 1;
-        var output = bmm(features, head.narrow(1, 0, hidden).unsqueeze(-1)).squeeze(-1).add_(head.narrow(1, hidden, 1));
-        return output.MoveToOuterDisposeScope();
-    }
+    private Tensor Forecast(Tensor inputs, Tensor head) =>
+        FunctionalMlp.Forward(inputs, [.. _trunk.Select(p => (Tensor)p.Value), .. HeadLayer(head)]);
 
-    private Tensor Forecast(Tensor inputs, Tensor head) => Forecast(inputs, _trunk.Select(p => (Tensor)p.Value).ToList(), head);
+    /// <summary>An output layer row [T, H+1] as the functional MLP's last layer: W [T, H, 1], b [T, 1, 1].</summary>
+    private static Tensor[] HeadLayer(Tensor head)
+    {
+        var hidden = head.shape[1] - 1;
+        return [head.narrow(1, 0, hidden).unsqueeze(-1), head.narrow(1, hidden, 1).unsqueeze(-1)];
+    }
 
     /// <summary>Encoder, relation network, latent steps and fine-tuning: the adapted output layers [T, H+1] and penalties.</summary>
     private (Tensor Head, Tensor Kl, Tensor EncoderPenalty) Infer(TaskSet support, bool training)
@@ -210,7 +185,7 @@ internal sealed class Leo : IMetaLearner
     {
         using var enableGrad = enable_grad();
         var at = createGraph ? point : point.detach().requires_grad_(true);
-        var losses = LstmMetaLearnerForecaster.TaskLosses(Forecast(support.Inputs, head(at)), support.Targets, support.Mask);
+        var losses = FunctionalMlp.TaskLosses(Forecast(support.Inputs, head(at)), support.Targets, support.Mask);
         var gradient = autograd.grad([losses.sum()], [at], retain_graph: createGraph, create_graph: createGraph)[0];
         return createGraph ? gradient : gradient.detach();
     }
@@ -236,8 +211,6 @@ internal sealed class Leo : IMetaLearner
     }
 
     private Tensor Noise(long[] shape) => randn(shape, generator: _sampling).to(Settings.Device);
-
-    private List<Tensor> TrunkSnapshot() => _trunk.Select(p => p.Value.detach().clone()).ToList();
 
     private Parameter Keep(Tensor value)
     {

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,9 +36,8 @@ internal sealed class LstmMetaLearner : IMetaLearner
         public const double GradientClipNorm = 10.0;
     }
 
-    private readonly LstmMetaLearnerForecaster _forecaster;
+    private readonly MlpParameters _initialisation;
     private readonly long _parameterCount;
-    private readonly Parameter _initial;
     private readonly Parameter _inputWeights;
     private readonly Parameter _hiddenWeights;
     private readonly Parameter _lstmBias;
@@ -57,17 +57,16 @@ internal sealed class LstmMetaLearner : IMetaLearner
                 "The LSTM meta-learner's input gate starts at the adaptation learning rate, which must lie in (0, 1).");
         }
         Settings = settings;
-        _forecaster = new LstmMetaLearnerForecaster(settings.InputSize, settings.HiddenSizes);
-        _parameterCount = _forecaster.ParameterCount;
+        _initialisation = MlpParameters.Create(settings.InputSize, settings.HiddenSizes, settings.Device, settings.Seed);
+        _parameterCount = _initialisation.Tensors.Sum(t => t.numel());
 
         using var scope = NewDisposeScope();
-        using var generator = new Generator((ulong)settings.Seed);
+        using var generator = new Generator((ulong)settings.Seed + 1);
         const int hidden = Defaults.HiddenSize;
         var lstmBound = 1.0 / Math.Sqrt(hidden);
         Tensor Uniform(long[] shape, double bound) => rand(shape, generator: generator).mul_(2 * bound).sub_(bound);
         var learningRateLogit = Math.Log(settings.AdaptationLearningRate / (1 - settings.AdaptationLearningRate));
 
-        _initial = Keep(_forecaster.Initialise(generator));
         _inputWeights = Keep(Uniform([4, 4 * hidden], lstmBound));
         _hiddenWeights = Keep(Uniform([hidden, 4 * hidden], lstmBound));
         _lstmBias = Keep(Uniform([4 * hidden], lstmBound));
@@ -86,7 +85,8 @@ internal sealed class LstmMetaLearner : IMetaLearner
 
     private IReadOnlyList<(string Name, Parameter Value)> MetaParameters =>
     [
-        ("initial", _initial), ("lstm.input", _inputWeights), ("lstm.hidden", _hiddenWeights), ("lstm.bias", _lstmBias),
+        .. _initialisation.Tensors.Select((t, i) => ($"initial.{i}", t)),
+        ("lstm.input", _inputWeights), ("lstm.hidden", _hiddenWeights), ("lstm.bias", _lstmBias),
         ("forget.weights", _forgetWeights), ("forget.bias", _forgetBias),
         ("input.weights", _learningWeights), ("input.bias", _learningBias),
     ];
@@ -97,7 +97,7 @@ internal sealed class LstmMetaLearner : IMetaLearner
         using var scope = NewDisposeScope();
         var weights = InnerLoop(batch.Support, buildMetaGraph: true);
         var query = batch.Query;
-        var loss = LstmMetaLearnerForecaster.TaskLosses(_forecaster.Forward(query.Inputs, weights), query.Targets, query.Mask).mean();
+        var loss = FunctionalMlp.TaskLosses(FunctionalMlp.Forward(query.Inputs, Unflatten(weights)), query.Targets, query.Mask).mean();
         _optimizer.zero_grad();
         loss.backward();
         nn.utils.clip_grad_norm_(MetaParameters.Select(p => p.Value), Defaults.GradientClipNorm);
@@ -110,41 +110,18 @@ internal sealed class LstmMetaLearner : IMetaLearner
         ArgumentNullException.ThrowIfNull(support);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return new LstmMetaLearnerAdaptedBatch(Name, _forecaster, InnerLoop(support, buildMetaGraph: false));
+        var weights = Unflatten(InnerLoop(support, buildMetaGraph: false)).Select(w => w.contiguous().clone()).ToArray();
+        return new FastWeightBatch(Name, weights);
     }
 
-    public IAdaptedBatch Restack(IReadOnlyList<AdaptedTaskState> states)
-    {
-        ArgumentNullException.ThrowIfNull(states);
-        if (states.Count == 0)
-        {
-            throw new ArgumentException("Restack needs at least one state.", nameof(states));
-        }
-        var rows = new float[states.Count * _parameterCount];
-        for (var task = 0; task < states.Count; task++)
-        {
-            var state = states[task];
-            if (state.Learner != Name)
-            {
-                throw new ArgumentException($"State {task} was made by '{state.Learner}', not '{Name}'.", nameof(states));
-            }
-            var weights = state.Arrays.SingleOrDefault(a => a.Name == LstmMetaLearnerAdaptedBatch.WeightsArray);
-            if (weights is null || weights.Data.Length != _parameterCount)
-            {
-                throw new ArgumentException(
-                    $"State {task} holds no '{LstmMetaLearnerAdaptedBatch.WeightsArray}' array of {_parameterCount} values.", nameof(states));
-            }
-            weights.Data.CopyTo(rows, task * _parameterCount);
-        }
-        using var scope = NewDisposeScope();
-        return new LstmMetaLearnerAdaptedBatch(Name, _forecaster, tensor(rows, [states.Count, _parameterCount]).to(Settings.Device));
-    }
+    public IAdaptedBatch Restack(IReadOnlyList<AdaptedTaskState> states) =>
+        FastWeightBatch.Restack(Name, states, _initialisation.LayerSizes, Settings.Device);
 
     public void Save(Stream destination) =>
-        LstmMetaLearnerParameterFile.Save(destination, Name, MetaParameters.Select(p => (p.Name, (Tensor)p.Value)).ToList());
+        MetaParameterFile.Save(destination, Name, MetaParameters.Select(p => (p.Name, (Tensor)p.Value)).ToList());
 
     public void Load(Stream source) =>
-        LstmMetaLearnerParameterFile.Load(source, Name, MetaParameters.Select(p => (p.Name, (Tensor)p.Value)).ToList());
+        MetaParameterFile.Load(source, Name, MetaParameters.Select(p => (p.Name, (Tensor)p.Value)).ToList());
 
     public void Dispose()
     {
@@ -160,7 +137,7 @@ internal sealed class LstmMetaLearner : IMetaLearner
     {
         var tasks = support.TaskCount;
         var rows = tasks * _parameterCount;
-        var cell = _initial.unsqueeze(0).expand(tasks, _parameterCount);
+        var cell = Flatten(_initialisation.Broadcast(tasks));
         var hidden = zeros([rows, Defaults.HiddenSize], device: Settings.Device);
         var lstmCell = zeros([rows, Defaults.HiddenSize], device: Settings.Device);
         var forget = zeros([rows, 1], device: Settings.Device);
@@ -183,11 +160,27 @@ internal sealed class LstmMetaLearner : IMetaLearner
     /// <summary>The support loss per task [T] and its gradient [T, P] at the given weights, both as constants.</summary>
     private (Tensor Gradient, Tensor Losses) SupportGradient(TaskSet support, Tensor weights)
     {
-        using var enableGrad = enable_grad();
-        var probe = weights.detach().requires_grad_(true);
-        var losses = LstmMetaLearnerForecaster.TaskLosses(_forecaster.Forward(support.Inputs, probe), support.Targets, support.Mask);
-        var gradient = autograd.grad([losses.sum()], [probe])[0];
-        return (gradient.detach(), losses.detach());
+        var (gradients, losses) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, Unflatten(weights.detach()));
+        return (Flatten(gradients), losses);
+    }
+
+    /// <summary>Per-layer tensors [T, ...] (the functional MLP's W [T, in, out], b [T, 1, out]) as one row per task, [T, P].</summary>
+    private static Tensor Flatten(IReadOnlyList<Tensor> layers) => cat(layers.Select(w => w.reshape(w.shape[0], -1)).ToList(), 1);
+
+    /// <summary>The inverse of <see cref="Flatten"/>: views of [T, P] shaped as the functional MLP's weights.</summary>
+    private Tensor[] Unflatten(Tensor flat)
+    {
+        var tasks = flat.shape[0];
+        var shapes = _initialisation.Tensors.Select(t => t.shape[1..]).ToArray();
+        var views = new Tensor[shapes.Length];
+        long offset = 0;
+        for (var i = 0; i < shapes.Length; i++)
+        {
+            var size = shapes[i][0] * shapes[i][1];
+            views[i] = flat.narrow(1, offset, size).view(tasks, shapes[i][0], shapes[i][1]);
+            offset += size;
+        }
+        return views;
     }
 
     /// <summary>The paper's gradient preprocessing: [R] values to [R, 2].</summary>

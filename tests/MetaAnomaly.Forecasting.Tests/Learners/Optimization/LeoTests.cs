@@ -13,14 +13,14 @@ public sealed class LeoTests : LearnerContractTests
     {
         using var learner = CreateLearner(Settings());
         MetaTrain(learner, 2);
-        using var tasks = SyntheticTaskFamilies.Sines(tasks: 2, support: 16, query: 8, Lags, seed: 82);
-        var clean = Forecasts(learner, tasks);
+        using var tasks = SyntheticTasks.Episode(tasks: 2, seed: 82);
+        var clean = Forecasts(learner, tasks.Batch);
 
-        tasks.Support.Mask[.., 3] = TorchSharp.torch.tensor(0f);
-        tasks.Support.Targets[.., 3] = TorchSharp.torch.tensor(1e3f);
-        var masked = Forecasts(learner, tasks);
-        tasks.Support.Targets[.., 3] = TorchSharp.torch.tensor(-1e3f);
-        var maskedAgain = Forecasts(learner, tasks);
+        tasks.Batch.Support.Mask[.., 3] = TorchSharp.torch.tensor(0f);
+        tasks.Batch.Support.Targets[.., 3] = TorchSharp.torch.tensor(1e3f);
+        var masked = Forecasts(learner, tasks.Batch);
+        tasks.Batch.Support.Targets[.., 3] = TorchSharp.torch.tensor(-1e3f);
+        var maskedAgain = Forecasts(learner, tasks.Batch);
 
         Assert.Equal(masked, maskedAgain);
         Assert.NotEqual(clean, masked);

@@ -14,10 +14,10 @@ public sealed class LstmMetaLearnerTests : LearnerContractTests
         using var learner = CreateLearner(Settings());
         using var initialisation = CreateLearner(Settings(adaptationSteps: 0));
         CopyMetaState(learner, initialisation);
-        using var tasks = SyntheticTaskFamilies.Sines(tasks: 4, support: 16, query: 8, Lags, seed: 3);
+        using var tasks = SyntheticTasks.Episode(tasks: 4, seed: 3);
 
-        var before = SupportLoss(initialisation, tasks.Support);
-        var after = SupportLoss(learner, tasks.Support);
+        var before = SupportLoss(initialisation, tasks.Batch.Support);
+        var after = SupportLoss(learner, tasks.Batch.Support);
 
         Assert.True(after < before, $"support loss {before:G4} at the initialisation, {after:G4} after five untrained steps");
     }

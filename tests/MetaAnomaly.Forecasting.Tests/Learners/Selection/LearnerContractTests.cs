@@ -9,14 +9,12 @@ namespace MetaAnomaly.Forecasting.Tests.Learners.Selection;
 /// </summary>
 public abstract class LearnerContractTests
 {
-    protected const int Lags = 8;
-
     protected abstract IMetaLearner CreateLearner(LearnerSettings settings);
 
     protected virtual int MetaTrainingSteps => 12;
 
     protected static LearnerSettings Settings(int seed = 7, int adaptationSteps = 5, Device? device = null) =>
-        new(Lags, device ?? CPU, seed, [16, 16], AdaptationLearningRate: 0.05, AdaptationSteps: adaptationSteps, MetaLearningRate: 0.003);
+        SyntheticTasks.Settings(seed, adaptationSteps) with { Device = device ?? CPU };
 
     [Fact]
     public void AdaptLowersSupportLossOnHeldOutTask()
@@ -26,9 +24,9 @@ public abstract class LearnerContractTests
         using var unadapted = CreateLearner(Settings(adaptationSteps: 0));
         CopyMetaState(learner, unadapted);
 
-        using var heldOut = SyntheticTaskFamilies.Sines(tasks: 6, support: 16, query: 8, Lags, seed: 9001);
-        var before = SupportLoss(unadapted, heldOut.Support);
-        var after = SupportLoss(learner, heldOut.Support);
+        using var heldOut = SyntheticTasks.Episode(tasks: 6, seed: 9001);
+        var before = SupportLoss(unadapted, heldOut.Batch.Support);
+        var after = SupportLoss(learner, heldOut.Batch.Support);
 
         Assert.True(after < 0.9 * before, $"support loss {before:G4} without adaptation, {after:G4} after it");
     }
@@ -43,8 +41,8 @@ public abstract class LearnerContractTests
         var secondLosses = MetaTrain(second, 3);
 
         Assert.Equal(firstLosses, secondLosses);
-        using var tasks = SyntheticTaskFamilies.Sines(tasks: 3, support: 16, query: 8, Lags, seed: 77);
-        Assert.Equal(Forecasts(first, tasks), Forecasts(second, tasks));
+        using var tasks = SyntheticTasks.Episode(tasks: 3, seed: 77);
+        Assert.Equal(Forecasts(first, tasks.Batch), Forecasts(second, tasks.Batch));
     }
 
     [Fact]
@@ -52,15 +50,12 @@ public abstract class LearnerContractTests
     {
         using var learner = CreateLearner(Settings());
         MetaTrain(learner, 3);
-        using var tasks = SyntheticTaskFamilies.Sines(tasks: 4, support: 16, query: 8, Lags, seed: 78);
+        using var tasks = SyntheticTasks.Episode(tasks: 4, seed: 78);
 
-        var batched = Forecasts(learner, tasks);
+        var batched = Forecasts(learner, tasks.Batch);
         for (var task = 0; task < 4; task++)
         {
-            using var support = SyntheticTaskFamilies.Slice(tasks.Support, task, 1);
-            using var query = SyntheticTaskFamilies.Slice(tasks.Query, task, 1);
-            using var single = new EpisodeBatch(support, query);
-            var alone = Forecasts(learner, single);
+            var alone = Forecasts(learner, new EpisodeBatch(SyntheticTasks.Row(tasks.Batch.Support, task), SyntheticTasks.Row(tasks.Batch.Query, task)));
             for (var q = 0; q < alone.Length; q++)
             {
                 Assert.Equal(batched[task * alone.Length + q], alone[q], 4);
@@ -74,12 +69,12 @@ public abstract class LearnerContractTests
         using var learner = CreateLearner(Settings(seed: 5));
         MetaTrain(learner, 3);
         using var restored = CreateLearner(Settings(seed: 6));
-        using var tasks = SyntheticTaskFamilies.Sines(tasks: 3, support: 16, query: 8, Lags, seed: 79);
-        Assert.NotEqual(Forecasts(learner, tasks), Forecasts(restored, tasks));
+        using var tasks = SyntheticTasks.Episode(tasks: 3, seed: 79);
+        Assert.NotEqual(Forecasts(learner, tasks.Batch), Forecasts(restored, tasks.Batch));
 
         CopyMetaState(learner, restored);
 
-        Assert.Equal(Forecasts(learner, tasks), Forecasts(restored, tasks));
+        Assert.Equal(Forecasts(learner, tasks.Batch), Forecasts(restored, tasks.Batch));
     }
 
     [Fact]
@@ -87,13 +82,13 @@ public abstract class LearnerContractTests
     {
         using var learner = CreateLearner(Settings());
         MetaTrain(learner, 3);
-        using var tasks = SyntheticTaskFamilies.Sines(tasks: 3, support: 16, query: 8, Lags, seed: 80);
-        using var adapted = learner.Adapt(tasks.Support);
+        using var tasks = SyntheticTasks.Episode(tasks: 3, seed: 80);
+        using var adapted = learner.Adapt(tasks.Batch.Support);
         var states = Enumerable.Range(0, 3).Reverse().Select(adapted.Slice).ToList();
 
         using var restacked = learner.Restack(states);
-        using var direct = adapted.Predict(tasks.Query.Inputs);
-        using var reversed = restacked.Predict(tasks.Query.Inputs.flip(0));
+        using var direct = adapted.Predict(tasks.Batch.Query.Inputs);
+        using var reversed = restacked.Predict(tasks.Batch.Query.Inputs.flip(0));
 
         Assert.Equal(direct.data<float>().ToArray(), reversed.flip(0).data<float>().ToArray());
     }
@@ -116,10 +111,10 @@ public abstract class LearnerContractTests
         Skip.IfNot(cuda.is_available(), "No CUDA device here.");
         using var cpuLearner = CreateLearner(Settings());
         using var gpuLearner = CreateLearner(Settings(device: CUDA));
-        using var tasks = SyntheticTaskFamilies.Sines(tasks: 3, support: 16, query: 8, Lags, seed: 81);
-        using var gpuTasks = SyntheticTaskFamilies.Sines(tasks: 3, support: 16, query: 8, Lags, seed: 81, device: CUDA);
+        using var tasks = SyntheticTasks.Episode(tasks: 3, seed: 81);
+        using var gpuTasks = new EpisodeBatch(OnCuda(tasks.Batch.Support), OnCuda(tasks.Batch.Query));
 
-        var cpu = Forecasts(cpuLearner, tasks);
+        var cpu = Forecasts(cpuLearner, tasks.Batch);
         var gpu = Forecasts(gpuLearner, gpuTasks);
         var loss = gpuLearner.MetaTrainStep(gpuTasks);
 
@@ -130,13 +125,15 @@ public abstract class LearnerContractTests
         }
     }
 
+    private static TaskSet OnCuda(TaskSet set) => new(set.Inputs.to(CUDA), set.Targets.to(CUDA), set.Mask.to(CUDA));
+
     protected static double[] MetaTrain(IMetaLearner learner, int steps)
     {
         var losses = new double[steps];
         for (var step = 0; step < steps; step++)
         {
-            using var batch = SyntheticTaskFamilies.Sines(tasks: 8, support: 16, query: 8, Lags, seed: 1000 + step);
-            losses[step] = learner.MetaTrainStep(batch);
+            using var batch = SyntheticTasks.Episode(tasks: 8, seed: 1000 + step);
+            losses[step] = learner.MetaTrainStep(batch.Batch);
         }
         return losses;
     }
