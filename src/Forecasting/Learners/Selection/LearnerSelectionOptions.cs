@@ -1,0 +1,28 @@
+namespace MetaAnomaly.Forecasting.Learners.Selection;
+
+/// <summary>
+/// Automatic learner choice, bound from <c>Forecasting:Selection</c>. Used for a cluster whose learner is
+/// <see cref="LearnerSelector.Auto"/> (<c>Forecasting:Learner = auto</c>, or <c>auto</c> pinned for that cluster).
+/// </summary>
+public sealed class LearnerSelectionOptions
+{
+    public static class Defaults
+    {
+        public static readonly string[] Candidates = ["maml", "lstm-meta", "leo"];
+        public const double SelectionFraction = 0.25;
+        public const int MinimumSeriesForHeldOutSelection = 4;
+    }
+
+    /// <summary>Registered learner names to meta-train and compare (at least one).</summary>
+    public List<string> Candidates { get; set; } = [.. Defaults.Candidates];
+
+    /// <summary>
+    /// Share of a cluster's series held out to score the candidates when it has at least
+    /// <see cref="Defaults.MinimumSeriesForHeldOutSelection"/> series; smaller clusters are scored on the trainer's own
+    /// held-out stretch.
+    /// </summary>
+    public double SelectionFraction { get; set; } = Defaults.SelectionFraction;
+
+    /// <summary>The names that are not registered learners, for validation at start.</summary>
+    public IEnumerable<string> UnknownCandidates(MetaLearnerRegistry registry) => Candidates.Where(c => !registry.Contains(c));
+}
