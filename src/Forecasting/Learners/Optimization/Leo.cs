@@ -38,6 +38,9 @@ internal sealed class Leo : IMetaLearner
         public const double EncoderPenaltyWeight = 1e-3;
         public const double InitialWeightSpread = 0.01;
         public const double GradientClipNorm = 10.0;
+
+        /// <summary>Relation-network values (tasks × N² × relation size) per chunk when adapting many series.</summary>
+        public const long RelationValuesPerChunk = 1 << 24;
     }
 
     private readonly int[] _trunkWidths;
@@ -120,7 +123,8 @@ internal sealed class Leo : IMetaLearner
         ArgumentNullException.ThrowIfNull(support);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var (head, _, _) = Infer(support, training: false);
+        var pairs = support.PairCount;
+        var head = TaskChunks.Map(support, Defaults.RelationValuesPerChunk / (pairs * pairs * Defaults.RelationSize), chunk => Infer(chunk, training: false).Head);
         var tasks = support.TaskCount;
         var trunk = _trunk.Select(p => p.Value.detach().expand(tasks, p.Value.shape[1], p.Value.shape[2]).clone());
         return new FastWeightBatch(Name, [.. trunk, .. HeadLayer(head).Select(w => w.contiguous().clone())]);

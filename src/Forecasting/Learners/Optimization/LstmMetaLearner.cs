@@ -34,6 +34,9 @@ internal sealed class LstmMetaLearner : IMetaLearner
         public const double PreprocessingExponent = 10.0;
         public const double GateWeightScale = 0.01;
         public const double GradientClipNorm = 10.0;
+
+        /// <summary>Coordinates (tasks × weights) per chunk when adapting many series: bounds the LSTM's working memory.</summary>
+        public const long AdaptationRowsPerChunk = 1 << 19;
     }
 
     private readonly MlpParameters _initialisation;
@@ -110,7 +113,9 @@ internal sealed class LstmMetaLearner : IMetaLearner
         ArgumentNullException.ThrowIfNull(support);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var weights = Unflatten(InnerLoop(support, buildMetaGraph: false)).Select(w => w.contiguous().clone()).ToArray();
+        var tasksPerChunk = Defaults.AdaptationRowsPerChunk / _parameterCount;
+        var flat = TaskChunks.Map(support, tasksPerChunk, chunk => InnerLoop(chunk, buildMetaGraph: false));
+        var weights = Unflatten(flat).Select(w => w.contiguous().clone()).ToArray();
         return new FastWeightBatch(Name, weights);
     }
 

@@ -21,4 +21,23 @@ public sealed class LstmMetaLearnerTests : LearnerContractTests
 
         Assert.True(after < before, $"support loss {before:G4} at the initialisation, {after:G4} after five untrained steps");
     }
+
+    [Fact]
+    public void ChunkedAdaptationEqualsOneBatch()
+    {
+        using var learner = CreateLearner(Settings());
+        using var tasks = SyntheticTasks.Episode(tasks: 5, seed: 4);
+        var support = tasks.Batch.Support;
+        using var whole = learner.Adapt(support);
+        using var expected = whole.Predict(support.Inputs);
+
+        using var chunked = TaskChunks.Map(support, tasksPerChunk: 2, chunk =>
+        {
+            using var adapted = learner.Adapt(chunk);
+            return adapted.Predict(chunk.Inputs);
+        });
+
+        Assert.Equal(expected.shape, chunked.shape);
+        Assert.True(chunked.allclose(expected, rtol: 1e-4, atol: 1e-6));
+    }
 }
