@@ -1,0 +1,89 @@
+namespace MetaAnomaly.Forecasting.Extensions;
+
+/// <summary>The "Forecasting" configuration section. Every default makes the embedded demo work with no configuration.</summary>
+public sealed class ForecastingOptions
+{
+    public const string SectionName = "Forecasting";
+
+    /// <summary>auto (CUDA when TorchSharp sees it, else CPU), cpu or cuda (an error at start when absent).</summary>
+    public string Device { get; set; } = Defaults.Device;
+
+    /// <summary>The default learner of every cluster (a registered name: maml, fomaml, reptile, meta-sgd, ...).</summary>
+    public string Learner { get; set; } = Defaults.Learner;
+
+    /// <summary>Per-cluster learner overrides: cluster id to learner name.</summary>
+    public Dictionary<string, string> LearnerByCluster { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Support size K in points; 0 = one period of the cluster (<see cref="Defaults.AperiodicSupportSize"/> when aperiodic).</summary>
+    public int SupportSize { get; set; }
+
+    /// <summary>L, the lag window of the forecaster.</summary>
+    public int Lags { get; set; } = Defaults.Lags;
+
+    public IReadOnlyList<int> HiddenSizes { get; set; } = Defaults.HiddenSizes;
+
+    public int AdaptationSteps { get; set; } = Defaults.AdaptationSteps;
+
+    public double AdaptationLearningRate { get; set; } = Defaults.AdaptationLearningRate;
+
+    public double MetaLearningRate { get; set; } = Defaults.MetaLearningRate;
+
+    /// <summary>Series adapted in one batch; 0 = follow the device (<see cref="Defaults.CpuChunkSize"/> / <see cref="Defaults.CudaChunkSize"/>).</summary>
+    public int ChunkSize { get; set; }
+
+    /// <summary>Quartz cron of the daily adaptation (re-detect periods, re-cluster, adapt every series).</summary>
+    public string AdaptationCron { get; set; } = Defaults.AdaptationCron;
+
+    /// <summary>How often series that were warming up or new are picked up (cluster, model, adaptation).</summary>
+    public TimeSpan CatchUpInterval { get; set; } = Defaults.CatchUpInterval;
+
+    /// <summary>Delay before the first run after start.</summary>
+    public TimeSpan StartupDelay { get; set; } = Defaults.StartupDelay;
+
+    /// <summary>Where model weights are stored (relative paths are under the working directory).</summary>
+    public string ModelDirectory { get; set; } = Defaults.ModelDirectory;
+
+    /// <summary>Outer steps at most per meta-training of one cluster.</summary>
+    public int MetaTrainingSteps { get; set; } = Defaults.MetaTrainingSteps;
+
+    /// <summary>Wall-clock budget per meta-training of one cluster.</summary>
+    public TimeSpan MetaTrainingBudget { get; set; } = Defaults.MetaTrainingBudget;
+
+    public int MetaBatchSize { get; set; } = Defaults.MetaBatchSize;
+
+    /// <summary>Points of history read per series for period detection, clustering and meta-training.</summary>
+    public int HistoryLength { get; set; } = Defaults.HistoryLength;
+
+    /// <summary>Longest period searched, in slots.</summary>
+    public int MaxPeriod { get; set; } = Defaults.MaxPeriod;
+
+    /// <summary>Steps of the next-horizon forecast kept for the dashboard; 0 = one period (at most <see cref="Defaults.MaxHorizon"/>).</summary>
+    public int Horizon { get; set; }
+
+    public int Seed { get; set; } = Defaults.Seed;
+
+    public static class Defaults
+    {
+        public const string Device = "auto";
+        public const string Learner = "maml";
+        public const int Lags = 24;
+        public static readonly IReadOnlyList<int> HiddenSizes = [40, 40];
+        public const int AdaptationSteps = 5;
+        public const double AdaptationLearningRate = 0.02;
+        public const double MetaLearningRate = 0.001;
+        public const int CpuChunkSize = 512;
+        public const int CudaChunkSize = 8192;
+        public const string AdaptationCron = "0 30 3 * * ?";
+        public static readonly TimeSpan CatchUpInterval = TimeSpan.FromSeconds(30);
+        public static readonly TimeSpan StartupDelay = TimeSpan.FromSeconds(5);
+        public const string ModelDirectory = "data/forecasting-models";
+        public const int MetaTrainingSteps = 300;
+        public static readonly TimeSpan MetaTrainingBudget = TimeSpan.FromSeconds(15);
+        public const int MetaBatchSize = 16;
+        public const int HistoryLength = 4096;
+        public const int MaxPeriod = 1440;
+        public const int MaxHorizon = 288;
+        public const int AperiodicSupportSize = 48;
+        public const int Seed = 1;
+    }
+}

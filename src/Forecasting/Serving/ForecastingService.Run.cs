@@ -1,0 +1,374 @@
+using MetaAnomaly.Forecasting.Clustering;
+using MetaAnomaly.Forecasting.Episodes;
+using MetaAnomaly.Forecasting.Extensions;
+using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.ReadModel;
+using MetaAnomaly.Forecasting.Training;
+using MetaAnomaly.Shared.Forecasts;
+using MetaAnomaly.Shared.Series;
+using Microsoft.Extensions.Logging;
+
+namespace MetaAnomaly.Forecasting.Serving;
+
+public sealed partial class ForecastingService
+{
+    private RunOutcome Run(RunKind kind, string? clusterId, string? learner, CancellationToken cancellationToken)
+    {
+        var outcome = new RunOutcome();
+        var histories = new Dictionary<SeriesKey, SeriesWindow>();
+        var retired = new List<IMetaLearner>();
+        if (kind is RunKind.CatchUp or RunKind.Full)
+        {
+            RefreshClusters(kind, histories, cancellationToken);
+        }
+        var clusters = _clusters;
+        var targets = kind switch
+        {
+            RunKind.Cluster or RunKind.Retrain => clusters.Where(c => c.Id == clusterId).Select(c => (Cluster: c, Keys: c.Members, Replace: true)).ToList(),
+            RunKind.Full => clusters.Select(c => (Cluster: c, Keys: c.Members, Replace: true)).ToList(),
+            _ => clusters.Select(c => (Cluster: c, Keys: (IReadOnlyList<SeriesKey>)c.Members.Where(NeedsAdaptation).ToArray(), Replace: false))
+                .Where(t => t.Keys.Count > 0).ToList(),
+        };
+        foreach (var (cluster, keys, replace) in targets)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                foreach (var key in cluster.Members.Where(k => !histories.ContainsKey(k)))
+                {
+                    if (_buffers.Latest(key, _options.HistoryLength) is { } window)
+                    {
+                        histories[key] = window;
+                    }
+                }
+                var model = EnsureModel(cluster, histories, kind == RunKind.Retrain, learner, outcome, retired, cancellationToken);
+                if (model is null)
+                {
+                    continue;
+                }
+                outcome.SeriesAdapted += AdaptMembers(cluster, model, keys, replace, histories, cancellationToken);
+                outcome.ClustersAdapted++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcome.Errors.Add($"{cluster.Id}: {e.Message}");
+                _logger.LogError(e, "Forecasting run failed for cluster {Cluster}", cluster.Id);
+                foreach (var key in keys.Where(NeedsAdaptation).Where(_series.ContainsKey))
+                {
+                    Update(key, e2 => e2! with { Status = SeriesModelStatus.Failed, Reason = $"adaptation failed: {e.Message}" });
+                }
+            }
+        }
+        if (kind == RunKind.Full)
+        {
+            RetireVanishedClusters(clusters);
+        }
+        foreach (var old in retired)
+        {
+            old.Dispose();
+        }
+        return outcome;
+    }
+
+    private bool NeedsAdaptation(SeriesKey key) => !_series.TryGetValue(key, out var entry) || entry.Status != SeriesModelStatus.Adapted;
+
+    /// <summary>Reads the series, detects periods (all on a full run, the not yet clustered on catch-up) and clusters.</summary>
+    private void RefreshClusters(RunKind kind, Dictionary<SeriesKey, SeriesWindow> histories, CancellationToken cancellationToken)
+    {
+        var infos = _buffers.ListSeries();
+        var members = new List<ClusterMember>();
+        for (var i = 0; i < infos.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = infos[i].Key;
+            if (kind == RunKind.CatchUp && _series.TryGetValue(key, out var known) && known.ClusterId is not null)
+            {
+                continue;
+            }
+            SetActivity("detecting periods", (double)i / infos.Count);
+            var window = _buffers.Latest(key, _options.HistoryLength);
+            if (window is null)
+            {
+                Update(key, e => Warming(key, e, infos[i].Step, "its step is not yet known"));
+                continue;
+            }
+            histories[key] = window;
+            if (Examine(key, window) is { } member)
+            {
+                members.Add(member);
+            }
+        }
+        SetActivity("clustering", 0);
+        if (kind == RunKind.Full)
+        {
+            var everyone = members.Concat(_series.Values
+                .Where(e => e.ClusterId is not null && e.Period is not null && members.All(m => m.Key != e.Key))
+                .Select(e => new ClusterMember(e.Key, e.Period!.Value, e.Profile))).ToArray();
+            _clusters = _clusterer.Cluster(everyone, _clusters);
+        }
+        else if (members.Count > 0)
+        {
+            _clusters = _clusterer.Join(_clusters, members);
+        }
+        foreach (var cluster in _clusters)
+        {
+            foreach (var key in cluster.Members)
+            {
+                Update(key, e => e!.ClusterId == cluster.Id ? e : e with
+                {
+                    ClusterId = cluster.Id,
+                    Status = e.Status == SeriesModelStatus.Adapted ? e.Status : SeriesModelStatus.Pending,
+                    Reason = e.Status == SeriesModelStatus.Adapted ? e.Reason : "waiting for its cluster's model and first adaptation",
+                });
+            }
+        }
+    }
+
+    /// <summary>Period and profile of a series with enough history; otherwise it stays warming up, with the reason.</summary>
+    private ClusterMember? Examine(SeriesKey key, SeriesWindow window)
+    {
+        var estimate = _periods.Detect(window.Values, window.Step);
+        var observed = window.Count - window.GapCount;
+        if (estimate.IsPeriodic)
+        {
+            var layout = LayoutFor(estimate.Period);
+            var needed = layout.Lags + layout.SupportSize;
+            if (window.Count < needed)
+            {
+                Update(key, e => Warming(key, e, window.Step, $"{window.Count} of the {needed} points needed ({layout.Lags} lags and a support of {layout.SupportSize})"));
+                return null;
+            }
+        }
+        else
+        {
+            var needed = AperiodicHistoryNeeded(window.Step);
+            if (window.Count < needed)
+            {
+                Update(key, e => Warming(key, e, window.Step, $"{observed} points: less than the {needed} needed to tell its period ({estimate.Reason})"));
+                return null;
+            }
+        }
+        var profile = SeasonalProfile.Compute(window.Values, SeriesSegment.SlotIndex(window.Start, window.Step), estimate.Period);
+        Update(key, e => (e ?? Warming(key, null, window.Step, null)) with { Step = window.Step, Period = estimate.Period, Profile = profile });
+        return new ClusterMember(key, estimate.Period, profile);
+    }
+
+    /// <summary>Two days of slots (at most two of the longest periods searched, at most the history read), and one task.</summary>
+    private int AperiodicHistoryNeeded(TimeSpan step)
+    {
+        var day = step > TimeSpan.Zero ? (int)Math.Min(int.MaxValue / 4, TimeSpan.FromDays(1) / step) : _options.MaxPeriod;
+        var layout = LayoutFor(0);
+        return Math.Min(_options.HistoryLength, Math.Max(layout.Lags + layout.SupportSize + 1, 2 * Math.Min(day, _options.MaxPeriod)));
+    }
+
+    private static SeriesEntry Warming(SeriesKey key, SeriesEntry? entry, TimeSpan? step, string? reason) =>
+        (entry ?? new SeriesEntry(key, step, null, [], null, SeriesModelStatus.WarmingUp, reason)) with
+        {
+            Step = step ?? entry?.Step,
+            Status = entry?.Status == SeriesModelStatus.Adapted ? SeriesModelStatus.Adapted : SeriesModelStatus.WarmingUp,
+            Reason = reason,
+        };
+
+    private EpisodeLayout LayoutFor(int period)
+    {
+        var support = _options.SupportSize > 0 ? _options.SupportSize : period > 0 ? period : ForecastingOptions.Defaults.AperiodicSupportSize;
+        return new EpisodeLayout(_options.Lags, period, support, Math.Max(1, support / 2));
+    }
+
+    private int HorizonFor(EpisodeLayout layout) =>
+        _options.Horizon > 0 ? _options.Horizon : Math.Min(layout.Period > 0 ? layout.Period : layout.SupportSize, ForecastingOptions.Defaults.MaxHorizon);
+
+    private LearnerSettings SettingsFor(EpisodeLayout layout) => new(
+        layout.InputSize, Device, _options.Seed, _options.HiddenSizes,
+        _options.AdaptationLearningRate, _options.AdaptationSteps, _options.MetaLearningRate);
+
+    /// <summary>
+    /// The cluster's model: the one in memory when it fits, else the stored one, else a new meta-training (also when
+    /// <paramref name="retrain"/>). Null when none can be had (the previous model, if any, keeps serving).
+    /// </summary>
+    private ClusterModel? EnsureModel(SeriesCluster cluster, Dictionary<SeriesKey, SeriesWindow> histories, bool retrain, string? learnerOverride,
+        RunOutcome outcome, List<IMetaLearner> retired, CancellationToken cancellationToken)
+    {
+        var learnerName = learnerOverride ?? (_options.LearnerByCluster.TryGetValue(cluster.Id, out var configured) ? configured : _options.Learner);
+        var layout = LayoutFor(cluster.Period);
+        _models.TryGetValue(cluster.Id, out var current);
+        if (!retrain && current is not null && current.Layout == layout && current.Learner.Name == learnerName)
+        {
+            return current;
+        }
+        if (!retrain && _stored.Remove(cluster.Id, out var stored) && stored.Record.Layout == layout.ToString() && stored.Record.Learner == learnerName)
+        {
+            if (stored.State is null)
+            {
+                _logger.LogWarning("The stored model of cluster {Cluster} is missing: meta-training a new one", cluster.Id);
+            }
+            else
+            {
+                var loaded = _learners.Create(learnerName, SettingsFor(layout));
+                try
+                {
+                    loaded.Load(new MemoryStream(stored.State));
+                    return Install(cluster.Id, new ClusterModel(loaded, layout) { Record = stored.Record, ValidationError = stored.Record.ValidationError }, retired);
+                }
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or ArgumentException)
+                {
+                    loaded.Dispose();
+                    _logger.LogError(e, "The stored model version {Version} of cluster {Cluster} is corrupt: meta-training a new one", stored.Record.Version, cluster.Id);
+                }
+            }
+        }
+        var windows = cluster.Members.Where(histories.ContainsKey).Select(k => histories[k]).ToArray();
+        var segments = windows.Select(w => Segment(w.Key, w)).ToArray();
+        var learner = _learners.Create(learnerName, SettingsFor(layout));
+        try
+        {
+            SetActivity($"meta-training {cluster.Id} ({learnerName})", 0);
+            var progress = new Progress<MetaTrainingProgress>(p => SetActivity($"meta-training {cluster.Id} ({learnerName})", (double)p.Step / p.MaxSteps));
+            var report = _trainer.Train(learner, segments, layout, new MetaTrainingOptions(
+                MaxSteps: _options.MetaTrainingSteps,
+                MetaBatchSize: _options.MetaBatchSize,
+                ValidationInterval: Math.Max(10, _options.MetaTrainingSteps / 10),
+                Patience: 3,
+                TimeBudget: _options.MetaTrainingBudget,
+                Seed: _options.Seed), progress, cancellationToken);
+            _logger.LogInformation("Meta-trained {Learner} for cluster {Cluster}: {Steps} steps, validation error {Initial:G4} -> {Error:G4} in {Seconds:F1} s",
+                learnerName, cluster.Id, report.Steps, report.InitialValidationError, report.ValidationError, report.Duration.TotalSeconds);
+            var model = Install(cluster.Id, new ClusterModel(learner, layout) { ValidationError = report.ValidationError, Report = report }, retired);
+            outcome.Trained.Add(new TrainedModel(cluster.Id, model, windows.Min(w => (DateTimeOffset?)w.Start), windows.Max(w => (DateTimeOffset?)w.End)));
+            return model;
+        }
+        catch (ArgumentException e)
+        {
+            learner.Dispose();
+            var reason = $"its cluster {cluster.Id} cannot be meta-trained yet: {e.Message}";
+            foreach (var key in cluster.Members.Where(NeedsAdaptation))
+            {
+                Update(key, x => x! with { Status = SeriesModelStatus.Pending, Reason = reason });
+            }
+            outcome.Errors.Add($"{cluster.Id}: {e.Message}");
+            return current;
+        }
+        catch
+        {
+            learner.Dispose();
+            throw;
+        }
+    }
+
+    private ClusterModel Install(string clusterId, ClusterModel model, List<IMetaLearner> retired)
+    {
+        if (_models.TryGetValue(clusterId, out var old))
+        {
+            retired.Add(old.Learner);
+        }
+        _models[clusterId] = model;
+        return model;
+    }
+
+    /// <summary>Adapts the given members of a cluster in chunks and swaps them into serving. Returns how many were adapted.</summary>
+    private int AdaptMembers(SeriesCluster cluster, ClusterModel model, IReadOnlyList<SeriesKey> keys, bool replace,
+        Dictionary<SeriesKey, SeriesWindow> histories, CancellationToken cancellationToken)
+    {
+        var layout = model.Layout;
+        var needed = layout.Lags + layout.SupportSize;
+        var ready = new List<(SeriesKey Key, SeriesWindow Window)>();
+        foreach (var key in keys)
+        {
+            if (histories.TryGetValue(key, out var window) && window.Count >= needed)
+            {
+                ready.Add((key, window.TakeLast(needed)));
+            }
+            else
+            {
+                Update(key, e => e! with { Status = SeriesModelStatus.Pending, Reason = $"fewer than the {needed} points one adaptation needs" });
+            }
+        }
+        _serving.TryGetValue(cluster.Id, out var previous);
+        var keep = !replace && previous is not null && previous.Layout == layout ? previous.Chunks : [];
+        var serving = new ClusterServing(layout, [.. keep]);
+        var horizon = HorizonFor(layout);
+        var adaptedAt = _clock.GetUtcNow();
+        var slots = new List<(SeriesKey Key, SeriesEntry Entry)>();
+        for (var start = 0; start < ready.Count; start += ChunkSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            SetActivity($"adapting {cluster.Id}", (double)start / ready.Count);
+            var part = ready.Skip(start).Take(ChunkSize).ToArray();
+            var chunk = ChunkAdaptation.Adapt(model.Learner, part.Select(p => Segment(p.Key, p.Window)).ToArray(), layout, horizon);
+            var index = serving.Chunks.Count;
+            serving.Chunks.Add(new ServedChunk(chunk));
+            for (var t = 0; t < part.Length; t++)
+            {
+                var (key, window) = part[t];
+                var forecast = new SeriesForecast(key, window.End + window.Step, window.Step, chunk.Forecasts[t], chunk.ResidualScales[t], adaptedAt);
+                var slot = new ServingSlot(serving, index, t, chunk.Normalisations[t]);
+                var current = _series.TryGetValue(key, out var e) ? e : new SeriesEntry(key, window.Step, cluster.Period, [], cluster.Id, SeriesModelStatus.Pending, null);
+                slots.Add((key, current with
+                {
+                    ClusterId = cluster.Id,
+                    Status = SeriesModelStatus.Adapted,
+                    Reason = null,
+                    Learner = model.Learner.Name,
+                    AdaptedAt = adaptedAt,
+                    ResidualScale = chunk.ResidualScales[t],
+                    Slot = slot,
+                    Forecast = forecast,
+                }));
+            }
+        }
+        lock (_servingLock)
+        {
+            foreach (var (key, entry) in slots)
+            {
+                _series[key] = entry;
+            }
+            _serving[cluster.Id] = serving;
+            if (previous is not null && !ReferenceEquals(keep, previous.Chunks))
+            {
+                previous.DisposeChunks();
+            }
+        }
+        return slots.Count;
+    }
+
+    private void RetireVanishedClusters(IReadOnlyList<SeriesCluster> clusters)
+    {
+        lock (_servingLock)
+        {
+            foreach (var id in _serving.Keys.Where(id => clusters.All(c => c.Id != id)).ToArray())
+            {
+                _serving.Remove(id, out var serving);
+                serving!.DisposeChunks();
+            }
+        }
+    }
+
+    /// <summary>The window as a segment, with the slots the detector masked (confirmed anomalies) set to gaps.</summary>
+    private SeriesSegment Segment(SeriesKey key, SeriesWindow window)
+    {
+        var values = (double[])window.Values.Clone();
+        if (_mask is not null && values.Length > 0)
+        {
+            foreach (var interval in _mask.MaskedIntervals(key, window.Start, window.End))
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (interval.Contains(window.TimestampAt(i)))
+                    {
+                        values[i] = double.NaN;
+                    }
+                }
+            }
+        }
+        return new SeriesSegment(values, SeriesSegment.SlotIndex(window.Start, window.Step));
+    }
+
+    private void Update(SeriesKey key, Func<SeriesEntry?, SeriesEntry> change) =>
+        _series.AddOrUpdate(key, _ => change(null), (_, e) => change(e));
+
+    private void SetActivity(string stage, double fraction)
+    {
+        var since = _activity is { } current && current.Stage == stage ? current.Since : _clock.GetUtcNow();
+        _activity = new ForecastingActivity(stage, Math.Clamp(fraction, 0, 1), since);
+    }
+}
