@@ -13,8 +13,14 @@ public sealed class LearnerSelectionOptions
         public const int MinimumSeriesForHeldOutSelection = 4;
     }
 
-    /// <summary>Registered learner names to meta-train and compare (at least one).</summary>
-    public List<string> Candidates { get; set; } = [.. Defaults.Candidates];
+    /// <summary>
+    /// Registered learner names to meta-train and compare; empty means <see cref="Defaults.Candidates"/> (a configured
+    /// list replaces the defaults instead of being appended to them, as the configuration binder would do).
+    /// </summary>
+    public List<string> Candidates { get; set; } = [];
+
+    /// <summary>The candidates in effect: <see cref="Candidates"/>, or the defaults when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveCandidates => Candidates.Count > 0 ? Candidates : Defaults.Candidates;
 
     /// <summary>
     /// Share of a cluster's series held out to score the candidates when it has at least
@@ -24,5 +30,5 @@ public sealed class LearnerSelectionOptions
     public double SelectionFraction { get; set; } = Defaults.SelectionFraction;
 
     /// <summary>The names that are not registered learners, for validation at start.</summary>
-    public IEnumerable<string> UnknownCandidates(MetaLearnerRegistry registry) => Candidates.Where(c => !registry.Contains(c));
+    public IEnumerable<string> UnknownCandidates(MetaLearnerRegistry registry) => EffectiveCandidates.Where(c => !registry.Contains(c));
 }

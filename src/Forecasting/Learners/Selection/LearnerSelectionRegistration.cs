@@ -26,10 +26,6 @@ public static class LearnerSelectionRegistration
         public ValidateOptionsResult Validate(string? name, LearnerSelectionOptions options)
         {
             var failures = new List<string>();
-            if (options.Candidates.Count == 0)
-            {
-                failures.Add("Forecasting:Selection:Candidates must name at least one learner.");
-            }
             var unknown = options.UnknownCandidates(registry).ToArray();
             if (unknown.Length > 0)
             {

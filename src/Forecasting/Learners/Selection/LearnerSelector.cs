@@ -15,7 +15,8 @@ namespace MetaAnomaly.Forecasting.Learners.Selection;
 /// seeded <see cref="LearnerSelectionOptions.SelectionFraction"/> of them is set aside before training and used for
 /// nothing but the comparison (the trainer's early stopping uses its own split of the rest), so the winner is not
 /// chosen on the data that picked its stopping step. A smaller cluster is compared on the trainer's held-out stretch.
-/// Ties go to the earlier candidate.
+/// Ties go to the earlier candidate. When every candidate fails on the data (series too short to meta-train), the
+/// result is an <see cref="ArgumentException"/>, as from the trainer itself.
 /// </remarks>
 public sealed class LearnerSelector(MetaLearnerRegistry registry, MetaTrainer trainer, ILogger<LearnerSelector> logger)
 {
@@ -44,6 +45,7 @@ public sealed class LearnerSelector(MetaLearnerRegistry registry, MetaTrainer tr
         var scoredOn = selectionCuts is null ? "the trainer's held-out stretch of each series" : $"{selectionCuts.Count} tasks on held-out series";
 
         var scores = new List<CandidateScore>();
+        var dataFailures = 0;
         (string Name, double Error, MetaTrainingReport Report, byte[] State)? best = null;
         foreach (var name in candidates)
         {
@@ -67,14 +69,15 @@ public sealed class LearnerSelector(MetaLearnerRegistry registry, MetaTrainer tr
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                dataFailures += exception is ArgumentException ? 1 : 0;
                 scores.Add(new CandidateScore(name, null, 0, clock.Elapsed, exception.Message));
                 logger.LogWarning(exception, "Learner candidate {Learner} could not be scored", name);
             }
         }
         if (best is not { } winner)
         {
-            throw new InvalidOperationException(
-                $"No candidate learner could be trained on this cluster: {string.Join("; ", scores.Select(s => $"{s.Learner}: {s.Failure}"))}");
+            var message = $"No candidate learner could be trained on this cluster: {string.Join("; ", scores.Select(s => $"{s.Learner}: {s.Failure}"))}";
+            throw dataFailures == candidates.Count ? new ArgumentException(message, nameof(series)) : new InvalidOperationException(message);
         }
         logger.LogInformation("Chose learner {Learner} (validation MSE {Error:G4}) on {ScoredOn}", winner.Name, winner.Error, scoredOn);
         return new LearnerSelection(winner.Name, scores, winner.Report, winner.State, scoredOn);
