@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using MetaAnomaly.Forecasting.Episodes;
+using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Optimization;
+using MetaAnomaly.Forecasting.Serving;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MetaAnomaly.Bench;
+
+/// <summary>
+/// Daily-adaptation throughput: 100,000 synthetic series (K = 24, L = 24, 5 inner steps, forecast 24 ahead) through
+/// the serving code path (<see cref="ChunkAdaptation"/>: support tensors, adaptation, residual scale, rolled
+/// forecast), batched in chunks versus one series at a time, with 1 and 2 threads; the fraction of the measured
+/// float32 matmul rate reached; and meta-training tasks per second, second and first order.
+/// </summary>
+public sealed class AdaptBenchmark : IBenchmark
+{
+    private const int Lags = 24;
+    private const int Support = 24;
+    private const int Horizon = 24;
+    private const int Steps = 5;
+
+    public string Name => "adapt";
+
+    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --learners a,b]";
+
+    public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = new AdaptationBenchArguments(arguments);
+        var seriesCount = options.Int("series", 100_000);
+        var chunkSize = options.Int("chunk", 512);
+        var loopCount = options.Int("loop", 300);
+        var layout = new EpisodeLayout(Lags, 24, Support, 0);
+        var segments = Synthetic(seriesCount, new Random(options.Int("seed", 1)));
+        var learnerName = options.Learners.Contains(MamlFactory.LearnerName) ? MamlFactory.LearnerName : options.Learners[0];
+        var settings = new LearnerSettings(layout.InputSize, CPU, 1, [40, 40], 0.01, Steps);
+        var flopsPerSeries = FlopsPerSeries(layout.InputSize, 40, 40);
+        var table = new ResultTable("threads", "mode", "series", "seconds", "series/s", "GFLOP/s", "peak GFLOP/s", "peak fraction");
+        var result = new BenchmarkResult();
+        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {Steps} steps, horizon {Horizon}, chunk {chunkSize}, learner {learnerName}; {flopsPerSeries / 1e6:F2} MFLOP per series");
+        foreach (var threads in new[] { 1, 2 })
+        {
+            torch.set_num_threads(threads);
+            var peak = MatmulRate();
+            using var learner = options.Registry.Create(learnerName, settings);
+            AdaptAll(learner, segments.Take(chunkSize).ToArray(), layout, chunkSize);
+            var clock = Stopwatch.StartNew();
+            AdaptAll(learner, segments, layout, chunkSize);
+            var batchedSeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            AdaptAll(learner, segments.Take(loopCount).ToArray(), layout, 1);
+            var loopRate = loopCount / clock.Elapsed.TotalSeconds;
+            var rate = seriesCount / batchedSeconds;
+            var gflops = rate * flopsPerSeries / 1e9;
+            table.AddRow(threads, $"batched ({chunkSize})", seriesCount, batchedSeconds, rate, gflops, peak, gflops / peak);
+            table.AddRow(threads, "one at a time", loopCount, loopCount / loopRate, loopRate, loopRate * flopsPerSeries / 1e9, peak, loopRate * flopsPerSeries / 1e9 / peak);
+            output.WriteLine($"  {threads} thread(s): batched {rate:F0} series/s ({batchedSeconds:F2} s), loop {loopRate:F0} series/s, peak {peak:F1} GFLOP/s");
+            var suffix = threads == 2 ? "" : "_1t";
+            result.Add($"seconds_100k{suffix}", batchedSeconds * 100_000 / seriesCount)
+                .Add($"series_per_s{suffix}", rate)
+                .Add($"loop_series_per_s{suffix}", loopRate)
+                .Add($"ratio{suffix}", rate / loopRate)
+                .Add($"peak_fraction{suffix}", gflops / peak);
+        }
+        output.WriteLine();
+        output.Write(table);
+        var training = new ResultTable("learner", "order", "meta-batch", "tasks/s");
+        foreach (var name in new[] { MamlFactory.LearnerName, FomamlFactory.LearnerName }.Where(options.Registry.Contains))
+        {
+            var rate = MetaTrainingRate(options.Registry, name, layout with { QuerySize = 12 }, settings);
+            training.AddRow(name, name == MamlFactory.LearnerName ? "second" : "first", 32, rate);
+            result.Add($"{name}_tasks_per_s", rate);
+        }
+        output.WriteLine();
+        output.Write(training);
+        output.WriteLine("Targets (2-core machine): 100,000 series in under 5 s, at least 10x the one-at-a-time loop.");
+        return Task.FromResult(result);
+    }
+
+    private static void AdaptAll(IMetaLearner learner, IReadOnlyList<SeriesSegment> segments, EpisodeLayout layout, int chunkSize)
+    {
+        for (var start = 0; start < segments.Count; start += chunkSize)
+        {
+            var part = segments.Skip(start).Take(chunkSize).ToArray();
+            using var chunk = ChunkAdaptation.Adapt(learner, part, layout, Horizon);
+        }
+    }
+
+    private static double MetaTrainingRate(MetaLearnerRegistry registry, string name, EpisodeLayout layout, LearnerSettings settings)
+    {
+        using var learner = registry.Create(name, settings);
+        var random = new Random(3);
+        var segments = Synthetic(256, random, length: 200);
+        var sampler = new EpisodeSampler(segments, layout);
+        var clock = Stopwatch.StartNew();
+        var tasks = 0;
+        for (var step = 0; step < 20; step++)
+        {
+            using var episode = EpisodeBuilder.Build(sampler.Sample(32, random), layout, CPU);
+            learner.MetaTrainStep(episode.Batch);
+            tasks += 32;
+        }
+        return tasks / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Forward on K pairs plus back-propagation (about twice the forward) per step, plus the rolled horizon.</summary>
+    private static double FlopsPerSeries(int input, int h1, int h2)
+    {
+        var forwardPerPair = 2.0 * (input * h1 + h1 * h2 + h2);
+        return Steps * Support * 3 * forwardPerPair + Support * forwardPerPair + Horizon * forwardPerPair;
+    }
+
+    private static double MatmulRate()
+    {
+        using var scope = NewDisposeScope();
+        const int n = 1024;
+        var a = randn(n, n);
+        var b = randn(n, n);
+        a.matmul(b);
+        var clock = Stopwatch.StartNew();
+        const int repeats = 10;
+        for (var i = 0; i < repeats; i++)
+        {
+            using var c = a.matmul(b);
+        }
+        return repeats * 2.0 * n * n * n / clock.Elapsed.TotalSeconds / 1e9;
+    }
+
+    private static SeriesSegment[] Synthetic(int count, Random random, int length = Lags + Support)
+    {
+        var segments = new SeriesSegment[count];
+        for (var s = 0; s < count; s++)
+        {
+            var level = 100 * random.NextDouble();
+            var amplitude = 1 + 10 * random.NextDouble();
+            var phase = random.Next(24);
+            var values = new double[length];
+            for (var i = 0; i < length; i++)
+            {
+                values[i] = level + amplitude * Math.Sin(2 * Math.PI * (i + phase) / 24) + random.NextDouble();
+            }
+            segments[s] = new SeriesSegment(values, random.Next(1_000_000));
+        }
+        return segments;
+    }
+}
