@@ -123,7 +123,7 @@ internal sealed class Leo : IMetaLearner
         ArgumentNullException.ThrowIfNull(support);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var pairs = support.PairCount;
+        var pairs = Math.Max(1, support.PairCount);
         var head = TaskChunks.Map(support, Defaults.RelationValuesPerChunk / (pairs * pairs * Defaults.RelationSize), chunk => Infer(chunk, training: false).Head);
         var tasks = support.TaskCount;
         var trunk = _trunk.Select(p => p.Value.detach().expand(tasks, p.Value.shape[1], p.Value.shape[2]).clone());
