@@ -149,6 +149,8 @@ internal sealed class LstmMetaLearner : IMetaLearner
         var learning = zeros([rows, 1], device: Settings.Device);
         for (var step = 0; step < Settings.AdaptationSteps; step++)
         {
+            // Serving keeps only the carried state of each step; meta-training keeps the graph (its tensors live to the step's end).
+            using var stepScope = buildMetaGraph ? null : NewDisposeScope();
             var (gradient, losses) = SupportGradient(support, cell);
             var inputs = cat([Preprocess(gradient.reshape(rows)), Preprocess(losses.unsqueeze(1).expand(tasks, _parameterCount).reshape(rows))], 1);
             var gates = inputs.mm(_inputWeights).add_(hidden.mm(_hiddenWeights)).add_(_lstmBias).chunk(4, 1);
@@ -158,6 +160,13 @@ internal sealed class LstmMetaLearner : IMetaLearner
             forget = cat([hidden, previous, forget], 1).mm(_forgetWeights).add_(_forgetBias).sigmoid();
             learning = cat([hidden, previous, learning], 1).mm(_learningWeights).add_(_learningBias).sigmoid();
             cell = (forget * previous - learning * gradient.reshape(rows, 1)).view(tasks, _parameterCount);
+            if (stepScope is not null)
+            {
+                foreach (var carried in new[] { cell, hidden, lstmCell, forget, learning })
+                {
+                    carried.MoveToOuterDisposeScope();
+                }
+            }
         }
         return buildMetaGraph ? cell : cell.detach();
     }
