@@ -1,4 +1,5 @@
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Selection;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Registry;
 using MetaAnomaly.Forecasting.Serving;
@@ -26,6 +27,8 @@ public static class ForecastingExtensions
         services.AddOptions<ForecastingOptions>().BindConfiguration(ForecastingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ForecastingOptions>, ForecastingOptionsValidator>();
         services.AddMetaLearners();
+        services.AddLearnerSelection();
+        services.AddSingleton(ModelRegistry.CandidatesMigration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(ModelRegistry.Migration);
         services.AddSingleton<ModelRegistry>();

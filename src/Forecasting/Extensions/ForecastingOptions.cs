@@ -8,10 +8,13 @@ public sealed class ForecastingOptions
     /// <summary>auto (CUDA when TorchSharp sees it, else CPU), cpu or cuda (an error at start when absent).</summary>
     public string Device { get; set; } = Defaults.Device;
 
-    /// <summary>The default learner of every cluster (a registered name: maml, fomaml, reptile, meta-sgd, ...).</summary>
+    /// <summary>
+    /// The default learner of every cluster (a registered name: maml, fomaml, reptile, meta-sgd, ...), or <c>auto</c>:
+    /// a new cluster meta-trains every candidate of <c>Forecasting:Selection:Candidates</c> and keeps the best on held-out series.
+    /// </summary>
     public string Learner { get; set; } = Defaults.Learner;
 
-    /// <summary>Per-cluster learner overrides: cluster id to learner name.</summary>
+    /// <summary>Per-cluster learner overrides (an operator's pin): cluster id to learner name or <c>auto</c>.</summary>
     public Dictionary<string, string> LearnerByCluster { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Support size K in points; 0 = one period of the cluster (<see cref="Defaults.AperiodicSupportSize"/> when aperiodic).</summary>

@@ -1,4 +1,5 @@
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Selection;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -16,9 +17,9 @@ internal sealed class ForecastingOptionsValidator(MetaLearnerRegistry learners) 
         }
         foreach (var (cluster, learner) in options.LearnerByCluster.Prepend(new("(default)", options.Learner)))
         {
-            if (!learners.Contains(learner))
+            if (!learners.Contains(learner) && !LearnerSelector.IsAuto(learner))
             {
-                errors.Add($"Forecasting:{(cluster == "(default)" ? "Learner" : $"LearnerByCluster:{cluster}")} names '{learner}', which is not a registered learner ({string.Join(", ", learners.Names)}).");
+                errors.Add($"Forecasting:{(cluster == "(default)" ? "Learner" : $"LearnerByCluster:{cluster}")} names '{learner}', which is neither '{LearnerSelector.Auto}' nor a registered learner ({string.Join(", ", learners.Names)}).");
             }
         }
         Positive(errors, options.Lags, "Lags");

@@ -29,6 +29,8 @@ public static class LearnerRegistration
         services.AddMetaLearner<MannFactory>();
         services.AddMetaLearner<MetaNetFactory>();
         services.AddMetaLearner<SnailFactory>();
+        services.AddMetaLearner<LstmMetaLearnerFactory>();
+        services.AddMetaLearner<LeoFactory>();
         services.TryAddSingleton<MetaLearnerRegistry>();
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using MetaAnomaly.Forecasting.Extensions;
+using MetaAnomaly.Forecasting.Learners.Selection;
 using MetaAnomaly.Shared.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,21 @@ public sealed class ModelRegistry(
             created_at TEXT NOT NULL,
             file TEXT NOT NULL,
             PRIMARY KEY (cluster_id, version));
+        """);
+
+    public const string CandidatesMigrationId = "forecasting-0002-model-candidates";
+
+    /// <summary>Every candidate's score when a cluster's learner was chosen automatically (one row per candidate).</summary>
+    public static SchemaMigration CandidatesMigration { get; } = new(CandidatesMigrationId, """
+        CREATE TABLE IF NOT EXISTS forecasting_model_candidates (
+            cluster_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            learner TEXT NOT NULL,
+            validation_error REAL NULL,
+            training_steps INTEGER NOT NULL,
+            duration_seconds REAL NOT NULL,
+            failure TEXT NULL,
+            PRIMARY KEY (cluster_id, version, learner));
         """);
 
     private const int VersionsKept = 2;
@@ -96,10 +112,58 @@ public sealed class ModelRegistry(
             Add(delete, "$cluster", clusterId);
             Add(delete, "$version", old.Version);
             await delete.ExecuteNonQueryAsync(cancellationToken);
+            delete.CommandText = "DELETE FROM forecasting_model_candidates WHERE cluster_id = $cluster AND version = $version";
+            await delete.ExecuteNonQueryAsync(cancellationToken);
             TryDelete(Path.Combine(Directory, old.File));
         }
         logger.LogInformation("Stored {Learner} model version {Version} of cluster {Cluster} (validation error {Error:G4})", learner, version, clusterId, validationError);
         return record;
+    }
+
+    /// <summary>Records the score of every candidate compared when the learner of <paramref name="record"/> was chosen.</summary>
+    public async Task SaveCandidatesAsync(ModelRecord record, IReadOnlyList<CandidateScore> candidates, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var candidate in candidates)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT OR REPLACE INTO forecasting_model_candidates (cluster_id, version, learner, validation_error, training_steps, duration_seconds, failure)
+                VALUES ($cluster, $version, $learner, $error, $steps, $seconds, $failure)
+                """;
+            Add(insert, "$cluster", record.ClusterId);
+            Add(insert, "$version", record.Version);
+            Add(insert, "$learner", candidate.Learner);
+            Add(insert, "$error", candidate.ValidationError);
+            Add(insert, "$steps", candidate.TrainingSteps);
+            Add(insert, "$seconds", candidate.Duration.TotalSeconds);
+            Add(insert, "$failure", candidate.Failure);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The candidates compared for a version (empty when its learner was configured, not chosen).</summary>
+    public async Task<IReadOnlyList<CandidateScore>> CandidatesAsync(string clusterId, int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM forecasting_model_candidates WHERE cluster_id = $cluster AND version = $version ORDER BY validation_error IS NULL, validation_error";
+        Add(command, "$cluster", clusterId);
+        Add(command, "$version", version);
+        var candidates = new List<CandidateScore>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var error = reader.GetOrdinal("validation_error");
+            var failure = reader.GetOrdinal("failure");
+            candidates.Add(new CandidateScore(
+                reader.GetString(reader.GetOrdinal("learner")),
+                reader.IsDBNull(error) ? null : Convert.ToDouble(reader.GetValue(error), CultureInfo.InvariantCulture),
+                Convert.ToInt32(reader.GetValue(reader.GetOrdinal("training_steps")), CultureInfo.InvariantCulture),
+                TimeSpan.FromSeconds(Convert.ToDouble(reader.GetValue(reader.GetOrdinal("duration_seconds")), CultureInfo.InvariantCulture)),
+                reader.IsDBNull(failure) ? null : reader.GetString(failure)));
+        }
+        return candidates;
     }
 
     /// <summary>The weights of a version, or null (logged) when the file is missing or unreadable.</summary>

@@ -2,6 +2,7 @@ using MetaAnomaly.Forecasting.Clustering;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Selection;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Training;
 using MetaAnomaly.Shared.Forecasts;
@@ -190,13 +191,15 @@ public sealed partial class ForecastingService
         RunOutcome outcome, List<IMetaLearner> retired, CancellationToken cancellationToken)
     {
         var learnerName = learnerOverride ?? (_options.LearnerByCluster.TryGetValue(cluster.Id, out var configured) ? configured : _options.Learner);
+        var automatic = LearnerSelector.IsAuto(learnerName);
+        bool Fits(string learner) => automatic || learner == learnerName;
         var layout = LayoutFor(cluster.Period);
         _models.TryGetValue(cluster.Id, out var current);
-        if (!retrain && current is not null && current.Layout == layout && current.Learner.Name == learnerName)
+        if (!retrain && current is not null && current.Layout == layout && Fits(current.Learner.Name))
         {
             return current;
         }
-        if (!retrain && _stored.Remove(cluster.Id, out var stored) && stored.Record.Layout == layout.ToString() && stored.Record.Learner == learnerName)
+        if (!retrain && _stored.Remove(cluster.Id, out var stored) && stored.Record.Layout == layout.ToString() && Fits(stored.Record.Learner))
         {
             if (stored.State is null)
             {
@@ -204,7 +207,7 @@ public sealed partial class ForecastingService
             }
             else
             {
-                var loaded = _learners.Create(learnerName, SettingsFor(layout));
+                var loaded = _learners.Create(stored.Record.Learner, SettingsFor(layout));
                 try
                 {
                     loaded.Load(new MemoryStream(stored.State));
@@ -219,40 +222,69 @@ public sealed partial class ForecastingService
         }
         var windows = cluster.Members.Where(histories.ContainsKey).Select(k => histories[k]).ToArray();
         var segments = windows.Select(w => Segment(w.Key, w)).ToArray();
-        var learner = _learners.Create(learnerName, SettingsFor(layout));
+        var training = new MetaTrainingOptions(
+            MaxSteps: _options.MetaTrainingSteps,
+            MetaBatchSize: _options.MetaBatchSize,
+            ValidationInterval: Math.Max(10, _options.MetaTrainingSteps / 10),
+            Patience: 3,
+            TimeBudget: _options.MetaTrainingBudget,
+            Seed: _options.Seed);
+        SetActivity($"meta-training {cluster.Id} ({learnerName})", 0);
+        LearnerSelection? selection = null;
+        IMetaLearner learner;
         try
         {
-            SetActivity($"meta-training {cluster.Id} ({learnerName})", 0);
-            var progress = new Progress<MetaTrainingProgress>(p => SetActivity($"meta-training {cluster.Id} ({learnerName})", (double)p.Step / p.MaxSteps));
-            var report = _trainer.Train(learner, segments, layout, new MetaTrainingOptions(
-                MaxSteps: _options.MetaTrainingSteps,
-                MetaBatchSize: _options.MetaBatchSize,
-                ValidationInterval: Math.Max(10, _options.MetaTrainingSteps / 10),
-                Patience: 3,
-                TimeBudget: _options.MetaTrainingBudget,
-                Seed: _options.Seed), progress, cancellationToken);
+            selection = automatic
+                ? _selector.Select(_selection.EffectiveCandidates, SettingsFor(layout), segments, layout, training, _selection.SelectionFraction, cancellationToken)
+                : null;
+            learner = _learners.Create(selection?.Chosen ?? learnerName, SettingsFor(layout));
+        }
+        catch (ArgumentException e)
+        {
+            return Unready(cluster, e, outcome, current);
+        }
+        try
+        {
+            MetaTrainingReport report;
+            if (selection is not null)
+            {
+                learner.Load(new MemoryStream(selection.ChosenState));
+                report = selection.ChosenReport;
+            }
+            else
+            {
+                var progress = new Progress<MetaTrainingProgress>(p => SetActivity($"meta-training {cluster.Id} ({learnerName})", (double)p.Step / p.MaxSteps));
+                report = _trainer.Train(learner, segments, layout, training, progress, cancellationToken);
+            }
             _logger.LogInformation("Meta-trained {Learner} for cluster {Cluster}: {Steps} steps, validation error {Initial:G4} -> {Error:G4} in {Seconds:F1} s",
-                learnerName, cluster.Id, report.Steps, report.InitialValidationError, report.ValidationError, report.Duration.TotalSeconds);
-            var model = Install(cluster.Id, new ClusterModel(learner, layout) { ValidationError = report.ValidationError, Report = report }, retired);
+                learner.Name, cluster.Id, report.Steps, report.InitialValidationError, report.ValidationError, report.Duration.TotalSeconds);
+            var validationError = selection?.Candidates.First(c => c.Learner == selection.Chosen).ValidationError ?? report.ValidationError;
+            var model = Install(cluster.Id, new ClusterModel(learner, layout) { ValidationError = validationError, Report = report, Candidates = selection?.Candidates }, retired);
             outcome.Trained.Add(new TrainedModel(cluster.Id, model, windows.Min(w => (DateTimeOffset?)w.Start), windows.Max(w => (DateTimeOffset?)w.End)));
             return model;
         }
         catch (ArgumentException e)
         {
             learner.Dispose();
-            var reason = $"its cluster {cluster.Id} cannot be meta-trained yet: {e.Message}";
-            foreach (var key in cluster.Members.Where(NeedsAdaptation))
-            {
-                Update(key, x => x! with { Status = SeriesModelStatus.Pending, Reason = reason });
-            }
-            outcome.Errors.Add($"{cluster.Id}: {e.Message}");
-            return current;
+            return Unready(cluster, e, outcome, current);
         }
         catch
         {
             learner.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The cluster cannot be meta-trained yet (too little data): its series wait, the previous model keeps serving.</summary>
+    private ClusterModel? Unready(SeriesCluster cluster, ArgumentException e, RunOutcome outcome, ClusterModel? current)
+    {
+        var reason = $"its cluster {cluster.Id} cannot be meta-trained yet: {e.Message}";
+        foreach (var key in cluster.Members.Where(NeedsAdaptation))
+        {
+            Update(key, x => x! with { Status = SeriesModelStatus.Pending, Reason = reason });
+        }
+        outcome.Errors.Add($"{cluster.Id}: {e.Message}");
+        return current;
     }
 
     private ClusterModel Install(string clusterId, ClusterModel model, List<IMetaLearner> retired)

@@ -1,5 +1,6 @@
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Selection;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Registry;
 using MetaAnomaly.Forecasting.Training;
@@ -79,6 +80,9 @@ public sealed partial class ForecastingService
         public double? ValidationError { get; set; }
 
         public MetaTrainingReport? Report { get; set; }
+
+        /// <summary>Every candidate's score when the learner was chosen automatically; null when it was configured.</summary>
+        public IReadOnlyList<CandidateScore>? Candidates { get; set; }
     }
 
     private sealed record TrainedModel(string ClusterId, ClusterModel Model, DateTimeOffset? DataFrom, DateTimeOffset? DataTo);

@@ -5,6 +5,7 @@ using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Selection;
 using MetaAnomaly.Forecasting.Periods;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Registry;
@@ -43,6 +44,8 @@ public sealed partial class ForecastingService : IOneStepForecaster, IForecastin
     private readonly PeriodDetector _periods;
     private readonly PeriodClusterer _clusterer = new();
     private readonly MetaTrainer _trainer = new();
+    private readonly LearnerSelector _selector;
+    private readonly LearnerSelectionOptions _selection;
     private volatile IReadOnlyList<SeriesCluster> _clusters = [];
     private volatile bool _storedLoaded;
     private volatile ForecastingActivity? _activity;
@@ -55,8 +58,12 @@ public sealed partial class ForecastingService : IOneStepForecaster, IForecastin
         IOptions<ForecastingOptions> options,
         TimeProvider clock,
         ILogger<ForecastingService> logger,
-        IEnumerable<IAdaptationMask> masks)
+        IEnumerable<IAdaptationMask> masks,
+        LearnerSelector selector,
+        IOptions<LearnerSelectionOptions> selection)
     {
+        _selector = selector;
+        _selection = selection.Value;
         _buffers = buffers;
         _learners = learners;
         _registry = registry;
@@ -207,6 +214,10 @@ public sealed partial class ForecastingService : IOneStepForecaster, IForecastin
                     trained.Model.Learner.Save(state);
                     trained.Model.Record = await _registry.SaveAsync(trained.ClusterId, trained.Model.Learner.Name, trained.Model.Layout.ToString(),
                         trained.DataFrom, trained.DataTo, trained.Model.ValidationError ?? double.NaN, state.ToArray(), cancellationToken);
+                    if (trained.Model.Candidates is { } candidates)
+                    {
+                        await _registry.SaveCandidatesAsync(trained.Model.Record, candidates, cancellationToken);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -1,0 +1,28 @@
+using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Optimization;
+using MetaAnomaly.Forecasting.Tests.Learners.Selection;
+
+namespace MetaAnomaly.Forecasting.Tests.Learners.Optimization;
+
+public sealed class LeoTests : LearnerContractTests
+{
+    protected override IMetaLearner CreateLearner(LearnerSettings settings) => new LeoFactory().Create(settings);
+
+    [Fact]
+    public void MaskedSupportPairsGiveNoEvidence()
+    {
+        using var learner = CreateLearner(Settings());
+        MetaTrain(learner, 2);
+        using var tasks = SyntheticTasks.Episode(tasks: 2, seed: 82);
+        var clean = Forecasts(learner, tasks.Batch);
+
+        tasks.Batch.Support.Mask[.., 3] = TorchSharp.torch.tensor(0f);
+        tasks.Batch.Support.Targets[.., 3] = TorchSharp.torch.tensor(1e3f);
+        var masked = Forecasts(learner, tasks.Batch);
+        tasks.Batch.Support.Targets[.., 3] = TorchSharp.torch.tensor(-1e3f);
+        var maskedAgain = Forecasts(learner, tasks.Batch);
+
+        Assert.Equal(masked, maskedAgain);
+        Assert.NotEqual(clean, masked);
+    }
+}
