@@ -87,6 +87,10 @@ public sealed class M4Benchmark : IBenchmark
                     using var frozen = options.Registry.Create(learnerName, settings with { AdaptationSteps = 0 });
                     frozen.Load(new MemoryStream(state.ToArray()));
                     var ids = cluster.Members.Select(k => k.Tag("id")!).Where(test.ContainsKey).ToArray();
+                    if (ids.Length == 0)
+                    {
+                        continue;
+                    }
                     var latest = ids.Select(id => new SeriesSegment(train[id][^(lags + support)..], train[id].Length - lags - support)).ToArray();
                     using var adapted = ChunkAdaptation.Adapt(learner, latest, layout, Horizon);
                     using var plain = ChunkAdaptation.Adapt(frozen, latest, layout, Horizon);
@@ -104,7 +108,7 @@ public sealed class M4Benchmark : IBenchmark
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                output.WriteLine($"  {learnerName} failed: {e.Message}");
+                output.WriteLine($"  {learnerName} failed: {e}");
             }
         }
         var table = new ResultTable("method", "sMAPE", "MASE", "OWA");

@@ -32,7 +32,7 @@ public sealed class SineBenchmark : IBenchmark
         var seed = options.Int("seed", 1);
         torch.set_num_threads(options.Int("threads", Environment.ProcessorCount));
         var learners = options.Learners.Append(Pretrained).ToArray();
-        var table = new ResultTable("learner", "K", "steps", "MSE 1 step", "95% CI", "MSE 10 steps", "95% CI", "train s");
+        var table = new ResultTable("learner", "K", "steps", "MSE 1 step", "95% CI", "MSE 10 steps", "95% CI", "seconds");
         var result = new BenchmarkResult();
         var best = (Name: "", Mse: double.PositiveInfinity);
         output.WriteLine($"sine: {steps} outer steps per learner and K, meta-batch {MetaBatch}, {EvaluationTasks} test tasks; learners: {string.Join(", ", learners)}");

@@ -12,7 +12,11 @@ public readonly record struct TaskNormalisation(double Mean, double Scale)
 {
     public static TaskNormalisation Identity { get; } = new(0, 1);
 
-    public double Normalise(double value) => (value - Mean) / Scale;
+    /// <summary>Normalised values are clipped to +-<see cref="Clip"/>: a support window whose robust scale is tiny next to
+    /// its range (step-like series) must not feed the inner loop values that make it diverge.</summary>
+    public const double Clip = 10.0;
+
+    public double Normalise(double value) => Math.Clamp((value - Mean) / Scale, -Clip, Clip);
 
     public double Denormalise(double value) => value * Scale + Mean;
 

@@ -20,6 +20,10 @@ public static class ChunkAdaptation
 
     public static AdaptedChunk Adapt(IMetaLearner learner, IReadOnlyList<SeriesSegment> segments, EpisodeLayout layout, int horizon)
     {
+        if (segments.Count == 0)
+        {
+            throw new ArgumentException("A chunk needs at least one series.", nameof(segments));
+        }
         using var scope = NewDisposeScope();
         var (support, normalisations) = EpisodeBuilder.BuildLatestSupport(segments, layout, learner.Settings.Device);
         var model = learner.Adapt(support);

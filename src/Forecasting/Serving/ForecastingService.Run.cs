@@ -335,6 +335,11 @@ public sealed partial class ForecastingService
                 var forecast = new SeriesForecast(key, window.End + window.Step, window.Step, chunk.Forecasts[t], chunk.ResidualScales[t], adaptedAt);
                 var slot = new ServingSlot(serving, index, t, chunk.Normalisations[t]);
                 var current = _series.TryGetValue(key, out var e) ? e : new SeriesEntry(key, window.Step, cluster.Period, [], cluster.Id, SeriesModelStatus.Pending, null);
+                if (!double.IsFinite(chunk.ResidualScales[t]) || !chunk.Forecasts[t].All(double.IsFinite))
+                {
+                    slots.Add((key, current with { ClusterId = cluster.Id, Status = SeriesModelStatus.Failed, Slot = null, Reason = "adaptation diverged (non-finite forecast) on its latest support window" }));
+                    continue;
+                }
                 slots.Add((key, current with
                 {
                     ClusterId = cluster.Id,
@@ -360,7 +365,7 @@ public sealed partial class ForecastingService
                 previous.DisposeChunks();
             }
         }
-        return slots.Count;
+        return slots.Count(s => s.Entry.Status == SeriesModelStatus.Adapted);
     }
 
     private void RetireVanishedClusters(IReadOnlyList<SeriesCluster> clusters)
