@@ -1,7 +1,9 @@
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Selection;
 using MetaAnomaly.Forecasting.Registry;
 using MetaAnomaly.Forecasting.Serving;
+using MetaAnomaly.Forecasting.Training;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -157,7 +159,9 @@ public sealed class ForecastingServiceTests : IDisposable
 
     private ForecastingService Create(IAdaptationMask? mask = null) => new(
         new FixedSeriesBuffers(_windows), MetaLearnerRegistry.CreateDefault(), Registry(), _options, TimeProvider.System,
-        NullLogger<ForecastingService>.Instance, mask is null ? [] : [mask]);
+        NullLogger<ForecastingService>.Instance, mask is null ? [] : [mask],
+        new LearnerSelector(MetaLearnerRegistry.CreateDefault(), new MetaTrainer(), NullLogger<LearnerSelector>.Instance),
+        Options.Create(new LearnerSelectionOptions()));
 
     private ModelRegistry Registry() => new(_database, _options, TimeProvider.System, NullLogger<ModelRegistry>.Instance);
 
