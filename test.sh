@@ -49,10 +49,10 @@ export METAANOMALY_SHARED_DATA="${METAANOMALY_SHARED_DATA:-$(cd .. && pwd)/share
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 set +e
-dotnet test MetaAnomaly.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$work/test.log"
+dotnet test MetaAnomaly.sln "$@" 2>&1 | tee "$work/test.log"
 status=${PIPESTATUS[0]}
 set -e
 
 # One plain closing line for the whole suite, summed over the test projects.
-awk -F'[:,]' '/^(Passed!|Failed!)/ { f += $3; p += $5; s += $7 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$work/test.log"
+awk -F'[:,]' '/^(Passed!|Failed!)/ { f += $2; p += $4; s += $6 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$work/test.log"
 exit "$status"

@@ -23,7 +23,7 @@ public sealed class AdaptBenchmark : IBenchmark
 
     public string Name => "adapt";
 
-    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --learners a,b]";
+    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --device cpu|cuda --learners a,b]";
 
     public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
@@ -34,15 +34,22 @@ public sealed class AdaptBenchmark : IBenchmark
         var layout = new EpisodeLayout(Lags, 24, Support, 0);
         var segments = Synthetic(seriesCount, new Random(options.Int("seed", 1)));
         var learnerName = options.Learners.Contains(MamlFactory.LearnerName) ? MamlFactory.LearnerName : options.Learners[0];
-        var settings = new LearnerSettings(layout.InputSize, CPU, 1, [40, 40], 0.01, Steps);
+        var device = DeviceOf(options.Text("device", "cpu"));
+        var settings = new LearnerSettings(layout.InputSize, device, 1, [40, 40], 0.01, Steps);
         var flopsPerSeries = FlopsPerSeries(layout.InputSize, 40, 40);
         var table = new ResultTable("threads", "mode", "series", "seconds", "series/s", "GFLOP/s", "peak GFLOP/s", "peak fraction");
-        var result = new BenchmarkResult();
-        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {Steps} steps, horizon {Horizon}, chunk {chunkSize}, learner {learnerName}; {flopsPerSeries / 1e6:F2} MFLOP per series");
+        var result = new BenchmarkResult().Add("device", device.type.ToString().ToLowerInvariant());
+        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {Steps} steps, horizon {Horizon}, chunk {chunkSize}, learner {learnerName}, device {device.type}; {flopsPerSeries / 1e6:F2} MFLOP per series");
+        if (device.type == DeviceType.CUDA)
+        {
+            var difference = MaxForecastDifference(options.Registry, learnerName, settings, segments.Take(chunkSize).ToArray(), layout);
+            output.WriteLine($"  forecasts on cuda vs cpu, same seed and series: max relative difference {difference:G3}");
+            result.Add("cuda_vs_cpu_max_rel_diff", difference, "G3");
+        }
         foreach (var threads in new[] { 1, 2 })
         {
             torch.set_num_threads(threads);
-            var peak = MatmulRate();
+            var peak = MatmulRate(device);
             using var learner = options.Registry.Create(learnerName, settings);
             AdaptAll(learner, segments.Take(chunkSize).ToArray(), layout, chunkSize);
             var clock = Stopwatch.StartNew();
@@ -97,7 +104,7 @@ public sealed class AdaptBenchmark : IBenchmark
         var tasks = 0;
         for (var step = 0; step < 20; step++)
         {
-            using var episode = EpisodeBuilder.Build(sampler.Sample(32, random), layout, CPU);
+            using var episode = EpisodeBuilder.Build(sampler.Sample(32, random), layout, settings.Device);
             learner.MetaTrainStep(episode.Batch);
             tasks += 32;
         }
@@ -111,20 +118,54 @@ public sealed class AdaptBenchmark : IBenchmark
         return Steps * Support * 3 * forwardPerPair + Support * forwardPerPair + Horizon * forwardPerPair;
     }
 
-    private static double MatmulRate()
+    private static double MatmulRate(Device device)
     {
         using var scope = NewDisposeScope();
-        const int n = 1024;
-        var a = randn(n, n);
-        var b = randn(n, n);
-        a.matmul(b);
+        var n = device.type == DeviceType.CUDA ? 8192 : 1024;
+        var a = randn(n, n).to(device);
+        var b = randn(n, n).to(device);
+        a.matmul(b).sum().item<float>();
         var clock = Stopwatch.StartNew();
         const int repeats = 10;
+        var total = zeros(1, device: device);
         for (var i = 0; i < repeats; i++)
         {
             using var c = a.matmul(b);
+            total.add_(c[0, 0]);
         }
+        total.item<float>();
         return repeats * 2.0 * n * n * n / clock.Elapsed.TotalSeconds / 1e9;
+    }
+
+    private static Device DeviceOf(string name) => name.ToLowerInvariant() switch
+    {
+        "cpu" => CPU,
+        "cuda" when torch.cuda.is_available() => CUDA,
+        "cuda" => throw new InvalidOperationException("--device cuda: TorchSharp sees no CUDA device on this machine."),
+        _ => throw new ArgumentException($"--device must be cpu or cuda, not '{name}'."),
+    };
+
+    /// <summary>
+    /// Adapts the same series from the same seeded initialisation on CPU and on <paramref name="settings"/>'s device and
+    /// returns the largest forecast difference relative to the forecast's magnitude (float32 round-off is about 1e-6).
+    /// </summary>
+    private static double MaxForecastDifference(MetaLearnerRegistry registry, string learnerName, LearnerSettings settings, IReadOnlyList<SeriesSegment> segments, EpisodeLayout layout)
+    {
+        using var onCpu = registry.Create(learnerName, settings with { Device = CPU });
+        using var onDevice = registry.Create(learnerName, settings);
+        using var cpuChunk = ChunkAdaptation.Adapt(onCpu, segments, layout, Horizon);
+        using var deviceChunk = ChunkAdaptation.Adapt(onDevice, segments, layout, Horizon);
+        var worst = 0.0;
+        for (var t = 0; t < segments.Count; t++)
+        {
+            for (var h = 0; h < Horizon; h++)
+            {
+                var a = cpuChunk.Forecasts[t][h];
+                var b = deviceChunk.Forecasts[t][h];
+                worst = Math.Max(worst, Math.Abs(a - b) / Math.Max(1.0, Math.Abs(a)));
+            }
+        }
+        return worst;
     }
 
     private static SeriesSegment[] Synthetic(int count, Random random, int length = Lags + Support)

@@ -29,6 +29,8 @@ internal sealed class AdaptationBenchArguments
         ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => Registry.Factory(n).Name).ToArray()
         : Registry.Names;
 
+    public string Text(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
+
     public int Int(string name, int fallback) => _values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
     public double Double(string name, double fallback) => _values.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
