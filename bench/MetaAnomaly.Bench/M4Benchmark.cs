@@ -98,6 +98,10 @@ public sealed class M4Benchmark : IBenchmark
                     {
                         forecasts[ids[i]] = adapted.Forecasts[i];
                         unadapted[ids[i]] = plain.Forecasts[i];
+                        if (!adapted.Forecasts[i].All(double.IsFinite))
+                        {
+                            output.WriteLine($"  {learnerName} {cluster.Id}: {ids[i]} adapted forecast is not finite (normalisation {adapted.Normalisations[i]}, residual scale {adapted.ResidualScales[i]:G4})");
+                        }
                     }
                 }
                 var (smape, mase) = Score(evaluated, id => forecasts[id], train, test);

@@ -59,7 +59,7 @@ public static class ChunkAdaptation
 
     /// <summary>
     /// Forecasts <paramref name="horizon"/> steps past each segment's end: one batched one-step prediction per step,
-    /// each fed back as the newest lag. Returns series units.
+    /// each clipped to the normalised input range and fed back as the newest lag. Returns series units.
     /// </summary>
     public static double[][] Roll(IAdaptedBatch model, IReadOnlyList<SeriesSegment> segments, IReadOnlyList<TaskNormalisation> normalisations, EpisodeLayout layout, int horizon, Device device)
     {
@@ -85,7 +85,9 @@ public static class ChunkAdaptation
         {
             using var step = NewDisposeScope();
             var inputs = cat([window, phase[.., h]], 1).unsqueeze(1);
-            var next = model.Predict(inputs);
+            // Fed back as the newest lag, a prediction is clipped like every normalised input: an adapted model that
+            // amplifies its own output must not roll a forecast off to infinity.
+            var next = model.Predict(inputs).clamp(-TaskNormalisation.Clip, TaskNormalisation.Clip);
             window = cat([window[.., 1..], next], 1).MoveToOuterDisposeScope();
             outputs.Add(next.MoveToOuterDisposeScope());
         }

@@ -35,7 +35,14 @@ internal sealed partial class BufferSnapshotService(
         {
             await _loop;
         }
-        await SaveAsync(cancellationToken);
+        try
+        {
+            await SaveAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogFinalSaveCancelled(options.Value.Buffers.SnapshotInterval);
+        }
     }
 
     public void Dispose() => _stopping.Dispose();
@@ -74,6 +81,9 @@ internal sealed partial class BufferSnapshotService(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Saved a buffer snapshot of {Series} series")]
     private partial void LogSaved(int series);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The host's shutdown timeout ended the final buffer snapshot; the previous one (at most {Interval} old) stands")]
+    private partial void LogFinalSaveCancelled(TimeSpan interval);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Saving the buffer snapshot failed; the next interval retries")]
     private partial void LogSaveFailed(Exception exception);
