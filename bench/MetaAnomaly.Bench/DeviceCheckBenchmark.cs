@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MetaAnomaly.Forecasting.Learners;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,7 +7,8 @@ namespace MetaAnomaly.Bench;
 
 /// <summary>
 /// Does TorchSharp run here, on which device, and do the operations the engine uses agree between CPU and the device?
-/// Runs bmm, add_, relu and a second-order autograd.grad on CPU and (when present) CUDA with the same seeded inputs.
+/// Runs bmm, add_, relu and a second-order autograd.grad on CPU and (when present) CUDA with the same seeded inputs,
+/// then every registered learner on both devices (<see cref="LearnerDeviceParity"/>).
 /// </summary>
 public sealed class DeviceCheckBenchmark : IBenchmark
 {
@@ -32,6 +34,12 @@ public sealed class DeviceCheckBenchmark : IBenchmark
             result.Add("max_abs_diff", maxDiff, "G3");
         }
         output.Write(table);
+        if (cudaAvailable)
+        {
+            var learners = LearnerDeviceParity.Compare(MetaLearnerRegistry.CreateDefault(), output);
+            output.WriteLine();
+            output.Write(learners);
+        }
         return Task.FromResult(result);
     }
 

@@ -17,7 +17,7 @@ namespace MetaAnomaly.Forecasting.Learners.Metric;
 internal abstract class MetricLearner<TNetwork> : IMetaLearner
     where TNetwork : Module, IMetricNetwork
 {
-    private readonly optim.Optimizer _optimizer;
+    private optim.Optimizer _optimizer;
 
     protected MetricLearner(string name, LearnerSettings settings, Func<TNetwork> createNetwork)
     {
@@ -98,6 +98,10 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
                 $"The stream's '{Name}' modules ({layout}) differ from this learner's ({Layout}).");
         }
         Network.load(reader);
+        // Loading can replace the parameter tensors (it does on CUDA), and the saved state carries no optimiser moments:
+        // meta-training after a load starts a fresh optimiser over the loaded parameters.
+        _optimizer.Dispose();
+        _optimizer = optim.Adam(Network.parameters(), Settings.MetaLearningRate);
     }
 
     /// <summary>The modules' parameter names and shapes, so a state saved with other options is refused by name.</summary>

@@ -12,7 +12,7 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
     where TNetwork : nn.Module
 {
     private const double GradientNormLimit = 5.0;
-    private readonly optim.Optimizer _optimizer;
+    private optim.Optimizer _optimizer;
 
     protected ModelLearner(string name, LearnerSettings settings, Func<Generator, TNetwork> build)
     {
@@ -82,6 +82,10 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
             throw new InvalidDataException($"The stream holds a {name} meta-state, not {Name}.");
         }
         Network.load(reader);
+        // Loading can replace the parameter tensors (it does on CUDA), and the saved state carries no optimiser moments:
+        // meta-training after a load starts a fresh optimiser over the loaded parameters.
+        _optimizer.Dispose();
+        _optimizer = optim.Adam(Network.parameters(), Settings.MetaLearningRate);
     }
 
     public void Dispose()
