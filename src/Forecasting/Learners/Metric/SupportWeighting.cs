@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Learners.Metric;

@@ -19,6 +19,7 @@ namespace MetaAnomaly.Forecasting.Learners.Optimization;
 internal abstract class GradientMetaLearner : IMetaLearner
 {
     private const double GradientClipNorm = 10.0;
+    private const double ServingGradientBound = 10.0;
     private readonly Lazy<optim.Optimizer> _optimizer;
 
     protected GradientMetaLearner(string name, LearnerSettings settings)
@@ -95,7 +96,9 @@ internal abstract class GradientMetaLearner : IMetaLearner
             var (gradients, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, fast);
             for (var i = 0; i < fast.Length; i++)
             {
-                InnerStepInPlace(i, fast[i], gradients[i]);
+                // A support window unlike anything the initialisation was trained on can make a plain step overshoot
+                // and the next ones overflow; bounding each gradient element keeps serving's steps finite.
+                InnerStepInPlace(i, fast[i], gradients[i].clamp_(-ServingGradientBound, ServingGradientBound));
             }
         }
         return new FastWeightBatch(Name, fast);

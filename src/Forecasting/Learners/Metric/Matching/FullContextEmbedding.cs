@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -97,7 +98,7 @@ internal sealed class MetaNetNetwork : nn.Module
     private Tensor Attention(Tensor queryKeys, Tensor keys, Tensor mask)
     {
         var similarity = bmm(nn.functional.normalize(queryKeys, dim: -1), nn.functional.normalize(keys, dim: -1).transpose(1, 2));
-        var logits = (logSharpness.exp() * similarity).masked_fill((mask <= 0).unsqueeze(1), Excluded);
+        var logits = (logSharpness.exp() * similarity).Fill((mask <= 0).unsqueeze(1), Excluded);
         return softmax(logits, -1);
     }
 }

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Learners.Model.Snail;
@@ -32,14 +33,14 @@ internal sealed class CausalAttention : SnailLayer
         var itself = eye(length, dtype: ScalarType.Bool, device: sequence.device).unsqueeze(0);
         var earlier = ones([length, length], dtype: ScalarType.Bool, device: sequence.device).tril().unsqueeze(0);
         var visible = earlier.logical_and((mask > 0).unsqueeze(1).logical_or(itself));
-        return bmm(softmax(logits.masked_fill(visible.logical_not(), Excluded), -1), value.forward(sequence));
+        return bmm(softmax(logits.Fill(visible.logical_not(), Excluded), -1), value.forward(sequence));
     }
 
     public override Tensor Query(Tensor queries, Tensor support, Tensor mask)
     {
         var asked = query.forward(queries);
         var supportLogits = (bmm(asked, key.forward(support).transpose(1, 2)) * _scale)
-            .masked_fill((mask <= 0).unsqueeze(1), Excluded);
+            .Fill((mask <= 0).unsqueeze(1), Excluded);
         var selfLogits = (asked * key.forward(queries)).sum(-1, keepdim: true) * _scale;
         var weights = softmax(cat([supportLogits, selfLogits], -1), -1);
         var supportCount = (int)support.shape[1];

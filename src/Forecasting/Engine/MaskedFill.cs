@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MetaAnomaly.Forecasting.Learners.Metric;
+namespace MetaAnomaly.Forecasting.Engine;
 
 /// <summary>
 /// <c>masked_fill</c> with a fill value whose native Scalar lives until the call returns. A Scalar made by implicit
