@@ -10,6 +10,10 @@ namespace MetaAnomaly.Ingest.Buffers;
 /// Restores the buffers from the state database when the host starts (before the sources, which are registered
 /// after it), saves them every <c>Ingest:Buffers:SnapshotInterval</c>, and once more when the host stops.
 /// </summary>
+/// <remarks>
+/// A host under <c>WebApplicationFactory</c> may call <see cref="StopAsync"/> twice (the factory and the entry
+/// point's own shutdown), the second time after disposal: every call shares the one final save.
+/// </remarks>
 internal sealed partial class BufferSnapshotService(
     SeriesBuffers buffers,
     BufferSnapshotStore store,
@@ -18,7 +22,9 @@ internal sealed partial class BufferSnapshotService(
     ILogger<BufferSnapshotService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _stopGate = new();
     private Task? _loop;
+    private Task? _stop;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,7 +34,17 @@ internal sealed partial class BufferSnapshotService(
         _loop = SaveLoopAsync(_stopping.Token);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopGate)
+        {
+            return _stop ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    public void Dispose() => _stopping.Cancel();
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
         if (_loop is not null)
@@ -44,8 +60,6 @@ internal sealed partial class BufferSnapshotService(
             LogFinalSaveCancelled(options.Value.Buffers.SnapshotInterval);
         }
     }
-
-    public void Dispose() => _stopping.Dispose();
 
     private async Task SaveLoopAsync(CancellationToken cancellationToken)
     {

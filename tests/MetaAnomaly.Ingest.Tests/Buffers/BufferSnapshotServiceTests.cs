@@ -1,0 +1,35 @@
+using MetaAnomaly.Ingest.Buffers;
+using MetaAnomaly.Ingest.Configuration;
+using MetaAnomaly.Ingest.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static MetaAnomaly.Ingest.Tests.TestBuffers;
+
+namespace MetaAnomaly.Ingest.Tests.Buffers;
+
+public sealed class BufferSnapshotServiceTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task StoppingAgainAfterDisposalSavesOnceAndDoesNotThrow()
+    {
+        var database = new SqliteStateDatabase(_temp.File("state.db"), IngestMigrations.All, NullLogger<SqliteStateDatabase>.Instance);
+        var store = new BufferSnapshotStore(database, TimeProvider.System);
+        var buffers = Create(capacity: 32);
+        var service = new BufferSnapshotService(buffers, store, Options.Create(new IngestOptions()), TimeProvider.System,
+            NullLogger<BufferSnapshotService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        buffers.Ingest(Regular(Key("a"), 20, TimeSpan.FromSeconds(30)));
+
+        await service.StopAsync(CancellationToken.None);
+        service.Dispose();
+        await service.StopAsync(CancellationToken.None);
+
+        var restored = Create(capacity: 32);
+        Assert.Equal(1, restored.Restore(await store.LoadAsync(CancellationToken.None)));
+        Assert.Equal(20, restored.Latest(Key("a"), 100)!.Values.Length);
+    }
+}
