@@ -26,7 +26,7 @@ public sealed class M4Benchmark : IBenchmark
 
     public string Name => "m4";
 
-    public string Description => "M4 Hourly few-shot: meta-train per cluster, adapt on last K points, 48 ahead; sMAPE/MASE/OWA [--learners a,b --steps N --lags N --k N]";
+    public string Description => "M4 Hourly few-shot: meta-train per cluster, adapt on last K points, 48 ahead; sMAPE/MASE/OWA [--learners a,b --steps N --lags N --k N --anchor seasonal|none]";
 
     public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
@@ -35,6 +35,7 @@ public sealed class M4Benchmark : IBenchmark
         var lags = options.Int("lags", 48);
         var support = options.Int("k", 24);
         var seed = options.Int("seed", 1);
+        var anchored = options.Text("anchor", "seasonal") != "none";
         torch.set_num_threads(options.Int("threads", Environment.ProcessorCount));
         var data = Path.Combine(SharedData(), "m4-hourly");
         var train = ReadWide(Path.Combine(data, "Hourly-train.csv"));
@@ -75,7 +76,7 @@ public sealed class M4Benchmark : IBenchmark
                 foreach (var cluster in clusters)
                 {
                     var period = cluster.Period > 0 ? cluster.Period : Frequency;
-                    var layout = new EpisodeLayout(lags, period, support, Math.Max(1, support / 2));
+                    var layout = new EpisodeLayout(lags, period, support, Math.Max(1, support / 2)) { Anchored = anchored };
                     var settings = new LearnerSettings(layout.InputSize, CPU, seed, [40, 40], 0.02, 5);
                     var segments = cluster.Members.Select(k => new SeriesSegment(train[k.Tag("id")!], 0)).ToArray();
                     using var learner = options.Registry.Create(learnerName, settings);
@@ -91,7 +92,8 @@ public sealed class M4Benchmark : IBenchmark
                     {
                         continue;
                     }
-                    var latest = ids.Select(id => new SeriesSegment(train[id][^(lags + support)..], train[id].Length - lags - support)).ToArray();
+                    var span = layout.ServingSpan;
+                    var latest = ids.Select(id => new SeriesSegment(train[id][^span..], train[id].Length - span)).ToArray();
                     using var adapted = ChunkAdaptation.Adapt(learner, latest, layout, Horizon);
                     using var plain = ChunkAdaptation.Adapt(frozen, latest, layout, Horizon);
                     for (var i = 0; i < ids.Length; i++)

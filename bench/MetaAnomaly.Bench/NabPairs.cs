@@ -53,13 +53,13 @@ internal static class NabPairs
                 var target = first + n;
                 var row = inputs.AsSpan(offset * d, d);
                 var complete = target < values.Length && EpisodeBuilder.FillInputs(row, segment, target, layout, normalisation);
-                for (var j = 0; j < layout.Lags; j++)
+                for (var j = 0; j < layout.InputSize - EpisodeLayout.PhaseFeatures; j++)
                 {
                     row[j] = Math.Clamp(row[j], -Clip, Clip);
                 }
                 var value = target < values.Length ? values[target] : double.NaN;
                 var observed = complete && double.IsFinite(value);
-                targets[offset] = observed ? Math.Clamp((float)normalisation.Normalise(value), -Clip, Clip) : 0f;
+                targets[offset] = observed ? Math.Clamp((float)normalisation.Normalise(value), -Clip, Clip) - EpisodeBuilder.AnchorOf(row, layout) : 0f;
                 mask[offset] = observed ? 1f : 0f;
             }
         }
@@ -89,7 +89,7 @@ internal static class NabPairs
             for (var t = 0; t < batch; t++)
             {
                 var series = usable[random.Next(usable.Length)];
-                var start = random.Next(layout.Lags, series.Length - layout.SupportSize - layout.QuerySize + 1);
+                var start = random.Next(layout.Reach, series.Length - layout.SupportSize - layout.QuerySize + 1);
                 var normalisation = Normalisation(series.AsSpan(start - layout.Lags, layout.Lags + layout.SupportSize));
                 support.Add((series, start, normalisation));
                 query.Add((series, start + layout.SupportSize, normalisation));

@@ -18,8 +18,8 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
     /// </summary>
     public (double[] Forecasts, double ResidualScale)? ForecastDay(double[] values, bool[] masked, int dayStart, int dayEnd)
     {
-        var from = Math.Max(0, dayStart - layout.SupportSize - layout.Lags);
-        if (dayStart - from < layout.Lags + 8)
+        var from = Math.Max(0, dayStart - layout.SupportSize - layout.Reach);
+        if (dayStart - from < layout.Reach + 8)
         {
             return null;
         }
@@ -28,7 +28,7 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
         {
             past[i] = masked[from + i] ? double.NaN : values[from + i];
         }
-        var firstSupport = Math.Max(layout.Lags, past.Length - layout.SupportSize);
+        var firstSupport = Math.Max(layout.Reach, past.Length - layout.SupportSize);
         var normalisation = NabPairs.Normalisation(past.AsSpan(firstSupport - layout.Lags));
         var rows = dayEnd - dayStart;
         using var scope = NewDisposeScope();
@@ -44,7 +44,9 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
 
         using var query = NabPairs.Build([(values, dayStart, normalisation)], rows, layout, learner.Settings.Device);
         var predicted = adapted.Predict(query.Inputs).cpu().data<float>().ToArray();
-        return (predicted.Select(p => normalisation.Denormalise(p)).ToArray(), Mad(residuals));
+        var inputs = query.Inputs.cpu().data<float>().ToArray();
+        var d = layout.InputSize;
+        return (predicted.Select((p, n) => normalisation.Denormalise(p + EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray(), Mad(residuals));
     }
 
     private static double Mad(double[] residuals)

@@ -11,7 +11,8 @@ public sealed class DetectionOptions
     /// <summary>How often the scoring service looks for new points.</summary>
     public TimeSpan TickInterval { get; set; } = Defaults.TickInterval;
 
-    /// <summary>How many regular slots of history each one-step request carries.</summary>
+    /// <summary>How many regular slots of history each one-step request carries at least (more when the series' forecaster
+    /// reads further back, as an anchor one long period earlier does).</summary>
     public int HistoryPoints { get; set; } = Defaults.HistoryPoints;
 
     /// <summary>Most points one series may have scored in one tick (the backlog is caught up over later ticks).</summary>

@@ -25,13 +25,17 @@ internal static class SyntheticTasks
         return new SeriesSegment(values, 0);
     }
 
-    public static Episode Episode(int tasks, int seed)
+    /// <summary>Level (not anchored) targets: the series' shape is all there is to learn.</summary>
+    public static readonly EpisodeLayout LevelLayout = Layout with { Anchored = false };
+
+    public static Episode Episode(int tasks, int seed, EpisodeLayout? layout = null)
     {
+        layout ??= Layout;
         var random = new Random(seed);
         var cuts = Enumerable.Range(0, tasks)
-            .Select(_ => new TaskCut(Seasonal(random, 60, Layout.Period), Layout.Lags + random.Next(0, 20)))
+            .Select(_ => new TaskCut(Seasonal(random, 60, layout.Period), layout.Reach + random.Next(0, 20)))
             .ToArray();
-        return EpisodeBuilder.Build(cuts, Layout, CPU);
+        return EpisodeBuilder.Build(cuts, layout, CPU);
     }
 
     public static double NextGaussian(Random random) =>

@@ -119,7 +119,8 @@ public sealed partial class ScoringCycle
         {
             return;
         }
-        if (_buffers.Latest(key, options.HistoryPoints + options.MaxPointsPerTick) is not { Count: > 1 } window)
+        var historyPoints = Math.Max(options.HistoryPoints, state.HistoryNeeded);
+        if (_buffers.Latest(key, historyPoints + options.MaxPointsPerTick) is not { Count: > 1 } window)
         {
             return;
         }
@@ -133,7 +134,7 @@ public sealed partial class ScoringCycle
             {
                 continue;
             }
-            var start = Math.Max(0, i - options.HistoryPoints);
+            var start = Math.Max(0, i - historyPoints);
             var history = new SeriesWindow(key, window.TimestampAt(start), window.Step, window.Values[start..i]);
             requests.Add(new OneStepRequest(key, history, window.TimestampAt(i)));
             targets.Add((window.Values[i], state.ClusterId));

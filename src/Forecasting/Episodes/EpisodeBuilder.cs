@@ -6,7 +6,8 @@ namespace MetaAnomaly.Forecasting.Episodes;
 /// <summary>
 /// Turns regular series windows into batched, normalised support and query tensors. Normalisation is per task from
 /// its support window (the lags before the first support target through the last support target), done once here.
-/// A pair whose target or any lag is a gap gets mask 0; the gap's input is the task mean (0 once normalised).
+/// A pair whose target, anchor or any lag is a gap gets mask 0; the gap's input is the task mean (0 once normalised).
+/// With <see cref="EpisodeLayout.Anchored"/> a target is stored as its deviation from the pair's anchor.
 /// </summary>
 public static class EpisodeBuilder
 {
@@ -19,9 +20,9 @@ public static class EpisodeBuilder
         for (var t = 0; t < cuts.Count; t++)
         {
             var (segment, start) = cuts[t];
-            if (start < layout.Lags || start + layout.SupportSize + layout.QuerySize > segment.Count)
+            if (start < layout.Reach || start + layout.SupportSize + layout.QuerySize > segment.Count)
             {
-                throw new ArgumentException($"Task {t} needs slots {start - layout.Lags}..{start + layout.SupportSize + layout.QuerySize - 1} of a segment of {segment.Count}.");
+                throw new ArgumentException($"Task {t} needs slots {start - layout.Reach}..{start + layout.SupportSize + layout.QuerySize - 1} of a segment of {segment.Count}.");
             }
             normalisations[t] = TaskNormalisation.FromObserved(segment.Values.AsSpan(start - layout.Lags, layout.Lags + layout.SupportSize));
             support.FillTask(t, segment, start, layout, normalisations[t]);
@@ -52,28 +53,43 @@ public static class EpisodeBuilder
     }
 
     /// <summary>
-    /// Writes one pair's D inputs for the target at segment index <paramref name="target"/> (lags read from the
-    /// segment; indices before 0 count as gaps). Returns false when a lag is a gap.
+    /// Writes one pair's D inputs for the target at segment index <paramref name="target"/> (lags and anchor read from
+    /// the segment; indices outside it count as gaps). Returns false when a lag or the anchor is a gap.
     /// </summary>
     public static bool FillInputs(Span<float> destination, SeriesSegment segment, int target, EpisodeLayout layout, TaskNormalisation normalisation)
     {
-        var complete = true;
-        for (var j = 0; j < layout.Lags; j++)
+        var complete = FillWindow(destination[..layout.Lags], segment, target, normalisation);
+        if (layout.Anchored)
         {
-            var index = target - layout.Lags + j;
-            var value = index >= 0 && index < segment.Count ? segment.Values[index] : double.NaN;
-            if (double.IsFinite(value))
-            {
-                destination[j] = (float)normalisation.Normalise(value);
-            }
-            else
-            {
-                destination[j] = 0f;
-                complete = false;
-            }
+            complete &= WriteValue(destination, layout.AnchorIndex, segment, target - layout.AnchorLag, normalisation);
         }
-        WritePhase(destination[layout.Lags..], segment.PhaseOrigin + target, layout.Period);
+        WritePhase(destination[(layout.InputSize - EpisodeLayout.PhaseFeatures)..], segment.PhaseOrigin + target, layout.Period);
         return complete;
+    }
+
+    /// <summary>
+    /// Writes the normalised values of the <c>destination.Length</c> slots before segment index <paramref name="end"/>,
+    /// 0 (the task mean) for a gap or a slot outside the segment. Returns false when any was a gap.
+    /// </summary>
+    public static bool FillWindow(Span<float> destination, SeriesSegment segment, int end, TaskNormalisation normalisation)
+    {
+        var complete = true;
+        for (var j = 0; j < destination.Length; j++)
+        {
+            complete &= WriteValue(destination, j, segment, end - destination.Length + j, normalisation);
+        }
+        return complete;
+    }
+
+    /// <summary>The normalised anchor of a pair whose inputs <see cref="FillInputs"/> wrote; 0 when not anchored.</summary>
+    public static float AnchorOf(ReadOnlySpan<float> inputs, EpisodeLayout layout) => layout.Anchored ? inputs[layout.AnchorIndex] : 0f;
+
+    private static bool WriteValue(Span<float> destination, int feature, SeriesSegment segment, int index, TaskNormalisation normalisation)
+    {
+        var value = index >= 0 && index < segment.Count ? segment.Values[index] : double.NaN;
+        var observed = double.IsFinite(value);
+        destination[feature] = observed ? (float)normalisation.Normalise(value) : 0f;
+        return observed;
     }
 
     /// <summary>sin and cos of 2 pi (slot mod period) / period; zeros when aperiodic.</summary>
@@ -102,10 +118,11 @@ public static class EpisodeBuilder
             {
                 var target = firstTarget + n;
                 var offset = task * pairs + n;
-                var complete = FillInputs(_inputs.AsSpan(offset * inputSize, inputSize), segment, target, layout, normalisation);
+                var inputs = _inputs.AsSpan(offset * inputSize, inputSize);
+                var complete = FillInputs(inputs, segment, target, layout, normalisation);
                 var value = target >= 0 && target < segment.Count ? segment.Values[target] : double.NaN;
                 var observed = complete && double.IsFinite(value);
-                _targets[offset] = observed ? (float)normalisation.Normalise(value) : 0f;
+                _targets[offset] = observed ? (float)normalisation.Normalise(value) - AnchorOf(inputs, layout) : 0f;
                 _mask[offset] = observed ? 1f : 0f;
             }
         }

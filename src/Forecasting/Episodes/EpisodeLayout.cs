@@ -1,19 +1,42 @@
 namespace MetaAnomaly.Forecasting.Episodes;
 
 /// <summary>
-/// How a series becomes forecasting pairs: each target is predicted from the <see cref="Lags"/> values before it plus
-/// the sine and cosine of its phase within <see cref="Period"/> (both 0 when the series is aperiodic, period 0).
-/// A task's support is <see cref="SupportSize"/> consecutive targets; its query the <see cref="QuerySize"/> that follow.
+/// How a series becomes forecasting pairs: each target is predicted from the <see cref="Lags"/> values before it, its
+/// anchor (the value <see cref="AnchorLag"/> slots earlier) and the sine and cosine of its phase within
+/// <see cref="Period"/> (both 0 when the series is aperiodic, period 0). A task's support is
+/// <see cref="SupportSize"/> consecutive targets; its query the <see cref="QuerySize"/> that follow.
 /// </summary>
+/// <remarks>
+/// With <see cref="Anchored"/> the forecaster learns the deviation of the next value from its anchor, the value one
+/// period earlier (the previous value when aperiodic): an initialisation near zero output is then seasonal naive
+/// (naive when aperiodic), the strong few-shot baseline (Makridakis et al., 2020), and adaptation learns corrections
+/// to it. Targets are stored as deviations; forecasts add the anchor back.
+/// </remarks>
 public sealed record EpisodeLayout(int Lags, int Period, int SupportSize, int QuerySize)
 {
     public const int PhaseFeatures = 2;
 
-    /// <summary>D, the forecaster's input width.</summary>
-    public int InputSize => Lags + PhaseFeatures;
+    public bool Anchored { get; init; } = true;
 
-    /// <summary>Values one task reads: the lags before the first support target through the last query target.</summary>
-    public int TaskSpan => Lags + SupportSize + QuerySize;
+    /// <summary>How many slots before a target its anchor lies: the period, or 1 when aperiodic.</summary>
+    public int AnchorLag => Period >= 2 ? Period : 1;
+
+    /// <summary>D, the forecaster's input width: the lags, the anchor when <see cref="Anchored"/>, the phase.</summary>
+    public int InputSize => Lags + AnchorFeatures + PhaseFeatures;
+
+    /// <summary>Index of the anchor within a pair's inputs (only when <see cref="Anchored"/>).</summary>
+    public int AnchorIndex => Lags;
+
+    /// <summary>How far before a target its inputs read: the lags, or the anchor when that lies further back.</summary>
+    public int Reach => Anchored ? Math.Max(Lags, AnchorLag) : Lags;
+
+    /// <summary>Values one task reads: from the reach before the first support target through the last query target.</summary>
+    public int TaskSpan => Reach + SupportSize + QuerySize;
+
+    /// <summary>Values one serving adaptation reads: the reach before the first support target through the last.</summary>
+    public int ServingSpan => Reach + SupportSize;
+
+    private int AnchorFeatures => Anchored ? 1 : 0;
 
     public void Validate()
     {

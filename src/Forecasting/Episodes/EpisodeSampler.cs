@@ -2,7 +2,7 @@ namespace MetaAnomaly.Forecasting.Episodes;
 
 /// <summary>
 /// Draws tasks from a cluster's histories: a series uniformly, then a support start uniformly among those whose
-/// lags, support and query fit in it. Series too short for one task are never drawn.
+/// reach (lags and anchor), support and query fit in it. Series too short for one task are never drawn.
 /// </summary>
 public sealed class EpisodeSampler
 {
@@ -29,7 +29,7 @@ public sealed class EpisodeSampler
         for (var i = 0; i < count; i++)
         {
             var series = _series[random.Next(_series.Length)];
-            cuts[i] = new TaskCut(series, random.Next(_layout.Lags, series.Count - _layout.SupportSize - _layout.QuerySize + 1));
+            cuts[i] = new TaskCut(series, random.Next(_layout.Reach, series.Count - _layout.SupportSize - _layout.QuerySize + 1));
         }
         return cuts;
     }
@@ -41,10 +41,10 @@ public sealed class EpisodeSampler
         foreach (var series in _series)
         {
             var last = series.Count - _layout.SupportSize - _layout.QuerySize;
-            var count = Math.Min(perSeries, last - _layout.Lags + 1);
+            var count = Math.Min(perSeries, last - _layout.Reach + 1);
             for (var i = 0; i < count; i++)
             {
-                var start = count == 1 ? last : _layout.Lags + (int)((long)(last - _layout.Lags) * i / (count - 1));
+                var start = count == 1 ? last : _layout.Reach + (int)((long)(last - _layout.Reach) * i / (count - 1));
                 cuts.Add(new TaskCut(series, start));
             }
         }

@@ -23,6 +23,10 @@ public sealed class ForecastingOptions
     /// <summary>L, the lag window of the forecaster.</summary>
     public int Lags { get; set; } = Defaults.Lags;
 
+    /// <summary>Forecast the deviation from the value one period earlier (the previous value when aperiodic), so that an
+    /// unadapted model is seasonal naive; false forecasts the level itself.</summary>
+    public bool SeasonalAnchor { get; set; } = true;
+
     public IReadOnlyList<int> HiddenSizes { get; set; } = Defaults.HiddenSizes;
 
     public int AdaptationSteps { get; set; } = Defaults.AdaptationSteps;

@@ -1,5 +1,6 @@
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Serving;
@@ -58,36 +59,41 @@ public static class ChunkAdaptation
     }
 
     /// <summary>
-    /// Forecasts <paramref name="horizon"/> steps past each segment's end: one batched one-step prediction per step,
-    /// each clipped to the normalised input range and fed back as the newest lag. Returns series units.
+    /// Forecasts <paramref name="horizon"/> steps past each segment's end: one batched one-step prediction per step
+    /// (plus the step's anchor when the layout is anchored), clipped to the normalised input range and fed back as the
+    /// newest value. Returns series units.
     /// </summary>
     public static double[][] Roll(IAdaptedBatch model, IReadOnlyList<SeriesSegment> segments, IReadOnlyList<TaskNormalisation> normalisations, EpisodeLayout layout, int horizon, Device device)
     {
         using var scope = NewDisposeScope();
         var tasks = segments.Count;
-        var lags = new float[tasks * layout.Lags];
+        var reach = layout.Reach;
+        var history = new float[tasks * reach];
         var phases = new float[tasks * horizon * EpisodeLayout.PhaseFeatures];
-        var row = new float[layout.InputSize];
         for (var t = 0; t < tasks; t++)
         {
-            EpisodeBuilder.FillInputs(row, segments[t], segments[t].Count, layout, normalisations[t]);
-            Array.Copy(row, 0, lags, t * layout.Lags, layout.Lags);
+            EpisodeBuilder.FillWindow(history.AsSpan(t * reach, reach), segments[t], segments[t].Count, normalisations[t]);
             for (var h = 0; h < horizon; h++)
             {
                 EpisodeBuilder.WritePhase(phases.AsSpan((t * horizon + h) * EpisodeLayout.PhaseFeatures, EpisodeLayout.PhaseFeatures),
                     segments[t].PhaseOrigin + segments[t].Count + h, layout.Period);
             }
         }
-        var window = tensor(lags, [tasks, layout.Lags]).to(device);
+        var window = tensor(history, [tasks, reach]).to(device);
         var phase = tensor(phases, [tasks, horizon, EpisodeLayout.PhaseFeatures]).to(device);
         var outputs = new List<Tensor>(horizon);
+        using var low = (-TaskNormalisation.Clip).ToScalar();
+        using var high = TaskNormalisation.Clip.ToScalar();
         for (var h = 0; h < horizon; h++)
         {
             using var step = NewDisposeScope();
-            var inputs = cat([window, phase[.., h]], 1).unsqueeze(1);
-            // Fed back as the newest lag, a prediction is clipped like every normalised input: an adapted model that
+            var lags = window[.., (reach - layout.Lags)..];
+            var anchor = layout.Anchored ? window[.., (reach - layout.AnchorLag)..(reach - layout.AnchorLag + 1)] : null;
+            var inputs = cat(anchor is null ? [lags, phase[.., h]] : [lags, anchor, phase[.., h]], 1).unsqueeze(1);
+            var predicted = model.Predict(inputs);
+            // Fed back as the newest value, a forecast is clipped like every normalised input: an adapted model that
             // amplifies its own output must not roll a forecast off to infinity.
-            var next = model.Predict(inputs).clamp(-TaskNormalisation.Clip, TaskNormalisation.Clip);
+            var next = (anchor is null ? predicted : predicted + anchor).clamp(low, high);
             window = cat([window[.., 1..], next], 1).MoveToOuterDisposeScope();
             outputs.Add(next.MoveToOuterDisposeScope());
         }

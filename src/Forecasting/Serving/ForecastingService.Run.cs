@@ -133,10 +133,10 @@ public sealed partial class ForecastingService
         if (estimate.IsPeriodic)
         {
             var layout = LayoutFor(estimate.Period);
-            var needed = layout.Lags + layout.SupportSize;
+            var needed = layout.ServingSpan;
             if (window.Count < needed)
             {
-                Update(key, e => Warming(key, e, window.Step, $"{window.Count} of the {needed} points needed ({layout.Lags} lags and a support of {layout.SupportSize})"));
+                Update(key, e => Warming(key, e, window.Step, $"{window.Count} of the {needed} points needed ({layout.Reach} before a support of {layout.SupportSize})"));
                 return null;
             }
         }
@@ -159,7 +159,7 @@ public sealed partial class ForecastingService
     {
         var day = step > TimeSpan.Zero ? (int)Math.Min(int.MaxValue / 4, TimeSpan.FromDays(1) / step) : _options.MaxPeriod;
         var layout = LayoutFor(0);
-        return Math.Min(_options.HistoryLength, Math.Max(layout.Lags + layout.SupportSize + 1, 2 * Math.Min(day, _options.MaxPeriod)));
+        return Math.Min(_options.HistoryLength, Math.Max(layout.ServingSpan + 1, 2 * Math.Min(day, _options.MaxPeriod)));
     }
 
     private static SeriesEntry Warming(SeriesKey key, SeriesEntry? entry, TimeSpan? step, string? reason) =>
@@ -173,7 +173,7 @@ public sealed partial class ForecastingService
     private EpisodeLayout LayoutFor(int period)
     {
         var support = _options.SupportSize > 0 ? _options.SupportSize : period > 0 ? period : ForecastingOptions.Defaults.AperiodicSupportSize;
-        return new EpisodeLayout(_options.Lags, period, support, Math.Max(1, support / 2));
+        return new EpisodeLayout(_options.Lags, period, support, Math.Max(1, support / 2)) { Anchored = _options.SeasonalAnchor };
     }
 
     private int HorizonFor(EpisodeLayout layout) =>
@@ -302,7 +302,7 @@ public sealed partial class ForecastingService
         Dictionary<SeriesKey, SeriesWindow> histories, CancellationToken cancellationToken)
     {
         var layout = model.Layout;
-        var needed = layout.Lags + layout.SupportSize;
+        var needed = layout.ServingSpan;
         var ready = new List<(SeriesKey Key, SeriesWindow Window)>();
         foreach (var key in keys)
         {

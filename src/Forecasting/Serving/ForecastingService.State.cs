@@ -34,7 +34,10 @@ public sealed partial class ForecastingService
         ServingSlot? Slot = null,
         SeriesForecast? Forecast = null)
     {
-        public SeriesModelState ToState() => new(Key, Status, ClusterId, Period, Learner, AdaptedAt, ResidualScale, Reason);
+        public SeriesModelState ToState() => new(Key, Status, ClusterId, Period, Learner, AdaptedAt, ResidualScale, Reason)
+        {
+            HistoryNeeded = Slot?.Cluster.Layout.Reach ?? 0,
+        };
     }
 
     /// <summary>Where a series' adapted model lives: task <see cref="Task"/> of chunk <see cref="Chunk"/> of a cluster.</summary>

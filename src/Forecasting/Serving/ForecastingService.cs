@@ -130,7 +130,8 @@ public sealed partial class ForecastingService : IOneStepForecaster, IForecastin
                 }
                 foreach (var (request, slot) in items)
                 {
-                    var value = slot.Normalisation.Denormalise(outputs[slot.Task]);
+                    var anchor = EpisodeBuilder.AnchorOf(inputs.AsSpan(slot.Task * layout.InputSize, layout.InputSize), layout);
+                    var value = slot.Normalisation.Denormalise(anchor + outputs[slot.Task]);
                     results[request] = new OneStepForecast(requests[request].Key, true, value, chunk.Adapted.ResidualScales[slot.Task], null);
                 }
             }

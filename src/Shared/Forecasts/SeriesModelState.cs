@@ -26,4 +26,9 @@ public sealed record SeriesModelState(
     string? Learner,
     DateTimeOffset? AdaptedAt,
     double ResidualScale,
-    string? Reason);
+    string? Reason)
+{
+    /// <summary>How many regular slots before a target its one-step forecast reads (0 until adapted): a request's
+    /// history should hold at least this many.</summary>
+    public int HistoryNeeded { get; init; }
+}

@@ -18,7 +18,7 @@ public sealed class ScoringCycleTests : IDisposable
     private readonly MemorySeriesBuffers _buffers = new(Synthetic.Start, Synthetic.Step);
     private readonly SeasonalMedianForecaster _forecaster = new(24);
     private readonly RecordingWriteBack _writeBack = new();
-    private readonly IOptions<DetectionOptions> _options = Options.Create(new DetectionOptions { Events = { CoolDown = TimeSpan.Zero } });
+    private IOptions<DetectionOptions> _options = Options.Create(new DetectionOptions { Events = { CoolDown = TimeSpan.Zero } });
 
     public void Dispose() => _database.Dispose();
 
@@ -58,6 +58,24 @@ public sealed class ScoringCycleTests : IDisposable
         Assert.Contains(_writeBack.Points, p => p.Tags["series_key"] == a.ToString());
         Assert.Single(mask.MaskedIntervals(a, Synthetic.Start, Synthetic.Start + Synthetic.Step * 700), i => i.Contains(spike.Start));
         Assert.Equal(601, (await store.ScoresAsync(a, Synthetic.Start, Synthetic.Start + Synthetic.Step * 700, default)).Count);
+    }
+
+    [Fact]
+    public async Task RequestsCarryTheHistoryTheForecasterNeedsBeyondTheConfiguredMinimum()
+    {
+        _options = Options.Create(new DetectionOptions { HistoryPoints = 32 });
+        var (cycle, _, _, _) = Create();
+        var a = Synthetic.Key("a");
+        _forecaster.Models.Add(a);
+        _forecaster.HistoryNeeded = 100;
+        _buffers.Append(a, Synthetic.Seasonal(300, seed: 14));
+        await cycle.RunOnceAsync(default);
+        _forecaster.HistoryLengths.Clear();
+
+        _buffers.Append(a, Synthetic.Seasonal(10, seed: 15));
+        Assert.Equal(10, await cycle.RunOnceAsync(default));
+
+        Assert.All(_forecaster.HistoryLengths, length => Assert.Equal(100, length));
     }
 
     [Fact]

@@ -15,14 +15,20 @@ public sealed class SeasonalMedianForecaster(int period) : IOneStepForecaster
 
     public List<int> BatchSizes { get; } = [];
 
+    /// <summary>What <see cref="StateOf"/> reports as the history a forecast reads.</summary>
+    public int HistoryNeeded { get; set; }
+
+    public List<int> HistoryLengths { get; } = [];
+
     public IReadOnlyList<OneStepForecast> ForecastNext(IReadOnlyList<OneStepRequest> requests)
     {
         BatchSizes.Add(requests.Count);
+        HistoryLengths.AddRange(requests.Select(r => r.History.Count));
         return requests.Select(Forecast).ToArray();
     }
 
     public SeriesModelState StateOf(SeriesKey key) => Models.Contains(key)
-        ? new SeriesModelState(key, SeriesModelStatus.Adapted, "c1", period, "seasonal-median", DateTimeOffset.UnixEpoch, 1, null)
+        ? new SeriesModelState(key, SeriesModelStatus.Adapted, "c1", period, "seasonal-median", DateTimeOffset.UnixEpoch, 1, null) { HistoryNeeded = HistoryNeeded }
         : new SeriesModelState(key, SeriesModelStatus.Failed, null, null, null, null, double.NaN, "Model missing for this series.");
 
     private OneStepForecast Forecast(OneStepRequest request)

@@ -11,7 +11,7 @@ public sealed class EpisodeBuilderTests
     public void SupportAndQueryFollowEachOtherNormalisedBySupportStatistics()
     {
         var values = Enumerable.Range(0, 20).Select(i => 10.0 + i).ToArray();
-        using var episode = EpisodeBuilder.Build([new TaskCut(new SeriesSegment(values, 0), 5)], Layout, CPU);
+        using var episode = EpisodeBuilder.Build([new TaskCut(new SeriesSegment(values, 0), 5)], Layout with { Anchored = false }, CPU);
         var norm = episode.Normalisations[0];
         var expected = TaskNormalisation.FromObserved(values.AsSpan(2, 7));
         Assert.Equal(expected, norm);
@@ -23,6 +23,48 @@ public sealed class EpisodeBuilderTests
         var firstInputs = episode.Batch.Support.Inputs[0, 0].data<float>().ToArray();
         Assert.Equal(new[] { 12.0, 13, 14 }, firstInputs.Take(3).Select(v => Math.Round(norm.Denormalise(v), 4)));
         Assert.Equal(Math.Sin(2 * Math.PI * 1 / 4), firstInputs[3], 5);
+    }
+
+    [Fact]
+    public void AnchoredTargetsAreDeviationsFromTheValueOnePeriodEarlier()
+    {
+        var values = Enumerable.Range(0, 20).Select(i => 10.0 + i * i).ToArray();
+        using var episode = EpisodeBuilder.Build([new TaskCut(new SeriesSegment(values, 0), 5)], Layout, CPU);
+        var norm = episode.Normalisations[0];
+
+        var inputs = episode.Batch.Support.Inputs.data<float>().ToArray();
+        var targets = episode.Batch.Support.Targets.data<float>().ToArray();
+        for (var n = 0; n < Layout.SupportSize; n++)
+        {
+            var row = inputs.AsSpan(n * Layout.InputSize, Layout.InputSize);
+            var target = 5 + n;
+            Assert.Equal(values[target - Layout.Period], norm.Denormalise(EpisodeBuilder.AnchorOf(row, Layout)), 3);
+            Assert.Equal(values[target], norm.Denormalise(targets[n] + EpisodeBuilder.AnchorOf(row, Layout)), 3);
+        }
+        Assert.Equal(Layout.Lags + 1 + EpisodeLayout.PhaseFeatures, Layout.InputSize);
+    }
+
+    [Fact]
+    public void AnAnchorInAGapMasksThePair()
+    {
+        var values = Enumerable.Range(0, 20).Select(i => (double)(i % 4)).ToArray();
+        values[2] = double.NaN;
+        using var episode = EpisodeBuilder.Build([new TaskCut(new SeriesSegment(values, 0), 6)], Layout, CPU);
+
+        Assert.Equal(new float[] { 0, 1, 1, 1 }, episode.Batch.Support.Mask.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void AperiodicLayoutsAnchorOnThePreviousValue()
+    {
+        var layout = Layout with { Period = 0 };
+        var values = Enumerable.Range(0, 20).Select(i => 3.0 * i).ToArray();
+        using var episode = EpisodeBuilder.Build([new TaskCut(new SeriesSegment(values, 0), 5)], layout, CPU);
+        var norm = episode.Normalisations[0];
+
+        var targets = episode.Batch.Support.Targets.data<float>().ToArray();
+        Assert.All(targets, t => Assert.Equal(3.0, t * norm.Scale, 3));
+        Assert.Equal(layout.Lags, layout.Reach);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Forecasting.Learners.Metric.Matching;
 using Xunit.Abstractions;
@@ -83,10 +84,11 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
     [MemberData(nameof(MetricLearnerCases.All), MemberType = typeof(MetricLearnerCases))]
     public void FitsSeasonalFamilyBetterThanSupportMean(string name)
     {
-        using var untrained = Trained(name, steps: 0);
-        using var learner = Trained(name, steps: FitSteps);
+        var layout = SyntheticTasks.LevelLayout;
+        using var untrained = Trained(name, steps: 0, layout: layout);
+        using var learner = Trained(name, steps: FitSteps, layout: layout);
         using var scope = NewDisposeScope();
-        using var episode = SyntheticTasks.Episode(32, seed: 1234);
+        using var episode = SyntheticTasks.Episode(32, seed: 1234, layout);
         var batch = episode.Batch;
 
         var learnerError = SquaredError(Predict(learner, batch.Support, batch.Query.Inputs), batch.Query.Targets);
@@ -217,12 +219,13 @@ public sealed class MetricLearnerTests(ITestOutputHelper output)
             Predict(onCuda, onDevice.Support, onDevice.Query.Inputs).cpu(), 1e-3);
     }
 
-    private static IMetaLearner Trained(string name, int steps, int seed = 7, Device? device = null)
+    private static IMetaLearner Trained(string name, int steps, int seed = 7, Device? device = null, EpisodeLayout? layout = null)
     {
-        var learner = MetricLearnerCases.Create(name, InputSize, seed, device);
+        layout ??= SyntheticTasks.Layout;
+        var learner = MetricLearnerCases.Create(name, layout.InputSize, seed, device);
         for (var step = 0; step < steps; step++)
         {
-            using var episode = SyntheticTasks.Episode(16, seed: 1000 * seed + step);
+            using var episode = SyntheticTasks.Episode(16, seed: 1000 * seed + step, layout);
             using var batch = device is null ? null : ToDevice(episode.Batch, device);
             learner.MetaTrainStep(batch ?? episode.Batch);
         }

@@ -12,7 +12,7 @@ public sealed class LearnerSelectorTests
     private static readonly MetaTrainingOptions Training = new(MaxSteps: 20, MetaBatchSize: 6, ValidationInterval: 10, Patience: 2, Seed: 3);
 
     private static readonly LearnerSelector Selector = new(
-        new MetaLearnerRegistry([.. MetaLearnerRegistry.CreateDefault().Factories, new NaiveLastValueLearner.Factory(SyntheticTasks.Layout.Lags)]),
+        new MetaLearnerRegistry([.. MetaLearnerRegistry.CreateDefault().Factories, new NaiveLastValueLearner.Factory(SyntheticTasks.Layout)]),
         new MetaTrainer(),
         NullLogger<LearnerSelector>.Instance);
 

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
 using static TorchSharp.torch;
 
@@ -6,8 +7,9 @@ namespace MetaAnomaly.Forecasting.Tests.Learners.Selection;
 /// <summary>
 /// The naive forecast as a learner (the next value is the last lag; nothing is learned or adapted): the optimal
 /// forecaster of a random walk and a poor one of a seasonal series, so it is a candidate whose rank is known.
+/// On an anchored layout it predicts the last lag's deviation from the anchor.
 /// </summary>
-internal sealed class NaiveLastValueLearner(LearnerSettings settings, int lags) : IMetaLearner
+internal sealed class NaiveLastValueLearner(LearnerSettings settings, EpisodeLayout layout) : IMetaLearner
 {
     public const string LearnerName = "naive-last-value";
 
@@ -25,9 +27,9 @@ internal sealed class NaiveLastValueLearner(LearnerSettings settings, int lags) 
         return loss.item<float>();
     }
 
-    public IAdaptedBatch Adapt(TaskSet support) => new LastValueBatch((int)support.TaskCount, lags);
+    public IAdaptedBatch Adapt(TaskSet support) => new LastValueBatch((int)support.TaskCount, layout);
 
-    public IAdaptedBatch Restack(IReadOnlyList<AdaptedTaskState> states) => new LastValueBatch(states.Count, lags);
+    public IAdaptedBatch Restack(IReadOnlyList<AdaptedTaskState> states) => new LastValueBatch(states.Count, layout);
 
     public void Save(Stream destination) => destination.WriteByte(1);
 
@@ -37,11 +39,13 @@ internal sealed class NaiveLastValueLearner(LearnerSettings settings, int lags) 
     {
     }
 
-    private sealed class LastValueBatch(int tasks, int lags) : IAdaptedBatch
+    private sealed class LastValueBatch(int tasks, EpisodeLayout layout) : IAdaptedBatch
     {
         public int TaskCount => tasks;
 
-        public Tensor Predict(Tensor queryInputs) => queryInputs.select(2, lags - 1).clone();
+        public Tensor Predict(Tensor queryInputs) => layout.Anchored
+            ? queryInputs.select(2, layout.Lags - 1) - queryInputs.select(2, layout.AnchorIndex)
+            : queryInputs.select(2, layout.Lags - 1).clone();
 
         public AdaptedTaskState Slice(int task) => new(LearnerName, []);
 
@@ -50,12 +54,12 @@ internal sealed class NaiveLastValueLearner(LearnerSettings settings, int lags) 
         }
     }
 
-    public sealed class Factory(int lags) : IMetaLearnerFactory
+    public sealed class Factory(EpisodeLayout layout) : IMetaLearnerFactory
     {
         public string Name => LearnerName;
 
         public LearnerFamily Family => LearnerFamily.Model;
 
-        public IMetaLearner Create(LearnerSettings settings) => new NaiveLastValueLearner(settings, lags);
+        public IMetaLearner Create(LearnerSettings settings) => new NaiveLastValueLearner(settings, layout);
     }
 }

@@ -1,0 +1,72 @@
+using MetaAnomaly.Forecasting.Episodes;
+using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Optimization;
+using MetaAnomaly.Forecasting.Serving;
+using static TorchSharp.torch;
+
+namespace MetaAnomaly.Forecasting.Tests.Serving;
+
+public sealed class ChunkAdaptationTests
+{
+    private static readonly EpisodeLayout Layout = new(Lags: 4, Period: 6, SupportSize: 6, QuerySize: 0);
+
+    [Fact]
+    public void AnchoredZeroDeviationRollsSeasonalNaive()
+    {
+        var values = new double[] { 1, 2, 3, 4, 5, 6, 3, 5, 7, 9, 11, 13 };
+        var segment = new SeriesSegment(values, 0);
+        var normalisation = TaskNormalisation.FromObserved(values);
+        using var model = new ZeroBatch(1);
+
+        var forecast = ChunkAdaptation.Roll(model, [segment], [normalisation], Layout, 14, CPU)[0];
+
+        var lastPeriod = values[^6..];
+        Assert.Equal(Enumerable.Range(0, 14).Select(h => lastPeriod[h % 6]), forecast.Select(v => Math.Round(v, 4)));
+    }
+
+    [Fact]
+    public void LevelZeroOutputRollsTheNormalisationMean()
+    {
+        var values = Enumerable.Range(0, 12).Select(i => (double)(i % 6)).ToArray();
+        var normalisation = TaskNormalisation.FromObserved(values);
+        using var model = new ZeroBatch(1);
+
+        var forecast = ChunkAdaptation.Roll(model, [new SeriesSegment(values, 0)], [normalisation], Layout with { Anchored = false }, 5, CPU)[0];
+
+        Assert.All(forecast, v => Assert.Equal(normalisation.Mean, v, 6));
+    }
+
+    [Fact]
+    public void AdaptationBringsTheRolledForecastCloserToTheNextPeriod()
+    {
+        var random = new Random(5);
+        var series = Enumerable.Range(0, 4).Select(_ => SyntheticTasks.Seasonal(random, Layout.ServingSpan + Layout.Period, Layout.Period, noise: 0.01)).ToArray();
+        var history = series.Select(s => new SeriesSegment(s.Values[..Layout.ServingSpan], 0)).ToArray();
+        var settings = new LearnerSettings(Layout.InputSize, CPU, 3, [16, 16], 0.05, 10);
+        using var learner = new MamlFactory().Create(settings);
+        using var frozen = new MamlFactory().Create(settings with { AdaptationSteps = 0 });
+
+        using var adapted = ChunkAdaptation.Adapt(learner, history, Layout, Layout.Period);
+        using var unadapted = ChunkAdaptation.Adapt(frozen, history, Layout, Layout.Period);
+
+        double Error(AdaptedChunk chunk) => Enumerable.Range(0, series.Length)
+            .Sum(t => Enumerable.Range(0, Layout.Period).Sum(h => Math.Abs(chunk.Forecasts[t][h] - series[t].Values[Layout.ServingSpan + h])));
+        Assert.True(Error(adapted) < Error(unadapted), $"adapted {Error(adapted):F4}, unadapted {Error(unadapted):F4}");
+        Assert.All(Enumerable.Range(0, series.Length), t =>
+            Assert.True(adapted.ResidualScales[t] >= ChunkAdaptation.MinimumResidualShare * adapted.Normalisations[t].Scale * 0.999));
+    }
+
+    /// <summary>An adapted batch whose every output is 0: the anchor (or, unanchored, the task mean) itself.</summary>
+    private sealed class ZeroBatch(int tasks) : IAdaptedBatch
+    {
+        public int TaskCount => tasks;
+
+        public Tensor Predict(Tensor queryInputs) => zeros(queryInputs.shape[0], queryInputs.shape[1]);
+
+        public AdaptedTaskState Slice(int task) => new("zero", []);
+
+        public void Dispose()
+        {
+        }
+    }
+}
