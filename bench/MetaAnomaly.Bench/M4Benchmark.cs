@@ -108,6 +108,18 @@ public sealed class M4Benchmark : IBenchmark
                 }
                 var (smape, mase) = Score(evaluated, id => forecasts[id], train, test);
                 rows.Add((learnerName, smape, mase));
+                var perCluster = new ResultTable("cluster", "period", "evaluated", $"{learnerName} sMAPE", "snaive sMAPE", $"{learnerName} MASE", "snaive MASE");
+                foreach (var cluster in clusters)
+                {
+                    var ids = cluster.Members.Select(k => k.Tag("id")!).Where(evaluated.Contains).ToArray();
+                    if (ids.Length > 0)
+                    {
+                        var learned = Score(ids, id => forecasts[id], train, test);
+                        var naive = Score(ids, id => SeasonalNaive(train[id]), train, test);
+                        perCluster.AddRow(cluster.Id, cluster.Period, ids.Length, learned.Smape, naive.Smape, learned.Mase, naive.Mase);
+                    }
+                }
+                output.Write(perCluster);
                 var (smape0, mase0) = Score(evaluated, id => unadapted[id], train, test);
                 rows.Add(($"{learnerName} without adaptation", smape0, mase0));
                 output.WriteLine($"  {learnerName}: sMAPE {smape:F3}, MASE {mase:F3} ({clock.Elapsed.TotalSeconds:F1} s)");

@@ -23,7 +23,7 @@ public sealed class SineBenchmark : IBenchmark
 
     public string Name => "sine";
 
-    public string Description => "MAML paper sinusoid regression: MSE after 1 and 10 steps, K = 5, 10, 20 [--learners a,b --steps N]";
+    public string Description => "MAML paper sinusoid regression: MSE after 1 and 10 steps, K = 5, 10, 20 [--learners a,b --steps N --k 5,10,20]";
 
     public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
@@ -36,7 +36,8 @@ public sealed class SineBenchmark : IBenchmark
         var result = new BenchmarkResult();
         var best = (Name: "", Mse: double.PositiveInfinity);
         output.WriteLine($"sine: {steps} outer steps per learner and K, meta-batch {MetaBatch}, {EvaluationTasks} test tasks; learners: {string.Join(", ", learners)}");
-        foreach (var k in new[] { 5, 10, 20 })
+        var shots = options.Text("k", "5,10,20").Split(',').Select(int.Parse).ToArray();
+        foreach (var k in shots)
         {
             var evaluation = SineTasks(EvaluationTasks, k, QueryPoints, new Random(10_000 + k));
             foreach (var name in learners)
