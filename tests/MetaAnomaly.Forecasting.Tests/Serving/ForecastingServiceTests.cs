@@ -68,6 +68,7 @@ public sealed class ForecastingServiceTests : IDisposable
             Assert.True(Math.Abs(forecasts[i].Value - truth) < 0.25 * amplitude, $"series {i}: forecast {forecasts[i].Value}, truth {truth}");
             Assert.True(forecasts[i].ResidualScale > 0);
             Assert.Equal(24, service.ForecastOf(_windows[i].Key)!.Values.Count);
+            Assert.Equal(24, service.StateOf(_windows[i].Key).HistoryNeeded);
         }
     }
 
