@@ -56,6 +56,12 @@ public sealed class ForecastingOptions
     /// <summary>Wall-clock budget per meta-training of one cluster.</summary>
     public TimeSpan MetaTrainingBudget { get; set; } = Defaults.MetaTrainingBudget;
 
+    /// <summary>
+    /// Age after which the daily run meta-trains a cluster's initialisation further on the latest history, starting
+    /// from it; the result replaces it only when it forecasts the held-out series better. Zero never refreshes.
+    /// </summary>
+    public TimeSpan ModelRefreshInterval { get; set; } = Defaults.ModelRefreshInterval;
+
     public int MetaBatchSize { get; set; } = Defaults.MetaBatchSize;
 
     /// <summary>Points of history read per series for period detection, clustering and meta-training.</summary>
@@ -86,6 +92,7 @@ public sealed class ForecastingOptions
         public const string ModelDirectory = "data/forecasting-models";
         public const int MetaTrainingSteps = 300;
         public static readonly TimeSpan MetaTrainingBudget = TimeSpan.FromSeconds(15);
+        public static readonly TimeSpan ModelRefreshInterval = TimeSpan.FromDays(7);
         public const int MetaBatchSize = 16;
         public const int HistoryLength = 4096;
         public const int MaxPeriod = 1440;

@@ -48,6 +48,10 @@ internal sealed class ForecastingOptionsValidator(MetaLearnerRegistry learners) 
         {
             errors.Add("Forecasting:CatchUpInterval and Forecasting:MetaTrainingBudget must be positive, Forecasting:StartupDelay not negative.");
         }
+        if (options.ModelRefreshInterval < TimeSpan.Zero)
+        {
+            errors.Add($"Forecasting:ModelRefreshInterval must not be negative (00:00:00 never refreshes), got {options.ModelRefreshInterval}.");
+        }
         if (string.IsNullOrWhiteSpace(options.ModelDirectory))
         {
             errors.Add("Forecasting:ModelDirectory must name a directory.");

@@ -43,6 +43,10 @@ public sealed partial class ForecastingService
                     }
                 }
                 var model = EnsureModel(cluster, histories, kind == RunKind.Retrain, learner, outcome, retired, cancellationToken);
+                if (model is not null && kind == RunKind.Full && RefreshDue(model))
+                {
+                    model = Refresh(cluster, model, histories, outcome, retired, cancellationToken);
+                }
                 if (model is null)
                 {
                     continue;
@@ -211,7 +215,12 @@ public sealed partial class ForecastingService
                 try
                 {
                     loaded.Load(new MemoryStream(stored.State));
-                    return Install(cluster.Id, new ClusterModel(loaded, layout) { Record = stored.Record, ValidationError = stored.Record.ValidationError }, retired);
+                    return Install(cluster.Id, new ClusterModel(loaded, layout)
+                    {
+                        Record = stored.Record,
+                        ValidationError = stored.Record.ValidationError,
+                        RefreshedAt = stored.Record.CreatedAt,
+                    }, retired);
                 }
                 catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or ArgumentException)
                 {
@@ -220,15 +229,8 @@ public sealed partial class ForecastingService
                 }
             }
         }
-        var windows = cluster.Members.Where(histories.ContainsKey).Select(k => histories[k]).ToArray();
-        var segments = windows.Select(w => Segment(w.Key, w)).ToArray();
-        var training = new MetaTrainingOptions(
-            MaxSteps: _options.MetaTrainingSteps,
-            MetaBatchSize: _options.MetaBatchSize,
-            ValidationInterval: Math.Max(10, _options.MetaTrainingSteps / 10),
-            Patience: 3,
-            TimeBudget: _options.MetaTrainingBudget,
-            Seed: _options.Seed);
+        var (windows, segments) = TrainingData(cluster, histories);
+        var training = TrainingOptions();
         SetActivity($"meta-training {cluster.Id} ({learnerName})", 0);
         LearnerSelection? selection = null;
         IMetaLearner learner;
@@ -259,7 +261,13 @@ public sealed partial class ForecastingService
             _logger.LogInformation("Meta-trained {Learner} for cluster {Cluster}: {Steps} steps, validation error {Initial:G4} -> {Error:G4} in {Seconds:F1} s",
                 learner.Name, cluster.Id, report.Steps, report.InitialValidationError, report.ValidationError, report.Duration.TotalSeconds);
             var validationError = selection?.Candidates.First(c => c.Learner == selection.Chosen).ValidationError ?? report.ValidationError;
-            var model = Install(cluster.Id, new ClusterModel(learner, layout) { ValidationError = validationError, Report = report, Candidates = selection?.Candidates }, retired);
+            var model = Install(cluster.Id, new ClusterModel(learner, layout)
+            {
+                ValidationError = validationError,
+                Report = report,
+                Candidates = selection?.Candidates,
+                RefreshedAt = _clock.GetUtcNow(),
+            }, retired);
             outcome.Trained.Add(new TrainedModel(cluster.Id, model, windows.Min(w => (DateTimeOffset?)w.Start), windows.Max(w => (DateTimeOffset?)w.End)));
             return model;
         }
@@ -274,6 +282,81 @@ public sealed partial class ForecastingService
             throw;
         }
     }
+
+    private bool RefreshDue(ClusterModel model) =>
+        _options.ModelRefreshInterval > TimeSpan.Zero && _clock.GetUtcNow() - model.RefreshedAt >= _options.ModelRefreshInterval;
+
+    /// <summary>
+    /// Meta-trains a copy of the cluster's initialisation further on the members' latest history. Early stopping keeps
+    /// the best state on held-out series, the starting one included, so the copy replaces the initialisation (as a new
+    /// version) only when it forecasts them better; otherwise the initialisation stays, checked as of now.
+    /// </summary>
+    private ClusterModel Refresh(SeriesCluster cluster, ClusterModel current, Dictionary<SeriesKey, SeriesWindow> histories,
+        RunOutcome outcome, List<IMetaLearner> retired, CancellationToken cancellationToken)
+    {
+        var (windows, segments) = TrainingData(cluster, histories);
+        var state = new MemoryStream();
+        current.Learner.Save(state);
+        var challenger = _learners.Create(current.Learner.Name, SettingsFor(current.Layout));
+        try
+        {
+            challenger.Load(new MemoryStream(state.ToArray()));
+            SetActivity($"refreshing {cluster.Id} ({challenger.Name})", 0);
+            var progress = new Progress<MetaTrainingProgress>(p => SetActivity($"refreshing {cluster.Id} ({challenger.Name})", (double)p.Step / p.MaxSteps));
+            var report = _trainer.Train(challenger, segments, current.Layout, TrainingOptions(), progress, cancellationToken);
+            current.RefreshedAt = _clock.GetUtcNow();
+            if (report.BestStep == 0)
+            {
+                challenger.Dispose();
+                LogRefreshKept(cluster.Id, report.Steps, report.InitialValidationError);
+                return current;
+            }
+            LogRefreshed(cluster.Id, report.InitialValidationError, report.ValidationError, report.BestStep);
+            var model = Install(cluster.Id, new ClusterModel(challenger, current.Layout)
+            {
+                ValidationError = report.ValidationError,
+                Report = report,
+                RefreshedAt = current.RefreshedAt,
+            }, retired);
+            outcome.Trained.Add(new TrainedModel(cluster.Id, model, windows.Min(w => (DateTimeOffset?)w.Start), windows.Max(w => (DateTimeOffset?)w.End)));
+            return model;
+        }
+        catch (ArgumentException e)
+        {
+            challenger.Dispose();
+            current.RefreshedAt = _clock.GetUtcNow();
+            LogRefreshImpossible(e, cluster.Id);
+            return current;
+        }
+        catch
+        {
+            challenger.Dispose();
+            throw;
+        }
+    }
+
+    private (SeriesWindow[] Windows, SeriesSegment[] Segments) TrainingData(SeriesCluster cluster, Dictionary<SeriesKey, SeriesWindow> histories)
+    {
+        var windows = cluster.Members.Where(histories.ContainsKey).Select(k => histories[k]).ToArray();
+        return (windows, windows.Select(w => Segment(w.Key, w)).ToArray());
+    }
+
+    private MetaTrainingOptions TrainingOptions() => new(
+        MaxSteps: _options.MetaTrainingSteps,
+        MetaBatchSize: _options.MetaBatchSize,
+        ValidationInterval: Math.Max(10, _options.MetaTrainingSteps / 10),
+        Patience: 3,
+        TimeBudget: _options.MetaTrainingBudget,
+        Seed: _options.Seed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed the initialisation of cluster {Cluster}: held-out error {Before:G4} -> {After:G4} (best at step {Step}); a new version serves")]
+    private partial void LogRefreshed(string cluster, double before, double after, int step);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kept the initialisation of cluster {Cluster}: {Steps} more meta-training steps on the latest history did not beat its held-out error {Error:G4}")]
+    private partial void LogRefreshKept(string cluster, int steps, double error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the initialisation of cluster {Cluster}; it keeps serving")]
+    private partial void LogRefreshImpossible(Exception exception, string cluster);
 
     /// <summary>The cluster cannot be meta-trained yet (too little data): its series wait, the previous model keeps serving.</summary>
     private ClusterModel? Unready(SeriesCluster cluster, ArgumentException e, RunOutcome outcome, ClusterModel? current)

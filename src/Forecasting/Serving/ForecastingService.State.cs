@@ -80,6 +80,9 @@ public sealed partial class ForecastingService
 
         public ModelRecord? Record { get; set; }
 
+        /// <summary>When this initialisation was made, or last checked against a refreshed one.</summary>
+        public required DateTimeOffset RefreshedAt { get; set; }
+
         public double? ValidationError { get; set; }
 
         public MetaTrainingReport? Report { get; set; }

@@ -8,6 +8,7 @@ using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MetaAnomaly.Forecasting.Tests.Serving;
 
@@ -136,6 +137,44 @@ public sealed class ForecastingServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task TheDailyRunRefreshesAnInitialisationOnceItIsOlderThanTheInterval()
+    {
+        var clock = new FakeTimeProvider(Origin.AddDays(30));
+        using var service = Create(clock: clock);
+        await service.CatchUpAsync(CancellationToken.None);
+        await service.RunScheduledAsync(CancellationToken.None);
+        Assert.Equal(1, Assert.Single(service.Clusters()).ModelVersion);
+        var first = Assert.Single(await Registry().VersionsAsync("p24-a", CancellationToken.None));
+
+        clock.Advance(_options.Value.ModelRefreshInterval);
+        var refreshed = await service.RunScheduledAsync(CancellationToken.None);
+
+        Assert.Empty(refreshed.Errors);
+        Assert.Equal(6, refreshed.SeriesAdapted);
+        var cluster = Assert.Single(service.Clusters());
+        Assert.Equal(2, cluster.ModelVersion);
+        Assert.True(cluster.ValidationError < first.ValidationError, $"refreshed {cluster.ValidationError}, first {first.ValidationError}");
+        Assert.Equal(clock.GetUtcNow(), (await Registry().VersionsAsync("p24-a", CancellationToken.None))[0].CreatedAt);
+
+        await service.RunScheduledAsync(CancellationToken.None);
+        Assert.Equal(2, Assert.Single(service.Clusters()).ModelVersion);
+    }
+
+    [Fact]
+    public async Task AZeroRefreshIntervalNeverRefreshes()
+    {
+        _options.Value.ModelRefreshInterval = TimeSpan.Zero;
+        var clock = new FakeTimeProvider(Origin.AddDays(30));
+        using var service = Create(clock: clock);
+        await service.CatchUpAsync(CancellationToken.None);
+
+        clock.Advance(TimeSpan.FromDays(365));
+        await service.RunScheduledAsync(CancellationToken.None);
+
+        Assert.Equal(1, Assert.Single(service.Clusters()).ModelVersion);
+    }
+
+    [Fact]
     public async Task TheAdaptationMaskIsConsultedForEverySeries()
     {
         var mask = new RecordingMask();
@@ -153,18 +192,19 @@ public sealed class ForecastingServiceTests : IDisposable
         Assert.Contains("Forecasting:Device", result.FailureMessage);
         Assert.Contains("Forecasting:Learner", result.FailureMessage);
         Assert.Contains("Forecasting:AdaptationCron", result.FailureMessage);
+        Assert.Contains("Forecasting:ModelRefreshInterval", validator.Validate(null, new ForecastingOptions { ModelRefreshInterval = TimeSpan.FromDays(-1) }).FailureMessage);
         Assert.True(validator.Validate(null, new ForecastingOptions()).Succeeded);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private ForecastingService Create(IAdaptationMask? mask = null) => new(
-        new FixedSeriesBuffers(_windows), MetaLearnerRegistry.CreateDefault(), Registry(), _options, TimeProvider.System,
+    private ForecastingService Create(IAdaptationMask? mask = null, TimeProvider? clock = null) => new(
+        new FixedSeriesBuffers(_windows), MetaLearnerRegistry.CreateDefault(), Registry(clock), _options, clock ?? TimeProvider.System,
         NullLogger<ForecastingService>.Instance, mask is null ? [] : [mask],
         new LearnerSelector(MetaLearnerRegistry.CreateDefault(), new MetaTrainer(), NullLogger<LearnerSelector>.Instance),
         Options.Create(new LearnerSelectionOptions()));
 
-    private ModelRegistry Registry() => new(_database, _options, TimeProvider.System, NullLogger<ModelRegistry>.Instance);
+    private ModelRegistry Registry(TimeProvider? clock = null) => new(_database, _options, clock ?? TimeProvider.System, NullLogger<ModelRegistry>.Instance);
 
     private static SeriesKey Key(string name) => new("cpu", [new("host", name)], "usage");
 
