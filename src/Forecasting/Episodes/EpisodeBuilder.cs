@@ -26,7 +26,7 @@ public static class EpisodeBuilder
             }
             normalisations[t] = TaskNormalisation.FromObserved(segment.Values.AsSpan(start - layout.Lags, layout.Lags + layout.SupportSize));
             support.FillTask(t, segment, start, layout, normalisations[t]);
-            query.FillTask(t, segment, start + layout.SupportSize, layout, normalisations[t]);
+            query.FillTask(t, segment, start + layout.SupportSize, layout, normalisations[t], layout.Direct);
         }
         return new Episode(new EpisodeBatch(support.ToTaskSet(device), query.ToTaskSet(device)), normalisations);
     }
@@ -53,15 +53,20 @@ public static class EpisodeBuilder
     }
 
     /// <summary>
-    /// Writes one pair's D inputs for the target at segment index <paramref name="target"/> (lags and anchor read from
-    /// the segment; indices outside it count as gaps). Returns false when a lag or the anchor is a gap.
+    /// Writes one pair's D inputs for the target at segment index <paramref name="target"/>, forecast
+    /// <paramref name="horizon"/> steps ahead: the lags end <paramref name="horizon"/> slots before the target (lags and
+    /// anchor read from the segment; indices outside it count as gaps). Returns false when a lag or the anchor is a gap.
     /// </summary>
-    public static bool FillInputs(Span<float> destination, SeriesSegment segment, int target, EpisodeLayout layout, TaskNormalisation normalisation)
+    public static bool FillInputs(Span<float> destination, SeriesSegment segment, int target, EpisodeLayout layout, TaskNormalisation normalisation, int horizon = 1)
     {
-        var complete = FillWindow(destination[..layout.Lags], segment, target, normalisation);
+        var complete = FillWindow(destination[..layout.Lags], segment, target - horizon + 1, normalisation);
         if (layout.Anchored)
         {
-            complete &= WriteValue(destination, layout.AnchorIndex, segment, target - layout.AnchorLag, normalisation);
+            complete &= WriteValue(destination, layout.AnchorIndex, segment, target - layout.AnchorDistance(horizon), normalisation);
+        }
+        if (layout.Direct)
+        {
+            destination[layout.HorizonIndex] = layout.HorizonFeature(horizon);
         }
         WritePhase(destination[(layout.InputSize - EpisodeLayout.PhaseFeatures)..], segment.PhaseOrigin + target, layout.Period);
         return complete;
@@ -112,14 +117,16 @@ public static class EpisodeBuilder
         private readonly float[] _targets = new float[tasks * pairs];
         private readonly float[] _mask = new float[tasks * pairs];
 
-        public void FillTask(int task, SeriesSegment segment, int firstTarget, EpisodeLayout layout, TaskNormalisation normalisation)
+        /// <summary>Pairs for targets <paramref name="firstTarget"/>.. one step ahead, or with <paramref name="direct"/>
+        /// all from the slot before <paramref name="firstTarget"/>, 1.. steps ahead.</summary>
+        public void FillTask(int task, SeriesSegment segment, int firstTarget, EpisodeLayout layout, TaskNormalisation normalisation, bool direct = false)
         {
             for (var n = 0; n < pairs; n++)
             {
                 var target = firstTarget + n;
                 var offset = task * pairs + n;
                 var inputs = _inputs.AsSpan(offset * inputSize, inputSize);
-                var complete = FillInputs(inputs, segment, target, layout, normalisation);
+                var complete = FillInputs(inputs, segment, target, layout, normalisation, direct ? n + 1 : 1);
                 var value = target >= 0 && target < segment.Count ? segment.Values[target] : double.NaN;
                 var observed = complete && double.IsFinite(value);
                 _targets[offset] = observed ? (float)normalisation.Normalise(value) - AnchorOf(inputs, layout) : 0f;

@@ -18,14 +18,31 @@ public sealed record EpisodeLayout(int Lags, int Period, int SupportSize, int Qu
 
     public bool Anchored { get; init; } = true;
 
+    /// <summary>
+    /// Query targets are forecast directly from the end of the support, h = 1..<see cref="QuerySize"/> steps ahead, with
+    /// the horizon as an input (support pairs stay one step ahead); multi-step forecasts then need no feedback.
+    /// </summary>
+    public bool Direct { get; init; }
+
     /// <summary>How many slots before a target its anchor lies: the period, or 1 when aperiodic.</summary>
     public int AnchorLag => Period >= 2 ? Period : 1;
 
-    /// <summary>D, the forecaster's input width: the lags, the anchor when <see cref="Anchored"/>, the phase.</summary>
-    public int InputSize => Lags + AnchorFeatures + PhaseFeatures;
+    /// <summary>D, the forecaster's input width: the lags, the anchor when <see cref="Anchored"/>, the horizon when
+    /// <see cref="Direct"/>, the phase.</summary>
+    public int InputSize => Lags + AnchorFeatures + HorizonFeatures + PhaseFeatures;
 
     /// <summary>Index of the anchor within a pair's inputs (only when <see cref="Anchored"/>).</summary>
     public int AnchorIndex => Lags;
+
+    /// <summary>Index of the horizon within a pair's inputs (only when <see cref="Direct"/>).</summary>
+    public int HorizonIndex => Lags + AnchorFeatures;
+
+    /// <summary>How many slots before a target h steps ahead its anchor lies: the latest whole number of anchor lags
+    /// that reaches back to an observed slot.</summary>
+    public int AnchorDistance(int horizon) => AnchorLag * ((horizon + AnchorLag - 1) / AnchorLag);
+
+    /// <summary>The horizon input: (h - 1) in units of a period (of the support when aperiodic).</summary>
+    public float HorizonFeature(int horizon) => (horizon - 1) / (float)Math.Max(Period, SupportSize);
 
     /// <summary>How far before a target its inputs read: the lags, or the anchor when that lies further back.</summary>
     public int Reach => Anchored ? Math.Max(Lags, AnchorLag) : Lags;
@@ -37,6 +54,8 @@ public sealed record EpisodeLayout(int Lags, int Period, int SupportSize, int Qu
     public int ServingSpan => Reach + SupportSize;
 
     private int AnchorFeatures => Anchored ? 1 : 0;
+
+    private int HorizonFeatures => Direct ? 1 : 0;
 
     public void Validate()
     {

@@ -65,6 +65,10 @@ public static class ChunkAdaptation
     /// </summary>
     public static double[][] Roll(IAdaptedBatch model, IReadOnlyList<SeriesSegment> segments, IReadOnlyList<TaskNormalisation> normalisations, EpisodeLayout layout, int horizon, Device device)
     {
+        if (layout.Direct)
+        {
+            return ForecastDirectly(model, segments, normalisations, layout, horizon, device);
+        }
         using var scope = NewDisposeScope();
         var tasks = segments.Count;
         var reach = layout.Reach;
@@ -105,6 +109,38 @@ public static class ChunkAdaptation
             for (var h = 0; h < horizon; h++)
             {
                 forecasts[t][h] = normalisations[t].Denormalise(values[t * horizon + h]);
+            }
+        }
+        return forecasts;
+    }
+
+    /// <summary>
+    /// Forecasts <paramref name="horizon"/> steps past each segment's end in one batched prediction, each step from the
+    /// observed lags and its own anchor (a direct layout: nothing is fed back). Returns series units.
+    /// </summary>
+    private static double[][] ForecastDirectly(IAdaptedBatch model, IReadOnlyList<SeriesSegment> segments, IReadOnlyList<TaskNormalisation> normalisations, EpisodeLayout layout, int horizon, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var tasks = segments.Count;
+        var d = layout.InputSize;
+        var inputs = new float[tasks * horizon * d];
+        for (var t = 0; t < tasks; t++)
+        {
+            for (var h = 1; h <= horizon; h++)
+            {
+                EpisodeBuilder.FillInputs(inputs.AsSpan(((t * horizon) + h - 1) * d, d), segments[t], segments[t].Count + h - 1, layout, normalisations[t], h);
+            }
+        }
+        var predicted = model.Predict(tensor(inputs, [tasks, horizon, d]).to(device)).cpu().data<float>().ToArray();
+        var forecasts = new double[tasks][];
+        for (var t = 0; t < tasks; t++)
+        {
+            forecasts[t] = new double[horizon];
+            for (var h = 0; h < horizon; h++)
+            {
+                var i = (t * horizon) + h;
+                var value = Math.Clamp(predicted[i] + EpisodeBuilder.AnchorOf(inputs.AsSpan(i * d, d), layout), -TaskNormalisation.Clip, TaskNormalisation.Clip);
+                forecasts[t][h] = normalisations[t].Denormalise(value);
             }
         }
         return forecasts;
