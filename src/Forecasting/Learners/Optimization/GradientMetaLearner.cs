@@ -93,7 +93,10 @@ internal abstract class GradientMetaLearner : IMetaLearner
         for (var step = 0; step < Settings.AdaptationSteps; step++)
         {
             using var stepScope = NewDisposeScope();
-            var (gradients, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, fast);
+            // Every task starts from theta: the first step's products run once over all tasks' pairs with the shared
+            // weights rather than per task with T copies of them.
+            IReadOnlyList<Tensor> current = step == 0 ? Initialisation.Tensors.Select(t => t.detach()).ToArray() : fast;
+            var (gradients, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, current);
             for (var i = 0; i < fast.Length; i++)
             {
                 // A support window unlike anything the initialisation was trained on can make a plain step overshoot
