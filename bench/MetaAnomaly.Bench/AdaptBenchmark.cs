@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Forecasting.Learners.Optimization;
@@ -23,11 +24,12 @@ public sealed class AdaptBenchmark : IBenchmark
 
     public string Name => "adapt";
 
-    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --device cpu|cuda --learners a,b]";
+    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --device cpu|cuda --learners a,b --retain-heap 1|0]";
 
     public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
         var options = new AdaptationBenchArguments(arguments);
+        var retainedHeap = options.Int("retain-heap", 1) == 1 && NativeHeap.RetainFreedMemory();
         var seriesCount = options.Int("series", 100_000);
         var chunkSize = options.Int("chunk", 512);
         var loopCount = options.Int("loop", 300);
@@ -39,7 +41,7 @@ public sealed class AdaptBenchmark : IBenchmark
         var flopsPerSeries = FlopsPerSeries(layout.InputSize, 40, 40);
         var table = new ResultTable("threads", "mode", "series", "seconds", "series/s", "GFLOP/s", "peak GFLOP/s", "peak fraction");
         var result = new BenchmarkResult().Add("device", device.type.ToString().ToLowerInvariant());
-        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {Steps} steps, horizon {Horizon}, chunk {chunkSize}, learner {learnerName}, device {device.type}; {flopsPerSeries / 1e6:F2} MFLOP per series");
+        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {Steps} steps, horizon {Horizon}, chunk {chunkSize}, learner {learnerName}, device {device.type}; {flopsPerSeries / 1e6:F2} MFLOP per series; freed native memory retained: {(retainedHeap ? "yes" : "no")}");
         if (device.type == DeviceType.CUDA)
         {
             var difference = MaxForecastDifference(options.Registry, learnerName, settings, segments.Take(chunkSize).ToArray(), layout);

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Engine;
@@ -13,9 +12,9 @@ namespace MetaAnomaly.Forecasting.Engine;
 /// <c>baddbmm</c> returns wrong values). The MAML paper's regression net (Finn et al., 2017, section 5.1) is this
 /// function with hidden sizes 40, 40.
 /// The products pick the fastest equivalent form for small per-task matrices on the CPU: weights shared by every task
-/// make one [T*N, in] x [in, out] product instead of T small ones; a layer with one output unit runs as the
-/// transposed product W^T h^T, a [1, in] x [in, N] product per task, instead of a [N, in] x [in, 1] one (which libtorch's
-/// batched product handles several times slower).
+/// make one [T*N, in] x [in, out] product instead of T small ones; a layer with one output unit over N > 1 pairs runs
+/// as the transposed product W^T h^T, a [1, in] x [in, N] product per task, instead of a [N, in] x [in, 1] one (which
+/// libtorch's batched product handles several times slower).
 /// </remarks>
 internal static class FunctionalMlp
 {
@@ -55,7 +54,8 @@ internal static class FunctionalMlp
     /// With e = mask (y_hat - y) and n_t the observed count of task t, dL/dy_hat = 2 e / n_t; for each layer from the
     /// top: dW_l = h_l^T dz_l, db_l = sum_n dz_l, dh_l = dz_l W_l^T, dz_{l-1} = dh_l * [z_{l-1} > 0]. The ReLU mask is
     /// written over z_{l-1} in place as 1.0 / 0.0 (a float comparison: a boolean mask converted to float costs more
-    /// than the layer's product here).
+    /// than the layer's product here). Scalar arguments are <see cref="KeptScalars"/>, so that adaptation can run on
+    /// several threads at once.
     /// </remarks>
     public static (Tensor[] Gradients, Tensor Losses) Backpropagate(Tensor inputs, Tensor targets, Tensor mask, IReadOnlyList<Tensor> weights)
     {
@@ -72,19 +72,18 @@ internal static class FunctionalMlp
             preActivations[l] = z;
             h = l < layers - 1 ? nn.functional.relu(z) : z;
         }
-        var counts = mask.sum(1, keepdim: true).clamp_min(1.0);
-        var error = (h.squeeze(-1) - targets).mul_(mask);
-        var losses = (error.square().sum(1, keepdim: true) / counts).squeeze(1);
-        var dz = error.mul_(2.0 / counts).unsqueeze(-1);
+        var counts = mask.sum(1, keepdim: true).clamp_min(KeptScalars.One);
+        var error = h.squeeze(-1).sub(targets).mul_(mask);
+        var losses = error.square().sum(1, keepdim: true).div_(counts).squeeze(1);
+        var dz = error.mul_(counts.reciprocal().mul_(KeptScalars.Two)).unsqueeze(-1);
         var gradients = new Tensor[weights.Count];
-        using var zero = 0.0.ToScalar();
         for (var l = layers - 1; l >= 0; l--)
         {
             gradients[2 * l] = WeightGradient(activations[l], dz);
             gradients[2 * l + 1] = dz.sum(1, keepdim: true);
             if (l > 0)
             {
-                dz = InputGradient(dz, weights[2 * l], inputs.shape[0]).mul_(preActivations[l - 1].gt_(zero));
+                dz = InputGradient(dz, weights[2 * l], inputs.shape[0]).mul_(preActivations[l - 1].gt_(KeptScalars.Zero));
             }
         }
         foreach (var g in gradients)
@@ -100,14 +99,14 @@ internal static class FunctionalMlp
         var tasks = h.shape[0];
         if (IsShared(w, tasks))
         {
-            return h.matmul(w[0]).add_(b);
+            return h.matmul(w[0]).add_(b, KeptScalars.One);
         }
         var weight = w.shape[0] == tasks ? w : w.expand(tasks, w.shape[1], w.shape[2]);
-        if (w.shape[2] == 1)
+        if (w.shape[2] == 1 && h.shape[1] > 1)
         {
-            return weight.transpose(1, 2).bmm(h.transpose(1, 2)).view(tasks, h.shape[1], 1).add_(b);
+            return weight.transpose(1, 2).bmm(h.transpose(1, 2)).view(tasks, h.shape[1], 1).add_(b, KeptScalars.One);
         }
-        return h.bmm(weight).add_(b);
+        return h.bmm(weight).add_(b, KeptScalars.One);
     }
 
     /// <summary>dW = h^T dz per task, for h [T, N, in] and dz [T, N, out]: returns [T, in, out].</summary>

@@ -21,6 +21,10 @@ internal abstract class GradientMetaLearner : IMetaLearner
     private const double GradientClipNorm = 10.0;
     private const double ServingGradientBound = 10.0;
     private readonly Lazy<optim.Optimizer> _optimizer;
+    // Serving's scalar arguments, kept alive for the learner's lifetime (see KeptScalars).
+    private readonly Scalar _gradientFloor = (-ServingGradientBound).ToScalar();
+    private readonly Scalar _gradientCeiling = ServingGradientBound.ToScalar();
+    private readonly Scalar _descentRate;
 
     protected GradientMetaLearner(string name, LearnerSettings settings)
     {
@@ -28,6 +32,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
         Settings = settings;
         Initialisation = MlpParameters.Create(settings.InputSize, settings.HiddenSizes, settings.Device, settings.Seed);
         _optimizer = new(() => optim.Adam(MetaParameters, settings.MetaLearningRate));
+        _descentRate = (-settings.AdaptationLearningRate).ToScalar();
     }
 
     public string Name { get; }
@@ -101,7 +106,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
             {
                 // A support window unlike anything the initialisation was trained on can make a plain step overshoot
                 // and the next ones overflow; bounding each gradient element keeps serving's steps finite.
-                InnerStepInPlace(i, fast[i], gradients[i].clamp_(-ServingGradientBound, ServingGradientBound));
+                InnerStepInPlace(i, fast[i], gradients[i].clamp_(_gradientFloor, _gradientCeiling));
             }
         }
         return new FastWeightBatch(Name, fast);
@@ -114,7 +119,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
     protected virtual Tensor InnerStep(int index, Tensor fast, Tensor gradient) => fast - gradient * Settings.AdaptationLearningRate;
 
     /// <summary>The same update, in place, for serving.</summary>
-    protected virtual void InnerStepInPlace(int index, Tensor fast, Tensor gradient) => fast.add_(gradient, alpha: -Settings.AdaptationLearningRate);
+    protected virtual void InnerStepInPlace(int index, Tensor fast, Tensor gradient) => fast.add_(gradient, _descentRate);
 
     public void Save(Stream destination)
     {
@@ -159,5 +164,8 @@ internal abstract class GradientMetaLearner : IMetaLearner
             _optimizer.Value.Dispose();
         }
         Initialisation.Dispose();
+        _gradientFloor.Dispose();
+        _gradientCeiling.Dispose();
+        _descentRate.Dispose();
     }
 }
