@@ -39,8 +39,8 @@ internal static class FunctionalMlp
     public static Tensor TaskLosses(Tensor predictions, Tensor targets, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var squared = (predictions - targets).square() * mask;
-        var counts = mask.sum(1).clamp_min(1.0);
+        var squared = (predictions - targets).pow(KeptScalars.Two) * mask;
+        var counts = mask.sum(1).clamp_min(KeptScalars.One);
         return (squared.sum(1) / counts).MoveToOuterDisposeScope();
     }
 
@@ -74,7 +74,7 @@ internal static class FunctionalMlp
         }
         var counts = mask.sum(1, keepdim: true).clamp_min(KeptScalars.One);
         var error = h.squeeze(-1).sub(targets).mul_(mask);
-        var losses = error.square().sum(1, keepdim: true).div_(counts).squeeze(1);
+        var losses = error.mul(error).sum(1, keepdim: true).div_(counts).squeeze(1);
         var dz = error.mul_(counts.reciprocal().mul_(KeptScalars.Two)).unsqueeze(-1);
         var gradients = new Tensor[weights.Count];
         for (var l = layers - 1; l >= 0; l--)
