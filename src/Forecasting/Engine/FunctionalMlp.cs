@@ -52,9 +52,9 @@ internal static class FunctionalMlp
     /// </summary>
     /// <remarks>
     /// With e = mask (y_hat - y) and n_t the observed count of task t, dL/dy_hat = 2 e / n_t; for each layer from the
-    /// top: dW_l = h_l^T dz_l, db_l = sum_n dz_l, dh_l = dz_l W_l^T, dz_{l-1} = dh_l * [z_{l-1} > 0]. The ReLU mask is
-    /// written over z_{l-1} in place as 1.0 / 0.0 (a float comparison: a boolean mask converted to float costs more
-    /// than the layer's product here). Scalar arguments are <see cref="KeptScalars"/>, so that adaptation can run on
+    /// top: dW_l = h_l^T dz_l, db_l = sum_n dz_l, dh_l = dz_l W_l^T, dz_{l-1} = dh_l * [z_{l-1} > 0]. ReLU runs in place, and once
+    /// dW_l is taken its input h_l = relu(z_{l-1}) becomes that mask in place: sign(h_l) is 1.0 where z_{l-1} > 0, else
+    /// 0.0 (a boolean mask converted to float costs more than the layer's product here). Scalar arguments are <see cref="KeptScalars"/>, so that adaptation can run on
     /// several threads at once.
     /// </remarks>
     public static (Tensor[] Gradients, Tensor Losses) Backpropagate(Tensor inputs, Tensor targets, Tensor mask, IReadOnlyList<Tensor> weights)
@@ -63,14 +63,12 @@ internal static class FunctionalMlp
         using var noGrad = no_grad();
         var layers = weights.Count / 2;
         var activations = new Tensor[layers];
-        var preActivations = new Tensor[layers];
         var h = inputs;
         for (var l = 0; l < layers; l++)
         {
             activations[l] = h;
             var z = Affine(h, weights[2 * l], weights[2 * l + 1]);
-            preActivations[l] = z;
-            h = l < layers - 1 ? nn.functional.relu(z) : z;
+            h = l < layers - 1 ? z.relu_() : z;
         }
         var counts = mask.sum(1, keepdim: true).clamp_min(KeptScalars.One);
         var error = h.squeeze(-1).sub(targets).mul_(mask);
@@ -83,7 +81,7 @@ internal static class FunctionalMlp
             gradients[2 * l + 1] = dz.sum(1, keepdim: true);
             if (l > 0)
             {
-                dz = InputGradient(dz, weights[2 * l], inputs.shape[0]).mul_(preActivations[l - 1].gt_(KeptScalars.Zero));
+                dz = InputGradient(dz, weights[2 * l], inputs.shape[0]).mul_(activations[l].sign_());
             }
         }
         foreach (var g in gradients)
