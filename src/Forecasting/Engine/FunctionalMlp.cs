@@ -27,7 +27,7 @@ internal static class FunctionalMlp
         for (var l = 0; l < layers; l++)
         {
             var z = Affine(h, weights[2 * l], weights[2 * l + 1]);
-            h = l < layers - 1 ? nn.functional.relu(z) : z;
+            h = l < layers - 1 ? z.relu_() : z;
         }
         return h.squeeze(-1).MoveToOuterDisposeScope();
     }
