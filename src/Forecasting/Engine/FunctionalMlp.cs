@@ -52,10 +52,10 @@ internal static class FunctionalMlp
     /// </summary>
     /// <remarks>
     /// With e = mask (y_hat - y) and n_t the observed count of task t, dL/dy_hat = 2 e / n_t; for each layer from the
-    /// top: dW_l = h_l^T dz_l, db_l = sum_n dz_l, dh_l = dz_l W_l^T, dz_{l-1} = dh_l * [z_{l-1} > 0]. ReLU runs in place, and once
-    /// dW_l is taken its input h_l = relu(z_{l-1}) becomes that mask in place: sign(h_l) is 1.0 where z_{l-1} > 0, else
-    /// 0.0 (a boolean mask converted to float costs more than the layer's product here). Scalar arguments are <see cref="KeptScalars"/>, so that adaptation can run on
-    /// several threads at once.
+    /// top: dW_l = h_l^T dz_l, db_l = sum_n dz_l, dh_l = dz_l W_l^T, dz_{l-1} = dh_l * [z_{l-1} > 0].
+    /// ReLU runs in place, and once dW_l is taken its input h_l = relu(z_{l-1}) becomes that mask in place: sign(h_l)
+    /// is 1.0 where z_{l-1} > 0, else 0.0 (a boolean mask converted to float costs more than the layer's product here).
+    /// Scalar arguments are <see cref="KeptScalars"/>, so that adaptation can run on several threads at once.
     /// </remarks>
     public static (Tensor[] Gradients, Tensor Losses) Backpropagate(Tensor inputs, Tensor targets, Tensor mask, IReadOnlyList<Tensor> weights)
     {
