@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Forecasting.Learners.Optimization;
@@ -23,11 +24,12 @@ public sealed class AdaptBenchmark : IBenchmark
 
     public string Name => "adapt";
 
-    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --device cpu|cuda --learners a,b]";
+    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --device cpu|cuda --learners a,b --retain-heap 1|0]";
 
     public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
         var options = new AdaptationBenchArguments(arguments);
+        var retainedHeap = options.Int("retain-heap", 1) == 1 && NativeHeap.RetainFreedMemory();
         var seriesCount = options.Int("series", 100_000);
         var chunkSize = options.Int("chunk", 512);
         var loopCount = options.Int("loop", 300);
@@ -39,7 +41,7 @@ public sealed class AdaptBenchmark : IBenchmark
         var flopsPerSeries = FlopsPerSeries(layout.InputSize, 40, 40);
         var table = new ResultTable("threads", "mode", "series", "seconds", "series/s", "GFLOP/s", "peak GFLOP/s", "peak fraction");
         var result = new BenchmarkResult().Add("device", device.type.ToString().ToLowerInvariant());
-        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {Steps} steps, horizon {Horizon}, chunk {chunkSize}, learner {learnerName}, device {device.type}; {flopsPerSeries / 1e6:F2} MFLOP per series");
+        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {Steps} steps, horizon {Horizon}, chunk {chunkSize}, learner {learnerName}, device {device.type}; {flopsPerSeries / 1e6:F2} MFLOP per series; freed native memory retained: {(retainedHeap ? "yes" : "no")}");
         if (device.type == DeviceType.CUDA)
         {
             var difference = MaxForecastDifference(options.Registry, learnerName, settings, segments.Take(chunkSize).ToArray(), layout);
@@ -51,24 +53,31 @@ public sealed class AdaptBenchmark : IBenchmark
             torch.set_num_threads(threads);
             var peak = MatmulRate(device);
             using var learner = options.Registry.Create(learnerName, settings);
-            AdaptAll(learner, segments.Take(chunkSize).ToArray(), layout, chunkSize);
+            AdaptAll(learner, segments.Take(chunkSize).ToArray(), layout, chunkSize, 1);
             var clock = Stopwatch.StartNew();
-            AdaptAll(learner, segments, layout, chunkSize);
-            var batchedSeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            AdaptAll(learner, segments.Take(loopCount).ToArray(), layout, 1);
+            AdaptAll(learner, segments.Take(loopCount).ToArray(), layout, 1, 1);
             var loopRate = loopCount / clock.Elapsed.TotalSeconds;
-            var rate = seriesCount / batchedSeconds;
-            var gflops = rate * flopsPerSeries / 1e9;
-            table.AddRow(threads, $"batched ({chunkSize})", seriesCount, batchedSeconds, rate, gflops, peak, gflops / peak);
             table.AddRow(threads, "one at a time", loopCount, loopCount / loopRate, loopRate, loopRate * flopsPerSeries / 1e9, peak, loopRate * flopsPerSeries / 1e9 / peak);
-            output.WriteLine($"  {threads} thread(s): batched {rate:F0} series/s ({batchedSeconds:F2} s), loop {loopRate:F0} series/s, peak {peak:F1} GFLOP/s");
-            var suffix = threads == 2 ? "" : "_1t";
-            result.Add($"seconds_100k{suffix}", batchedSeconds * 100_000 / seriesCount)
-                .Add($"series_per_s{suffix}", rate)
-                .Add($"loop_series_per_s{suffix}", loopRate)
-                .Add($"ratio{suffix}", rate / loopRate)
-                .Add($"peak_fraction{suffix}", gflops / peak);
+            // With several threads on the CPU: torch's intra-op threads on one chunk at a time, and (the serving choice)
+            // whole chunks on concurrent threads with one intra-op thread each; the last mode measured is the RESULT's.
+            var modes = threads > 1 && device.type == DeviceType.CPU ? new[] { 1, threads } : [1];
+            foreach (var workers in modes)
+            {
+                clock.Restart();
+                AdaptAll(learner, segments, layout, chunkSize, workers);
+                var batchedSeconds = clock.Elapsed.TotalSeconds;
+                var rate = seriesCount / batchedSeconds;
+                var gflops = rate * flopsPerSeries / 1e9;
+                var mode = workers > 1 ? $"batched ({chunkSize}), {workers} chunks at once" : $"batched ({chunkSize})";
+                table.AddRow(threads, mode, seriesCount, batchedSeconds, rate, gflops, peak, gflops / peak);
+                output.WriteLine($"  {threads} thread(s), {mode}: {rate:F0} series/s ({batchedSeconds:F2} s), loop {loopRate:F0} series/s, peak {peak:F1} GFLOP/s");
+                var suffix = threads == 1 ? "_1t" : workers == threads ? "" : "_intraop";
+                result.Add($"seconds_100k{suffix}", batchedSeconds * 100_000 / seriesCount)
+                    .Add($"series_per_s{suffix}", rate)
+                    .Add($"ratio{suffix}", rate / loopRate)
+                    .Add($"peak_fraction{suffix}", gflops / peak);
+            }
+            result.Add($"loop_series_per_s{(threads == 1 ? "_1t" : "")}", loopRate);
         }
         output.WriteLine();
         output.Write(table);
@@ -85,12 +94,21 @@ public sealed class AdaptBenchmark : IBenchmark
         return Task.FromResult(result);
     }
 
-    private static void AdaptAll(IMetaLearner learner, IReadOnlyList<SeriesSegment> segments, EpisodeLayout layout, int chunkSize)
+    /// <summary>
+    /// Adapts and forecasts every segment in chunks, <paramref name="workers"/> chunks at once, as serving does; results
+    /// are disposed a batch of chunks at a time to keep memory bounded.
+    /// </summary>
+    private static void AdaptAll(IMetaLearner learner, IReadOnlyList<SeriesSegment> segments, EpisodeLayout layout, int chunkSize, int workers)
     {
-        for (var start = 0; start < segments.Count; start += chunkSize)
+        var chunks = segments.Chunk(chunkSize).ToArray();
+        const int chunksPerBatch = 64;
+        for (var start = 0; start < chunks.Length; start += chunksPerBatch)
         {
-            var part = segments.Skip(start).Take(chunkSize).ToArray();
-            using var chunk = ChunkAdaptation.Adapt(learner, part, layout, Horizon);
+            var batch = chunks.Skip(start).Take(chunksPerBatch).ToArray();
+            foreach (var chunk in ConcurrentChunkAdaptation.Adapt(learner, batch, layout, Horizon, workers))
+            {
+                chunk.Dispose();
+            }
         }
     }
 

@@ -21,36 +21,55 @@ public readonly record struct TaskNormalisation(double Mean, double Scale)
     public double Denormalise(double value) => value * Scale + Mean;
 
     /// <summary>From the finite values of <paramref name="values"/>; identity when none is finite.</summary>
+    /// <remarks>Allocation-free for windows up to <see cref="StackWindow"/> values (serving calls it once per series).</remarks>
     public static TaskNormalisation FromObserved(ReadOnlySpan<double> values)
     {
-        var observed = new List<double>(values.Length);
+        var buffer = values.Length <= StackWindow ? stackalloc double[2 * values.Length] : new double[2 * values.Length];
+        var observed = buffer[..values.Length];
+        var count = 0;
+        var sum = 0.0;
         foreach (var v in values)
         {
             if (double.IsFinite(v))
             {
-                observed.Add(v);
+                observed[count++] = v;
+                sum += v;
             }
         }
-        if (observed.Count == 0)
+        if (count == 0)
         {
             return Identity;
         }
-        var mean = observed.Average();
-        var median = Median(observed);
-        var mad = Median(observed.Select(v => Math.Abs(v - median)).ToList()) * 1.4826;
+        observed = observed[..count];
+        var mean = sum / count;
+        var median = SortedMedian(observed);
+        var deviations = buffer.Slice(values.Length, count);
+        for (var i = 0; i < count; i++)
+        {
+            deviations[i] = Math.Abs(observed[i] - median);
+        }
+        var mad = SortedMedian(deviations) * 1.4826;
         var tolerance = 1e-9 * Math.Max(1.0, Math.Abs(mean));
         if (mad > tolerance)
         {
             return new TaskNormalisation(mean, mad);
         }
-        var std = Math.Sqrt(observed.Sum(v => (v - mean) * (v - mean)) / observed.Count);
+        var squares = 0.0;
+        foreach (var v in observed)
+        {
+            squares += (v - mean) * (v - mean);
+        }
+        var std = Math.Sqrt(squares / count);
         return new TaskNormalisation(mean, std > tolerance ? std : 1.0);
     }
 
-    private static double Median(List<double> values)
+    private const int StackWindow = 512;
+
+    /// <summary>Sorts <paramref name="values"/> in place and returns their median.</summary>
+    private static double SortedMedian(Span<double> values)
     {
         values.Sort();
-        var n = values.Count;
+        var n = values.Length;
         return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
     }
 }

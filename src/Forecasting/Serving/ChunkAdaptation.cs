@@ -34,19 +34,20 @@ public static class ChunkAdaptation
             var targets = support.Targets.cpu().data<float>().ToArray();
             var mask = support.Mask.cpu().data<float>().ToArray();
             var scales = new double[segments.Count];
+            var residuals = new double[layout.SupportSize];
             for (var t = 0; t < segments.Count; t++)
             {
-                var residuals = new List<double>(layout.SupportSize);
+                var count = 0;
                 for (var n = 0; n < layout.SupportSize; n++)
                 {
                     var i = t * layout.SupportSize + n;
                     if (mask[i] > 0)
                     {
-                        residuals.Add(fitted[i] - targets[i]);
+                        residuals[count++] = fitted[i] - targets[i];
                     }
                 }
                 var scale = normalisations[t].Scale;
-                scales[t] = Math.Max(RobustScale(residuals), MinimumResidualShare) * scale;
+                scales[t] = Math.Max(RobustScale(residuals.AsSpan(0, count)), MinimumResidualShare) * scale;
             }
             var forecasts = horizon > 0 ? Roll(model, segments, normalisations, layout, horizon, learner.Settings.Device) : segments.Select(_ => Array.Empty<double>()).ToArray();
             return new AdaptedChunk(model, normalisations, scales, forecasts);
@@ -146,15 +147,20 @@ public static class ChunkAdaptation
         return forecasts;
     }
 
-    internal static double RobustScale(List<double> residuals)
+    /// <summary>1.4826 * MAD about the (upper) median; 1 when empty. Reorders <paramref name="residuals"/>.</summary>
+    internal static double RobustScale(Span<double> residuals)
     {
-        if (residuals.Count == 0)
+        if (residuals.Length == 0)
         {
             return 1.0;
         }
         residuals.Sort();
-        var median = residuals[residuals.Count / 2];
-        var deviations = residuals.Select(r => Math.Abs(r - median)).Order().ToArray();
-        return 1.4826 * deviations[deviations.Length / 2];
+        var median = residuals[residuals.Length / 2];
+        foreach (ref var r in residuals)
+        {
+            r = Math.Abs(r - median);
+        }
+        residuals.Sort();
+        return 1.4826 * residuals[residuals.Length / 2];
     }
 }

@@ -21,6 +21,10 @@ internal abstract class GradientMetaLearner : IMetaLearner
     private const double GradientClipNorm = 10.0;
     private const double ServingGradientBound = 10.0;
     private readonly Lazy<optim.Optimizer> _optimizer;
+    // Serving's scalar arguments, kept alive for the learner's lifetime (see KeptScalars).
+    private readonly Scalar _gradientFloor = (-ServingGradientBound).ToScalar();
+    private readonly Scalar _gradientCeiling = ServingGradientBound.ToScalar();
+    private readonly Scalar _descentRate;
 
     protected GradientMetaLearner(string name, LearnerSettings settings)
     {
@@ -28,6 +32,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
         Settings = settings;
         Initialisation = MlpParameters.Create(settings.InputSize, settings.HiddenSizes, settings.Device, settings.Seed);
         _optimizer = new(() => optim.Adam(MetaParameters, settings.MetaLearningRate));
+        _descentRate = (-settings.AdaptationLearningRate).ToScalar();
     }
 
     public string Name { get; }
@@ -93,12 +98,15 @@ internal abstract class GradientMetaLearner : IMetaLearner
         for (var step = 0; step < Settings.AdaptationSteps; step++)
         {
             using var stepScope = NewDisposeScope();
-            var (gradients, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, fast);
+            // Every task starts from theta: the first step's products run once over all tasks' pairs with the shared
+            // weights rather than per task with T copies of them.
+            IReadOnlyList<Tensor> current = step == 0 ? Initialisation.Tensors.Select(t => t.detach()).ToArray() : fast;
+            var (gradients, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, current);
             for (var i = 0; i < fast.Length; i++)
             {
                 // A support window unlike anything the initialisation was trained on can make a plain step overshoot
                 // and the next ones overflow; bounding each gradient element keeps serving's steps finite.
-                InnerStepInPlace(i, fast[i], gradients[i].clamp_(-ServingGradientBound, ServingGradientBound));
+                InnerStepInPlace(i, fast[i], gradients[i].clamp_(_gradientFloor, _gradientCeiling));
             }
         }
         return new FastWeightBatch(Name, fast);
@@ -111,7 +119,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
     protected virtual Tensor InnerStep(int index, Tensor fast, Tensor gradient) => fast - gradient * Settings.AdaptationLearningRate;
 
     /// <summary>The same update, in place, for serving.</summary>
-    protected virtual void InnerStepInPlace(int index, Tensor fast, Tensor gradient) => fast.add_(gradient, alpha: -Settings.AdaptationLearningRate);
+    protected virtual void InnerStepInPlace(int index, Tensor fast, Tensor gradient) => fast.add_(gradient, _descentRate);
 
     public void Save(Stream destination)
     {
@@ -156,5 +164,8 @@ internal abstract class GradientMetaLearner : IMetaLearner
             _optimizer.Value.Dispose();
         }
         Initialisation.Dispose();
+        _gradientFloor.Dispose();
+        _gradientCeiling.Dispose();
+        _descentRate.Dispose();
     }
 }

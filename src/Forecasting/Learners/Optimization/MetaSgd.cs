@@ -27,7 +27,7 @@ internal sealed class MetaSgd : GradientMetaLearner
 
     protected override Tensor InnerStep(int index, Tensor fast, Tensor gradient) => fast - gradient * _learningRates.Tensors[index];
 
-    protected override void InnerStepInPlace(int index, Tensor fast, Tensor gradient) => fast.addcmul_(gradient, _learningRates.Tensors[index], -1.0);
+    protected override void InnerStepInPlace(int index, Tensor fast, Tensor gradient) => fast.addcmul_(gradient, _learningRates.Tensors[index], KeptScalars.MinusOne);
 
     protected override void WriteState(BinaryWriter writer)
     {
