@@ -38,6 +38,10 @@ public sealed class ForecastingOptions
     /// <summary>Series adapted in one batch; 0 = follow the device (<see cref="Defaults.CpuChunkSize"/> / <see cref="Defaults.CudaChunkSize"/>).</summary>
     public int ChunkSize { get; set; }
 
+    /// <summary>CPU threads adapting whole chunks at once (each with one torch thread); 0 = one per processor.
+    /// CUDA, and learners other than the gradient ones, adapt one chunk at a time.</summary>
+    public int AdaptationThreads { get; set; }
+
     /// <summary>Quartz cron of the daily adaptation (re-detect periods, re-cluster, adapt every series).</summary>
     public string AdaptationCron { get; set; } = Defaults.AdaptationCron;
 

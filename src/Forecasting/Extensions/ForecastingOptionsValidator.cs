@@ -28,9 +28,9 @@ internal sealed class ForecastingOptionsValidator(MetaLearnerRegistry learners) 
         Positive(errors, options.MetaBatchSize, "MetaBatchSize");
         Positive(errors, options.HistoryLength, "HistoryLength");
         Positive(errors, options.MaxPeriod, "MaxPeriod");
-        if (options.SupportSize < 0 || options.ChunkSize < 0 || options.Horizon < 0)
+        if (options.SupportSize < 0 || options.ChunkSize < 0 || options.Horizon < 0 || options.AdaptationThreads < 0)
         {
-            errors.Add("Forecasting:SupportSize, Forecasting:ChunkSize and Forecasting:Horizon must be 0 (automatic) or positive.");
+            errors.Add("Forecasting:SupportSize, Forecasting:ChunkSize, Forecasting:Horizon and Forecasting:AdaptationThreads must be 0 (automatic) or positive.");
         }
         if (options.HiddenSizes.Count == 0 || options.HiddenSizes.Any(h => h <= 0))
         {

@@ -404,36 +404,44 @@ public sealed partial class ForecastingService
         var horizon = HorizonFor(layout);
         var adaptedAt = _clock.GetUtcNow();
         var slots = new List<(SeriesKey Key, SeriesEntry Entry)>();
-        for (var start = 0; start < ready.Count; start += ChunkSize)
+        var parts = ready.Chunk(ChunkSize).ToArray();
+        var workers = AdaptationWorkers;
+        for (var first = 0; first < parts.Length; first += ChunksPerRound * workers)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            SetActivity($"adapting {cluster.Id}", (double)start / ready.Count);
-            var part = ready.Skip(start).Take(ChunkSize).ToArray();
-            var chunk = ChunkAdaptation.Adapt(model.Learner, part.Select(p => Segment(p.Key, p.Window)).ToArray(), layout, horizon);
-            var index = serving.Chunks.Count;
-            serving.Chunks.Add(new ServedChunk(chunk));
-            for (var t = 0; t < part.Length; t++)
+            SetActivity($"adapting {cluster.Id}", (double)first / parts.Length);
+            var round = parts.Skip(first).Take(ChunksPerRound * workers).ToArray();
+            var chunks = ConcurrentChunkAdaptation.Adapt(model.Learner,
+                round.Select(part => (IReadOnlyList<SeriesSegment>)part.Select(p => Segment(p.Key, p.Window)).ToArray()).ToArray(),
+                layout, horizon, workers, cancellationToken);
+            for (var c = 0; c < round.Length; c++)
             {
-                var (key, window) = part[t];
-                var forecast = new SeriesForecast(key, window.End + window.Step, window.Step, chunk.Forecasts[t], chunk.ResidualScales[t], adaptedAt);
-                var slot = new ServingSlot(serving, index, t, chunk.Normalisations[t]);
-                var current = _series.TryGetValue(key, out var e) ? e : new SeriesEntry(key, window.Step, cluster.Period, [], cluster.Id, SeriesModelStatus.Pending, null);
-                if (!double.IsFinite(chunk.ResidualScales[t]) || !chunk.Forecasts[t].All(double.IsFinite))
+                var chunk = chunks[c];
+                var index = serving.Chunks.Count;
+                serving.Chunks.Add(new ServedChunk(chunk));
+                for (var t = 0; t < round[c].Length; t++)
                 {
-                    slots.Add((key, current with { ClusterId = cluster.Id, Status = SeriesModelStatus.Failed, Slot = null, Reason = "adaptation diverged (non-finite forecast) on its latest support window" }));
-                    continue;
+                    var (key, window) = round[c][t];
+                    var forecast = new SeriesForecast(key, window.End + window.Step, window.Step, chunk.Forecasts[t], chunk.ResidualScales[t], adaptedAt);
+                    var slot = new ServingSlot(serving, index, t, chunk.Normalisations[t]);
+                    var current = _series.TryGetValue(key, out var e) ? e : new SeriesEntry(key, window.Step, cluster.Period, [], cluster.Id, SeriesModelStatus.Pending, null);
+                    if (!double.IsFinite(chunk.ResidualScales[t]) || !chunk.Forecasts[t].All(double.IsFinite))
+                    {
+                        slots.Add((key, current with { ClusterId = cluster.Id, Status = SeriesModelStatus.Failed, Slot = null, Reason = "adaptation diverged (non-finite forecast) on its latest support window" }));
+                        continue;
+                    }
+                    slots.Add((key, current with
+                    {
+                        ClusterId = cluster.Id,
+                        Status = SeriesModelStatus.Adapted,
+                        Reason = null,
+                        Learner = model.Learner.Name,
+                        AdaptedAt = adaptedAt,
+                        ResidualScale = chunk.ResidualScales[t],
+                        Slot = slot,
+                        Forecast = forecast,
+                    }));
                 }
-                slots.Add((key, current with
-                {
-                    ClusterId = cluster.Id,
-                    Status = SeriesModelStatus.Adapted,
-                    Reason = null,
-                    Learner = model.Learner.Name,
-                    AdaptedAt = adaptedAt,
-                    ResidualScale = chunk.ResidualScales[t],
-                    Slot = slot,
-                    Forecast = forecast,
-                }));
             }
         }
         lock (_servingLock)

@@ -79,6 +79,12 @@ public sealed partial class ForecastingService : IOneStepForecaster, IForecastin
 
     public int ChunkSize => DeviceSelector.ChunkSize(Device, _options.ChunkSize, ForecastingOptions.Defaults.CpuChunkSize, ForecastingOptions.Defaults.CudaChunkSize);
 
+    /// <summary>Threads adapting chunks at once (<c>Forecasting:AdaptationThreads</c>, 0 = one per processor).</summary>
+    public int AdaptationWorkers => _options.AdaptationThreads > 0 ? _options.AdaptationThreads : Environment.ProcessorCount;
+
+    /// <summary>Chunks per worker handed over at once: bounds the segments held in memory for a large cluster.</summary>
+    private const int ChunksPerRound = 4;
+
     // ---- serving ----
 
     public IReadOnlyList<OneStepForecast> ForecastNext(IReadOnlyList<OneStepRequest> requests)

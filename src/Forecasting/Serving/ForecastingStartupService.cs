@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,9 @@ public sealed class ForecastingStartupService(
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        logger.LogInformation("Forecasting runs on {Device} in chunks of {ChunkSize} series", forecasting.Device, forecasting.ChunkSize);
+        var retained = NativeHeap.RetainFreedMemory();
+        logger.LogInformation("Forecasting runs on {Device} in chunks of {ChunkSize} series, {Workers} at once; freed tensor memory {Heap}",
+            forecasting.Device, forecasting.ChunkSize, forecasting.AdaptationWorkers, retained ? "stays in the process heap" : "follows the allocator's defaults");
         return base.StartAsync(cancellationToken);
     }
 

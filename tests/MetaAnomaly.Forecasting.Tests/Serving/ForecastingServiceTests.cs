@@ -175,6 +175,24 @@ public sealed class ForecastingServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task ChunksAdaptedOnSeveralThreadsServeWhatOneThreadServes()
+    {
+        _options.Value.ChunkSize = 2;
+        _options.Value.AdaptationThreads = 1;
+        var requests = _windows.Take(6).Select(w => new OneStepRequest(w.Key, w, w.End + w.Step)).ToArray();
+        using var sequential = Create();
+        await sequential.CatchUpAsync(CancellationToken.None);
+        var expected = sequential.ForecastNext(requests).Select(f => f.Value).ToArray();
+
+        _options.Value.AdaptationThreads = 3;
+        using var concurrent = Create();
+        var run = await concurrent.CatchUpAsync(CancellationToken.None);
+
+        Assert.Equal(6, run.SeriesAdapted);
+        Assert.Equal(expected, concurrent.ForecastNext(requests).Select(f => f.Value).ToArray());
+    }
+
+    [Fact]
     public async Task TheAdaptationMaskIsConsultedForEverySeries()
     {
         var mask = new RecordingMask();
