@@ -177,11 +177,14 @@ public sealed partial class ForecastingService
     private EpisodeLayout LayoutFor(int period)
     {
         var support = _options.SupportSize > 0 ? _options.SupportSize : period > 0 ? period : ForecastingOptions.Defaults.AperiodicSupportSize;
-        return new EpisodeLayout(_options.Lags, period, support, Math.Max(1, support / 2)) { Anchored = _options.SeasonalAnchor };
+        var query = _options.DirectHorizons ? HorizonFor(period, support) : Math.Max(1, support / 2);
+        return new EpisodeLayout(_options.Lags, period, support, query) { Anchored = _options.SeasonalAnchor, Direct = _options.DirectHorizons };
     }
 
-    private int HorizonFor(EpisodeLayout layout) =>
-        _options.Horizon > 0 ? _options.Horizon : Math.Min(layout.Period > 0 ? layout.Period : layout.SupportSize, ForecastingOptions.Defaults.MaxHorizon);
+    private int HorizonFor(EpisodeLayout layout) => HorizonFor(layout.Period, layout.SupportSize);
+
+    private int HorizonFor(int period, int support) =>
+        _options.Horizon > 0 ? _options.Horizon : Math.Min(period > 0 ? period : support, ForecastingOptions.Defaults.MaxHorizon);
 
     private LearnerSettings SettingsFor(EpisodeLayout layout) => new(
         layout.InputSize, Device, _options.Seed, _options.HiddenSizes,

@@ -45,6 +45,30 @@ public sealed class EpisodeBuilderTests
     }
 
     [Fact]
+    public void DirectQueriesAllStartFromTheSupportsEndWithTheirHorizonAndLatestObservedAnchor()
+    {
+        var layout = Layout with { Direct = true, QuerySize = 6 };
+        var values = Enumerable.Range(0, 20).Select(i => 10.0 + i * i).ToArray();
+        using var episode = EpisodeBuilder.Build([new TaskCut(new SeriesSegment(values, 0), 5)], layout, CPU);
+        var norm = episode.Normalisations[0];
+        var inputs = episode.Batch.Query.Inputs.data<float>().ToArray();
+        var targets = episode.Batch.Query.Targets.data<float>().ToArray();
+        var origin = 5 + layout.SupportSize - 1;
+
+        for (var n = 0; n < layout.QuerySize; n++)
+        {
+            var row = inputs.AsSpan(n * layout.InputSize, layout.InputSize);
+            var h = n + 1;
+            Assert.Equal(values[(origin - layout.Lags + 1)..(origin + 1)], row[..layout.Lags].ToArray().Select(v => Math.Round(norm.Denormalise(v), 3)));
+            Assert.Equal(layout.HorizonFeature(h), row[layout.HorizonIndex]);
+            var anchor = origin + h - layout.Period * ((h + layout.Period - 1) / layout.Period);
+            Assert.True(anchor <= origin);
+            Assert.Equal(values[anchor], norm.Denormalise(EpisodeBuilder.AnchorOf(row, layout)), 3);
+            Assert.Equal(values[origin + h], norm.Denormalise(targets[n] + EpisodeBuilder.AnchorOf(row, layout)), 3);
+        }
+    }
+
+    [Fact]
     public void AnAnchorInAGapMasksThePair()
     {
         var values = Enumerable.Range(0, 20).Select(i => (double)(i % 4)).ToArray();

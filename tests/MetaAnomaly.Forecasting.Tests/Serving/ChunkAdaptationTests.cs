@@ -25,6 +25,17 @@ public sealed class ChunkAdaptationTests
     }
 
     [Fact]
+    public void DirectZeroDeviationForecastsSeasonalNaiveToo()
+    {
+        var values = new double[] { 1, 2, 3, 4, 5, 6, 3, 5, 7, 9, 11, 13 };
+        using var model = new ZeroBatch(1);
+
+        var forecast = ChunkAdaptation.Roll(model, [new SeriesSegment(values, 0)], [TaskNormalisation.FromObserved(values)], Layout with { Direct = true }, 14, CPU)[0];
+
+        Assert.Equal(Enumerable.Range(0, 14).Select(h => values[^6..][h % 6]), forecast.Select(v => Math.Round(v, 4)));
+    }
+
+    [Fact]
     public void LevelZeroOutputRollsTheNormalisationMean()
     {
         var values = Enumerable.Range(0, 12).Select(i => (double)(i % 6)).ToArray();

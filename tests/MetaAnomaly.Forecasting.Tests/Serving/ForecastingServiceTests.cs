@@ -193,6 +193,24 @@ public sealed class ForecastingServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task DirectHorizonsForecastTheNextPeriodCloseToTheTruth()
+    {
+        _options.Value.DirectHorizons = true;
+        using var service = Create();
+        var run = await service.CatchUpAsync(CancellationToken.None);
+
+        Assert.Equal(6, run.SeriesAdapted);
+        for (var i = 0; i < 6; i++)
+        {
+            var window = _windows[i];
+            var forecast = service.ForecastOf(window.Key)!.Values;
+            var amplitude = window.Values.Max() - window.Values.Min();
+            Assert.Equal(24, forecast.Count);
+            Assert.All(Enumerable.Range(0, 24), h => Assert.InRange(Math.Abs(forecast[h] - Truth(window, window.Count + h)), 0, 0.25 * amplitude));
+        }
+    }
+
+    [Fact]
     public async Task TheAdaptationMaskIsConsultedForEverySeries()
     {
         var mask = new RecordingMask();
