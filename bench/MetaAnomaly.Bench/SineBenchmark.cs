@@ -87,7 +87,7 @@ public sealed class SineBenchmark : IBenchmark
         return Task.FromResult(head);
     }
 
-    private static LearnerSettings Settings(int seed, int steps) => new(1, CPU, seed, [40, 40], InnerLearningRate, steps, MetaLearningRate: 0.001);
+    private static LearnerSettings Settings(int seed, int steps) => new(1, CPU, seed, [40, 40], InnerLearningRate, steps, MetaLearningRate: 0.001, ZeroOutputLayer: false);
 
     private static byte[] MetaTrain(MetaLearnerRegistry registry, string name, int steps, int k, int seed)
     {

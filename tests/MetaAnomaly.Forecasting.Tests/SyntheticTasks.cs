@@ -12,15 +12,18 @@ internal static class SyntheticTasks
     public static LearnerSettings Settings(int seed = 7, int steps = 3) =>
         new(Layout.InputSize, CPU, seed, [16, 16], AdaptationLearningRate: 0.05, AdaptationSteps: steps, MetaLearningRate: 0.005);
 
-    public static SeriesSegment Seasonal(Random random, int length, int period, double noise = 0.05)
+    /// <summary>A noisy sine around a drifting level: the drift (one per series) is what an anchored forecaster has to
+    /// learn from the support, the shape what a level forecaster has to.</summary>
+    public static SeriesSegment Seasonal(Random random, int length, int period, double noise = 0.05, double maxDrift = 0.1)
     {
         var amplitude = 0.5 + 2 * random.NextDouble();
         var phase = random.NextDouble() * 2 * Math.PI;
         var level = 10 * random.NextDouble();
+        var drift = maxDrift * (2 * random.NextDouble() - 1);
         var values = new double[length];
         for (var i = 0; i < length; i++)
         {
-            values[i] = level + amplitude * Math.Sin(2 * Math.PI * i / period + phase) + noise * NextGaussian(random);
+            values[i] = level + drift * i + amplitude * Math.Sin(2 * Math.PI * i / period + phase) + noise * NextGaussian(random);
         }
         return new SeriesSegment(values, 0);
     }

@@ -6,8 +6,15 @@ namespace MetaAnomaly.Forecasting.Engine;
 
 /// <summary>
 /// Meta-parameters of the functional MLP: per layer W [1, in, out] and b [1, 1, out], leaves that require grad,
-/// initialised like <c>torch.nn.Linear</c> (uniform in +-1/sqrt(in)) from a seeded generator.
+/// initialised like <c>torch.nn.Linear</c> (uniform in +-1/sqrt(in)) from a seeded generator, the output layer at
+/// zero when asked.
 /// </summary>
+/// <remarks>
+/// A zero output layer makes the untrained forecaster output 0: on an anchored layout that is seasonal naive, so
+/// meta-training starts from the strong baseline and its early stopping (which keeps the best state, the initial one
+/// included) never serves worse than it on held-out series. Its first gradient step moves only the output layer; the
+/// hidden layers follow from the second (as in zero-initialised residual branches).
+/// </remarks>
 internal sealed class MlpParameters : IDisposable
 {
     private MlpParameters(IReadOnlyList<int> layerSizes, Parameter[] tensors)
@@ -21,7 +28,7 @@ internal sealed class MlpParameters : IDisposable
 
     public Parameter[] Tensors { get; }
 
-    public static MlpParameters Create(int inputSize, IReadOnlyList<int> hiddenSizes, Device device, int seed)
+    public static MlpParameters Create(int inputSize, IReadOnlyList<int> hiddenSizes, Device device, int seed, bool zeroOutputLayer)
     {
         var sizes = new List<int> { inputSize };
         sizes.AddRange(hiddenSizes);
@@ -32,7 +39,7 @@ internal sealed class MlpParameters : IDisposable
         {
             for (var l = 0; l < sizes.Count - 1; l++)
             {
-                var bound = 1.0 / Math.Sqrt(sizes[l]);
+                var bound = zeroOutputLayer && l == sizes.Count - 2 ? 0.0 : 1.0 / Math.Sqrt(sizes[l]);
                 using var w = rand([1, sizes[l], sizes[l + 1]], generator: generator) * (2 * bound) - bound;
                 using var b = rand([1, 1, sizes[l + 1]], generator: generator) * (2 * bound) - bound;
                 tensors[2 * l] = new Parameter(w.to(device).DetachFromDisposeScope());

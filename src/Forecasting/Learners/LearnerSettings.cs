@@ -7,6 +7,8 @@ namespace MetaAnomaly.Forecasting.Learners;
 /// </summary>
 /// <param name="InputSize">D: lag window length plus the phase features.</param>
 /// <param name="HiddenSizes">Hidden layer widths of the forecaster or encoder (the MAML paper's regression net: 40, 40).</param>
+/// <param name="ZeroOutputLayer">The MLP forecaster's output layer starts at zero, so the untrained forecast is the
+/// anchor (seasonal naive on an anchored layout); false initialises it like the hidden layers (the MAML paper's setup).</param>
 public sealed record LearnerSettings(
     int InputSize,
     Device Device,
@@ -15,4 +17,5 @@ public sealed record LearnerSettings(
     double AdaptationLearningRate = 0.01,
     int AdaptationSteps = 5,
     double MetaLearningRate = 0.001,
-    bool FirstOrder = false);
+    bool FirstOrder = false,
+    bool ZeroOutputLayer = true);

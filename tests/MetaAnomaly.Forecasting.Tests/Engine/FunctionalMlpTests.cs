@@ -10,7 +10,7 @@ public sealed class FunctionalMlpTests
     {
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(tasks: 5, seed: 1);
-        using var parameters = MlpParameters.Create(SyntheticTasks.Layout.InputSize, [16, 16], CPU, seed: 3);
+        using var parameters = MlpParameters.Create(SyntheticTasks.Layout.InputSize, [16, 16], CPU, seed: 3, zeroOutputLayer: false);
         var support = episode.Batch.Support;
         var weights = parameters.StackDetached(support.TaskCount).Select(w => w.requires_grad_(true)).ToArray();
 
@@ -30,7 +30,7 @@ public sealed class FunctionalMlpTests
     {
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(tasks: 4, seed: 2);
-        using var parameters = MlpParameters.Create(SyntheticTasks.Layout.InputSize, [16, 16], CPU, seed: 3);
+        using var parameters = MlpParameters.Create(SyntheticTasks.Layout.InputSize, [16, 16], CPU, seed: 3, zeroOutputLayer: false);
         var weights = parameters.StackDetached(4);
         for (var i = 0; i < weights.Length; i++)
         {
@@ -48,7 +48,7 @@ public sealed class FunctionalMlpTests
     {
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(tasks: 6, seed: 4);
-        using var parameters = MlpParameters.Create(SyntheticTasks.Layout.InputSize, [16, 16], CPU, seed: 5);
+        using var parameters = MlpParameters.Create(SyntheticTasks.Layout.InputSize, [16, 16], CPU, seed: 5, zeroOutputLayer: false);
         var support = episode.Batch.Support;
         var shared = parameters.Tensors.Select(t => t.detach()).ToArray();
         var expanded = shared.Select(t => t.expand(support.TaskCount, t.shape[1], t.shape[2])).ToArray();
@@ -72,7 +72,7 @@ public sealed class FunctionalMlpTests
     {
         using var scope = NewDisposeScope();
         using var episode = SyntheticTasks.Episode(tasks: 5, seed: 6);
-        using var parameters = MlpParameters.Create(SyntheticTasks.Layout.InputSize, [16, 16], CPU, seed: 7);
+        using var parameters = MlpParameters.Create(SyntheticTasks.Layout.InputSize, [16, 16], CPU, seed: 7, zeroOutputLayer: false);
         var inputs = episode.Batch.Query.Inputs;
         var copies = parameters.StackDetached(inputs.shape[0]);
         var expected = FunctionalMlp.Forward(inputs, copies);

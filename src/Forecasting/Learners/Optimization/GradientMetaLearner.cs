@@ -30,7 +30,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
     {
         Name = name;
         Settings = settings;
-        Initialisation = MlpParameters.Create(settings.InputSize, settings.HiddenSizes, settings.Device, settings.Seed);
+        Initialisation = MlpParameters.Create(settings.InputSize, settings.HiddenSizes, settings.Device, settings.Seed, settings.ZeroOutputLayer);
         _optimizer = new(() => optim.Adam(MetaParameters, settings.MetaLearningRate));
         _descentRate = (-settings.AdaptationLearningRate).ToScalar();
     }

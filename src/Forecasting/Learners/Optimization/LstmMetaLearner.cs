@@ -60,7 +60,7 @@ internal sealed class LstmMetaLearner : IMetaLearner
                 "The LSTM meta-learner's input gate starts at the adaptation learning rate, which must lie in (0, 1).");
         }
         Settings = settings;
-        _initialisation = MlpParameters.Create(settings.InputSize, settings.HiddenSizes, settings.Device, settings.Seed);
+        _initialisation = MlpParameters.Create(settings.InputSize, settings.HiddenSizes, settings.Device, settings.Seed, settings.ZeroOutputLayer);
         _parameterCount = _initialisation.Tensors.Sum(t => t.numel());
 
         using var scope = NewDisposeScope();
