@@ -11,11 +11,14 @@ namespace MetaAnomaly.Bench;
 /// detected on its probationary part.
 /// </summary>
 /// <remarks>
-/// With <c>anchorFallback</c>, a day whose adapted model fits its own support worse (mean absolute error) than the
-/// anchor alone is forecast by the anchor (seasonal naive, or naive when aperiodic): a learned correction that does
-/// not even fit the past is not trusted for the future.
+/// With <see cref="AnchorFallback.WhenWorse"/>, a day whose adapted model fits its own support worse (mean absolute
+/// error) than the anchor alone is forecast by the anchor (seasonal naive, or naive when aperiodic): a learned
+/// correction that does not even fit the past is not trusted for the future. <see cref="AnchorFallback.Always"/> is
+/// the ablation without the learned correction. <see cref="AnchorFallback.WhenWorseOutOfSample"/> judges by the last
+/// forecast day instead (the model's forecasts against the anchor's on rows neither had seen), and by the support on
+/// the first day.
 /// </remarks>
-internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout layout, bool anchorFallback)
+internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout layout, AnchorFallback anchorFallback)
 {
     public EpisodeLayout Layout => layout;
 
@@ -24,6 +27,7 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
 
     private int _days;
     private int _anchorDays;
+    private (int Start, double[] Model, double[] Anchor)? _lastDay;
 
     /// <summary>
     /// Adapts on <paramref name="values"/>[..<paramref name="dayStart"/>] (the past only) and forecasts rows
@@ -54,17 +58,39 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
         var targets = support.Targets.cpu().data<float>().ToArray();
         var mask = support.Mask.cpu().data<float>().ToArray();
         var observed = Enumerable.Range(0, fitted.Length).Where(i => mask[i] > 0).ToArray();
-        var useAnchor = anchorFallback && observed.Length > 0
+        var worseInSample = observed.Length > 0
             && observed.Average(i => Math.Abs(targets[i] - fitted[i])) >= observed.Average(i => Math.Abs(targets[i]));
+        var useAnchor = anchorFallback switch
+        {
+            AnchorFallback.Always => true,
+            AnchorFallback.WhenWorse => worseInSample,
+            AnchorFallback.WhenWorseOutOfSample => WorseOnLastDay(values) ?? worseInSample,
+            _ => false,
+        };
         _days++;
         _anchorDays += useAnchor ? 1 : 0;
         var residuals = observed.Select(i => (double)(targets[i] - (useAnchor ? 0f : fitted[i])) * normalisation.Scale).ToArray();
 
         using var query = NabPairs.Build([(values, dayStart, normalisation, layout)], rows, learner.Settings.Device);
-        var predicted = useAnchor ? new float[rows] : adapted.Predict(query.Inputs).cpu().data<float>().ToArray();
+        var corrections = adapted.Predict(query.Inputs).cpu().data<float>().ToArray();
         var inputs = query.Inputs.cpu().data<float>().ToArray();
         var d = layout.InputSize;
-        return (predicted.Select((p, n) => normalisation.Denormalise(p + EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray(), Mad(residuals));
+        var anchors = Enumerable.Range(0, rows).Select(n => normalisation.Denormalise(EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
+        var model = Enumerable.Range(0, rows).Select(n => normalisation.Denormalise(corrections[n] + EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
+        _lastDay = (dayStart, model, anchors);
+        return (useAnchor ? anchors : model, Mad(residuals));
+    }
+
+    /// <summary>Whether the model forecast the last day worse (mean absolute error) than its anchor; null before any day.</summary>
+    private bool? WorseOnLastDay(double[] values)
+    {
+        if (_lastDay is not var (start, model, anchor))
+        {
+            return null;
+        }
+        var rows = Enumerable.Range(0, model.Length).Where(n => double.IsFinite(values[start + n])).ToArray();
+        return rows.Length == 0 ? null
+            : rows.Average(n => Math.Abs(values[start + n] - model[n])) >= rows.Average(n => Math.Abs(values[start + n] - anchor[n]));
     }
 
     private static double Mad(double[] residuals)
@@ -78,4 +104,13 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
         var deviations = sorted.Select(r => Math.Abs(r - median)).Order().ToArray();
         return 1.4826 * deviations[deviations.Length / 2];
     }
+}
+
+/// <summary>When the NAB replay forecasts a day by the anchor alone instead of the adapted model.</summary>
+internal enum AnchorFallback
+{
+    Never,
+    WhenWorse,
+    WhenWorseOutOfSample,
+    Always,
 }
