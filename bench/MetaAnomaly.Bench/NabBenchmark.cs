@@ -17,7 +17,7 @@ using static TorchSharp.torch;
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
+/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
 /// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
 /// detector), writes NAB's results layout and scores it with the C# NAB scorer.
 /// </summary>
@@ -52,7 +52,7 @@ public sealed class NabBenchmark : IBenchmark
         var files = corpus.FileNames.Where(name => only is null || only.Any(o => name.Contains(o, StringComparison.Ordinal))).Select(name => (Name: name, Data: corpus.ReadData(name))).ToArray();
         output.WriteLine($"nab: {files.Length} files from {data}, learner {learnerName}");
 
-        var layout = new EpisodeLayout(Lags: 24, Period: 0, SupportSize: 128, QuerySize: 16);
+        var layout = new EpisodeLayout(Lags: 24, Period: 0, SupportSize: Argument(arguments, "--support") is { } k ? int.Parse(k, CultureInfo.InvariantCulture) : 128, QuerySize: 16);
         using var learner = MetaLearnerRegistry.CreateDefault().Create(learnerName,
             new LearnerSettings(layout.InputSize, CPU, Seed: 1, HiddenSizes: [40, 40],
                 AdaptationLearningRate: Argument(arguments, "--adapt-lr") is { } lr ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.05,

@@ -75,7 +75,10 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
         var corrections = adapted.Predict(query.Inputs).cpu().data<float>().ToArray();
         var inputs = query.Inputs.cpu().data<float>().ToArray();
         var d = layout.InputSize;
-        var anchors = Enumerable.Range(0, rows).Select(n => normalisation.Denormalise(EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
+        // The anchor itself, unclipped: a support window made flat by masking (spikes removed) has a tiny scale, and
+        // the +-Clip of its normalised inputs would turn a spike one period earlier into a flat forecast.
+        var anchors = Enumerable.Range(0, rows).Select(n => values[dayStart + n - layout.AnchorLag] is var a && double.IsFinite(a)
+            ? a : normalisation.Denormalise(EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
         var model = Enumerable.Range(0, rows).Select(n => normalisation.Denormalise(corrections[n] + EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
         _lastDay = (dayStart, model, anchors);
         return (useAnchor ? anchors : model, Mad(residuals));
