@@ -17,7 +17,7 @@ using static TorchSharp.torch;
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
+/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
 /// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
 /// detector), writes NAB's results layout and scores it with the C# NAB scorer.
 /// </summary>
@@ -45,7 +45,8 @@ public sealed class NabBenchmark : IBenchmark
         var learnerName = Argument(arguments, "--learner") ?? MamlFactory.LearnerName;
         var clock = Stopwatch.StartNew();
         set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        manual_seed(1);
+        var seed = Argument(arguments, "--seed") is { } seedText ? int.Parse(seedText, CultureInfo.InvariantCulture) : 1;
+        manual_seed(seed);
 
         var corpus = NabCorpus.Open(data);
         var only = Argument(arguments, "--files")?.Split(',');
@@ -54,7 +55,7 @@ public sealed class NabBenchmark : IBenchmark
 
         var layout = new EpisodeLayout(Lags: 24, Period: 0, SupportSize: Argument(arguments, "--support") is { } k ? int.Parse(k, CultureInfo.InvariantCulture) : 128, QuerySize: 16);
         using var learner = MetaLearnerRegistry.CreateDefault().Create(learnerName,
-            new LearnerSettings(layout.InputSize, CPU, Seed: 1, HiddenSizes: [40, 40],
+            new LearnerSettings(layout.InputSize, CPU, Seed: seed, HiddenSizes: [40, 40],
                 AdaptationLearningRate: Argument(arguments, "--adapt-lr") is { } lr ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.05,
                 AdaptationSteps: Argument(arguments, "--adapt-steps") is { } adaptSteps ? int.Parse(adaptSteps, CultureInfo.InvariantCulture) : 10));
         var periodMode = Argument(arguments, "--period") ?? "validated";
@@ -69,7 +70,7 @@ public sealed class NabBenchmark : IBenchmark
         };
         output.WriteLine($"periods detected on the probationary parts: {string.Join(", ", layouts.Where(l => l.Value.Period > 0).Select(l => $"{Path.GetFileNameWithoutExtension(l.Key)} {l.Value.Period}"))}");
         var probationary = files.Select(f => (f.Data.Values[..NabFile.ProbationaryRowsOf(f.Data.Values.Length)], layouts[f.Name])).ToArray();
-        var (steps, firstLoss, lastLoss) = NabPairs.MetaTrain(learner, probationary, MetaSteps, MetaBatch, MetaBudget, seed: 1);
+        var (steps, firstLoss, lastLoss) = NabPairs.MetaTrain(learner, probationary, MetaSteps, MetaBatch, MetaBudget, seed);
         output.WriteLine($"meta-training on the probationary periods only: {steps} steps, query MSE {firstLoss:F3} -> {lastLoss:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
 
         var options = BenchOptions();
