@@ -21,9 +21,6 @@ internal sealed class RecurrenceMemory(TimeSpan lookback, TimeSpan tolerance, in
     /// </summary>
     public double ReferenceAt(DateTimeOffset time)
     {
-        var oldest = time - repeats * lookback - tolerance;
-        var stale = _points.FindIndex(p => p.Time >= oldest);
-        _points.RemoveRange(0, stale < 0 ? _points.Count : stale);
         var reference = double.MaxValue;
         for (var k = 1; k <= repeats; k++)
         {
@@ -46,5 +43,12 @@ internal sealed class RecurrenceMemory(TimeSpan lookback, TimeSpan tolerance, in
         return reference;
     }
 
-    public void Add(DateTimeOffset time, double deviate) => _points.Add((time, deviate));
+    /// <summary>Adds a deviate (in time order) and forgets those too old to matter for any later point.</summary>
+    public void Add(DateTimeOffset time, double deviate)
+    {
+        _points.Add((time, deviate));
+        var oldest = time - repeats * lookback - tolerance;
+        var stale = _points.FindIndex(p => p.Time >= oldest);
+        _points.RemoveRange(0, stale < 0 ? _points.Count : stale);
+    }
 }
