@@ -17,7 +17,7 @@ using static TorchSharp.torch;
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
+/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
 /// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
 /// detector), writes NAB's results layout and scores it with the C# NAB scorer.
 /// </summary>
@@ -60,13 +60,14 @@ public sealed class NabBenchmark : IBenchmark
                 AdaptationSteps: Argument(arguments, "--adapt-steps") is { } adaptSteps ? int.Parse(adaptSteps, CultureInfo.InvariantCulture) : 10));
         var periodMode = Argument(arguments, "--period") ?? "validated";
         var layouts = files.ToDictionary(f => f.Name, f => layout with { Period = periodMode == "none" ? 0 : ProbationaryPeriod(f.Data.Timestamps, f.Data.Values, periodMode == "validated") });
-        var anchorFallback = (Argument(arguments, "--anchor-fallback") ?? "out-of-sample") switch
+        var anchorFallback = (Argument(arguments, "--anchor-fallback") ?? "either") switch
         {
             "in-sample" => AnchorFallback.WhenWorse,
             "off" => AnchorFallback.Never,
             "always" => AnchorFallback.Always,
             "out-of-sample" => AnchorFallback.WhenWorseOutOfSample,
-            var other => throw new ArgumentException($"--anchor-fallback takes out-of-sample, in-sample, off or always; got '{other}'."),
+            "either" => AnchorFallback.WhenWorseEither,
+            var other => throw new ArgumentException($"--anchor-fallback takes either, out-of-sample, in-sample, off or always; got '{other}'."),
         };
         output.WriteLine($"periods detected on the probationary parts: {string.Join(", ", layouts.Where(l => l.Value.Period > 0).Select(l => $"{Path.GetFileNameWithoutExtension(l.Key)} {l.Value.Period}"))}");
         var probationary = files.Select(f => (f.Data.Values[..NabFile.ProbationaryRowsOf(f.Data.Values.Length)], layouts[f.Name])).ToArray();

@@ -16,7 +16,7 @@ namespace MetaAnomaly.Bench;
 /// correction that does not even fit the past is not trusted for the future. <see cref="AnchorFallback.Always"/> is
 /// the ablation without the learned correction. <see cref="AnchorFallback.WhenWorseOutOfSample"/> judges by the last
 /// forecast day instead (the model's forecasts against the anchor's on rows neither had seen), and by the support on
-/// the first day.
+/// the first day; <see cref="AnchorFallback.WhenWorseEither"/> (the bench's default) falls back when either says so.
 /// </remarks>
 internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout layout, AnchorFallback anchorFallback)
 {
@@ -65,6 +65,7 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
             AnchorFallback.Always => true,
             AnchorFallback.WhenWorse => worseInSample,
             AnchorFallback.WhenWorseOutOfSample => WorseOnLastDay(values) ?? worseInSample,
+            AnchorFallback.WhenWorseEither => worseInSample || (WorseOnLastDay(values) ?? false),
             _ => false,
         };
         _days++;
@@ -115,5 +116,6 @@ internal enum AnchorFallback
     Never,
     WhenWorse,
     WhenWorseOutOfSample,
+    WhenWorseEither,
     Always,
 }
