@@ -17,7 +17,7 @@ using static TorchSharp.torch;
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
+/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--meta-steps N] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
 /// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
 /// detector), writes NAB's results layout and scores it with the C# NAB scorer.
 /// </summary>
@@ -71,7 +71,8 @@ public sealed class NabBenchmark : IBenchmark
         };
         output.WriteLine($"periods detected on the probationary parts: {string.Join(", ", layouts.Where(l => l.Value.Period > 0).Select(l => $"{Path.GetFileNameWithoutExtension(l.Key)} {l.Value.Period}"))}");
         var probationary = files.Select(f => (f.Data.Values[..NabFile.ProbationaryRowsOf(f.Data.Values.Length)], layouts[f.Name])).ToArray();
-        var (steps, firstLoss, lastLoss) = NabPairs.MetaTrain(learner, probationary, MetaSteps, MetaBatch, MetaBudget, seed);
+        var (steps, firstLoss, lastLoss) = NabPairs.MetaTrain(learner, probationary,
+            Argument(arguments, "--meta-steps") is { } metaSteps ? int.Parse(metaSteps, CultureInfo.InvariantCulture) : MetaSteps, MetaBatch, MetaBudget, seed);
         output.WriteLine($"meta-training on the probationary periods only: {steps} steps, query MSE {firstLoss:F3} -> {lastLoss:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
 
         var options = BenchOptions();
