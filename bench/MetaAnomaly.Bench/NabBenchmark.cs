@@ -8,6 +8,7 @@ using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Forecasting.Learners.Optimization;
+using MetaAnomaly.Forecasting.Periods;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ using static TorchSharp.torch;
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--learner NAME] [--adapt-steps N] [--adapt-lr X] [--suppress ROWS] [--sweep]</c>: replays every NAB-format file through the product's
+/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--meta-steps N] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
 /// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
 /// detector), writes NAB's results layout and scores it with the C# NAB scorer.
 /// </summary>
@@ -28,10 +29,10 @@ namespace MetaAnomaly.Bench;
 public sealed class NabBenchmark : IBenchmark
 {
     private const string DetectorName = "metaanomaly";
-    private const int MetaSteps = 300;
+    private const int MetaSteps = 200;
     private const int SuppressRows = 144;
     private const int MetaBatch = 8;
-    private static readonly TimeSpan MetaBudget = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MetaBudget = TimeSpan.FromSeconds(150);
 
     public string Name => "nab";
 
@@ -44,50 +45,90 @@ public sealed class NabBenchmark : IBenchmark
         var learnerName = Argument(arguments, "--learner") ?? MamlFactory.LearnerName;
         var clock = Stopwatch.StartNew();
         set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        manual_seed(1);
+        var seed = Argument(arguments, "--seed") is { } seedText ? int.Parse(seedText, CultureInfo.InvariantCulture) : 1;
+        manual_seed(seed);
 
         var corpus = NabCorpus.Open(data);
-        var files = corpus.FileNames.Select(name => (Name: name, Data: corpus.ReadData(name))).ToArray();
+        var only = Argument(arguments, "--files")?.Split(',');
+        var files = corpus.FileNames.Where(name => only is null || only.Any(o => name.Contains(o, StringComparison.Ordinal))).Select(name => (Name: name, Data: corpus.ReadData(name))).ToArray();
         output.WriteLine($"nab: {files.Length} files from {data}, learner {learnerName}");
 
-        var layout = new EpisodeLayout(Lags: 24, Period: 0, SupportSize: 128, QuerySize: 16);
+        var layout = new EpisodeLayout(Lags: 24, Period: 0, SupportSize: Argument(arguments, "--support") is { } k ? int.Parse(k, CultureInfo.InvariantCulture) : 128, QuerySize: 16);
         using var learner = MetaLearnerRegistry.CreateDefault().Create(learnerName,
-            new LearnerSettings(layout.InputSize, CPU, Seed: 1, HiddenSizes: [40, 40],
+            new LearnerSettings(layout.InputSize, CPU, Seed: seed, HiddenSizes: [40, 40],
                 AdaptationLearningRate: Argument(arguments, "--adapt-lr") is { } lr ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.05,
                 AdaptationSteps: Argument(arguments, "--adapt-steps") is { } adaptSteps ? int.Parse(adaptSteps, CultureInfo.InvariantCulture) : 10));
-        var probationary = files.Select(f => f.Data.Values[..NabFile.ProbationaryRowsOf(f.Data.Values.Length)]).ToArray();
-        var (steps, firstLoss, lastLoss) = NabPairs.MetaTrain(learner, probationary, layout, MetaSteps, MetaBatch, MetaBudget, seed: 1);
+        var periodMode = Argument(arguments, "--period") ?? "validated";
+        var layouts = files.ToDictionary(f => f.Name, f => layout with { Period = periodMode == "none" ? 0 : ProbationaryPeriod(f.Data.Timestamps, f.Data.Values, periodMode == "validated") });
+        var anchorFallback = (Argument(arguments, "--anchor-fallback") ?? "either") switch
+        {
+            "in-sample" => AnchorFallback.WhenWorse,
+            "off" => AnchorFallback.Never,
+            "always" => AnchorFallback.Always,
+            "out-of-sample" => AnchorFallback.WhenWorseOutOfSample,
+            "either" => AnchorFallback.WhenWorseEither,
+            var other => throw new ArgumentException($"--anchor-fallback takes either, out-of-sample, in-sample, off or always; got '{other}'."),
+        };
+        output.WriteLine($"periods detected on the probationary parts: {string.Join(", ", layouts.Where(l => l.Value.Period > 0).Select(l => $"{Path.GetFileNameWithoutExtension(l.Key)} {l.Value.Period}"))}");
+        var probationary = files.Select(f => (f.Data.Values[..NabFile.ProbationaryRowsOf(f.Data.Values.Length)], layouts[f.Name])).ToArray();
+        var (steps, firstLoss, lastLoss) = NabPairs.MetaTrain(learner, probationary,
+            Argument(arguments, "--meta-steps") is { } metaSteps ? int.Parse(metaSteps, CultureInfo.InvariantCulture) : MetaSteps, MetaBatch, MetaBudget, seed);
         output.WriteLine($"meta-training on the probationary periods only: {steps} steps, query MSE {firstLoss:F3} -> {lastLoss:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
 
         var options = BenchOptions();
-        var forecaster = new NabStreamingForecaster(learner, layout);
+        foreach (var setting in arguments.Where((a, i) => i > 0 && arguments[i - 1] == "--set"))
+        {
+            var parts = setting.Split('=', 2);
+            SweepSetters[parts[0]](options, double.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
         var raw = new Dictionary<string, double[]>();
         var forecasts = new Dictionary<string, (double[] Values, double[] Scales)>();
-        foreach (var (name, (timestamps, values)) in files)
+        if (Argument(arguments, "--forecasts") is { } recorded)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            (raw[name], forecasts[name]) = Replay(name, timestamps, values, forecaster, options);
+            forecasts = ReadForecasts(recorded);
+            foreach (var (name, (timestamps, values)) in files)
+            {
+                raw[name] = Detect(name, timestamps, values, forecasts[name], options);
+            }
+            output.WriteLine($"detector only, on the forecasts recorded in {recorded} (adaptation masks as recorded)");
+        }
+        else
+        {
+            var forecasters = new Dictionary<string, NabStreamingForecaster>();
+            foreach (var (name, (timestamps, values)) in files)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                (raw[name], forecasts[name]) = Replay(name, timestamps, values, forecasters[name] = new NabStreamingForecaster(learner, layouts[name], anchorFallback), options);
+            }
+            WriteForecasts(Path.Combine(results, "forecasts.csv"), forecasts);
+            output.WriteLine($"days forecast by the anchor alone (the adapted model forecast worse than it): {forecasters.Values.Sum(f => f.Counts.AnchorDays)} of {forecasters.Values.Sum(f => f.Counts.Days)}");
         }
         var replaySeconds = clock.Elapsed.TotalSeconds;
         var suppressRows = Argument(arguments, "--suppress") is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : SuppressRows;
         if (arguments.Contains("--sweep"))
         {
-            var sweep = new ResultTable("std floor", "score", "suppress rows", "standard", "reward_low_FP", "reward_low_FN");
-            foreach (var stdFloor in new[] { 0.0, 0.25, 0.5 })
+            var grid = SweepGrid(arguments);
+            var sweep = new ResultTable([.. grid.Select(g => g.Key), "standard", "reward_low_FP", "reward_low_FN"]);
+            foreach (var point in Cartesian(grid))
             {
-                foreach (var useSurprise in new[] { true, false })
+                var variant = BenchOptions();
+                var rows = suppressRows;
+                foreach (var (key, value) in point)
                 {
-                    var variant = BenchOptions();
-                    variant.Scoring.StdFloorFraction = stdFloor;
-                    var rescored = files.ToDictionary(f => f.Name, f => Detect(f.Name, f.Data.Timestamps, f.Data.Values, forecasts[f.Name], variant, useSurprise));
-                    foreach (var rows in new[] { 48, 144, 288 })
+                    if (key == "suppress")
                     {
-                        var candidate = files.Select(f => new NabFile(f.Name, f.Data.Timestamps, Suppress(rescored[f.Name], rows),
-                            NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
-                        var s = NabProfile.All.Select(p => NabScorer.Score(candidate, p).NormalizedScore).ToArray();
-                        sweep.AddRow(stdFloor, useSurprise ? "surprise" : "|z| deviate", rows, s[0], s[1], s[2]);
+                        rows = (int)value;
+                    }
+                    else
+                    {
+                        SweepSetters[key](variant, value);
                     }
                 }
+                var candidate = files.Select(f => new NabFile(f.Name, f.Data.Timestamps,
+                    Suppress(Detect(f.Name, f.Data.Timestamps, f.Data.Values, forecasts[f.Name], variant), rows),
+                    NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
+                var s = NabProfile.All.Select(p => NabScorer.Score(candidate, p).NormalizedScore).ToArray();
+                sweep.AddRow([.. point.Select(p => (object)p.Value), s[0], s[1], s[2]]);
             }
             output.Write(sweep);
         }
@@ -96,9 +137,14 @@ public sealed class NabBenchmark : IBenchmark
             WriteResults(results, name, timestamps, values, Suppress(raw[name], suppressRows), corpus.Windows[name]);
         }
 
-        var scored = corpus.ReadResults(results, DetectorName);
+        var scored = only is null
+            ? corpus.ReadResults(results, DetectorName)
+            : files.Select(f => new NabFile(f.Name, f.Data.Timestamps, Suppress(raw[f.Name], suppressRows), NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
         var profiles = NabProfile.All.Select(known => corpus.Profiles().FirstOrDefault(p => p.Name == known.Name) ?? known)
             .Select(p => NabScorer.Score(scored, p)).ToArray();
+        output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {10 * profiles[0].Threshold / (1 - profiles[0].Threshold):F2})");
+        output.Write(FileTable(scored, profiles[0]));
+        output.WriteLine();
         output.Write(CategoryTable(scored, profiles[0]));
         output.WriteLine();
         var totals = new ResultTable("detector", "standard", "reward_low_FP", "reward_low_FN");
@@ -114,6 +160,63 @@ public sealed class NabBenchmark : IBenchmark
             .Add("low_fp", profiles[1].NormalizedScore, "F1")
             .Add("low_fn", profiles[2].NormalizedScore, "F1"));
     }
+
+    /// <summary>
+    /// The file's period as the product finds it (<see cref="PeriodDetector"/> with the day and week as calendar
+    /// candidates), from the probationary part only; 0 when aperiodic or when fewer than two periods fit in it.
+    /// <paramref name="validated"/> keeps it only when the value one period earlier predicts the probationary part
+    /// better (mean absolute error) than the previous value does: a period found in under three cycles is often noise.
+    /// </summary>
+    private static int ProbationaryPeriod(DateTime[] timestamps, double[] values, bool validated)
+    {
+        var rows = NabFile.ProbationaryRowsOf(values.Length);
+        var steps = Enumerable.Range(1, rows - 1).Select(i => timestamps[i] - timestamps[i - 1]).Order().ToArray();
+        var period = new PeriodDetector().Detect(values[..rows], steps[steps.Length / 2]).Period;
+        if (!validated || period == 0)
+        {
+            return period;
+        }
+        var targets = Enumerable.Range(period, rows - period).ToArray();
+        var seasonal = targets.Average(i => Math.Abs(values[i] - values[i - period]));
+        var naive = targets.Average(i => Math.Abs(values[i] - values[i - 1]));
+        return seasonal < naive ? period : 0;
+    }
+
+    /// <summary>Detector options the <c>--sweep</c> grid may vary (plus <c>suppress</c>, the rows of the cool-down).</summary>
+    private static readonly Dictionary<string, Action<DetectionOptions, double>> SweepSetters = new()
+    {
+        ["short"] = (o, v) => o.Scoring.ShortWindow = (int)v,
+        ["long"] = (o, v) => o.Scoring.LongWindow = (int)v,
+        ["recurrence-hours"] = (o, v) => o.Scoring.RecurrenceLookback = TimeSpan.FromHours(v),
+        ["recurrence-tolerance-minutes"] = (o, v) => o.Scoring.RecurrenceTolerance = TimeSpan.FromMinutes(v),
+        ["recurrence-repeats"] = (o, v) => o.Scoring.RecurrenceRepeats = (int)v,
+        ["recurrence-ratio"] = (o, v) => o.Scoring.RecurrenceRatio = v,
+        ["recurrence-min"] = (o, v) => o.Scoring.RecurrenceMinDeviate = v,
+        ["warmup"] = (o, v) => o.Scoring.WarmupPoints = (int)v,
+        ["scale-window"] = (o, v) => o.Scoring.ScaleWindow = (int)v,
+        ["std-floor"] = (o, v) => o.Scoring.StdFloorFraction = v,
+        ["relative-floor"] = (o, v) => o.Scoring.RelativeScaleFloor = v,
+    };
+
+    /// <summary><c>--sweep key=v1,v2 key=v3 ...</c> (the arguments after <c>--sweep</c> up to the next option).</summary>
+    private static List<KeyValuePair<string, double[]>> SweepGrid(IReadOnlyList<string> arguments)
+    {
+        var grid = new List<KeyValuePair<string, double[]>>();
+        foreach (var item in arguments.SkipWhile(a => a != "--sweep").Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)))
+        {
+            var parts = item.Split('=', 2);
+            if (parts.Length != 2 || (parts[0] != "suppress" && !SweepSetters.ContainsKey(parts[0])))
+            {
+                throw new ArgumentException($"--sweep takes key=v1,v2 with key in suppress, {string.Join(", ", SweepSetters.Keys)}; got '{item}'.");
+            }
+            grid.Add(new(parts[0], parts[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()));
+        }
+        return grid.Count > 0 ? grid : [new("suppress", [48, 144, 288])];
+    }
+
+    private static IEnumerable<List<KeyValuePair<string, double>>> Cartesian(List<KeyValuePair<string, double[]>> grid) =>
+        grid.Aggregate((IEnumerable<List<KeyValuePair<string, double>>>)[[]],
+            (points, axis) => points.SelectMany(p => axis.Value.Select(v => new List<KeyValuePair<string, double>>(p) { new(axis.Key, v) })));
 
     /// <summary>The product's defaults, with the warm-up inside NAB's probationary period.</summary>
     private static DetectionOptions BenchOptions() => new();
@@ -162,7 +265,7 @@ public sealed class NabBenchmark : IBenchmark
     }
 
     /// <summary>The detector alone over recorded forecasts (tuning the detector's options on the development split).</summary>
-    private static double[] Detect(string name, DateTime[] timestamps, double[] values, (double[] Values, double[] Scales) forecasts, DetectionOptions options, bool useSurprise)
+    private static double[] Detect(string name, DateTime[] timestamps, double[] values, (double[] Values, double[] Scales) forecasts, DetectionOptions options)
     {
         var key = new SeriesKey("nab", [new("file", name)], "value");
         var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
@@ -172,16 +275,10 @@ public sealed class NabBenchmark : IBenchmark
             var forecast = new OneStepForecast(key, true, forecasts.Values[r], forecasts.Scales[r], null);
             if (detector.Observe(key, new DateTimeOffset(timestamps[r], TimeSpan.Zero), values[r], forecast, null) is { } result)
             {
-                scores[r] = useSurprise ? AnomalyScore(result.Point) : DeviateScore(result.Point);
+                scores[r] = AnomalyScore(result.Point);
             }
         }
         return scores;
-    }
-
-    private static double DeviateScore(ScoredPoint point)
-    {
-        var deviate = Math.Abs(point.Score);
-        return point.Scored ? deviate / (deviate + 10) : 0;
     }
 
     /// <summary>
@@ -237,6 +334,41 @@ public sealed class NabBenchmark : IBenchmark
         }
         File.WriteAllText(path, text.ToString());
     }
+
+    /// <summary>Per file at the standard profile's threshold: where the score is lost (misses, false positives).</summary>
+    private static ResultTable FileTable(IReadOnlyList<NabFile> files, NabScore standard)
+    {
+        var table = new ResultTable("file", "windows", "detected", "missed", "false positives", "raw score", "first detection (window fraction)");
+        foreach (var part in standard.Files)
+        {
+            var file = files.First(f => f.Name == part.Name);
+            var delays = file.Windows.Select(w => Enumerable.Range(w.Left, w.Width).FirstOrDefault(i => file.Scores[i] >= standard.Threshold, -1) is var first and >= 0
+                ? ((first - w.Left) / (double)w.Width).ToString("F2", CultureInfo.InvariantCulture) : "-");
+            table.AddRow(part.Name, file.Windows.Count, part.TruePositives, part.FalseNegatives, part.FalsePositives, part.RawScore, string.Join(" ", delays));
+        }
+        return table;
+    }
+
+    private static void WriteForecasts(string path, Dictionary<string, (double[] Values, double[] Scales)> forecasts)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var text = new StringBuilder("file,row,forecast,scale\n");
+        foreach (var (name, (values, scales)) in forecasts)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{name},{i},{values[i]:R},{scales[i]:R}\n");
+            }
+        }
+        File.WriteAllText(path, text.ToString());
+    }
+
+    private static Dictionary<string, (double[] Values, double[] Scales)> ReadForecasts(string path) =>
+        File.ReadLines(path).Skip(1).Select(line => line.Split(','))
+            .GroupBy(f => f[0])
+            .ToDictionary(g => g.Key, g => (
+                g.Select(f => double.Parse(f[2], CultureInfo.InvariantCulture)).ToArray(),
+                g.Select(f => double.Parse(f[3], CultureInfo.InvariantCulture)).ToArray()));
 
     private static ResultTable CategoryTable(IReadOnlyList<NabFile> files, NabScore standard)
     {

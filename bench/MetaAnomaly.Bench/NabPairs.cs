@@ -36,16 +36,19 @@ internal static class NabPairs
         return new TaskNormalisation(mean, Math.Max(std, 1e-3 * Math.Max(1e-6, Math.Abs(mean))));
     }
 
-    /// <summary>Pairs for targets first..first+count-1 of <paramref name="values"/> (per task), as one [T, N, D] task set.</summary>
-    public static TaskSet Build(IReadOnlyList<(double[] Values, int First, TaskNormalisation Normalisation)> tasks, int count, EpisodeLayout layout, Device device)
+    /// <summary>
+    /// Pairs for targets first..first+count-1 of <paramref name="values"/> (per task, each with its own layout: the
+    /// files' periods differ, the input width does not), as one [T, N, D] task set.
+    /// </summary>
+    public static TaskSet Build(IReadOnlyList<(double[] Values, int First, TaskNormalisation Normalisation, EpisodeLayout Layout)> tasks, int count, Device device)
     {
-        var d = layout.InputSize;
+        var d = tasks[0].Layout.InputSize;
         var inputs = new float[tasks.Count * count * d];
         var targets = new float[tasks.Count * count];
         var mask = new float[tasks.Count * count];
         for (var t = 0; t < tasks.Count; t++)
         {
-            var (values, first, normalisation) = tasks[t];
+            var (values, first, normalisation, layout) = tasks[t];
             var segment = new SeriesSegment(values, 0);
             for (var n = 0; n < count; n++)
             {
@@ -72,29 +75,30 @@ internal static class NabPairs
 
     /// <summary>
     /// Meta-trains on random tasks cut from <paramref name="segments"/> (support then query, normalised on the
-    /// support window) until <paramref name="steps"/> or <paramref name="budget"/>. Returns the steps and the mean
-    /// query loss of the first and last 20 steps.
+    /// support window, each segment with its own layout) until <paramref name="steps"/> or <paramref name="budget"/>.
+    /// Returns the steps and the mean query loss of the first and last 20 steps.
     /// </summary>
     public static (int Steps, double FirstLoss, double LastLoss) MetaTrain(
-        IMetaLearner learner, IReadOnlyList<double[]> segments, EpisodeLayout layout, int steps, int batch, TimeSpan budget, int seed)
+        IMetaLearner learner, IReadOnlyList<(double[] Values, EpisodeLayout Layout)> segments, int steps, int batch, TimeSpan budget, int seed)
     {
-        var usable = segments.Where(s => s.Length >= layout.TaskSpan).ToArray();
+        var usable = segments.Where(s => s.Values.Length >= s.Layout.TaskSpan).ToArray();
         var random = new Random(seed);
         var losses = new List<double>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (losses.Count < steps && clock.Elapsed < budget)
         {
-            var support = new List<(double[], int, TaskNormalisation)>();
-            var query = new List<(double[], int, TaskNormalisation)>();
+            var support = new List<(double[], int, TaskNormalisation, EpisodeLayout)>();
+            var query = new List<(double[], int, TaskNormalisation, EpisodeLayout)>();
+            var (supportSize, querySize) = (usable[0].Layout.SupportSize, usable[0].Layout.QuerySize);
             for (var t = 0; t < batch; t++)
             {
-                var series = usable[random.Next(usable.Length)];
+                var (series, layout) = usable[random.Next(usable.Length)];
                 var start = random.Next(layout.Reach, series.Length - layout.SupportSize - layout.QuerySize + 1);
                 var normalisation = Normalisation(series.AsSpan(start - layout.Lags, layout.Lags + layout.SupportSize));
-                support.Add((series, start, normalisation));
-                query.Add((series, start + layout.SupportSize, normalisation));
+                support.Add((series, start, normalisation, layout));
+                query.Add((series, start + layout.SupportSize, normalisation, layout));
             }
-            using var episode = new EpisodeBatch(Build(support, layout.SupportSize, layout, learner.Settings.Device), Build(query, layout.QuerySize, layout, learner.Settings.Device));
+            using var episode = new EpisodeBatch(Build(support, supportSize, learner.Settings.Device), Build(query, querySize, learner.Settings.Device));
             losses.Add(learner.MetaTrainStep(episode));
         }
         return (losses.Count, losses.Take(20).Average(), losses.TakeLast(20).Average());

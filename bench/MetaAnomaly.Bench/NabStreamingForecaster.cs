@@ -7,10 +7,28 @@ namespace MetaAnomaly.Bench;
 /// <summary>
 /// The forecasting half of the NAB replay for one file: the meta-initialisation adapted once per data day on the
 /// latest K points that precede the day (masked anomalies as gaps), then one batched forward pass for the day's
-/// one-step forecasts, each from the lags that precede its own row only.
+/// one-step forecasts, each from the lags that precede its own row only. The layout carries the file's own period,
+/// detected on its probationary part.
 /// </summary>
-internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout layout)
+/// <remarks>
+/// With <see cref="AnchorFallback.WhenWorse"/>, a day whose adapted model fits its own support worse (mean absolute
+/// error) than the anchor alone is forecast by the anchor (seasonal naive, or naive when aperiodic): a learned
+/// correction that does not even fit the past is not trusted for the future. <see cref="AnchorFallback.Always"/> is
+/// the ablation without the learned correction. <see cref="AnchorFallback.WhenWorseOutOfSample"/> judges by the last
+/// forecast day instead (the model's forecasts against the anchor's on rows neither had seen), and by the support on
+/// the first day; <see cref="AnchorFallback.WhenWorseEither"/> (the bench's default) falls back when either says so.
+/// </remarks>
+internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout layout, AnchorFallback anchorFallback)
 {
+    public EpisodeLayout Layout => layout;
+
+    /// <summary>Days forecast so far, and how many of them by the anchor alone.</summary>
+    public (int Days, int AnchorDays) Counts => (_days, _anchorDays);
+
+    private int _days;
+    private int _anchorDays;
+    private (int Start, double[] Model, double[] Anchor)? _lastDay;
+
     /// <summary>
     /// Adapts on <paramref name="values"/>[..<paramref name="dayStart"/>] (the past only) and forecasts rows
     /// <paramref name="dayStart"/>..<paramref name="dayEnd"/> (exclusive). Returns the forecasts and the robust (MAD)
@@ -18,35 +36,65 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
     /// </summary>
     public (double[] Forecasts, double ResidualScale)? ForecastDay(double[] values, bool[] masked, int dayStart, int dayEnd)
     {
-        var from = Math.Max(0, dayStart - layout.SupportSize - layout.Reach);
-        if (dayStart - from < layout.Reach + 8)
+        if (dayStart < layout.Reach + 8)
         {
             return null;
         }
-        var past = new double[dayStart - from];
-        for (var i = 0; i < past.Length; i++)
+        // Row indices are kept (the phase within the period is the row's), so the past is the file up to the day.
+        var past = new double[dayStart];
+        for (var i = Math.Max(0, dayStart - layout.ServingSpan); i < dayStart; i++)
         {
-            past[i] = masked[from + i] ? double.NaN : values[from + i];
+            past[i] = masked[i] ? double.NaN : values[i];
         }
         var firstSupport = Math.Max(layout.Reach, past.Length - layout.SupportSize);
         var normalisation = NabPairs.Normalisation(past.AsSpan(firstSupport - layout.Lags));
         var rows = dayEnd - dayStart;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var support = NabPairs.Build([(past, firstSupport, normalisation)], past.Length - firstSupport, layout, learner.Settings.Device);
+        using var support = NabPairs.Build([(past, firstSupport, normalisation, layout)], past.Length - firstSupport, learner.Settings.Device);
         using var adapted = learner.Adapt(support);
 
         var fitted = adapted.Predict(support.Inputs).cpu().data<float>().ToArray();
         var targets = support.Targets.cpu().data<float>().ToArray();
         var mask = support.Mask.cpu().data<float>().ToArray();
-        var residuals = Enumerable.Range(0, fitted.Length).Where(i => mask[i] > 0)
-            .Select(i => (double)(targets[i] - fitted[i]) * normalisation.Scale).ToArray();
+        var observed = Enumerable.Range(0, fitted.Length).Where(i => mask[i] > 0).ToArray();
+        var worseInSample = observed.Length > 0
+            && observed.Average(i => Math.Abs(targets[i] - fitted[i])) >= observed.Average(i => Math.Abs(targets[i]));
+        var useAnchor = anchorFallback switch
+        {
+            AnchorFallback.Always => true,
+            AnchorFallback.WhenWorse => worseInSample,
+            AnchorFallback.WhenWorseOutOfSample => WorseOnLastDay(values) ?? worseInSample,
+            AnchorFallback.WhenWorseEither => worseInSample || (WorseOnLastDay(values) ?? false),
+            _ => false,
+        };
+        _days++;
+        _anchorDays += useAnchor ? 1 : 0;
+        var residuals = observed.Select(i => (double)(targets[i] - (useAnchor ? 0f : fitted[i])) * normalisation.Scale).ToArray();
 
-        using var query = NabPairs.Build([(values, dayStart, normalisation)], rows, layout, learner.Settings.Device);
-        var predicted = adapted.Predict(query.Inputs).cpu().data<float>().ToArray();
+        using var query = NabPairs.Build([(values, dayStart, normalisation, layout)], rows, learner.Settings.Device);
+        var corrections = adapted.Predict(query.Inputs).cpu().data<float>().ToArray();
         var inputs = query.Inputs.cpu().data<float>().ToArray();
         var d = layout.InputSize;
-        return (predicted.Select((p, n) => normalisation.Denormalise(p + EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray(), Mad(residuals));
+        // The anchor itself, unclipped: a support window made flat by masking (spikes removed) has a tiny scale, and
+        // the +-Clip of its normalised inputs would turn a spike one period earlier into a flat forecast.
+        var anchors = Enumerable.Range(0, rows).Select(n => values[dayStart + n - layout.AnchorLag] is var a && double.IsFinite(a)
+            ? a : normalisation.Denormalise(EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
+        var model = Enumerable.Range(0, rows).Select(n => normalisation.Denormalise(corrections[n] + EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
+        _lastDay = (dayStart, model, anchors);
+        return (useAnchor ? anchors : model, Mad(residuals));
+    }
+
+    /// <summary>Whether the model forecast the last day worse (mean absolute error) than its anchor; null before any day.</summary>
+    private bool? WorseOnLastDay(double[] values)
+    {
+        if (_lastDay is not var (start, model, anchor))
+        {
+            return null;
+        }
+        var rows = Enumerable.Range(0, model.Length).Where(n => double.IsFinite(values[start + n])).ToArray();
+        return rows.Length == 0 ? null
+            : rows.Average(n => Math.Abs(values[start + n] - model[n])) >= rows.Average(n => Math.Abs(values[start + n] - anchor[n]));
     }
 
     private static double Mad(double[] residuals)
@@ -60,4 +108,14 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
         var deviations = sorted.Select(r => Math.Abs(r - median)).Order().ToArray();
         return 1.4826 * deviations[deviations.Length / 2];
     }
+}
+
+/// <summary>When the NAB replay forecasts a day by the anchor alone instead of the adapted model.</summary>
+internal enum AnchorFallback
+{
+    Never,
+    WhenWorse,
+    WhenWorseOutOfSample,
+    WhenWorseEither,
+    Always,
 }

@@ -71,6 +71,26 @@ public sealed class ScoringOptions
     /// <summary>Short-window scores that form the long-window (normal) distribution.</summary>
     public int LongWindow { get; set; } = Defaults.LongWindow;
 
+    /// <summary>
+    /// How far back a deviation is looked for again (a day: scheduled jobs); <see cref="TimeSpan.Zero"/> disables it.
+    /// A point whose deviate (|score| as a one-sided normal deviate) is at least <see cref="RecurrenceMinDeviate"/> and
+    /// at most 1 / <see cref="RecurrenceRatio"/> times the largest deviate within <see cref="RecurrenceTolerance"/> of
+    /// the same time one lookback earlier is recurring: it is scored as ordinary and never alarms.
+    /// </summary>
+    public TimeSpan RecurrenceLookback { get; set; } = Defaults.RecurrenceLookback;
+
+    /// <summary>On how many consecutive lookbacks (days) before the deviation must have happened.</summary>
+    public int RecurrenceRepeats { get; set; } = Defaults.RecurrenceRepeats;
+
+    /// <summary>Jitter allowed around the time one lookback earlier.</summary>
+    public TimeSpan RecurrenceTolerance { get; set; } = Defaults.RecurrenceTolerance;
+
+    /// <summary>The earlier deviate must reach this fraction of the current one for the current one to be recurring.</summary>
+    public double RecurrenceRatio { get; set; } = Defaults.RecurrenceRatio;
+
+    /// <summary>Deviates below this are never treated as recurring (they are ordinary anyway).</summary>
+    public double RecurrenceMinDeviate { get; set; } = Defaults.RecurrenceMinDeviate;
+
     /// <summary>Scored points per series before probabilities are reported (the calibration warm-up).</summary>
     public int WarmupPoints { get; set; } = Defaults.WarmupPoints;
 
@@ -82,6 +102,11 @@ public sealed class ScoringOptions
         public const double StdFloorFraction = 0.0;
         public const int ShortWindow = 1;
         public const int LongWindow = 1000;
+        public static readonly TimeSpan RecurrenceLookback = TimeSpan.FromDays(1);
+        public static readonly TimeSpan RecurrenceTolerance = TimeSpan.FromMinutes(30);
+        public const double RecurrenceRatio = 0.5;
+        public const int RecurrenceRepeats = 3;
+        public const double RecurrenceMinDeviate = 3;
         public const int WarmupPoints = 64;
     }
 }

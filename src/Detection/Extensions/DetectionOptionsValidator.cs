@@ -29,6 +29,12 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(scoring.StdFloorFraction is >= 0 and <= 1, "Scoring:StdFloorFraction", "must be in [0, 1].");
         Require(scoring.ShortWindow >= 1, "Scoring:ShortWindow", "must be at least 1.");
         Require(scoring.LongWindow > scoring.ShortWindow, "Scoring:LongWindow", "must be larger than Scoring:ShortWindow.");
+        Require(scoring.RecurrenceLookback >= TimeSpan.Zero, "Scoring:RecurrenceLookback", "must not be negative (0 disables it).");
+        Require(scoring.RecurrenceTolerance >= TimeSpan.Zero && scoring.RecurrenceTolerance < scoring.RecurrenceLookback || scoring.RecurrenceLookback == TimeSpan.Zero,
+            "Scoring:RecurrenceTolerance", "must be in [0, Scoring:RecurrenceLookback).");
+        Require(scoring.RecurrenceRepeats >= 1, "Scoring:RecurrenceRepeats", "must be at least 1.");
+        Require(scoring.RecurrenceRatio is > 0 and <= 1, "Scoring:RecurrenceRatio", "must be in (0, 1].");
+        Require(scoring.RecurrenceMinDeviate >= 0, "Scoring:RecurrenceMinDeviate", "must not be negative.");
         Require(scoring.WarmupPoints >= 0, "Scoring:WarmupPoints", "must not be negative.");
 
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -14,6 +14,7 @@ internal sealed class SeriesDetector
     private readonly IThresholdSource _thresholds;
     private readonly RobustScale _scale;
     private readonly TailProbabilityCalibrator _calibrator;
+    private readonly RecurrenceMemory? _recurrence;
     private readonly (AlarmRuleOptions Options, AlarmRule State)[] _rules;
     private readonly EventTracker _events;
     private double _levelSum;
@@ -25,6 +26,9 @@ internal sealed class SeriesDetector
         _thresholds = thresholds;
         _scale = new RobustScale(options.Scoring.ScaleWindow, options.Scoring.MinOnlineResiduals, options.Scoring.StdFloorFraction);
         _calibrator = new TailProbabilityCalibrator(options.Scoring.ShortWindow, options.Scoring.LongWindow);
+        _recurrence = options.Scoring.RecurrenceLookback > TimeSpan.Zero
+            ? new RecurrenceMemory(options.Scoring.RecurrenceLookback, options.Scoring.RecurrenceTolerance, options.Scoring.RecurrenceRepeats)
+            : null;
         _rules = options.EffectiveRules.Select(r => (r, new AlarmRule(r))).ToArray();
         _events = new EventTracker(seriesKey, options.Events, options.Severity);
     }
@@ -53,7 +57,14 @@ internal sealed class SeriesDetector
             scale = floor;
         }
         var score = residual / scale;
-        var surprise = _calibrator.Observe(Math.Abs(score));
+        var deviate = TailProbabilityCalibrator.Deviate(Math.Abs(score));
+        var recurring = _recurrence is not null && deviate >= _options.Scoring.RecurrenceMinDeviate
+            && _recurrence.ReferenceAt(timestamp) >= _options.Scoring.RecurrenceRatio * deviate;
+        if (deviate >= _options.Scoring.RecurrenceRatio * _options.Scoring.RecurrenceMinDeviate)
+        {
+            _recurrence?.Add(timestamp, deviate);
+        }
+        var surprise = recurring ? _calibrator.ObserveOrdinary() : _calibrator.Observe(Math.Abs(score));
         var probability = TailProbabilityCalibrator.NormalCdf(surprise);
         var scored = _calibrator.Seen > _options.Scoring.WarmupPoints;
 

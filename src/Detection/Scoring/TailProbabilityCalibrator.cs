@@ -29,10 +29,11 @@ internal sealed class TailProbabilityCalibrator(int shortWindow, int longWindow)
     /// Adds one |score| and returns the surprise of the new short-window mean: its deviation from the long window's
     /// mean in long-window standard deviations (0 before any history). The probability is <see cref="NormalCdf"/> of it.
     /// </summary>
-    public double Observe(double absoluteScore)
+    public double Observe(double absoluteScore) => ObserveDeviate(Deviate(absoluteScore));
+
+    private double ObserveDeviate(double deviate)
     {
         Seen++;
-        var deviate = Deviate(absoluteScore);
         _short.Enqueue(deviate);
         _shortSum += deviate;
         if (_short.Count > shortWindow)
@@ -58,6 +59,16 @@ internal sealed class TailProbabilityCalibrator(int shortWindow, int longWindow)
             _longSumSquares -= old * old;
         }
         return surprise;
+    }
+
+    /// <summary>
+    /// Adds an ordinary point (one the caller knows to be expected, a recurring one): the long window's mean stands in
+    /// for its deviate, so it neither alarms nor widens the long window. Returns 0.
+    /// </summary>
+    public double ObserveOrdinary()
+    {
+        ObserveDeviate(_long.Count > 0 ? _longSum / _long.Count : 0);
+        return 0;
     }
 
     /// <summary>g = Q^{-1}(2 Q(|z|)): the one-sided normal deviate with the same tail as the two-sided |z|.</summary>

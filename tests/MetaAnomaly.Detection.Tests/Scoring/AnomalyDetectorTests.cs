@@ -116,6 +116,29 @@ public sealed class AnomalyDetectorTests
         Assert.Equal(2, noCoolDown.Count(p => p.Change?.Kind == EventChangeKind.Opened));
     }
 
+    [Fact]
+    public void DailyRecurringSpikeStopsAlarmingOnceSeenOnTheLastDaysButANewOneStillAlarms()
+    {
+        const int day = 288;
+        var values = Synthetic.Seasonal(7 * day, seed: 7);
+        var nightly = Enumerable.Range(0, 7).Select(d => d * day + 36 + d % 3).ToArray();
+        foreach (var i in nightly)
+        {
+            values[i] += 25;
+        }
+        values[5 * day + 180] += 25;
+        var flagged = Run(values, new DetectionOptions()).Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
+        var without = Run(values, new DetectionOptions { Scoring = { RecurrenceLookback = TimeSpan.Zero } })
+            .Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
+
+        Assert.Contains(nightly[1], flagged);
+        Assert.Contains(nightly[2], flagged);
+        Assert.DoesNotContain(nightly[3], flagged);
+        Assert.DoesNotContain(nightly[6], flagged);
+        Assert.Contains(5 * day + 180, flagged);
+        Assert.All(nightly.Skip(1), i => Assert.Contains(i, without));
+    }
+
     internal static List<(int Index, ScoredPoint Point, EventChange? Change)> Run(double[] values, DetectionOptions options)
     {
         var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
