@@ -13,5 +13,8 @@ public sealed record AdaptedChunk(
     double[] ResidualScales,
     double[][] Forecasts) : IDisposable
 {
+    /// <summary>Whether series <paramref name="task"/> serves its anchor alone (<see cref="AnchorFallback"/>).</summary>
+    public bool ServesAnchor(int task) => Model is AnchorFallback fallback && fallback.AnchorOnly[task];
+
     public void Dispose() => Model.Dispose();
 }

@@ -11,9 +11,10 @@ namespace MetaAnomaly.Forecasting.Serving;
 /// scale on the support, and the next-horizon forecast by rolling the one-step model forward.
 /// </summary>
 /// <remarks>
-/// Residual scale: 1.4826 * MAD of the observed one-step support residuals, in series units, floored at
-/// <see cref="MinimumResidualShare"/> of the normalisation scale so that a perfectly fitted support does not make every
-/// later deviation infinitely improbable.
+/// A series whose adapted model fits its own support worse (squared error) than its anchor alone serves the anchor
+/// (<see cref="AnchorFallback"/>). Residual scale: 1.4826 * MAD of the observed one-step support residuals of what
+/// serves, in series units, floored at <see cref="MinimumResidualShare"/> of the normalisation scale so that a
+/// perfectly fitted support does not make every later deviation infinitely improbable.
 /// </remarks>
 public static class ChunkAdaptation
 {
@@ -27,27 +28,40 @@ public static class ChunkAdaptation
         }
         using var scope = NewDisposeScope();
         var (support, normalisations) = EpisodeBuilder.BuildLatestSupport(segments, layout, learner.Settings.Device);
-        var model = learner.Adapt(support);
+        IAdaptedBatch model = learner.Adapt(support);
         try
         {
             var fitted = model.Predict(support.Inputs).cpu().data<float>().ToArray();
             var targets = support.Targets.cpu().data<float>().ToArray();
             var mask = support.Mask.cpu().data<float>().ToArray();
             var scales = new double[segments.Count];
+            var anchorOnly = new bool[segments.Count];
             var residuals = new double[layout.SupportSize];
             for (var t = 0; t < segments.Count; t++)
             {
+                double modelError = 0, anchorError = 0;
+                for (var n = 0; n < layout.SupportSize; n++)
+                {
+                    var i = t * layout.SupportSize + n;
+                    modelError += mask[i] * (fitted[i] - targets[i]) * (fitted[i] - targets[i]);
+                    anchorError += mask[i] * targets[i] * targets[i];
+                }
+                anchorOnly[t] = modelError > anchorError;
                 var count = 0;
                 for (var n = 0; n < layout.SupportSize; n++)
                 {
                     var i = t * layout.SupportSize + n;
                     if (mask[i] > 0)
                     {
-                        residuals[count++] = fitted[i] - targets[i];
+                        residuals[count++] = (anchorOnly[t] ? 0 : fitted[i]) - targets[i];
                     }
                 }
                 var scale = normalisations[t].Scale;
                 scales[t] = Math.Max(RobustScale(residuals.AsSpan(0, count)), MinimumResidualShare) * scale;
+            }
+            if (anchorOnly.Any(a => a))
+            {
+                model = new AnchorFallback(model, anchorOnly);
             }
             var forecasts = horizon > 0 ? Roll(model, segments, normalisations, layout, horizon, learner.Settings.Device) : segments.Select(_ => Array.Empty<double>()).ToArray();
             return new AdaptedChunk(model, normalisations, scales, forecasts);

@@ -286,6 +286,9 @@ public sealed partial class ForecastingService
         }
     }
 
+    private const string AnchorFallbackReason =
+        "serves its anchor (the value one period earlier): the adapted model fitted its latest support window worse";
+
     private bool RefreshDue(ClusterModel model) =>
         _options.ModelRefreshInterval > TimeSpan.Zero && _clock.GetUtcNow() - model.RefreshedAt >= _options.ModelRefreshInterval;
 
@@ -437,7 +440,7 @@ public sealed partial class ForecastingService
                     {
                         ClusterId = cluster.Id,
                         Status = SeriesModelStatus.Adapted,
-                        Reason = null,
+                        Reason = chunk.ServesAnchor(t) ? AnchorFallbackReason : null,
                         Learner = model.Learner.Name,
                         AdaptedAt = adaptedAt,
                         ResidualScale = chunk.ResidualScales[t],

@@ -67,6 +67,23 @@ public sealed class ChunkAdaptationTests
             Assert.True(adapted.ResidualScales[t] >= ChunkAdaptation.MinimumResidualShare * adapted.Normalisations[t].Scale * 0.999));
     }
 
+    [Fact]
+    public void ASeriesWhoseAdaptedModelFitsItsSupportWorseThanItsAnchorServesTheAnchor()
+    {
+        var random = new Random(7);
+        var clean = SyntheticTasks.Seasonal(random, Layout.ServingSpan, Layout.Period, noise: 0.01, maxDrift: 0);
+        var drifting = SyntheticTasks.Seasonal(random, Layout.ServingSpan, Layout.Period, noise: 0.01, maxDrift: 0.5);
+        using var frozen = new MamlFactory().Create(new LearnerSettings(Layout.InputSize, CPU, 3, [16, 16], 0.05, 0) { ZeroOutputLayer = false });
+
+        using var adapted = ChunkAdaptation.Adapt(frozen, [clean, drifting], Layout, Layout.Period);
+
+        Assert.True(adapted.ServesAnchor(0), "an untrained, unadapted model should lose to seasonal naive on a clean sine");
+        var lastPeriod = clean.Values[^Layout.Period..];
+        Assert.Equal(lastPeriod.Select(v => Math.Round(v, 3)), adapted.Forecasts[0].Select(v => Math.Round(v, 3)));
+        using var inputs = EpisodeBuilder.BuildLatestSupport([clean, drifting], Layout, CPU).Support.Inputs;
+        Assert.All(adapted.Model.Predict(inputs)[0].data<float>().ToArray(), v => Assert.Equal(0f, v));
+    }
+
     /// <summary>An adapted batch whose every output is 0: the anchor (or, unanchored, the task mean) itself.</summary>
     private sealed class ZeroBatch(int tasks) : IAdaptedBatch
     {
