@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MetaAnomaly.Forecasting.Learners;
 using static TorchSharp.torch;
 
@@ -11,6 +12,8 @@ namespace MetaAnomaly.Forecasting.Episodes;
 /// </summary>
 public static class EpisodeBuilder
 {
+    private static readonly ConcurrentDictionary<int, float[]> PhaseTables = new();
+
     public static Episode Build(IReadOnlyList<TaskCut> cuts, EpisodeLayout layout, Device device)
     {
         layout.Validate();
@@ -98,6 +101,7 @@ public static class EpisodeBuilder
     }
 
     /// <summary>sin and cos of 2 pi (slot mod period) / period; zeros when aperiodic.</summary>
+    /// <remarks>From a table per period (each pair of a 100,000-series adaptation needs one; computed once per period).</remarks>
     public static void WritePhase(Span<float> destination, long slot, int period)
     {
         if (period < 2)
@@ -106,9 +110,22 @@ public static class EpisodeBuilder
             destination[1] = 0f;
             return;
         }
-        var angle = 2 * Math.PI * (((slot % period) + period) % period) / period;
-        destination[0] = (float)Math.Sin(angle);
-        destination[1] = (float)Math.Cos(angle);
+        var table = PhaseTables.GetOrAdd(period, PhaseTable);
+        var phase = (int)(((slot % period) + period) % period);
+        destination[0] = table[2 * phase];
+        destination[1] = table[2 * phase + 1];
+    }
+
+    private static float[] PhaseTable(int period)
+    {
+        var table = new float[2 * period];
+        for (var phase = 0; phase < period; phase++)
+        {
+            var angle = 2 * Math.PI * phase / period;
+            table[2 * phase] = (float)Math.Sin(angle);
+            table[2 * phase + 1] = (float)Math.Cos(angle);
+        }
+        return table;
     }
 
     private sealed class PairBuffer(int tasks, int pairs, int inputSize)

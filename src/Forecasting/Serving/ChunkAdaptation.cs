@@ -87,36 +87,38 @@ public static class ChunkAdaptation
         using var scope = NewDisposeScope();
         var tasks = segments.Count;
         var reach = layout.Reach;
-        var history = new float[tasks * reach];
+        var history = new float[tasks * (reach + horizon)];
         var phases = new float[tasks * horizon * EpisodeLayout.PhaseFeatures];
         for (var t = 0; t < tasks; t++)
         {
-            EpisodeBuilder.FillWindow(history.AsSpan(t * reach, reach), segments[t], segments[t].Count, normalisations[t]);
+            EpisodeBuilder.FillWindow(history.AsSpan(t * (reach + horizon), reach), segments[t], segments[t].Count, normalisations[t]);
             for (var h = 0; h < horizon; h++)
             {
                 EpisodeBuilder.WritePhase(phases.AsSpan((t * horizon + h) * EpisodeLayout.PhaseFeatures, EpisodeLayout.PhaseFeatures),
                     segments[t].PhaseOrigin + segments[t].Count + h, layout.Period);
             }
         }
-        var window = tensor(history, [tasks, reach]).to(device);
+        // The observed window, then each step's forecast written in place: step h reads its lags and anchor from it.
+        var window = tensor(history, [tasks, reach + horizon]).to(device);
         var phase = tensor(phases, [tasks, horizon, EpisodeLayout.PhaseFeatures]).to(device);
-        var outputs = new List<Tensor>(horizon);
         using var low = (-TaskNormalisation.Clip).ToScalar();
         using var high = TaskNormalisation.Clip.ToScalar();
         for (var h = 0; h < horizon; h++)
         {
             using var step = NewDisposeScope();
-            var lags = window[.., (reach - layout.Lags)..];
-            var anchor = layout.Anchored ? window[.., (reach - layout.AnchorLag)..(reach - layout.AnchorLag + 1)] : null;
+            var lags = window.narrow(1, h + reach - layout.Lags, layout.Lags);
+            var anchor = layout.Anchored ? window.narrow(1, h + reach - layout.AnchorLag, 1) : null;
             var inputs = cat(anchor is null ? [lags, phase[.., h]] : [lags, anchor, phase[.., h]], 1).unsqueeze(1);
-            var predicted = model.Predict(inputs);
+            var next = model.Predict(inputs);
+            if (anchor is not null)
+            {
+                next.add_(anchor);
+            }
             // Fed back as the newest value, a forecast is clipped like every normalised input: an adapted model that
             // amplifies its own output must not roll a forecast off to infinity.
-            var next = (anchor is null ? predicted : predicted + anchor).clamp(low, high);
-            window = cat([window[.., 1..], next], 1).MoveToOuterDisposeScope();
-            outputs.Add(next.MoveToOuterDisposeScope());
+            window.narrow(1, reach + h, 1).copy_(next.clamp_(low, high));
         }
-        var values = cat(outputs, 1).cpu().data<float>().ToArray();
+        var values = window.narrow(1, reach, horizon).cpu().contiguous().data<float>().ToArray();
         var forecasts = new double[tasks][];
         for (var t = 0; t < tasks; t++)
         {
