@@ -62,11 +62,11 @@ public sealed class NabBenchmark : IBenchmark
         var layouts = files.ToDictionary(f => f.Name, f => layout with { Period = periodMode == "none" ? 0 : ProbationaryPeriod(f.Data.Timestamps, f.Data.Values, periodMode == "validated") });
         var anchorFallback = (Argument(arguments, "--anchor-fallback") ?? "either") switch
         {
-            "in-sample" => AnchorFallback.WhenWorse,
-            "off" => AnchorFallback.Never,
-            "always" => AnchorFallback.Always,
-            "out-of-sample" => AnchorFallback.WhenWorseOutOfSample,
-            "either" => AnchorFallback.WhenWorseEither,
+            "in-sample" => AnchorFallbackRule.WhenWorse,
+            "off" => AnchorFallbackRule.Never,
+            "always" => AnchorFallbackRule.Always,
+            "out-of-sample" => AnchorFallbackRule.WhenWorseOutOfSample,
+            "either" => AnchorFallbackRule.WhenWorseEither,
             var other => throw new ArgumentException($"--anchor-fallback takes either, out-of-sample, in-sample, off or always; got '{other}'."),
         };
         output.WriteLine($"periods detected on the probationary parts: {string.Join(", ", layouts.Where(l => l.Value.Period > 0).Select(l => $"{Path.GetFileNameWithoutExtension(l.Key)} {l.Value.Period}"))}");

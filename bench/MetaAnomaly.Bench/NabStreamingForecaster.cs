@@ -11,14 +11,14 @@ namespace MetaAnomaly.Bench;
 /// detected on its probationary part.
 /// </summary>
 /// <remarks>
-/// With <see cref="AnchorFallback.WhenWorse"/>, a day whose adapted model fits its own support worse (mean absolute
+/// With <see cref="AnchorFallbackRule.WhenWorse"/>, a day whose adapted model fits its own support worse (mean absolute
 /// error) than the anchor alone is forecast by the anchor (seasonal naive, or naive when aperiodic): a learned
-/// correction that does not even fit the past is not trusted for the future. <see cref="AnchorFallback.Always"/> is
-/// the ablation without the learned correction. <see cref="AnchorFallback.WhenWorseOutOfSample"/> judges by the last
+/// correction that does not even fit the past is not trusted for the future. <see cref="AnchorFallbackRule.Always"/> is
+/// the ablation without the learned correction. <see cref="AnchorFallbackRule.WhenWorseOutOfSample"/> judges by the last
 /// forecast day instead (the model's forecasts against the anchor's on rows neither had seen), and by the support on
-/// the first day; <see cref="AnchorFallback.WhenWorseEither"/> (the bench's default) falls back when either says so.
+/// the first day; <see cref="AnchorFallbackRule.WhenWorseEither"/> (the bench's default) falls back when either says so.
 /// </remarks>
-internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout layout, AnchorFallback anchorFallback)
+internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout layout, AnchorFallbackRule anchorFallback)
 {
     public EpisodeLayout Layout => layout;
 
@@ -62,10 +62,10 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
             && observed.Average(i => Math.Abs(targets[i] - fitted[i])) >= observed.Average(i => Math.Abs(targets[i]));
         var useAnchor = anchorFallback switch
         {
-            AnchorFallback.Always => true,
-            AnchorFallback.WhenWorse => worseInSample,
-            AnchorFallback.WhenWorseOutOfSample => WorseOnLastDay(values) ?? worseInSample,
-            AnchorFallback.WhenWorseEither => worseInSample || (WorseOnLastDay(values) ?? false),
+            AnchorFallbackRule.Always => true,
+            AnchorFallbackRule.WhenWorse => worseInSample,
+            AnchorFallbackRule.WhenWorseOutOfSample => WorseOnLastDay(values) ?? worseInSample,
+            AnchorFallbackRule.WhenWorseEither => worseInSample || (WorseOnLastDay(values) ?? false),
             _ => false,
         };
         _days++;
@@ -80,7 +80,7 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
         // the +-Clip of its normalised inputs would turn a spike one period earlier into a flat forecast.
         var anchors = Enumerable.Range(0, rows).Select(n => values[dayStart + n - layout.AnchorLag] is var a && double.IsFinite(a)
             ? a : normalisation.Denormalise(EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
-        var model = Enumerable.Range(0, rows).Select(n => normalisation.Denormalise(corrections[n] + EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
+        var model = Enumerable.Range(0, rows).Select(n => EpisodeBuilder.ToSeriesUnits(corrections[n], inputs.AsSpan(n * d, d), layout, normalisation)).ToArray();
         _lastDay = (dayStart, model, anchors);
         return (useAnchor ? anchors : model, Mad(residuals));
     }
@@ -111,7 +111,7 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
 }
 
 /// <summary>When the NAB replay forecasts a day by the anchor alone instead of the adapted model.</summary>
-internal enum AnchorFallback
+internal enum AnchorFallbackRule
 {
     Never,
     WhenWorse,

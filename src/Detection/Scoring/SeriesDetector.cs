@@ -64,7 +64,7 @@ internal sealed class SeriesDetector
         {
             _recurrence?.Add(timestamp, deviate);
         }
-        var surprise = recurring ? _calibrator.ObserveOrdinary() : _calibrator.Observe(Math.Abs(score));
+        var surprise = recurring ? _calibrator.ObserveOrdinary() : _calibrator.Observe(deviate);
         var probability = TailProbabilityCalibrator.NormalCdf(surprise);
         var scored = _calibrator.Seen > _options.Scoring.WarmupPoints;
 

@@ -26,12 +26,11 @@ internal sealed class TailProbabilityCalibrator(int shortWindow, int longWindow)
     public int Seen { get; private set; }
 
     /// <summary>
-    /// Adds one |score| and returns the surprise of the new short-window mean: its deviation from the long window's
-    /// mean in long-window standard deviations (0 before any history). The probability is <see cref="NormalCdf"/> of it.
+    /// Adds one point's deviate (<see cref="Deviate"/> of its |score|) and returns the surprise of the new short-window
+    /// mean: its deviation from the long window's mean in long-window standard deviations (0 before any history). The
+    /// probability is <see cref="NormalCdf"/> of it.
     /// </summary>
-    public double Observe(double absoluteScore) => ObserveDeviate(Deviate(absoluteScore));
-
-    private double ObserveDeviate(double deviate)
+    public double Observe(double deviate)
     {
         Seen++;
         _short.Enqueue(deviate);
@@ -67,7 +66,7 @@ internal sealed class TailProbabilityCalibrator(int shortWindow, int longWindow)
     /// </summary>
     public double ObserveOrdinary()
     {
-        ObserveDeviate(_long.Count > 0 ? _longSum / _long.Count : 0);
+        Observe(_long.Count > 0 ? _longSum / _long.Count : 0);
         return 0;
     }
 

@@ -92,6 +92,11 @@ public static class EpisodeBuilder
     /// <summary>The normalised anchor of a pair whose inputs <see cref="FillInputs"/> wrote; 0 when not anchored.</summary>
     public static float AnchorOf(ReadOnlySpan<float> inputs, EpisodeLayout layout) => layout.Anchored ? inputs[layout.AnchorIndex] : 0f;
 
+    /// <summary>A forecaster's output for the pair whose inputs <see cref="FillInputs"/> wrote, in series units: its
+    /// anchor added back, then the normalisation undone.</summary>
+    public static double ToSeriesUnits(float output, ReadOnlySpan<float> inputs, EpisodeLayout layout, TaskNormalisation normalisation) =>
+        normalisation.Denormalise(output + AnchorOf(inputs, layout));
+
     private static bool WriteValue(Span<float> destination, int feature, SeriesSegment segment, int index, TaskNormalisation normalisation)
     {
         var value = index >= 0 && index < segment.Count ? segment.Values[index] : double.NaN;

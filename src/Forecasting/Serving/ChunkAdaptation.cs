@@ -61,7 +61,7 @@ public static class ChunkAdaptation
             }
             if (anchorOnly.Any(a => a))
             {
-                model = new AnchorFallback(model, anchorOnly);
+                model = new AnchorFallback(model, anchorOnly, learner.Settings.Device);
             }
             var forecasts = horizon > 0 ? Roll(model, segments, normalisations, layout, horizon, learner.Settings.Device) : segments.Select(_ => Array.Empty<double>()).ToArray();
             return new AdaptedChunk(model, normalisations, scales, forecasts);
@@ -118,17 +118,7 @@ public static class ChunkAdaptation
             // amplifies its own output must not roll a forecast off to infinity.
             window.narrow(1, reach + h, 1).copy_(next.clamp_(low, high));
         }
-        var values = window.narrow(1, reach, horizon).cpu().contiguous().data<float>().ToArray();
-        var forecasts = new double[tasks][];
-        for (var t = 0; t < tasks; t++)
-        {
-            forecasts[t] = new double[horizon];
-            for (var h = 0; h < horizon; h++)
-            {
-                forecasts[t][h] = normalisations[t].Denormalise(values[t * horizon + h]);
-            }
-        }
-        return forecasts;
+        return InSeriesUnits(window.narrow(1, reach, horizon).cpu().contiguous().data<float>().ToArray(), normalisations, horizon);
     }
 
     /// <summary>
@@ -149,19 +139,18 @@ public static class ChunkAdaptation
             }
         }
         var predicted = model.Predict(tensor(inputs, [tasks, horizon, d]).to(device)).cpu().data<float>().ToArray();
-        var forecasts = new double[tasks][];
-        for (var t = 0; t < tasks; t++)
+        for (var i = 0; i < predicted.Length; i++)
         {
-            forecasts[t] = new double[horizon];
-            for (var h = 0; h < horizon; h++)
-            {
-                var i = (t * horizon) + h;
-                var value = Math.Clamp(predicted[i] + EpisodeBuilder.AnchorOf(inputs.AsSpan(i * d, d), layout), -TaskNormalisation.Clip, TaskNormalisation.Clip);
-                forecasts[t][h] = normalisations[t].Denormalise(value);
-            }
+            predicted[i] = Math.Clamp(predicted[i] + EpisodeBuilder.AnchorOf(inputs.AsSpan(i * d, d), layout), (float)-TaskNormalisation.Clip, (float)TaskNormalisation.Clip);
         }
-        return forecasts;
+        return InSeriesUnits(predicted, normalisations, horizon);
     }
+
+    /// <summary>Normalised forecasts [T, horizon] (row-major) in each series' own units.</summary>
+    private static double[][] InSeriesUnits(float[] values, IReadOnlyList<TaskNormalisation> normalisations, int horizon) =>
+        Enumerable.Range(0, normalisations.Count)
+            .Select(t => Enumerable.Range(0, horizon).Select(h => normalisations[t].Denormalise(values[t * horizon + h])).ToArray())
+            .ToArray();
 
     /// <summary>1.4826 * MAD about the (upper) median; 1 when empty. Reorders <paramref name="residuals"/>.</summary>
     internal static double RobustScale(Span<double> residuals)

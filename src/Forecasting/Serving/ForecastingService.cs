@@ -136,8 +136,7 @@ public sealed partial class ForecastingService : IOneStepForecaster, IForecastin
                 }
                 foreach (var (request, slot) in items)
                 {
-                    var anchor = EpisodeBuilder.AnchorOf(inputs.AsSpan(slot.Task * layout.InputSize, layout.InputSize), layout);
-                    var value = slot.Normalisation.Denormalise(anchor + outputs[slot.Task]);
+                    var value = EpisodeBuilder.ToSeriesUnits(outputs[slot.Task], inputs.AsSpan(slot.Task * layout.InputSize, layout.InputSize), layout, slot.Normalisation);
                     results[request] = new OneStepForecast(requests[request].Key, true, value, chunk.Adapted.ResidualScales[slot.Task], null);
                 }
             }
