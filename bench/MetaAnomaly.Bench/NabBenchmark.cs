@@ -75,12 +75,7 @@ public sealed class NabBenchmark : IBenchmark
             Argument(arguments, "--meta-steps") is { } metaSteps ? int.Parse(metaSteps, CultureInfo.InvariantCulture) : MetaSteps, MetaBatch, MetaBudget, seed);
         output.WriteLine($"meta-training on the probationary periods only: {steps} steps, query MSE {firstLoss:F3} -> {lastLoss:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
 
-        var options = BenchOptions();
-        foreach (var setting in arguments.Where((a, i) => i > 0 && arguments[i - 1] == "--set"))
-        {
-            var parts = setting.Split('=', 2);
-            SweepSetters[parts[0]](options, double.Parse(parts[1], CultureInfo.InvariantCulture));
-        }
+        var options = BenchOptions(arguments);
         var raw = new Dictionary<string, double[]>();
         var forecasts = new Dictionary<string, (double[] Values, double[] Scales)>();
         if (Argument(arguments, "--forecasts") is { } recorded)
@@ -111,7 +106,7 @@ public sealed class NabBenchmark : IBenchmark
             var sweep = new ResultTable([.. grid.Select(g => g.Key), "standard", "reward_low_FP", "reward_low_FN"]);
             foreach (var point in Cartesian(grid))
             {
-                var variant = BenchOptions();
+                var variant = BenchOptions(arguments);
                 var rows = suppressRows;
                 foreach (var (key, value) in point)
                 {
@@ -187,6 +182,7 @@ public sealed class NabBenchmark : IBenchmark
     {
         ["short"] = (o, v) => o.Scoring.ShortWindow = (int)v,
         ["long"] = (o, v) => o.Scoring.LongWindow = (int)v,
+        ["sustained"] = (o, v) => o.Scoring.SustainedWindow = (int)v,
         ["recurrence-hours"] = (o, v) => o.Scoring.RecurrenceLookback = TimeSpan.FromHours(v),
         ["recurrence-tolerance-minutes"] = (o, v) => o.Scoring.RecurrenceTolerance = TimeSpan.FromMinutes(v),
         ["recurrence-repeats"] = (o, v) => o.Scoring.RecurrenceRepeats = (int)v,
@@ -218,8 +214,17 @@ public sealed class NabBenchmark : IBenchmark
         grid.Aggregate((IEnumerable<List<KeyValuePair<string, double>>>)[[]],
             (points, axis) => points.SelectMany(p => axis.Value.Select(v => new List<KeyValuePair<string, double>>(p) { new(axis.Key, v) })));
 
-    /// <summary>The product's defaults, with the warm-up inside NAB's probationary period.</summary>
-    private static DetectionOptions BenchOptions() => new();
+    /// <summary>The product's detection defaults, with each <c>--set KEY=V</c> applied (sweeps vary them further).</summary>
+    private static DetectionOptions BenchOptions(IReadOnlyList<string> arguments)
+    {
+        var options = new DetectionOptions();
+        foreach (var setting in arguments.Where((a, i) => i > 0 && arguments[i - 1] == "--set"))
+        {
+            var parts = setting.Split('=', 2);
+            SweepSetters[parts[0]](options, double.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+        return options;
+    }
 
     /// <summary>Streams one file: adapt at each data day's first row, forecast the day, score row by row.</summary>
     private static (double[] Scores, (double[] Values, double[] Scales) Forecasts) Replay(

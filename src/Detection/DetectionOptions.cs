@@ -72,6 +72,13 @@ public sealed class ScoringOptions
     public int LongWindow { get; set; } = Defaults.LongWindow;
 
     /// <summary>
+    /// Points averaged into a second, sustained score calibrated beside the short one (its own long window); the surprise
+    /// is the larger of the two, so a run of moderately unusual points (a burst of spikes, a small shift) alarms though no
+    /// single point is improbable enough. 0 disables it.
+    /// </summary>
+    public int SustainedWindow { get; set; } = Defaults.SustainedWindow;
+
+    /// <summary>
     /// How far back a deviation is looked for again (a day: scheduled jobs); <see cref="TimeSpan.Zero"/> disables it.
     /// A point whose deviate (|score| as a one-sided normal deviate) is at least <see cref="RecurrenceMinDeviate"/> and
     /// at most 1 / <see cref="RecurrenceRatio"/> times the largest deviate within <see cref="RecurrenceTolerance"/> of
@@ -102,12 +109,13 @@ public sealed class ScoringOptions
         public const double StdFloorFraction = 0.0;
         public const int ShortWindow = 1;
         public const int LongWindow = 1000;
+        public const int SustainedWindow = 6;
         public static readonly TimeSpan RecurrenceLookback = TimeSpan.FromDays(1);
         public static readonly TimeSpan RecurrenceTolerance = TimeSpan.FromMinutes(30);
         public const double RecurrenceRatio = 0.5;
         public const int RecurrenceRepeats = 3;
         public const double RecurrenceMinDeviate = 3;
-        public const int WarmupPoints = 64;
+        public const int WarmupPoints = 128;
     }
 }
 

@@ -29,6 +29,8 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(scoring.StdFloorFraction is >= 0 and <= 1, "Scoring:StdFloorFraction", "must be in [0, 1].");
         Require(scoring.ShortWindow >= 1, "Scoring:ShortWindow", "must be at least 1.");
         Require(scoring.LongWindow > scoring.ShortWindow, "Scoring:LongWindow", "must be larger than Scoring:ShortWindow.");
+        Require(scoring.SustainedWindow == 0 || scoring.SustainedWindow > scoring.ShortWindow && scoring.SustainedWindow < scoring.LongWindow,
+            "Scoring:SustainedWindow", "must be 0 (off) or between Scoring:ShortWindow and Scoring:LongWindow (exclusive).");
         Require(scoring.RecurrenceLookback >= TimeSpan.Zero, "Scoring:RecurrenceLookback", "must not be negative (0 disables it).");
         Require(scoring.RecurrenceTolerance >= TimeSpan.Zero && scoring.RecurrenceTolerance < scoring.RecurrenceLookback || scoring.RecurrenceLookback == TimeSpan.Zero,
             "Scoring:RecurrenceTolerance", "must be in [0, Scoring:RecurrenceLookback).");

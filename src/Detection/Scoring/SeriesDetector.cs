@@ -14,6 +14,7 @@ internal sealed class SeriesDetector
     private readonly IThresholdSource _thresholds;
     private readonly RobustScale _scale;
     private readonly TailProbabilityCalibrator _calibrator;
+    private readonly TailProbabilityCalibrator? _sustained;
     private readonly RecurrenceMemory? _recurrence;
     private readonly (AlarmRuleOptions Options, AlarmRule State)[] _rules;
     private readonly EventTracker _events;
@@ -26,6 +27,7 @@ internal sealed class SeriesDetector
         _thresholds = thresholds;
         _scale = new RobustScale(options.Scoring.ScaleWindow, options.Scoring.MinOnlineResiduals, options.Scoring.StdFloorFraction);
         _calibrator = new TailProbabilityCalibrator(options.Scoring.ShortWindow, options.Scoring.LongWindow);
+        _sustained = options.Scoring.SustainedWindow > 0 ? new TailProbabilityCalibrator(options.Scoring.SustainedWindow, options.Scoring.LongWindow) : null;
         _recurrence = options.Scoring.RecurrenceLookback > TimeSpan.Zero
             ? new RecurrenceMemory(options.Scoring.RecurrenceLookback, options.Scoring.RecurrenceTolerance, options.Scoring.RecurrenceRepeats)
             : null;
@@ -65,6 +67,11 @@ internal sealed class SeriesDetector
             _recurrence?.Add(timestamp, deviate);
         }
         var surprise = recurring ? _calibrator.ObserveOrdinary() : _calibrator.Observe(deviate);
+        if (_sustained is not null)
+        {
+            var sustained = recurring ? _sustained.ObserveOrdinary() : _sustained.Observe(deviate);
+            surprise = Math.Max(surprise, sustained);
+        }
         var probability = TailProbabilityCalibrator.NormalCdf(surprise);
         var scored = _calibrator.Seen > _options.Scoring.WarmupPoints;
 

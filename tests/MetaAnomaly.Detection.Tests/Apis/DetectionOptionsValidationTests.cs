@@ -10,6 +10,7 @@ public sealed class DetectionOptionsValidationTests
     [InlineData("Detection:Rules:0:MinDuration", "0", "Detection:Rules:0:MinDuration")]
     [InlineData("Detection:Webhooks:Endpoints:0:Url", "not a url", "Detection:Webhooks:Endpoints:0:Url")]
     [InlineData("Detection:Scoring:LongWindow", "1", "Detection:Scoring:LongWindow")]
+    [InlineData("Detection:Scoring:SustainedWindow", "1", "Detection:Scoring:SustainedWindow")]
     [InlineData("Detection:Scoring:RecurrenceRatio", "1.5", "Detection:Scoring:RecurrenceRatio")]
     [InlineData("Detection:Scoring:RecurrenceTolerance", "2.00:00:00", "Detection:Scoring:RecurrenceTolerance")]
     public async Task MisconfigurationFailsAtStartNamingTheKey(string key, string value, string named)

@@ -117,6 +117,23 @@ public sealed class AnomalyDetectorTests
     }
 
     [Fact]
+    public void BurstOfModerateDeviationsAlarmsThroughTheSustainedWindowThoughNoPointAloneDoes()
+    {
+        var values = Synthetic.Seasonal(800, seed: 5);
+        for (var i = 600; i < 606; i++)
+        {
+            values[i] += i % 2 == 0 ? 3.5 : -3.5;
+        }
+
+        var withSustained = Run(values, new DetectionOptions());
+        var pointOnly = Run(values, new DetectionOptions { Scoring = { SustainedWindow = 0 } });
+
+        Assert.Contains(withSustained, p => p.Index is >= 600 and < 606 && p.Point.Anomalous);
+        Assert.DoesNotContain(pointOnly, p => p.Index is >= 600 and < 606 && p.Point.Anomalous);
+        Assert.DoesNotContain(withSustained, p => p.Index is >= 200 and < 600 && p.Point.Anomalous);
+    }
+
+    [Fact]
     public void DailyRecurringSpikeStopsAlarmingOnceSeenOnTheLastDaysButANewOneStillAlarms()
     {
         const int day = 288;
