@@ -17,7 +17,7 @@ using static TorchSharp.torch;
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--meta-steps N] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress ROWS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
+/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--meta-steps N] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress HOURS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
 /// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
 /// detector), writes NAB's results layout and scores it with the C# NAB scorer.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class NabBenchmark : IBenchmark
 {
     private const string DetectorName = "metaanomaly";
     private const int MetaSteps = 200;
-    private const int SuppressRows = 144;
+    private const double SuppressHours = 12;
     private const int MetaBatch = 8;
     private static readonly TimeSpan MetaBudget = TimeSpan.FromSeconds(150);
 
@@ -99,7 +99,7 @@ public sealed class NabBenchmark : IBenchmark
             output.WriteLine($"days forecast by the anchor alone (the adapted model forecast worse than it): {forecasters.Values.Sum(f => f.Counts.AnchorDays)} of {forecasters.Values.Sum(f => f.Counts.Days)}");
         }
         var replaySeconds = clock.Elapsed.TotalSeconds;
-        var suppressRows = Argument(arguments, "--suppress") is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : SuppressRows;
+        var suppressFor = TimeSpan.FromHours(Argument(arguments, "--suppress") is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : SuppressHours);
         if (arguments.Contains("--sweep"))
         {
             var grid = SweepGrid(arguments);
@@ -107,12 +107,12 @@ public sealed class NabBenchmark : IBenchmark
             foreach (var point in Cartesian(grid))
             {
                 var variant = BenchOptions(arguments);
-                var rows = suppressRows;
+                var coolDown = suppressFor;
                 foreach (var (key, value) in point)
                 {
                     if (key == "suppress")
                     {
-                        rows = (int)value;
+                        coolDown = TimeSpan.FromHours(value);
                     }
                     else
                     {
@@ -120,7 +120,7 @@ public sealed class NabBenchmark : IBenchmark
                     }
                 }
                 var candidate = files.Select(f => new NabFile(f.Name, f.Data.Timestamps,
-                    Suppress(Detect(f.Name, f.Data.Timestamps, f.Data.Values, forecasts[f.Name], variant), rows),
+                    Suppress(Detect(f.Name, f.Data.Timestamps, f.Data.Values, forecasts[f.Name], variant), f.Data.Timestamps, coolDown),
                     NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
                 var s = NabProfile.All.Select(p => NabScorer.Score(candidate, p).NormalizedScore).ToArray();
                 sweep.AddRow([.. point.Select(p => (object)p.Value), s[0], s[1], s[2]]);
@@ -129,12 +129,12 @@ public sealed class NabBenchmark : IBenchmark
         }
         foreach (var (name, (timestamps, values)) in files)
         {
-            WriteResults(results, name, timestamps, values, Suppress(raw[name], suppressRows), corpus.Windows[name]);
+            WriteResults(results, name, timestamps, values, Suppress(raw[name], timestamps, suppressFor), corpus.Windows[name]);
         }
 
         var scored = only is null
             ? corpus.ReadResults(results, DetectorName)
-            : files.Select(f => new NabFile(f.Name, f.Data.Timestamps, Suppress(raw[f.Name], suppressRows), NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
+            : files.Select(f => new NabFile(f.Name, f.Data.Timestamps, Suppress(raw[f.Name], f.Data.Timestamps, suppressFor), NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
         var profiles = NabProfile.All.Select(known => corpus.Profiles().FirstOrDefault(p => p.Name == known.Name) ?? known)
             .Select(p => NabScorer.Score(scored, p)).ToArray();
         output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {10 * profiles[0].Threshold / (1 - profiles[0].Threshold):F2})");
@@ -177,7 +177,7 @@ public sealed class NabBenchmark : IBenchmark
         return seasonal < naive ? period : 0;
     }
 
-    /// <summary>Detector options the <c>--sweep</c> grid may vary (plus <c>suppress</c>, the rows of the cool-down).</summary>
+    /// <summary>Detector options the <c>--sweep</c> grid may vary (plus <c>suppress</c>, the cool-down in hours).</summary>
     private static readonly Dictionary<string, Action<DetectionOptions, double>> SweepSetters = new()
     {
         ["short"] = (o, v) => o.Scoring.ShortWindow = (int)v,
@@ -207,7 +207,7 @@ public sealed class NabBenchmark : IBenchmark
             }
             grid.Add(new(parts[0], parts[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()));
         }
-        return grid.Count > 0 ? grid : [new("suppress", [48, 144, 288])];
+        return grid.Count > 0 ? grid : [new("suppress", [4, 12, 24])];
     }
 
     private static IEnumerable<List<KeyValuePair<string, double>>> Cartesian(List<KeyValuePair<string, double[]>> grid) =>
@@ -287,17 +287,23 @@ public sealed class NabBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// Keeps a row's score only when it exceeds every raw score of the <paramref name="rows"/> rows before it, so a
+    /// Keeps a row's score only when it exceeds every raw score of the <paramref name="coolDown"/> before it, so a
     /// sustained or echoing anomaly reports once (and again only when it grows): the event cool-down, for NAB's
-    /// per-row scoring. Causal: looks back only.
+    /// per-row scoring. In data time, not rows: several NAB files are sampled irregularly, with gaps of hours or days.
+    /// Causal: looks back only.
     /// </summary>
-    private static double[] Suppress(double[] raw, int rows)
+    private static double[] Suppress(double[] raw, DateTime[] timestamps, TimeSpan coolDown)
     {
         var kept = new double[raw.Length];
+        var from = 0;
         for (var i = 0; i < raw.Length; i++)
         {
+            while (timestamps[from] < timestamps[i] - coolDown)
+            {
+                from++;
+            }
             var previous = 0.0;
-            for (var j = Math.Max(0, i - rows); j < i; j++)
+            for (var j = from; j < i; j++)
             {
                 previous = Math.Max(previous, raw[j]);
             }
