@@ -21,6 +21,9 @@ public sealed class AnchorFallback(IAdaptedBatch model, IReadOnlyList<bool> anch
 
     public IReadOnlyList<bool> AnchorOnly { get; } = anchorOnly;
 
+    /// <summary>The adapted model behind the fallback, as it would forecast every series.</summary>
+    public IAdaptedBatch Adapted => model;
+
     public Tensor Predict(Tensor queryInputs)
     {
         using var scope = NewDisposeScope();

@@ -11,8 +11,9 @@ namespace MetaAnomaly.Forecasting.Serving;
 /// scale on the support, and the next-horizon forecast by rolling the one-step model forward.
 /// </summary>
 /// <remarks>
-/// A series whose adapted model fits its own support worse (squared error) than its anchor alone serves the anchor
-/// (<see cref="AnchorFallback"/>). Residual scale: 1.4826 * MAD of the observed one-step support residuals of what
+/// A series whose adapted model fits its own support worse (mean absolute error) than its anchor alone, or whose
+/// previous model the caller found worse than its anchor out of sample (<see cref="OutOfSampleJudge"/>), serves the
+/// anchor (<see cref="AnchorFallback"/>). Residual scale: 1.4826 * MAD of the observed one-step support residuals of what
 /// serves, in series units, floored at <see cref="MinimumResidualShare"/> of the normalisation scale so that a
 /// perfectly fitted support does not make every later deviation infinitely improbable.
 /// </remarks>
@@ -20,7 +21,8 @@ public static class ChunkAdaptation
 {
     public const double MinimumResidualShare = 0.05;
 
-    public static AdaptedChunk Adapt(IMetaLearner learner, IReadOnlyList<SeriesSegment> segments, EpisodeLayout layout, int horizon)
+    public static AdaptedChunk Adapt(IMetaLearner learner, IReadOnlyList<SeriesSegment> segments, EpisodeLayout layout, int horizon,
+        IReadOnlyList<bool>? distrusted = null)
     {
         if (segments.Count == 0)
         {
@@ -43,10 +45,10 @@ public static class ChunkAdaptation
                 for (var n = 0; n < layout.SupportSize; n++)
                 {
                     var i = t * layout.SupportSize + n;
-                    modelError += mask[i] * (fitted[i] - targets[i]) * (fitted[i] - targets[i]);
-                    anchorError += mask[i] * targets[i] * targets[i];
+                    modelError += mask[i] * Math.Abs(fitted[i] - targets[i]);
+                    anchorError += mask[i] * Math.Abs(targets[i]);
                 }
-                anchorOnly[t] = modelError > anchorError;
+                anchorOnly[t] = modelError > anchorError || distrusted?[t] == true;
                 var count = 0;
                 for (var n = 0; n < layout.SupportSize; n++)
                 {

@@ -25,9 +25,10 @@ public static class ConcurrentChunkAdaptation
     /// <summary>
     /// Adapts <paramref name="chunks"/> on up to <paramref name="workers"/> threads; returns one result per chunk, in
     /// order. On failure or cancellation every chunk already adapted is disposed before the exception surfaces.
+    /// <paramref name="distrusted"/>, when given, holds each chunk's series that must serve their anchor.
     /// </summary>
     public static AdaptedChunk[] Adapt(IMetaLearner learner, IReadOnlyList<IReadOnlyList<SeriesSegment>> chunks, EpisodeLayout layout, int horizon,
-        int workers, CancellationToken cancellationToken = default)
+        int workers, CancellationToken cancellationToken = default, IReadOnlyList<IReadOnlyList<bool>>? distrusted = null)
     {
         var results = new AdaptedChunk?[chunks.Count];
         var threads = Math.Min(workers, chunks.Count);
@@ -38,7 +39,7 @@ public static class ConcurrentChunkAdaptation
                 for (var i = 0; i < chunks.Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon);
+                    results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon, distrusted?[i]);
                 }
             }
             catch
@@ -64,7 +65,7 @@ public static class ConcurrentChunkAdaptation
                     while (Volatile.Read(ref failure) is null && !cancellationToken.IsCancellationRequested
                         && (i = Interlocked.Increment(ref next)) < chunks.Count)
                     {
-                        results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon);
+                        results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon, distrusted?[i]);
                     }
                 }
                 catch (Exception e)

@@ -287,7 +287,10 @@ public sealed partial class ForecastingService
     }
 
     private const string AnchorFallbackReason =
-        "serves its anchor (the value one period earlier): the adapted model fitted its latest support window worse";
+        "serves its anchor (the value one period earlier, or the previous value): the adapted model fitted its latest support window worse";
+
+    private const string OutOfSampleFallbackReason =
+        "serves its anchor (the value one period earlier, or the previous value): its previous adapted model forecast the points since its adaptation worse";
 
     private bool RefreshDue(ClusterModel model) =>
         _options.ModelRefreshInterval > TimeSpan.Zero && _clock.GetUtcNow() - model.RefreshedAt >= _options.ModelRefreshInterval;
@@ -417,9 +420,9 @@ public sealed partial class ForecastingService
             cancellationToken.ThrowIfCancellationRequested();
             SetActivity($"adapting {cluster.Id}", (double)first / parts.Length);
             var round = parts.Skip(first).Take(ChunksPerRound * workers).ToArray();
-            var chunks = ConcurrentChunkAdaptation.Adapt(model.Learner,
-                round.Select(part => (IReadOnlyList<SeriesSegment>)part.Select(p => Segment(p.Key, p.Window)).ToArray()).ToArray(),
-                layout, horizon, workers, cancellationToken);
+            var segments = round.Select(part => part.Select(p => Segment(p.Key, p.Window)).ToArray()).ToArray();
+            var lost = PreviousModelsLost(round, segments, layout);
+            var chunks = ConcurrentChunkAdaptation.Adapt(model.Learner, segments, layout, horizon, workers, cancellationToken, lost);
             for (var c = 0; c < round.Length; c++)
             {
                 var chunk = chunks[c];
@@ -440,7 +443,7 @@ public sealed partial class ForecastingService
                     {
                         ClusterId = cluster.Id,
                         Status = SeriesModelStatus.Adapted,
-                        Reason = chunk.ServesAnchor(t) ? AnchorFallbackReason : null,
+                        Reason = lost[c][t] ? OutOfSampleFallbackReason : chunk.ServesAnchor(t) ? AnchorFallbackReason : null,
                         Learner = model.Learner.Name,
                         AdaptedAt = adaptedAt,
                         ResidualScale = chunk.ResidualScales[t],
@@ -463,6 +466,52 @@ public sealed partial class ForecastingService
             }
         }
         return slots.Count(s => s.Entry.Status == SeriesModelStatus.Adapted);
+    }
+
+    /// <summary>
+    /// For each series of <paramref name="round"/>, whether the model it serves now forecast the points that arrived since
+    /// its adaptation worse than its anchor (<see cref="OutOfSampleJudge"/>); false for a series with no live model of
+    /// this layout. Judges the adapted model itself, also where it served its anchor.
+    /// </summary>
+    private bool[][] PreviousModelsLost((SeriesKey Key, SeriesWindow Window)[][] round, SeriesSegment[][] segments, EpisodeLayout layout)
+    {
+        var verdicts = round.Select(part => new bool[part.Length]).ToArray();
+        var byChunk = new Dictionary<ServedChunk, List<(int Part, int Index, JudgedSeries Series)>>();
+        for (var p = 0; p < round.Length; p++)
+        {
+            for (var i = 0; i < round[p].Length; i++)
+            {
+                var (key, window) = round[p][i];
+                if (_series.TryGetValue(key, out var entry) && entry is { Status: SeriesModelStatus.Adapted, Slot: { } slot, Forecast: { } forecast }
+                    && slot.Cluster.Layout == layout)
+                {
+                    var from = (int)Math.Ceiling((forecast.Start - window.Start) / window.Step);
+                    var chunk = slot.Cluster.Chunks[slot.Chunk];
+                    if (!byChunk.TryGetValue(chunk, out var items))
+                    {
+                        byChunk[chunk] = items = [];
+                    }
+                    items.Add((p, i, new JudgedSeries(slot.Task, segments[p][i], Math.Max(0, from), slot.Normalisation)));
+                }
+            }
+        }
+        foreach (var (chunk, items) in byChunk)
+        {
+            lock (_servingLock)
+            {
+                if (chunk.Disposed)
+                {
+                    continue;
+                }
+                var adapted = chunk.Adapted.Model is AnchorFallback fallback ? fallback.Adapted : chunk.Adapted.Model;
+                var lost = OutOfSampleJudge.ModelLost(adapted, items.Select(item => item.Series).ToArray(), layout, Device);
+                for (var k = 0; k < items.Count; k++)
+                {
+                    verdicts[items[k].Part][items[k].Index] = lost[k];
+                }
+            }
+        }
+        return verdicts;
     }
 
     private void RetireVanishedClusters(IReadOnlyList<SeriesCluster> clusters)

@@ -84,6 +84,23 @@ public sealed class ChunkAdaptationTests
         Assert.All(adapted.Model.Predict(inputs)[0].data<float>().ToArray(), v => Assert.Equal(0f, v));
     }
 
+    [Fact]
+    public void ASeriesWhosePreviousModelWasFoundWorseOutOfSampleServesTheAnchorThoughItsNewFitWins()
+    {
+        var random = new Random(11);
+        var drifting = Enumerable.Range(0, 2).Select(_ => SyntheticTasks.Seasonal(random, Layout.ServingSpan, Layout.Period, noise: 0.01, maxDrift: 0.5)).ToArray();
+        using var learner = new MamlFactory().Create(new LearnerSettings(Layout.InputSize, CPU, 3, [16, 16], 0.05, 10));
+
+        using var trusted = ChunkAdaptation.Adapt(learner, drifting, Layout, Layout.Period);
+        using var judged = ChunkAdaptation.Adapt(learner, drifting, Layout, Layout.Period, distrusted: [false, true]);
+
+        Assert.False(trusted.ServesAnchor(1), "precondition: the adapted model fits this drifting series better than its anchor");
+        Assert.False(judged.ServesAnchor(0));
+        Assert.True(judged.ServesAnchor(1));
+        var lastPeriod = drifting[1].Values[^Layout.Period..];
+        Assert.Equal(lastPeriod.Select(v => Math.Round(v, 3)), judged.Forecasts[1].Select(v => Math.Round(v, 3)));
+    }
+
     /// <summary>An adapted batch whose every output is 0: the anchor (or, unanchored, the task mean) itself.</summary>
     private sealed class ZeroBatch(int tasks) : IAdaptedBatch
     {

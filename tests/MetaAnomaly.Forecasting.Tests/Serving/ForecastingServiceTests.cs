@@ -137,6 +137,23 @@ public sealed class ForecastingServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task ASeriesWhosePreviousModelForecastTheNewPointsWorseThanItsAnchorServesTheAnchorAfterTheDailyRun()
+    {
+        using var service = Create();
+        await service.CatchUpAsync(CancellationToken.None);
+        Assert.Null(service.StateOf(Key("s0")).Reason);
+        var s0 = _windows[0];
+        _windows[0] = s0 with { Values = [.. s0.Values, .. s0.Values[^24..]] };
+
+        await service.RunScheduledAsync(CancellationToken.None);
+
+        Assert.Contains("previous adapted model forecast the points since its adaptation worse", service.StateOf(Key("s0")).Reason);
+        Assert.All(_windows.Skip(1).Take(5), w => Assert.DoesNotContain("previous adapted model", service.StateOf(w.Key).Reason ?? ""));
+        var next = service.ForecastNext([new OneStepRequest(Key("s0"), _windows[0], _windows[0].End + _windows[0].Step)])[0];
+        Assert.Equal(_windows[0].Values[^24], next.Value, 6);
+    }
+
+    [Fact]
     public async Task TheDailyRunRefreshesAnInitialisationOnceItIsOlderThanTheInterval()
     {
         var clock = new FakeTimeProvider(Origin.AddDays(30));
