@@ -198,7 +198,7 @@ public sealed class M4Benchmark : IBenchmark
         return Enumerable.Range(0, series.Length).Select(t => Enumerable.Range(0, Horizon).Select(h =>
         {
             var i = t * Horizon + h;
-            return EpisodeBuilder.ToSeriesUnits(predicted[i], inputs.AsSpan(i * d, d), layout, adapted.Normalisations[t]);
+            return EpisodeBuilder.ToSeriesUnits(predicted[i], new SeriesSegment(series[t], 0), origin + h, layout, adapted.Normalisations[t]);
         }).ToArray()).ToArray();
     }
 

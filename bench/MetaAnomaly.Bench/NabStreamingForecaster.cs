@@ -74,13 +74,12 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
 
         using var query = NabPairs.Build([(values, dayStart, normalisation, layout)], rows, learner.Settings.Device);
         var corrections = adapted.Predict(query.Inputs).cpu().data<float>().ToArray();
-        var inputs = query.Inputs.cpu().data<float>().ToArray();
-        var d = layout.InputSize;
         // The anchor itself, unclipped: a support window made flat by masking (spikes removed) has a tiny scale, and
         // the +-Clip of its normalised inputs would turn a spike one period earlier into a flat forecast.
-        var anchors = Enumerable.Range(0, rows).Select(n => values[dayStart + n - layout.AnchorLag] is var a && double.IsFinite(a)
-            ? a : normalisation.Denormalise(EpisodeBuilder.AnchorOf(inputs.AsSpan(n * d, d), layout))).ToArray();
-        var model = Enumerable.Range(0, rows).Select(n => EpisodeBuilder.ToSeriesUnits(corrections[n], inputs.AsSpan(n * d, d), layout, normalisation)).ToArray();
+        var file = new SeriesSegment(values, 0);
+        var anchors = Enumerable.Range(0, rows).Select(n => EpisodeBuilder.RawAnchor(file, dayStart + n, layout) is var a && double.IsFinite(a)
+            ? a : normalisation.Mean).ToArray();
+        var model = Enumerable.Range(0, rows).Select(n => EpisodeBuilder.ToSeriesUnits(corrections[n], file, dayStart + n, layout, normalisation)).ToArray();
         _lastDay = (dayStart, model, anchors);
         return (useAnchor ? anchors : model, Mad(residuals));
     }

@@ -92,10 +92,29 @@ public static class EpisodeBuilder
     /// <summary>The normalised anchor of a pair whose inputs <see cref="FillInputs"/> wrote; 0 when not anchored.</summary>
     public static float AnchorOf(ReadOnlySpan<float> inputs, EpisodeLayout layout) => layout.Anchored ? inputs[layout.AnchorIndex] : 0f;
 
-    /// <summary>A forecaster's output for the pair whose inputs <see cref="FillInputs"/> wrote, in series units: its
-    /// anchor added back, then the normalisation undone.</summary>
-    public static double ToSeriesUnits(float output, ReadOnlySpan<float> inputs, EpisodeLayout layout, TaskNormalisation normalisation) =>
-        normalisation.Denormalise(output + AnchorOf(inputs, layout));
+    /// <summary>
+    /// A forecaster's output for the pair of segment index <paramref name="target"/> (forecast <paramref name="horizon"/>
+    /// ahead), in series units: the deviation scaled back and added to the anchor's raw value, or, unanchored or when the
+    /// anchor is a gap, the normalisation undone.
+    /// </summary>
+    /// <remarks>
+    /// The raw anchor, not its clipped input: after the level leaves the support window's mean +- <see
+    /// cref="TaskNormalisation.Clip"/> scales (a CPU pinned at 100 % after weeks near 40), a forecast from the clipped
+    /// anchor would stay at the clip until the next adaptation and every point would be an anomaly.
+    /// </remarks>
+    public static double ToSeriesUnits(float output, SeriesSegment segment, int target, EpisodeLayout layout, TaskNormalisation normalisation, int horizon = 1)
+    {
+        var anchor = RawAnchor(segment, target, layout, horizon);
+        return double.IsFinite(anchor) ? anchor + output * normalisation.Scale : normalisation.Denormalise(output);
+    }
+
+    /// <summary>The anchor of the pair of segment index <paramref name="target"/>, in series units; NaN when the layout
+    /// is not anchored or the anchor is a gap.</summary>
+    public static double RawAnchor(SeriesSegment segment, int target, EpisodeLayout layout, int horizon = 1)
+    {
+        var index = target - layout.AnchorDistance(horizon);
+        return layout.Anchored && index >= 0 && index < segment.Count ? segment.Values[index] : double.NaN;
+    }
 
     private static bool WriteValue(Span<float> destination, int feature, SeriesSegment segment, int index, TaskNormalisation normalisation)
     {

@@ -122,11 +122,13 @@ public sealed partial class ForecastingService : IOneStepForecaster, IForecastin
                 var layout = cluster.Layout;
                 var tasks = chunk.Adapted.Model.TaskCount;
                 var inputs = new float[tasks * layout.InputSize];
-                foreach (var (request, slot) in items)
+                var segments = new SeriesSegment[items.Count];
+                for (var k = 0; k < items.Count; k++)
                 {
+                    var (request, slot) = items[k];
                     var history = requests[request].History;
-                    var segment = new SeriesSegment(history.Values, SeriesSegment.SlotIndex(history.Start, history.Step));
-                    EpisodeBuilder.FillInputs(inputs.AsSpan(slot.Task * layout.InputSize, layout.InputSize), segment, segment.Count, layout, slot.Normalisation);
+                    segments[k] = new SeriesSegment(history.Values, SeriesSegment.SlotIndex(history.Start, history.Step));
+                    EpisodeBuilder.FillInputs(inputs.AsSpan(slot.Task * layout.InputSize, layout.InputSize), segments[k], segments[k].Count, layout, slot.Normalisation);
                 }
                 float[] outputs;
                 using (var scope = NewDisposeScope())
@@ -134,9 +136,10 @@ public sealed partial class ForecastingService : IOneStepForecaster, IForecastin
                     var batch = tensor(inputs, [tasks, 1, layout.InputSize]).to(Device);
                     outputs = chunk.Adapted.Model.Predict(batch).cpu().data<float>().ToArray();
                 }
-                foreach (var (request, slot) in items)
+                for (var k = 0; k < items.Count; k++)
                 {
-                    var value = EpisodeBuilder.ToSeriesUnits(outputs[slot.Task], inputs.AsSpan(slot.Task * layout.InputSize, layout.InputSize), layout, slot.Normalisation);
+                    var (request, slot) = items[k];
+                    var value = EpisodeBuilder.ToSeriesUnits(outputs[slot.Task], segments[k], segments[k].Count, layout, slot.Normalisation);
                     results[request] = new OneStepForecast(requests[request].Key, true, value, chunk.Adapted.ResidualScales[slot.Task], null);
                 }
             }

@@ -60,10 +60,9 @@ public static class OutOfSampleJudge
                 {
                     continue;
                 }
-                var slot = (s.Task * points + n) * d;
-                var pair = inputs.AsSpan(slot, d);
-                modelError += Math.Abs(actual - EpisodeBuilder.ToSeriesUnits(outputs[s.Task * points + n], pair, layout, s.Normalisation));
-                anchorError += Math.Abs(actual - s.Normalisation.Denormalise(EpisodeBuilder.AnchorOf(pair, layout)));
+                var anchor = EpisodeBuilder.RawAnchor(s.Segment, first + n, layout);
+                modelError += Math.Abs(actual - EpisodeBuilder.ToSeriesUnits(outputs[s.Task * points + n], s.Segment, first + n, layout, s.Normalisation));
+                anchorError += Math.Abs(actual - (double.IsFinite(anchor) ? anchor : s.Normalisation.Mean));
                 judged++;
             }
             verdicts[i] = judged > 0 && modelError >= anchorError;

@@ -117,4 +117,20 @@ public sealed class EpisodeBuilderTests
         values[10] = 1e6;
         Assert.Equal(calm, TaskNormalisation.FromObserved(values).Scale, 6);
     }
+
+    [Fact]
+    public void AForecastAfterALevelShiftBeyondTheClipFollowsTheRawAnchor()
+    {
+        var values = Enumerable.Range(0, 12).Select(i => i < 8 ? 40.0 + i % 2 : 100.0).ToArray();
+        var segment = new SeriesSegment(values, 0);
+        var calm = TaskNormalisation.FromObserved(values.AsSpan(0, 8));
+        var inputs = new float[Layout.InputSize];
+        EpisodeBuilder.FillInputs(inputs, segment, 12, Layout, calm);
+
+        Assert.Equal((float)TaskNormalisation.Clip, EpisodeBuilder.AnchorOf(inputs, Layout));
+        Assert.Equal(100.0 + 0.5 * calm.Scale, EpisodeBuilder.ToSeriesUnits(0.5f, segment, 12, Layout, calm), 6);
+        Assert.Equal(calm.Denormalise(0.5), EpisodeBuilder.ToSeriesUnits(0.5f, segment, 12, Layout with { Anchored = false }, calm), 6);
+        values[8] = double.NaN;
+        Assert.Equal(calm.Denormalise(0.5), EpisodeBuilder.ToSeriesUnits(0.5f, segment, 12, Layout, calm), 6);
+    }
 }
