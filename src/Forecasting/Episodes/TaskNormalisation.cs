@@ -42,20 +42,18 @@ public readonly record struct TaskNormalisation(double Mean, double Scale)
         }
         observed = observed[..count];
         var mean = sum / count;
-        var median = OrderStatistics.Median(observed);
+        var median = SortedMedian(observed);
         var deviations = buffer.Slice(values.Length, count);
         for (var i = 0; i < count; i++)
         {
             deviations[i] = Math.Abs(observed[i] - median);
         }
-        var mad = OrderStatistics.Median(deviations) * 1.4826;
+        var mad = SortedMedian(deviations) * 1.4826;
         var tolerance = 1e-9 * Math.Max(1.0, Math.Abs(mean));
         if (mad > tolerance)
         {
             return new TaskNormalisation(mean, mad);
         }
-        // Summed in ascending order, a fixed order whatever the selection above left (rare: a mostly constant window).
-        observed.Sort();
         var squares = 0.0;
         foreach (var v in observed)
         {
@@ -66,4 +64,12 @@ public readonly record struct TaskNormalisation(double Mean, double Scale)
     }
 
     private const int StackWindow = 512;
+
+    /// <summary>Sorts <paramref name="values"/> in place and returns their median.</summary>
+    private static double SortedMedian(Span<double> values)
+    {
+        values.Sort();
+        var n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+    }
 }

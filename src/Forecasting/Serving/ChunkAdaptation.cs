@@ -29,7 +29,8 @@ public static class ChunkAdaptation
         }
         using var scope = NewDisposeScope();
         var (support, normalisations) = EpisodeBuilder.BuildLatestSupport(segments, layout, learner.Settings.Device);
-        using var supportTensors = support;
+        // Built for this chunk alone: freed when the chunk is done rather than left to the finalizer.
+        using var chunkSupport = support;
         IAdaptedBatch model = learner.Adapt(support);
         try
         {
@@ -172,11 +173,13 @@ public static class ChunkAdaptation
         {
             return 1.0;
         }
-        var median = OrderStatistics.UpperMedian(residuals);
+        residuals.Sort();
+        var median = residuals[residuals.Length / 2];
         foreach (ref var r in residuals)
         {
             r = Math.Abs(r - median);
         }
-        return 1.4826 * OrderStatistics.UpperMedian(residuals);
+        residuals.Sort();
+        return 1.4826 * residuals[residuals.Length / 2];
     }
 }
