@@ -9,8 +9,8 @@ namespace MetaAnomaly.Forecasting.Serving;
 /// <remarks>
 /// Threads started per round begin with cold memory: every page their allocations first touch is a page fault, about
 /// 10 microseconds each on this project's virtual machines. Measured on the adapt benchmark (100,000 series, 2 chunks
-/// at once, 2 cores), a later day's adaptation took 4.8 s and 9.2 s of CPU with threads started per round, 3.5 s and
-/// 6.8 s of CPU with these.
+/// at once, 2 cores shared with other work), a later day's adaptation took 4.8 s (9.2 s of CPU) with threads started
+/// per round and 3.5 s (6.8 s of CPU) with these in back-to-back runs; later runs with these ranged 3.5 to 5.1 s.
 /// </remarks>
 internal static class ChunkWorkers
 {
