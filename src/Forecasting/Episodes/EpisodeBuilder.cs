@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Learners;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Episodes;
@@ -18,8 +20,8 @@ public static class EpisodeBuilder
     {
         layout.Validate();
         var normalisations = new TaskNormalisation[cuts.Count];
-        var support = new PairBuffer(cuts.Count, layout.SupportSize, layout.InputSize);
-        var query = new PairBuffer(cuts.Count, layout.QuerySize, layout.InputSize);
+        using var support = new PairBuffer(cuts.Count, layout.SupportSize, layout.InputSize);
+        using var query = new PairBuffer(cuts.Count, layout.QuerySize, layout.InputSize);
         for (var t = 0; t < cuts.Count; t++)
         {
             var (segment, start) = cuts[t];
@@ -43,7 +45,7 @@ public static class EpisodeBuilder
     {
         layout.Validate();
         var normalisations = new TaskNormalisation[segments.Count];
-        var support = new PairBuffer(segments.Count, layout.SupportSize, layout.InputSize);
+        using var support = new PairBuffer(segments.Count, layout.SupportSize, layout.InputSize);
         for (var t = 0; t < segments.Count; t++)
         {
             var segment = segments[t];
@@ -152,36 +154,67 @@ public static class EpisodeBuilder
         return table;
     }
 
-    private sealed class PairBuffer(int tasks, int pairs, int inputSize)
+    /// <summary>
+    /// Pairs written straight into CPU tensors (no managed array and copy per batch: serving builds one support set per
+    /// chunk of up to a thousand series, and fresh large managed arrays cost page faults each time).
+    /// </summary>
+    private sealed class PairBuffer : IDisposable
     {
-        private readonly float[] _inputs = new float[tasks * pairs * inputSize];
-        private readonly float[] _targets = new float[tasks * pairs];
-        private readonly float[] _mask = new float[tasks * pairs];
+        private readonly int _pairs;
+        private readonly int _inputSize;
+        private readonly Tensor _inputs;
+        private readonly Tensor _targets;
+        private readonly Tensor _mask;
+        private bool _handedOver;
+
+        public PairBuffer(int tasks, int pairs, int inputSize)
+        {
+            _pairs = pairs;
+            _inputSize = inputSize;
+            _inputs = empty([tasks, pairs, inputSize]).DetachFromDisposeScope();
+            _targets = empty([tasks, pairs]).DetachFromDisposeScope();
+            _mask = empty([tasks, pairs]).DetachFromDisposeScope();
+        }
 
         /// <summary>Pairs for targets <paramref name="firstTarget"/>.. one step ahead, or with <paramref name="direct"/>
         /// all from the slot before <paramref name="firstTarget"/>, 1.. steps ahead.</summary>
         public void FillTask(int task, SeriesSegment segment, int firstTarget, EpisodeLayout layout, TaskNormalisation normalisation, bool direct = false)
         {
-            for (var n = 0; n < pairs; n++)
+            var allInputs = TensorSpans.Of(_inputs).Slice(task * _pairs * _inputSize, _pairs * _inputSize);
+            var targets = TensorSpans.Of(_targets).Slice(task * _pairs, _pairs);
+            var mask = TensorSpans.Of(_mask).Slice(task * _pairs, _pairs);
+            for (var n = 0; n < _pairs; n++)
             {
                 var target = firstTarget + n;
-                var offset = task * pairs + n;
-                var inputs = _inputs.AsSpan(offset * inputSize, inputSize);
+                var inputs = allInputs.Slice(n * _inputSize, _inputSize);
                 var complete = FillInputs(inputs, segment, target, layout, normalisation, direct ? n + 1 : 1);
                 var value = target >= 0 && target < segment.Count ? segment.Values[target] : double.NaN;
                 var observed = complete && double.IsFinite(value);
-                _targets[offset] = observed ? (float)normalisation.Normalise(value) - AnchorOf(inputs, layout) : 0f;
-                _mask[offset] = observed ? 1f : 0f;
+                targets[n] = observed ? (float)normalisation.Normalise(value) - AnchorOf(inputs, layout) : 0f;
+                mask[n] = observed ? 1f : 0f;
             }
         }
 
+        /// <summary>The pairs on <paramref name="device"/>: on the CPU this buffer's own tensors, which the result then owns.</summary>
         public TaskSet ToTaskSet(Device device)
         {
+            if (device.type == DeviceType.CPU)
+            {
+                _handedOver = true;
+                return new TaskSet(_inputs, _targets, _mask);
+            }
             using var scope = NewDisposeScope();
-            var inputs = tensor(_inputs, [tasks, pairs, inputSize]).to(device);
-            var targets = tensor(_targets, [tasks, pairs]).to(device);
-            var mask = tensor(_mask, [tasks, pairs]).to(device);
-            return new TaskSet(inputs.DetachFromDisposeScope(), targets.DetachFromDisposeScope(), mask.DetachFromDisposeScope());
+            return new TaskSet(_inputs.to(device).DetachFromDisposeScope(), _targets.to(device).DetachFromDisposeScope(), _mask.to(device).DetachFromDisposeScope());
+        }
+
+        public void Dispose()
+        {
+            if (!_handedOver)
+            {
+                _inputs.Dispose();
+                _targets.Dispose();
+                _mask.Dispose();
+            }
         }
     }
 }

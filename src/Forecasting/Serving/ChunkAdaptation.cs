@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
 using TorchSharp;
@@ -30,12 +31,14 @@ public static class ChunkAdaptation
         }
         using var scope = NewDisposeScope();
         var (support, normalisations) = EpisodeBuilder.BuildLatestSupport(segments, layout, learner.Settings.Device);
+        // Built for this chunk alone: freed when the chunk is done rather than left to the finalizer.
+        using var chunkSupport = support;
         IAdaptedBatch model = learner.Adapt(support);
         try
         {
-            var fitted = model.Predict(support.Inputs).cpu().data<float>().ToArray();
-            var targets = support.Targets.cpu().data<float>().ToArray();
-            var mask = support.Mask.cpu().data<float>().ToArray();
+            var fitted = TensorSpans.Of(model.Predict(support.Inputs).cpu().contiguous());
+            var targets = TensorSpans.Of(support.Targets.cpu());
+            var mask = TensorSpans.Of(support.Mask.cpu());
             var scales = new double[segments.Count];
             var anchorOnly = new bool[segments.Count];
             var residuals = new double[layout.SupportSize];
@@ -89,20 +92,22 @@ public static class ChunkAdaptation
         using var scope = NewDisposeScope();
         var tasks = segments.Count;
         var reach = layout.Reach;
-        var history = new float[tasks * (reach + horizon)];
-        var phases = new float[tasks * horizon * EpisodeLayout.PhaseFeatures];
+        // The observed window, then each step's forecast written in place: step h reads its lags and anchor from it.
+        var window = empty([tasks, reach + horizon]);
+        var phase = empty([tasks, horizon, EpisodeLayout.PhaseFeatures]);
+        var history = TensorSpans.Of(window);
+        var phases = TensorSpans.Of(phase);
         for (var t = 0; t < tasks; t++)
         {
-            EpisodeBuilder.FillWindow(history.AsSpan(t * (reach + horizon), reach), segments[t], segments[t].Count, normalisations[t]);
+            EpisodeBuilder.FillWindow(history.Slice(t * (reach + horizon), reach), segments[t], segments[t].Count, normalisations[t]);
             for (var h = 0; h < horizon; h++)
             {
-                EpisodeBuilder.WritePhase(phases.AsSpan((t * horizon + h) * EpisodeLayout.PhaseFeatures, EpisodeLayout.PhaseFeatures),
+                EpisodeBuilder.WritePhase(phases.Slice((t * horizon + h) * EpisodeLayout.PhaseFeatures, EpisodeLayout.PhaseFeatures),
                     segments[t].PhaseOrigin + segments[t].Count + h, layout.Period);
             }
         }
-        // The observed window, then each step's forecast written in place: step h reads its lags and anchor from it.
-        var window = tensor(history, [tasks, reach + horizon]).to(device);
-        var phase = tensor(phases, [tasks, horizon, EpisodeLayout.PhaseFeatures]).to(device);
+        window = window.to(device);
+        phase = phase.to(device);
         using var low = (-TaskNormalisation.Clip).ToScalar();
         using var high = TaskNormalisation.Clip.ToScalar();
         for (var h = 0; h < horizon; h++)
@@ -120,7 +125,7 @@ public static class ChunkAdaptation
             // amplifies its own output must not roll a forecast off to infinity.
             window.narrow(1, reach + h, 1).copy_(next.clamp_(low, high));
         }
-        return InSeriesUnits(window.narrow(1, reach, horizon).cpu().contiguous().data<float>().ToArray(), normalisations, horizon);
+        return InSeriesUnits(TensorSpans.Of(window.narrow(1, reach, horizon).cpu().contiguous()), normalisations, horizon);
     }
 
     /// <summary>
@@ -140,7 +145,7 @@ public static class ChunkAdaptation
                 EpisodeBuilder.FillInputs(inputs.AsSpan(((t * horizon) + h - 1) * d, d), segments[t], segments[t].Count + h - 1, layout, normalisations[t], h);
             }
         }
-        var predicted = model.Predict(tensor(inputs, [tasks, horizon, d]).to(device)).cpu().data<float>().ToArray();
+        var predicted = TensorSpans.Of(model.Predict(tensor(inputs, [tasks, horizon, d]).to(device)).cpu().contiguous());
         for (var i = 0; i < predicted.Length; i++)
         {
             predicted[i] = Math.Clamp(predicted[i] + EpisodeBuilder.AnchorOf(inputs.AsSpan(i * d, d), layout), (float)-TaskNormalisation.Clip, (float)TaskNormalisation.Clip);
@@ -149,10 +154,19 @@ public static class ChunkAdaptation
     }
 
     /// <summary>Normalised forecasts [T, horizon] (row-major) in each series' own units.</summary>
-    private static double[][] InSeriesUnits(float[] values, IReadOnlyList<TaskNormalisation> normalisations, int horizon) =>
-        Enumerable.Range(0, normalisations.Count)
-            .Select(t => Enumerable.Range(0, horizon).Select(h => normalisations[t].Denormalise(values[t * horizon + h])).ToArray())
-            .ToArray();
+    private static double[][] InSeriesUnits(ReadOnlySpan<float> values, IReadOnlyList<TaskNormalisation> normalisations, int horizon)
+    {
+        var forecasts = new double[normalisations.Count][];
+        for (var t = 0; t < forecasts.Length; t++)
+        {
+            forecasts[t] = new double[horizon];
+            for (var h = 0; h < horizon; h++)
+            {
+                forecasts[t][h] = normalisations[t].Denormalise(values[t * horizon + h]);
+            }
+        }
+        return forecasts;
+    }
 
     /// <summary>1.4826 * MAD about the (upper) median; 1 when empty. Reorders <paramref name="residuals"/>.</summary>
     internal static double RobustScale(Span<double> residuals)

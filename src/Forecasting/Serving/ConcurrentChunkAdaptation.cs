@@ -10,6 +10,7 @@ namespace MetaAnomaly.Forecasting.Serving;
 /// <summary>
 /// Adapts the chunks of a cluster on several CPU threads at once, each thread running whole chunks with one torch
 /// intra-op thread. Chunks are independent, so the results equal <see cref="ChunkAdaptation.Adapt"/> chunk by chunk.
+/// The threads are the process's <see cref="ChunkWorkers"/>, the same for every call.
 /// </summary>
 /// <remarks>
 /// Why not one chunk at a time with torch's intra-op threads: a chunk's products are small (26 x 40 per series), and
@@ -53,33 +54,42 @@ public static class ConcurrentChunkAdaptation
         var intraOpThreads = torch.get_num_threads();
         var next = -1;
         Exception? failure = null;
-        var pool = new Thread[threads];
-        for (var w = 0; w < threads; w++)
+        using var done = new CountdownEvent(threads);
+        var posted = 0;
+        try
         {
-            pool[w] = new Thread(() =>
+            for (; posted < threads; posted++)
             {
-                try
+                ChunkWorkers.Post(posted, () =>
                 {
-                    torch.set_num_threads(1);
-                    int i;
-                    while (Volatile.Read(ref failure) is null && !cancellationToken.IsCancellationRequested
-                        && (i = Interlocked.Increment(ref next)) < chunks.Count)
+                    try
                     {
-                        results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon, distrusted?[i]);
+                        torch.set_num_threads(1);
+                        int i;
+                        while (Volatile.Read(ref failure) is null && !cancellationToken.IsCancellationRequested
+                            && (i = Interlocked.Increment(ref next)) < chunks.Count)
+                        {
+                            results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon, distrusted?[i]);
+                        }
                     }
-                }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref failure, e, null);
-                }
-            })
-            { IsBackground = true, Name = $"chunk-adaptation-{w}" };
-            pool[w].Start();
+                    catch (Exception e)
+                    {
+                        Interlocked.CompareExchange(ref failure, e, null);
+                    }
+                    finally
+                    {
+                        done.Signal();
+                    }
+                });
+            }
         }
-        foreach (var thread in pool)
+        catch (Exception e)
         {
-            thread.Join();
+            // A worker that could not start: the ones posted finish the chunks; the failure surfaces once they are done.
+            Interlocked.CompareExchange(ref failure, e, null);
+            done.Signal(threads - posted);
         }
+        done.Wait(CancellationToken.None);
         // The workers' set_num_threads(1) also set libtorch's default for threads that start later; restore it.
         torch.set_num_threads(intraOpThreads);
         if (failure is not null || cancellationToken.IsCancellationRequested)
