@@ -79,14 +79,15 @@ public static class EpisodeBuilder
 
     /// <summary>
     /// Writes the normalised values of the <c>destination.Length</c> slots before segment index <paramref name="end"/>,
-    /// 0 (the task mean) for a gap or a slot outside the segment. Returns false when any was a gap.
+    /// 0 (the task mean) for a gap or a slot outside the segment; clipped to +-<see cref="TaskNormalisation.Clip"/>
+    /// unless <paramref name="clipped"/> is false. Returns false when any was a gap.
     /// </summary>
-    public static bool FillWindow(Span<float> destination, SeriesSegment segment, int end, TaskNormalisation normalisation)
+    public static bool FillWindow(Span<float> destination, SeriesSegment segment, int end, TaskNormalisation normalisation, bool clipped = true)
     {
         var complete = true;
         for (var j = 0; j < destination.Length; j++)
         {
-            complete &= WriteValue(destination, j, segment, end - destination.Length + j, normalisation);
+            complete &= WriteValue(destination, j, segment, end - destination.Length + j, normalisation, clipped);
         }
         return complete;
     }
@@ -118,11 +119,11 @@ public static class EpisodeBuilder
         return layout.Anchored && index >= 0 && index < segment.Count ? segment.Values[index] : double.NaN;
     }
 
-    private static bool WriteValue(Span<float> destination, int feature, SeriesSegment segment, int index, TaskNormalisation normalisation)
+    private static bool WriteValue(Span<float> destination, int feature, SeriesSegment segment, int index, TaskNormalisation normalisation, bool clipped = true)
     {
         var value = index >= 0 && index < segment.Count ? segment.Values[index] : double.NaN;
         var observed = double.IsFinite(value);
-        destination[feature] = observed ? (float)normalisation.Normalise(value) : 0f;
+        destination[feature] = observed ? (float)(clipped ? normalisation.Normalise(value) : normalisation.Standardise(value)) : 0f;
         return observed;
     }
 

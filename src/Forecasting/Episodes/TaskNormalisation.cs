@@ -18,6 +18,9 @@ public readonly record struct TaskNormalisation(double Mean, double Scale)
 
     public double Normalise(double value) => Math.Clamp((value - Mean) / Scale, -Clip, Clip);
 
+    /// <summary>(value - Mean) / Scale, unclipped: where a value is kept rather than fed to a forecaster.</summary>
+    public double Standardise(double value) => (value - Mean) / Scale;
+
     public double Denormalise(double value) => value * Scale + Mean;
 
     /// <summary>From the finite values of <paramref name="values"/>; identity when none is finite.</summary>

@@ -80,8 +80,8 @@ public static class ChunkAdaptation
 
     /// <summary>
     /// Forecasts <paramref name="horizon"/> steps past each segment's end: one batched one-step prediction per step
-    /// (plus the step's anchor when the layout is anchored), clipped to the normalised input range and fed back as the
-    /// newest value. Returns series units.
+    /// from clipped inputs (plus the step's unclipped anchor when the layout is anchored), kept within Clip scales of
+    /// the observed range and fed back as the newest value. Returns series units.
     /// </summary>
     public static double[][] Roll(IAdaptedBatch model, IReadOnlyList<SeriesSegment> segments, IReadOnlyList<TaskNormalisation> normalisations, EpisodeLayout layout, int horizon, Device device)
     {
@@ -92,14 +92,29 @@ public static class ChunkAdaptation
         using var scope = NewDisposeScope();
         var tasks = segments.Count;
         var reach = layout.Reach;
-        // The observed window, then each step's forecast written in place: step h reads its lags and anchor from it.
+        // The observed window (normalised, unclipped), then each step's forecast written in place: step h reads its lags
+        // and anchor from it. A forecast may leave the observed range by at most Clip scales on either side.
         var window = empty([tasks, reach + horizon]);
         var phase = empty([tasks, horizon, EpisodeLayout.PhaseFeatures]);
+        var floor = empty([tasks, 1]);
+        var ceiling = empty([tasks, 1]);
         var history = TensorSpans.Of(window);
         var phases = TensorSpans.Of(phase);
+        var floors = TensorSpans.Of(floor);
+        var ceilings = TensorSpans.Of(ceiling);
         for (var t = 0; t < tasks; t++)
         {
-            EpisodeBuilder.FillWindow(history.Slice(t * (reach + horizon), reach), segments[t], segments[t].Count, normalisations[t]);
+            var observed = history.Slice(t * (reach + horizon), reach);
+            EpisodeBuilder.FillWindow(observed, segments[t], segments[t].Count, normalisations[t], clipped: false);
+            floors[t] = float.MaxValue;
+            ceilings[t] = float.MinValue;
+            foreach (var value in observed)
+            {
+                floors[t] = Math.Min(floors[t], value);
+                ceilings[t] = Math.Max(ceilings[t], value);
+            }
+            floors[t] -= (float)TaskNormalisation.Clip;
+            ceilings[t] += (float)TaskNormalisation.Clip;
             for (var h = 0; h < horizon; h++)
             {
                 EpisodeBuilder.WritePhase(phases.Slice((t * horizon + h) * EpisodeLayout.PhaseFeatures, EpisodeLayout.PhaseFeatures),
@@ -108,6 +123,8 @@ public static class ChunkAdaptation
         }
         window = window.to(device);
         phase = phase.to(device);
+        floor = floor.to(device);
+        ceiling = ceiling.to(device);
         using var low = (-TaskNormalisation.Clip).ToScalar();
         using var high = TaskNormalisation.Clip.ToScalar();
         for (var h = 0; h < horizon; h++)
@@ -115,15 +132,17 @@ public static class ChunkAdaptation
             using var step = NewDisposeScope();
             var lags = window.narrow(1, h + reach - layout.Lags, layout.Lags);
             var anchor = layout.Anchored ? window.narrow(1, h + reach - layout.AnchorLag, 1) : null;
-            var inputs = cat(anchor is null ? [lags, phase[.., h]] : [lags, anchor, phase[.., h]], 1).unsqueeze(1);
+            // The model reads clipped inputs, as in training; the deviation it predicts is added to the anchor itself, so
+            // a level beyond the support's +-Clip scales carries on instead of collapsing to the clip.
+            var inputs = cat(anchor is null ? [lags, phase[.., h]] : [lags, anchor, phase[.., h]], 1).clamp(low, high).unsqueeze(1);
             var next = model.Predict(inputs);
             if (anchor is not null)
             {
-                next.add_(anchor);
+                next.add_(anchor, KeptScalars.One);
             }
-            // Fed back as the newest value, a forecast is clipped like every normalised input: an adapted model that
-            // amplifies its own output must not roll a forecast off to infinity.
-            window.narrow(1, reach + h, 1).copy_(next.clamp_(low, high));
+            // Fed back as the newest value, a forecast stays within Clip scales of the observed range: an adapted model
+            // that amplifies its own output must not roll a forecast off to infinity.
+            window.narrow(1, reach + h, 1).copy_(minimum(maximum(next, floor), ceiling));
         }
         return InSeriesUnits(TensorSpans.Of(window.narrow(1, reach, horizon).cpu().contiguous()), normalisations, horizon);
     }

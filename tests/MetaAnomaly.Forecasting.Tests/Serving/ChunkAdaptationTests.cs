@@ -25,6 +25,19 @@ public sealed class ChunkAdaptationTests
     }
 
     [Fact]
+    public void ARolledForecastAfterALevelShiftBeyondTheClipCarriesTheNewLevel()
+    {
+        var values = Enumerable.Range(0, 12).Select(i => i < 6 ? 40.0 + i % 2 : 100.0 + i % 2).ToArray();
+        var calm = TaskNormalisation.FromObserved(values.AsSpan(0, 6));
+        using var model = new ZeroBatch(1);
+
+        var forecast = ChunkAdaptation.Roll(model, [new SeriesSegment(values, 0)], [calm], Layout, 12, CPU)[0];
+
+        Assert.True(calm.Normalise(100) < calm.Standardise(100), "precondition: the new level lies beyond the clip");
+        Assert.Equal(Enumerable.Range(0, 12).Select(h => values[6 + h % 6]), forecast.Select(v => Math.Round(v, 3)));
+    }
+
+    [Fact]
     public void DirectZeroDeviationForecastsSeasonalNaiveToo()
     {
         var values = new double[] { 1, 2, 3, 4, 5, 6, 3, 5, 7, 9, 11, 13 };
