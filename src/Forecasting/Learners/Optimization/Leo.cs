@@ -57,7 +57,7 @@ internal sealed class Leo : IMetaLearner
     private readonly Parameter _decoderWeights, _decoderBias;
     private readonly Parameter _logLatentLearningRate, _logFineTuneLearningRate;
     private readonly Generator _sampling;
-    private readonly optim.Optimizer _optimizer;
+    private readonly KeptScalarAdam _optimizer;
 
     public Leo(LearnerSettings settings)
     {
@@ -109,7 +109,7 @@ internal sealed class Leo : IMetaLearner
             ("latent.log-learning-rate", _logLatentLearningRate), ("finetune.log-learning-rate", _logFineTuneLearningRate),
         ]);
         _sampling = new Generator((ulong)settings.Seed + 1);
-        _optimizer = optim.Adam(_parameters.Select(p => p.Value), settings.MetaLearningRate);
+        _optimizer = new KeptScalarAdam(_parameters.Select(p => p.Value), settings.MetaLearningRate);
     }
 
     public string Name => LearnerName;
@@ -126,10 +126,10 @@ internal sealed class Leo : IMetaLearner
         var query = batch.Query;
         var queryLoss = FunctionalMlp.TaskLosses(Forecast(query.Inputs, head), query.Targets, query.Mask).mean();
         var loss = queryLoss.add(kl.mul(KlWeight), KeptScalars.One).add(encoderPenalty.mul(EncoderPenaltyWeight), KeptScalars.One);
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         loss.backward();
         nn.utils.clip_grad_norm_(_parameters.Select(p => p.Value), Defaults.GradientClipNorm);
-        _optimizer.step();
+        _optimizer.Step();
         return queryLoss.item<float>();
     }
 

@@ -53,7 +53,7 @@ internal sealed class LstmMetaLearner : IMetaLearner
     private readonly Parameter _forgetBias;
     private readonly Parameter _learningWeights;
     private readonly Parameter _learningBias;
-    private readonly optim.Optimizer _optimizer;
+    private readonly KeptScalarAdam _optimizer;
 
     public LstmMetaLearner(LearnerSettings settings)
     {
@@ -92,7 +92,7 @@ internal sealed class LstmMetaLearner : IMetaLearner
         _forgetBias = Keep(Constant(Defaults.ForgetBias));
         _learningWeights = Keep(Uniform([hidden + 2, 1], Defaults.GateWeightScale));
         _learningBias = Keep(Constant(learningRateLogit));
-        _optimizer = optim.Adam(MetaParameters.Select(p => p.Value), settings.MetaLearningRate);
+        _optimizer = new KeptScalarAdam(MetaParameters.Select(p => p.Value), settings.MetaLearningRate);
     }
 
     public string Name => LearnerName;
@@ -116,10 +116,10 @@ internal sealed class LstmMetaLearner : IMetaLearner
         var weights = InnerLoop(batch.Support, buildMetaGraph: true);
         var query = batch.Query;
         var loss = FunctionalMlp.TaskLosses(FunctionalMlp.Forward(query.Inputs, Unflatten(weights)), query.Targets, query.Mask).mean();
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         loss.backward();
         nn.utils.clip_grad_norm_(MetaParameters.Select(p => p.Value), Defaults.GradientClipNorm);
-        _optimizer.step();
+        _optimizer.Step();
         return loss.item<float>();
     }
 
