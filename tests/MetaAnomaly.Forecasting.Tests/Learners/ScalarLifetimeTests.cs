@@ -9,8 +9,9 @@ namespace MetaAnomaly.Forecasting.Tests.Learners;
 /// (dotnet/TorchSharp#1434): "Expected false to be true" from c10's Scalar::toFloat, or a wrong result. A thread that
 /// collects and finalizes without pause makes that likely within a few dozen steps for a learner that leaves one
 /// anywhere on its path (meta-training, adaptation, prediction): before these learners held their Scalars, two or three
-/// of the seven failed in each run here (six of seven in a longer Release run). They hold every Scalar now: a failure
+/// of these failed in each run here (most of them in a longer Release run). They hold every Scalar now: a failure
 /// here means one is back.
+/// LEO is left out: its softplus makes Scalars inside TorchSharp 0.107, which offers no overload to pass kept ones.
 /// Alone in their collection: the collecting thread would slow, and expose, tests running beside them.
 /// </summary>
 [Collection(nameof(ScalarLifetimeTests))]
@@ -18,7 +19,7 @@ public sealed class ScalarLifetimeTests
 {
     private const int Steps = 60;
 
-    public static TheoryData<string> Learners => new("matching", "prototypical", "relation", "siamese", "metanet", "snail", "mann");
+    public static TheoryData<string> Learners => new("matching", "prototypical", "relation", "siamese", "metanet", "snail", "mann", "lstm-meta");
 
     [Theory]
     [MemberData(nameof(Learners))]
