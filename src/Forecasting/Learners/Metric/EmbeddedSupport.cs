@@ -32,7 +32,7 @@ internal sealed class EmbeddedSupport : IDisposable
     /// <summary>The observed-pair mask of a task set as bool, and its targets with unobserved ones set to zero.</summary>
     public static (Tensor Mask, Tensor Targets) ObservedTargets(TaskSet set)
     {
-        var observed = set.Mask.gt(0);
+        var observed = set.Mask.gt(KeptScalars.Zero);
         return (observed, set.Targets.Fill(observed.logical_not(), 0));
     }
 
@@ -83,10 +83,11 @@ internal sealed class EmbeddedSupport : IDisposable
             parts[t].Targets.CopyTo(targets, t * pairs);
             parts[t].Mask.CopyTo(mask, t * pairs);
         }
+        using var scope = NewDisposeScope();
         return new EmbeddedSupport(
             tensor(embeddings, [states.Count, pairs, embeddingSize], device: device),
             tensor(targets, [states.Count, pairs], device: device),
-            tensor(mask, [states.Count, pairs], device: device).gt(0));
+            tensor(mask, [states.Count, pairs], device: device).gt(KeptScalars.Zero)).MoveToOuterDisposeScope();
     }
 
     private static (float[] Embeddings, float[] Targets, float[] Mask) ReadState(

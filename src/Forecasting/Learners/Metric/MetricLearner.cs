@@ -17,7 +17,7 @@ namespace MetaAnomaly.Forecasting.Learners.Metric;
 internal abstract class MetricLearner<TNetwork> : IMetaLearner
     where TNetwork : Module, IMetricNetwork
 {
-    private optim.Optimizer _optimizer;
+    private KeptScalarAdam _optimizer;
 
     protected MetricLearner(string name, LearnerSettings settings, Func<TNetwork> createNetwork)
     {
@@ -30,7 +30,7 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
         random.manual_seed(settings.Seed);
         Network = createNetwork();
         Network.to(settings.Device);
-        _optimizer = optim.Adam(Network.parameters(), settings.MetaLearningRate);
+        _optimizer = new KeptScalarAdam(Network.parameters(), settings.MetaLearningRate);
     }
 
     public string Name { get; }
@@ -52,9 +52,9 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
         var prediction = Predict(support, EmbeddedSupport.ObservedInputs(batch.Query, queryObserved));
         var queryLoss = FunctionalMlp.TaskLosses(prediction, queryTargets, queryObserved.to_type(prediction.dtype)).mean();
         var loss = TrainingLoss(batch, support, queryLoss);
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         loss.backward();
-        _optimizer.step();
+        _optimizer.Step();
         return queryLoss.item<float>();
     }
 
@@ -101,7 +101,7 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
         // Loading can replace the parameter tensors (it does on CUDA), and the saved state carries no optimiser moments:
         // meta-training after a load starts a fresh optimiser over the loaded parameters.
         _optimizer.Dispose();
-        _optimizer = optim.Adam(Network.parameters(), Settings.MetaLearningRate);
+        _optimizer = new KeptScalarAdam(Network.parameters(), Settings.MetaLearningRate);
     }
 
     /// <summary>The modules' parameter names and shapes, so a state saved with other options is refused by name.</summary>

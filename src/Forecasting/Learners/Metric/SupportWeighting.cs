@@ -37,7 +37,7 @@ internal static class SupportWeighting
     {
         using var scope = NewDisposeScope();
         var weights = mask.to_type(values.dtype).unsqueeze(-1);
-        var mean = (values * weights).sum(1) / weights.sum(1).clamp_min(1.0);
+        var mean = (values * weights).sum(1) / weights.sum(1).clamp_min(KeptScalars.One);
         return mean.MoveToOuterDisposeScope();
     }
 }

@@ -12,7 +12,7 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
     where TNetwork : nn.Module
 {
     private const double GradientNormLimit = 5.0;
-    private optim.Optimizer _optimizer;
+    private KeptScalarAdam _optimizer;
 
     protected ModelLearner(string name, LearnerSettings settings, Func<Generator, TNetwork> build)
     {
@@ -24,7 +24,7 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
             Network = build(generator);
         }
         Network.to(settings.Device);
-        _optimizer = optim.Adam(Network.parameters(), settings.MetaLearningRate);
+        _optimizer = new KeptScalarAdam(Network.parameters(), settings.MetaLearningRate);
     }
 
     public string Name { get; }
@@ -43,14 +43,14 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
     public double MetaTrainStep(EpisodeBatch batch)
     {
         using var scope = NewDisposeScope();
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         var reading = Read(OnDevice(batch.Support));
         var query = OnDevice(batch.Query);
         var predictions = reading.Forward(nan_to_num(query.Inputs));
         var loss = FunctionalMlp.TaskLosses(predictions, nan_to_num(query.Targets), query.Mask).mean();
         loss.backward();
         nn.utils.clip_grad_norm_(Network.parameters(), GradientNormLimit);
-        _optimizer.step();
+        _optimizer.Step();
         return loss.item<float>();
     }
 
@@ -85,7 +85,7 @@ internal abstract class ModelLearner<TNetwork> : IMetaLearner
         // Loading can replace the parameter tensors (it does on CUDA), and the saved state carries no optimiser moments:
         // meta-training after a load starts a fresh optimiser over the loaded parameters.
         _optimizer.Dispose();
-        _optimizer = optim.Adam(Network.parameters(), Settings.MetaLearningRate);
+        _optimizer = new KeptScalarAdam(Network.parameters(), Settings.MetaLearningRate);
     }
 
     public void Dispose()

@@ -31,9 +31,15 @@ internal sealed class SeededLinear : nn.Module<Tensor, Tensor>
     public void FillBias(double value)
     {
         using var _ = no_grad();
-        (bias ?? throw new InvalidOperationException($"{GetName()} has no bias.")).fill_(value);
+        using var fill = value.ToScalar();
+        (bias ?? throw new InvalidOperationException($"{GetName()} has no bias.")).fill_(fill);
     }
 
-    private static Tensor Uniform(long[] shape, double bound, Generator generator) =>
-        (rand(shape, generator: generator) * (2 * bound) - bound).detach();
+    private static Tensor Uniform(long[] shape, double bound, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        using var width = (2 * bound).ToScalar();
+        using var offset = bound.ToScalar();
+        return rand(shape, generator: generator).mul(width).sub(offset).detach().MoveToOuterDisposeScope();
+    }
 }

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,10 +20,10 @@ internal sealed class SeededLstmCell : nn.Module<Tensor, Tensor, Tensor, (Tensor
     {
         var parts = gates.forward(cat([input, hidden], -1)).chunk(4, -1);
         var inputGate = sigmoid(parts[0]);
-        var forgetGate = sigmoid(parts[1] + 1);
+        var forgetGate = sigmoid(parts[1].add(KeptScalars.One, KeptScalars.One));
         var candidate = tanh(parts[2]);
         var outputGate = sigmoid(parts[3]);
-        var nextCell = forgetGate * cell + inputGate * candidate;
+        var nextCell = (forgetGate * cell).add(inputGate * candidate, KeptScalars.One);
         return (outputGate * tanh(nextCell), nextCell);
     }
 }

@@ -1,3 +1,5 @@
+using MetaAnomaly.Forecasting.Engine;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Learners.Model;
@@ -8,10 +10,13 @@ namespace MetaAnomaly.Forecasting.Learners.Model;
 /// </summary>
 internal sealed record SupportSequence(Tensor Inputs, Tensor Targets, Tensor Mask)
 {
+    private static readonly Scalar IntegerZero = 0L.ToScalar();
+    private static readonly Scalar IntegerOne = 1L.ToScalar();
+
     /// <summary>The support with unobserved pairs zeroed, in its original order.</summary>
     public static SupportSequence Clean(TaskSet support)
     {
-        var observed = support.Mask > 0;
+        var observed = support.Mask.gt(KeptScalars.Zero);
         var mask = observed.to_type(ScalarType.Float32);
         var inputs = where(observed.unsqueeze(-1), nan_to_num(support.Inputs), 0f);
         var targets = where(observed, nan_to_num(support.Targets), 0f);
@@ -27,8 +32,9 @@ internal sealed record SupportSequence(Tensor Inputs, Tensor Targets, Tensor Mas
     {
         var clean = Clean(support);
         var count = clean.Mask.shape[1];
-        var position = arange(count, device: clean.Mask.device).to_type(ScalarType.Float32);
-        var order = argsort(clean.Mask * count + position, dim: 1);
+        using var length = count.ToScalar();
+        var position = arange(IntegerZero, length, IntegerOne, device: clean.Mask.device).to_type(ScalarType.Float32);
+        var order = argsort(clean.Mask.mul(length).add(position, KeptScalars.One), dim: 1);
         return new SupportSequence(
             clean.Inputs.gather(1, order.unsqueeze(-1).expand_as(clean.Inputs)),
             clean.Targets.gather(1, order),

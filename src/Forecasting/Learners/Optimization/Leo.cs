@@ -43,6 +43,11 @@ internal sealed class Leo : IMetaLearner
         public const long RelationValuesPerChunk = 1 << 24;
     }
 
+    private static readonly Scalar KlWeight = Defaults.KlWeight.ToScalar();
+    private static readonly Scalar EncoderPenaltyWeight = Defaults.EncoderPenaltyWeight.ToScalar();
+    private static readonly Scalar Half = 0.5.ToScalar();
+    private static readonly Scalar DeviationFloor = 1e-4.ToScalar();
+
     private readonly int[] _trunkWidths;
     private readonly int _headSize;
     private readonly List<(string Name, Parameter Value)> _trunk = [];
@@ -52,7 +57,7 @@ internal sealed class Leo : IMetaLearner
     private readonly Parameter _decoderWeights, _decoderBias;
     private readonly Parameter _logLatentLearningRate, _logFineTuneLearningRate;
     private readonly Generator _sampling;
-    private readonly optim.Optimizer _optimizer;
+    private readonly KeptScalarAdam _optimizer;
 
     public Leo(LearnerSettings settings)
     {
@@ -65,7 +70,17 @@ internal sealed class Leo : IMetaLearner
 
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)settings.Seed);
-        Tensor Uniform(long[] shape, double fanIn) => rand(shape, generator: generator).mul_(2 / Math.Sqrt(fanIn)).sub_(1 / Math.Sqrt(fanIn));
+        Tensor Uniform(long[] shape, double fanIn)
+        {
+            using var width = (2 / Math.Sqrt(fanIn)).ToScalar();
+            using var offset = (1 / Math.Sqrt(fanIn)).ToScalar();
+            return rand(shape, generator: generator).mul_(width).sub_(offset);
+        }
+        Tensor Constant(long length, double value)
+        {
+            using var fill = value.ToScalar();
+            return full([length], fill);
+        }
         for (var layer = 0; layer + 1 < _trunkWidths.Length; layer++)
         {
             _trunk.Add(($"trunk.{layer}.weights", Keep(Uniform([1, _trunkWidths[layer], _trunkWidths[layer + 1]], _trunkWidths[layer]))));
@@ -81,9 +96,9 @@ internal sealed class Leo : IMetaLearner
         _relationOutBias = Keep(Uniform([2 * latent], relation));
         _decoderWeights = Keep(Uniform([latent, 2 * _headSize], latent));
         var spread = Math.Log(Math.Exp(Defaults.InitialWeightSpread) - 1);
-        _decoderBias = Keep(cat([Uniform([_headSize], _headSize), full([_headSize], spread)]));
-        _logLatentLearningRate = Keep(full([1], Math.Log(Defaults.LatentLearningRate)));
-        _logFineTuneLearningRate = Keep(full([1], Math.Log(settings.AdaptationLearningRate)));
+        _decoderBias = Keep(cat([Uniform([_headSize], _headSize), Constant(_headSize, spread)]));
+        _logLatentLearningRate = Keep(Constant(1, Math.Log(Defaults.LatentLearningRate)));
+        _logFineTuneLearningRate = Keep(Constant(1, Math.Log(settings.AdaptationLearningRate)));
 
         _parameters.AddRange(_trunk);
         _parameters.AddRange([
@@ -94,7 +109,7 @@ internal sealed class Leo : IMetaLearner
             ("latent.log-learning-rate", _logLatentLearningRate), ("finetune.log-learning-rate", _logFineTuneLearningRate),
         ]);
         _sampling = new Generator((ulong)settings.Seed + 1);
-        _optimizer = optim.Adam(_parameters.Select(p => p.Value), settings.MetaLearningRate);
+        _optimizer = new KeptScalarAdam(_parameters.Select(p => p.Value), settings.MetaLearningRate);
     }
 
     public string Name => LearnerName;
@@ -110,11 +125,11 @@ internal sealed class Leo : IMetaLearner
         var (head, kl, encoderPenalty) = Infer(batch.Support, training: true);
         var query = batch.Query;
         var queryLoss = FunctionalMlp.TaskLosses(Forecast(query.Inputs, head), query.Targets, query.Mask).mean();
-        var loss = queryLoss + kl.mul(Defaults.KlWeight) + encoderPenalty.mul(Defaults.EncoderPenaltyWeight);
-        _optimizer.zero_grad();
+        var loss = queryLoss.add(kl.mul(KlWeight), KeptScalars.One).add(encoderPenalty.mul(EncoderPenaltyWeight), KeptScalars.One);
+        _optimizer.ZeroGrad();
         loss.backward();
         nn.utils.clip_grad_norm_(_parameters.Select(p => p.Value), Defaults.GradientClipNorm);
-        _optimizer.step();
+        _optimizer.Step();
         return queryLoss.item<float>();
     }
 
@@ -164,8 +179,9 @@ internal sealed class Leo : IMetaLearner
     private (Tensor Head, Tensor Kl, Tensor EncoderPenalty) Infer(TaskSet support, bool training)
     {
         var (mean, deviation) = LatentDistribution(support);
-        var kl = (mean.square() + deviation.square() - 1).mul(0.5).sub(deviation.log()).sum(1).mean();
-        var initialCode = training ? mean + deviation * Noise(mean.shape) : mean;
+        var kl = mean.pow(KeptScalars.Two).add(deviation.pow(KeptScalars.Two), KeptScalars.One).sub(KeptScalars.One)
+            .mul(Half).sub(deviation.log()).sum(1).mean();
+        var initialCode = training ? mean.add(deviation * Noise(mean.shape), KeptScalars.One) : mean;
         var secondOrder = training && !Settings.FirstOrder;
 
         var code = initialCode;
@@ -180,7 +196,7 @@ internal sealed class Leo : IMetaLearner
         {
             head = head - fineTuneRate * SupportGradient(support, head, w => w, secondOrder);
         }
-        var encoderPenalty = (code.detach() - initialCode).square().sum(1).mean();
+        var encoderPenalty = (code.detach() - initialCode).pow(KeptScalars.Two).sum(1).mean();
         return (head, kl, encoderPenalty);
     }
 
@@ -198,20 +214,22 @@ internal sealed class Leo : IMetaLearner
     private (Tensor Mean, Tensor Deviation) LatentDistribution(TaskSet support)
     {
         var pairs = cat([support.Inputs, support.Targets.unsqueeze(-1)], -1);
-        var encoded = nn.functional.relu(pairs.matmul(_encoderWeights).add_(_encoderBias));
+        var encoded = nn.functional.relu(pairs.matmul(_encoderWeights).add_(_encoderBias, KeptScalars.One));
         var left = encoded.matmul(_relationLeft);
-        var right = encoded.matmul(_relationRight).add_(_relationBias);
-        var related = nn.functional.relu(left.unsqueeze(2) + right.unsqueeze(1));
+        var right = encoded.matmul(_relationRight).add_(_relationBias, KeptScalars.One);
+        var related = nn.functional.relu(left.unsqueeze(2).add(right.unsqueeze(1), KeptScalars.One));
         var weight = support.Mask.unsqueeze(2) * support.Mask.unsqueeze(1);
-        var pooled = (related * weight.unsqueeze(-1)).sum([1, 2]) / weight.sum([1, 2]).clamp_min(1).unsqueeze(-1);
-        var statistics = pooled.matmul(_relationOutWeights).add_(_relationOutBias).chunk(2, 1);
-        return (statistics[0], nn.functional.softplus(statistics[1]) + 1e-4);
+        var pooled = (related * weight.unsqueeze(-1)).sum([1, 2]) / weight.sum([1, 2]).clamp_min(KeptScalars.One).unsqueeze(-1);
+        var statistics = pooled.matmul(_relationOutWeights).add_(_relationOutBias, KeptScalars.One).chunk(2, 1);
+        return (statistics[0], nn.functional.softplus(statistics[1]).add(DeviationFloor, KeptScalars.One));
     }
 
     private Tensor Decode(Tensor code, bool sample)
     {
-        var statistics = code.matmul(_decoderWeights).add_(_decoderBias).chunk(2, 1);
-        return sample ? statistics[0] + nn.functional.softplus(statistics[1]) * Noise(statistics[0].shape) : statistics[0];
+        var statistics = code.matmul(_decoderWeights).add_(_decoderBias, KeptScalars.One).chunk(2, 1);
+        return sample
+            ? statistics[0].add(nn.functional.softplus(statistics[1]) * Noise(statistics[0].shape), KeptScalars.One)
+            : statistics[0];
     }
 
     private Tensor Noise(long[] shape) => randn(shape, generator: _sampling).to(Settings.Device);

@@ -39,6 +39,11 @@ internal sealed class LstmMetaLearner : IMetaLearner
         public const long AdaptationRowsPerChunk = 1 << 19;
     }
 
+    private static readonly Scalar SmallestLargeMagnitude = Math.Exp(-Defaults.PreprocessingExponent).ToScalar();
+    private static readonly Scalar SmallScale = Math.Exp(Defaults.PreprocessingExponent).ToScalar();
+    private static readonly Scalar Exponent = Defaults.PreprocessingExponent.ToScalar();
+    private static readonly Scalar MagnitudeFloor = 1e-30.ToScalar();
+
     private readonly MlpParameters _initialisation;
     private readonly long _parameterCount;
     private readonly Parameter _inputWeights;
@@ -48,7 +53,7 @@ internal sealed class LstmMetaLearner : IMetaLearner
     private readonly Parameter _forgetBias;
     private readonly Parameter _learningWeights;
     private readonly Parameter _learningBias;
-    private readonly optim.Optimizer _optimizer;
+    private readonly KeptScalarAdam _optimizer;
 
     public LstmMetaLearner(LearnerSettings settings)
     {
@@ -67,17 +72,27 @@ internal sealed class LstmMetaLearner : IMetaLearner
         using var generator = new Generator((ulong)settings.Seed + 1);
         const int hidden = Defaults.HiddenSize;
         var lstmBound = 1.0 / Math.Sqrt(hidden);
-        Tensor Uniform(long[] shape, double bound) => rand(shape, generator: generator).mul_(2 * bound).sub_(bound);
+        Tensor Uniform(long[] shape, double bound)
+        {
+            using var width = (2 * bound).ToScalar();
+            using var offset = bound.ToScalar();
+            return rand(shape, generator: generator).mul_(width).sub_(offset);
+        }
+        Tensor Constant(double value)
+        {
+            using var fill = value.ToScalar();
+            return full([1], fill);
+        }
         var learningRateLogit = Math.Log(settings.AdaptationLearningRate / (1 - settings.AdaptationLearningRate));
 
         _inputWeights = Keep(Uniform([4, 4 * hidden], lstmBound));
         _hiddenWeights = Keep(Uniform([hidden, 4 * hidden], lstmBound));
         _lstmBias = Keep(Uniform([4 * hidden], lstmBound));
         _forgetWeights = Keep(Uniform([hidden + 2, 1], Defaults.GateWeightScale));
-        _forgetBias = Keep(full([1], Defaults.ForgetBias));
+        _forgetBias = Keep(Constant(Defaults.ForgetBias));
         _learningWeights = Keep(Uniform([hidden + 2, 1], Defaults.GateWeightScale));
-        _learningBias = Keep(full([1], learningRateLogit));
-        _optimizer = optim.Adam(MetaParameters.Select(p => p.Value), settings.MetaLearningRate);
+        _learningBias = Keep(Constant(learningRateLogit));
+        _optimizer = new KeptScalarAdam(MetaParameters.Select(p => p.Value), settings.MetaLearningRate);
     }
 
     public string Name => LearnerName;
@@ -101,10 +116,10 @@ internal sealed class LstmMetaLearner : IMetaLearner
         var weights = InnerLoop(batch.Support, buildMetaGraph: true);
         var query = batch.Query;
         var loss = FunctionalMlp.TaskLosses(FunctionalMlp.Forward(query.Inputs, Unflatten(weights)), query.Targets, query.Mask).mean();
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         loss.backward();
         nn.utils.clip_grad_norm_(MetaParameters.Select(p => p.Value), Defaults.GradientClipNorm);
-        _optimizer.step();
+        _optimizer.Step();
         return loss.item<float>();
     }
 
@@ -153,12 +168,12 @@ internal sealed class LstmMetaLearner : IMetaLearner
             using var stepScope = buildMetaGraph ? null : NewDisposeScope();
             var (gradient, losses) = SupportGradient(support, cell);
             var inputs = cat([Preprocess(gradient.reshape(rows)), Preprocess(losses.unsqueeze(1).expand(tasks, _parameterCount).reshape(rows))], 1);
-            var gates = inputs.mm(_inputWeights).add_(hidden.mm(_hiddenWeights)).add_(_lstmBias).chunk(4, 1);
-            lstmCell = gates[1].sigmoid() * lstmCell + gates[0].sigmoid() * gates[2].tanh();
+            var gates = inputs.mm(_inputWeights).add_(hidden.mm(_hiddenWeights), KeptScalars.One).add_(_lstmBias, KeptScalars.One).chunk(4, 1);
+            lstmCell = (gates[1].sigmoid() * lstmCell).add(gates[0].sigmoid() * gates[2].tanh(), KeptScalars.One);
             hidden = gates[3].sigmoid() * lstmCell.tanh();
             var previous = cell.reshape(rows, 1);
-            forget = cat([hidden, previous, forget], 1).mm(_forgetWeights).add_(_forgetBias).sigmoid();
-            learning = cat([hidden, previous, learning], 1).mm(_learningWeights).add_(_learningBias).sigmoid();
+            forget = cat([hidden, previous, forget], 1).mm(_forgetWeights).add_(_forgetBias, KeptScalars.One).sigmoid();
+            learning = cat([hidden, previous, learning], 1).mm(_learningWeights).add_(_learningBias, KeptScalars.One).sigmoid();
             cell = (forget * previous - learning * gradient.reshape(rows, 1)).view(tasks, _parameterCount);
             if (stepScope is not null)
             {
@@ -200,11 +215,10 @@ internal sealed class LstmMetaLearner : IMetaLearner
     /// <summary>The paper's gradient preprocessing: [R] values to [R, 2].</summary>
     private static Tensor Preprocess(Tensor values)
     {
-        const double p = Defaults.PreprocessingExponent;
         var magnitude = values.abs();
-        var large = magnitude.ge(Math.Exp(-p));
-        var logScale = where(large, magnitude.clamp_min(1e-30).log().div(p), full_like(values, -1.0));
-        var signed = where(large, values.sign(), values.mul(Math.Exp(p)));
+        var large = magnitude.ge(SmallestLargeMagnitude);
+        var logScale = where(large, magnitude.clamp_min(MagnitudeFloor).log().div(Exponent), full_like(values, KeptScalars.MinusOne));
+        var signed = where(large, values.sign(), values.mul(SmallScale));
         return stack([logScale, signed], 1);
     }
 

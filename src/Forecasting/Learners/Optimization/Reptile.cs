@@ -28,7 +28,7 @@ internal sealed class Reptile(string name, LearnerSettings settings) : GradientM
         }
         OuterStep(() => Initialisation.Tensors
             .Select((theta, i) => (theta * (theta.detach() - adaptedMeans[i])).sum())
-            .Aggregate((a, b) => a + b));
+            .Aggregate((a, b) => a.add(b, KeptScalars.One)));
         return queryLoss;
     }
 }

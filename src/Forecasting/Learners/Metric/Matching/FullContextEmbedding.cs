@@ -25,7 +25,7 @@ internal sealed class FullContextEmbedding : Module
     private readonly Linear support_value;
     private readonly Linear support_output;
     private readonly LSTMCell query_cell;
-    private readonly double _scale;
+    private readonly Scalar _scale;
 
     public FullContextEmbedding(int embeddingSize) : base(nameof(FullContextEmbedding))
     {
@@ -34,7 +34,7 @@ internal sealed class FullContextEmbedding : Module
         support_value = Linear(embeddingSize, embeddingSize, hasBias: false);
         support_output = Linear(embeddingSize, embeddingSize);
         query_cell = LSTMCell(2 * embeddingSize, embeddingSize);
-        _scale = 1.0 / Math.Sqrt(embeddingSize);
+        _scale = (1.0 / Math.Sqrt(embeddingSize)).ToScalar();
         RegisterComponents();
     }
 
@@ -42,9 +42,9 @@ internal sealed class FullContextEmbedding : Module
     public Tensor EmbedSupport(Tensor support, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var scores = bmm(support_query.forward(support), support_key.forward(support).transpose(1, 2)) * _scale;
+        var scores = bmm(support_query.forward(support), support_key.forward(support).transpose(1, 2)).mul(_scale);
         var attention = SupportWeighting.ObservedSoftmax(scores, mask);
-        var context = support + support_output.forward(bmm(attention, support_value.forward(support)));
+        var context = support.add(support_output.forward(bmm(attention, support_value.forward(support))), KeptScalars.One);
         return context.Fill(mask.logical_not().unsqueeze(-1), 0).MoveToOuterDisposeScope();
     }
 
@@ -60,7 +60,7 @@ internal sealed class FullContextEmbedding : Module
         for (var step = 0; step < ProcessingSteps; step++)
         {
             var (next, nextCell) = query_cell.forward(cat([flatQuery, readout], 1), (hidden, cell));
-            hidden = next + flatQuery;
+            hidden = next.add(flatQuery, KeptScalars.One);
             cell = nextCell;
             var attention = SupportWeighting.ObservedSoftmax(bmm(hidden.reshape(shape), support.transpose(1, 2)), mask);
             readout = bmm(attention, support).reshape(-1, shape[2]);

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,7 +31,7 @@ internal sealed class RelationModule : Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor query, Tensor support)
     {
         using var scope = NewDisposeScope();
-        var pairs = query_projection.forward(query).unsqueeze(2) + support_projection.forward(support).unsqueeze(1);
+        var pairs = query_projection.forward(query).unsqueeze(2).add(support_projection.forward(support).unsqueeze(1), KeptScalars.One);
         return score.forward(functional.relu(pairs)).squeeze(-1).MoveToOuterDisposeScope();
     }
 }

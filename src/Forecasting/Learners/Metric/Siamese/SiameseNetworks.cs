@@ -1,4 +1,5 @@
 using MetaAnomaly.Forecasting.Engine;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Learners.Metric.Siamese;
@@ -19,6 +20,9 @@ internal sealed class SiameseNetworks(LearnerSettings settings, SiameseOptions o
     : MetricLearner<SiameseModules>(SiameseNetworksFactory.LearnerName, settings, () => new SiameseModules(settings))
 {
     private const double DistanceFloor = 1e-6;
+    private static readonly Scalar SquaredDistanceFloor = (DistanceFloor * DistanceFloor).ToScalar();
+    private static readonly Scalar KeptDistanceFloor = DistanceFloor.ToScalar();
+    private static readonly Scalar SmallestWeightSum = float.Epsilon.ToScalar();
 
     protected override Tensor Predict(EmbeddedSupport support, Tensor queryInputs)
     {
@@ -29,8 +33,8 @@ internal sealed class SiameseNetworks(LearnerSettings settings, SiameseOptions o
         var neighbours = (int)Math.Min(options.Neighbours, distances.shape[2]);
         var (nearest, indices) = distances.topk(neighbours, dim: -1, largest: false);
         var targets = support.Targets.unsqueeze(1).expand(distances.shape).gather(-1, indices);
-        var weights = (nearest + DistanceFloor).reciprocal();
-        weights = weights / weights.sum(-1, keepdim: true).clamp_min(float.Epsilon);
+        var weights = nearest.add(KeptDistanceFloor, KeptScalars.One).reciprocal();
+        weights = weights / weights.sum(-1, keepdim: true).clamp_min(SmallestWeightSum);
         return (weights * targets).sum(-1).MoveToOuterDisposeScope();
     }
 
@@ -44,29 +48,33 @@ internal sealed class SiameseNetworks(LearnerSettings settings, SiameseOptions o
         var observed = cat([support.Mask, queryObserved], 1);
 
         var squared = SquaredDistances(embeddings, embeddings);
-        var distances = (squared + DistanceFloor * DistanceFloor).sqrt();
+        var distances = squared.add(SquaredDistanceFloor, KeptScalars.One).sqrt();
         var bandwidth = options.TargetBandwidth;
-        var similarity = (targets.unsqueeze(2) - targets.unsqueeze(1)).square().div(-2 * bandwidth * bandwidth).exp();
-        var pairLoss = similarity * squared
-            + (1 - similarity) * (options.Margin - distances).clamp_min(0).square();
+        using var similarityScale = (-2 * bandwidth * bandwidth).ToScalar();
+        using var margin = options.Margin.ToScalar();
+        var similarity = (targets.unsqueeze(2) - targets.unsqueeze(1)).pow(KeptScalars.Two).div(similarityScale).exp();
+        var dissimilarity = similarity.negative().add(KeptScalars.One, KeptScalars.One);
+        var shortfall = distances.negative().add(margin, KeptScalars.One).clamp_min(KeptScalars.Zero);
+        var pairLoss = (similarity * squared).add(dissimilarity * shortfall.pow(KeptScalars.Two), KeptScalars.One);
 
         var count = embeddings.shape[1];
         var pairs = (observed.unsqueeze(2) & observed.unsqueeze(1)
             & eye(count, dtype: ScalarType.Bool, device: embeddings.device).logical_not()).to_type(pairLoss.dtype);
-        return ((pairLoss * pairs).sum() / pairs.sum().clamp_min(1.0)).MoveToOuterDisposeScope();
+        return ((pairLoss * pairs).sum() / pairs.sum().clamp_min(KeptScalars.One)).MoveToOuterDisposeScope();
     }
 
     private static Tensor Distances(Tensor a, Tensor b)
     {
         using var scope = NewDisposeScope();
-        return (SquaredDistances(a, b) + DistanceFloor * DistanceFloor).sqrt().MoveToOuterDisposeScope();
+        return SquaredDistances(a, b).add(SquaredDistanceFloor, KeptScalars.One).sqrt().MoveToOuterDisposeScope();
     }
 
     /// <summary>‖aᵢ − bⱼ‖² for [T, A, E] and [T, B, E]: [T, A, B].</summary>
     private static Tensor SquaredDistances(Tensor a, Tensor b)
     {
         using var scope = NewDisposeScope();
-        var squared = a.square().sum(-1).unsqueeze(2) + b.square().sum(-1).unsqueeze(1) - 2 * bmm(a, b.transpose(1, 2));
-        return squared.clamp_min(0).MoveToOuterDisposeScope();
+        var norms = a.pow(KeptScalars.Two).sum(-1).unsqueeze(2).add(b.pow(KeptScalars.Two).sum(-1).unsqueeze(1), KeptScalars.One);
+        var squared = norms - bmm(a, b.transpose(1, 2)).mul(KeptScalars.Two);
+        return squared.clamp_min(KeptScalars.Zero).MoveToOuterDisposeScope();
     }
 }

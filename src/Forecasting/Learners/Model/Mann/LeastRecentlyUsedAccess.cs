@@ -1,3 +1,5 @@
+using MetaAnomaly.Forecasting.Engine;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Learners.Model.Mann;
@@ -14,7 +16,7 @@ namespace MetaAnomaly.Forecasting.Learners.Model.Mann;
 /// </remarks>
 internal static class LeastRecentlyUsedAccess
 {
-    private const double Epsilon = 1e-6;
+    private static readonly Scalar Epsilon = 1e-6.ToScalar();
 
     /// <summary>One-hot [B, S] at each sequence's least-used slot (the first one on ties).</summary>
     public static Tensor LeastUsed(Tensor usage) =>
@@ -22,20 +24,23 @@ internal static class LeastRecentlyUsedAccess
 
     /// <summary>Write weights [B, S] from the gate sigma(alpha) [B, 1], the previous read weights and least-used slot.</summary>
     public static Tensor WriteWeights(Tensor gate, Tensor previousReadWeights, Tensor leastUsed) =>
-        gate * previousReadWeights + (1 - gate) * leastUsed;
+        (gate * previousReadWeights).add(Complement(gate) * leastUsed, KeptScalars.One);
 
     /// <summary>Clears the least-used slot and adds the key [B, W] under the write weights: the next memory [B, S, W].</summary>
     public static Tensor Write(Tensor memory, Tensor leastUsed, Tensor writeWeights, Tensor key) =>
-        memory * (1 - leastUsed).unsqueeze(-1) + writeWeights.unsqueeze(-1) * key.unsqueeze(1);
+        (memory * Complement(leastUsed).unsqueeze(-1)).add(writeWeights.unsqueeze(-1) * key.unsqueeze(1), KeptScalars.One);
 
     /// <summary>Cosine-similarity softmax read weights [B, S] of a key [B, W] with sharpness [B, 1].</summary>
     public static Tensor ReadWeights(Tensor memory, Tensor key, Tensor sharpness)
     {
         var similarity = bmm(memory, key.unsqueeze(-1)).squeeze(-1)
-            / (memory.norm(-1, false) * key.norm(-1, true) + Epsilon);
+            / (memory.norm(-1, false) * key.norm(-1, true)).add(Epsilon, KeptScalars.One);
         return softmax(sharpness * similarity, -1);
     }
 
-    public static Tensor Usage(Tensor usage, Tensor readWeights, Tensor writeWeights, double decay) =>
-        decay * usage + readWeights + writeWeights;
+    public static Tensor Usage(Tensor usage, Tensor readWeights, Tensor writeWeights, Scalar decay) =>
+        usage.mul(decay).add(readWeights, KeptScalars.One).add(writeWeights, KeptScalars.One);
+
+    /// <summary>1 - <paramref name="values"/>, computed as TorchSharp's <c>1 - t</c> operator does (-t + 1).</summary>
+    private static Tensor Complement(Tensor values) => values.negative().add(KeptScalars.One, KeptScalars.One);
 }

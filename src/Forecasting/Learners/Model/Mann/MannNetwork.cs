@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ internal sealed class MannNetwork : nn.Module
 {
     private const double InitialWriteGateBias = -2.0;
     private const double InitialSharpness = 5.0;
-    private const float EmptyMemory = 1e-6f;
+    private static readonly Scalar EmptyMemory = 1e-6f.ToScalar();
 
     private readonly SeededLstmCell controller;
     private readonly SeededLinear key;
@@ -27,11 +28,13 @@ internal sealed class MannNetwork : nn.Module
     private readonly Parameter logSharpness;
     private readonly SeededLinear readoutHidden;
     private readonly SeededLinear readout;
+    private readonly Scalar _usageDecay;
 
     public MannNetwork(MannShape shape, Generator generator)
         : base("mann")
     {
         Shape = shape;
+        _usageDecay = shape.UsageDecay.ToScalar();
         controller = new SeededLstmCell("controller", shape.InputSize + 2 + shape.MemoryWidth, shape.ControllerSize, generator);
         key = new SeededLinear("key", shape.ControllerSize, shape.MemoryWidth, generator);
         writeGate = new SeededLinear("writeGate", shape.ControllerSize, 1, generator);
@@ -69,7 +72,7 @@ internal sealed class MannNetwork : nn.Module
         var memory = LeastRecentlyUsedAccess.Write(state.Memory, leastUsed, writeWeights, writeKey);
         var readWeights = LeastRecentlyUsedAccess.ReadWeights(memory, writeKey, logSharpness.exp());
         var read = bmm(readWeights.unsqueeze(1), memory).squeeze(1);
-        var usage = LeastRecentlyUsedAccess.Usage(state.Usage, readWeights, writeWeights, Shape.UsageDecay);
+        var usage = LeastRecentlyUsedAccess.Usage(state.Usage, readWeights, writeWeights, _usageDecay);
         var next = new MannState(hidden, cell, memory, usage, readWeights, read, state.LastTarget, state.HasTarget);
         return new MannStep(next, writeWeights, gate);
     }
@@ -81,7 +84,7 @@ internal sealed class MannNetwork : nn.Module
     /// <summary>Reads support sequences (inputs [B, K, D], targets and mask [B, K]) on from <paramref name="state"/>.</summary>
     public MannState Read(MannState state, SupportSequence support)
     {
-        var observed = support.Mask > 0;
+        var observed = support.Mask.gt(KeptScalars.Zero);
         var gapless = observed.all().item<bool>();
         for (var t = 0; t < support.Inputs.shape[1]; t++)
         {

@@ -59,10 +59,10 @@ internal sealed class MetaNetNetwork : nn.Module
         }
         var observed = support.Mask.unsqueeze(-1);
         var deltas = new Tensor[layers.Count];
-        deltas[^1] = 2 * (preActivations[^1] - support.Targets.unsqueeze(-1)) * observed;
+        deltas[^1] = (preActivations[^1] - support.Targets.unsqueeze(-1)).mul(KeptScalars.Two) * observed;
         for (var l = layers.Count - 2; l >= 0; l--)
         {
-            deltas[l] = matmul(deltas[l + 1], layers[l + 1].Weight) * (preActivations[l] > 0).to_type(ScalarType.Float32);
+            deltas[l] = matmul(deltas[l + 1], layers[l + 1].Weight) * preActivations[l].gt(KeptScalars.Zero).to_type(ScalarType.Float32);
         }
         var fastWeights = new List<LayerFastWeights>();
         for (var l = 0; l < layers.Count; l++)
@@ -84,10 +84,10 @@ internal sealed class MetaNetNetwork : nn.Module
             var fast = memory.Layers[l];
             var slowOut = layers[l].forward(activation);
             var fastOut = bmm(attention * bmm(activation, fast.InputFactors.transpose(1, 2)), fast.OutputFactors)
-                + bmm(attention, fast.Biases);
+                .add(bmm(attention, fast.Biases), KeptScalars.One);
             activation = l < layers.Count - 1
-                ? nn.functional.relu(slowOut) + nn.functional.relu(fastOut)
-                : slowOut + fastOut;
+                ? nn.functional.relu(slowOut).add(nn.functional.relu(fastOut), KeptScalars.One)
+                : slowOut.add(fastOut, KeptScalars.One);
         }
         return activation.squeeze(-1);
     }
@@ -98,7 +98,7 @@ internal sealed class MetaNetNetwork : nn.Module
     private Tensor Attention(Tensor queryKeys, Tensor keys, Tensor mask)
     {
         var similarity = bmm(nn.functional.normalize(queryKeys, dim: -1), nn.functional.normalize(keys, dim: -1).transpose(1, 2));
-        var logits = (logSharpness.exp() * similarity).Fill((mask <= 0).unsqueeze(1), Excluded);
+        var logits = (logSharpness.exp() * similarity).Fill(mask.le(KeptScalars.Zero).unsqueeze(1), Excluded);
         return softmax(logits, -1);
     }
 }

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Forecasting.Learners.Model.Snail;
@@ -27,7 +28,7 @@ internal sealed class CausalDenseConvolution : SnailLayer
         var shifted = _dilation >= length
             ? zeros_like(sequence)
             : nn.functional.pad(sequence[.., ..(int)(length - _dilation)], [0, 0, _dilation, 0]);
-        return Gate(current.forward(sequence) + lagged.forward(shifted));
+        return Gate(current.forward(sequence).add(lagged.forward(shifted), KeptScalars.One));
     }
 
     public override Tensor Query(Tensor queries, Tensor support, Tensor mask)
@@ -36,7 +37,7 @@ internal sealed class CausalDenseConvolution : SnailLayer
         var previous = _dilation > length
             ? zeros([queries.shape[0], 1, queries.shape[2]], device: queries.device)
             : support[.., (int)(length - _dilation)..(int)(length - _dilation + 1)];
-        return Gate(current.forward(queries) + lagged.forward(previous));
+        return Gate(current.forward(queries).add(lagged.forward(previous), KeptScalars.One));
     }
 
     private static Tensor Gate(Tensor both)
