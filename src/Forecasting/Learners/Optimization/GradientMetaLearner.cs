@@ -20,10 +20,11 @@ internal abstract class GradientMetaLearner : IMetaLearner
 {
     private const double GradientClipNorm = 10.0;
     private const double ServingGradientBound = 10.0;
-    private readonly Lazy<optim.Optimizer> _optimizer;
+    private readonly Lazy<KeptScalarAdam> _optimizer;
     // Serving's scalar arguments, kept alive for the learner's lifetime (see KeptScalars).
     private readonly Scalar _gradientFloor = (-ServingGradientBound).ToScalar();
     private readonly Scalar _gradientCeiling = ServingGradientBound.ToScalar();
+    private readonly Scalar _learningRate;
     private readonly Scalar _descentRate;
 
     protected GradientMetaLearner(string name, LearnerSettings settings)
@@ -31,7 +32,8 @@ internal abstract class GradientMetaLearner : IMetaLearner
         Name = name;
         Settings = settings;
         Initialisation = MlpParameters.Create(settings.InputSize, settings.HiddenSizes, settings.Device, settings.Seed, settings.ZeroOutputLayer);
-        _optimizer = new(() => optim.Adam(MetaParameters, settings.MetaLearningRate));
+        _optimizer = new(() => new KeptScalarAdam(MetaParameters, settings.MetaLearningRate));
+        _learningRate = settings.AdaptationLearningRate.ToScalar();
         _descentRate = (-settings.AdaptationLearningRate).ToScalar();
     }
 
@@ -52,11 +54,11 @@ internal abstract class GradientMetaLearner : IMetaLearner
     protected double OuterStep(Func<Tensor> loss)
     {
         using var scope = NewDisposeScope();
-        _optimizer.Value.zero_grad();
+        _optimizer.Value.ZeroGrad();
         var value = loss();
         value.backward();
         nn.utils.clip_grad_norm_(MetaParameters, GradientClipNorm);
-        _optimizer.Value.step();
+        _optimizer.Value.Step();
         return value.item<float>();
     }
 
@@ -116,7 +118,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
         FastWeightBatch.Restack(Name, states, Initialisation.LayerSizes, Settings.Device);
 
     /// <summary>Differentiable inner update of parameter <paramref name="index"/>.</summary>
-    protected virtual Tensor InnerStep(int index, Tensor fast, Tensor gradient) => fast - gradient * Settings.AdaptationLearningRate;
+    protected virtual Tensor InnerStep(int index, Tensor fast, Tensor gradient) => fast - gradient.mul(_learningRate);
 
     /// <summary>The same update, in place, for serving.</summary>
     protected virtual void InnerStepInPlace(int index, Tensor fast, Tensor gradient) => fast.add_(gradient, _descentRate);
@@ -166,6 +168,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
         Initialisation.Dispose();
         _gradientFloor.Dispose();
         _gradientCeiling.Dispose();
+        _learningRate.Dispose();
         _descentRate.Dispose();
     }
 }
