@@ -51,7 +51,8 @@ public sealed partial class ForecastingService
                 {
                     continue;
                 }
-                outcome.SeriesAdapted += AdaptMembers(cluster, model, keys, replace, histories, cancellationToken);
+                // A retrained model gets a fresh start: the previous models it replaces do not speak for it.
+                outcome.SeriesAdapted += AdaptMembers(cluster, model, keys, replace, judgePrevious: kind != RunKind.Retrain, histories, cancellationToken);
                 outcome.ClustersAdapted++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -389,8 +390,12 @@ public sealed partial class ForecastingService
         return model;
     }
 
-    /// <summary>Adapts the given members of a cluster in chunks and swaps them into serving. Returns how many were adapted.</summary>
-    private int AdaptMembers(SeriesCluster cluster, ClusterModel model, IReadOnlyList<SeriesKey> keys, bool replace,
+    /// <summary>
+    /// Adapts the given members of a cluster in chunks and swaps them into serving; with <paramref name="judgePrevious"/>,
+    /// a series whose current model forecast the points since its adaptation worse than its anchor serves the anchor.
+    /// Returns how many were adapted.
+    /// </summary>
+    private int AdaptMembers(SeriesCluster cluster, ClusterModel model, IReadOnlyList<SeriesKey> keys, bool replace, bool judgePrevious,
         Dictionary<SeriesKey, SeriesWindow> histories, CancellationToken cancellationToken)
     {
         var layout = model.Layout;
@@ -421,7 +426,7 @@ public sealed partial class ForecastingService
             SetActivity($"adapting {cluster.Id}", (double)first / parts.Length);
             var round = parts.Skip(first).Take(ChunksPerRound * workers).ToArray();
             var segments = round.Select(part => part.Select(p => Segment(p.Key, p.Window)).ToArray()).ToArray();
-            var lost = PreviousModelsLost(round, segments, layout);
+            var lost = judgePrevious ? PreviousModelsLost(round, segments, layout) : null;
             var chunks = ConcurrentChunkAdaptation.Adapt(model.Learner, segments, layout, horizon, workers, cancellationToken, lost);
             for (var c = 0; c < round.Length; c++)
             {
@@ -443,7 +448,7 @@ public sealed partial class ForecastingService
                     {
                         ClusterId = cluster.Id,
                         Status = SeriesModelStatus.Adapted,
-                        Reason = lost[c][t] ? OutOfSampleFallbackReason : chunk.ServesAnchor(t) ? AnchorFallbackReason : null,
+                        Reason = lost?[c][t] == true ? OutOfSampleFallbackReason : chunk.ServesAnchor(t) ? AnchorFallbackReason : null,
                         Learner = model.Learner.Name,
                         AdaptedAt = adaptedAt,
                         ResidualScale = chunk.ResidualScales[t],
