@@ -137,7 +137,11 @@ public sealed class NabBenchmark : IBenchmark
             : files.Select(f => new NabFile(f.Name, f.Data.Timestamps, Suppress(raw[f.Name], f.Data.Timestamps, suppressFor), NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
         var profiles = NabProfile.All.Select(known => corpus.Profiles().FirstOrDefault(p => p.Name == known.Name) ?? known)
             .Select(p => NabScorer.Score(scored, p)).ToArray();
-        output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {10 * profiles[0].Threshold / (1 - profiles[0].Threshold):F2})");
+        output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {10 * profiles[0].Threshold / (1 - profiles[0].Threshold):F2}, probability {TailProbabilityCalibrator.NormalCdf(10 * profiles[0].Threshold / (1 - profiles[0].Threshold)):G7})");
+        foreach (var probability in new[] { options.EffectiveRules[0].Threshold, 0.99999, 0.999999 }.Distinct())
+        {
+            output.WriteLine($"at a fixed alarm threshold instead, probability {probability}{(probability == options.EffectiveRules[0].Threshold ? " (the product's default)" : "")}: {string.Join(" / ", profiles.Select(p => $"{p.Profile.Name} {AtProductThreshold(scored, p.Profile, probability):F1}"))}");
+        }
         output.Write(FileTable(scored, profiles[0]));
         output.WriteLine();
         output.Write(CategoryTable(scored, profiles[0]));
@@ -310,6 +314,17 @@ public sealed class NabBenchmark : IBenchmark
             kept[i] = raw[i] > previous ? raw[i] : 0;
         }
         return kept;
+    }
+
+    /// <summary>The normalised NAB score with the threshold fixed at the alarm probability an operator gets by default,
+    /// instead of NAB's best threshold for the corpus.</summary>
+    private static double AtProductThreshold(IReadOnlyList<NabFile> files, NabProfile profile, double probability)
+    {
+        var surprise = NormalQuantile.Of(probability);
+        var threshold = surprise / (surprise + 10);
+        var windows = files.Sum(f => f.Windows.Count);
+        var raw = files.Sum(f => NabScorer.ScoreFile(f, profile, threshold).RawScore);
+        return NabScorer.Normalize(raw, -windows * profile.FnWeight, windows * profile.TpWeight);
     }
 
     /// <summary>NAB's anomaly_score in [0, 1): a monotone, non-saturating map of the calibrated surprise.</summary>

@@ -122,7 +122,7 @@ public sealed class AnomalyDetectorTests
         var values = Synthetic.Seasonal(800, seed: 5);
         for (var i = 600; i < 606; i++)
         {
-            values[i] += i % 2 == 0 ? 3.5 : -3.5;
+            values[i] += i % 2 == 0 ? 4.5 : -4.5;
         }
 
         var withSustained = Run(values, new DetectionOptions());
