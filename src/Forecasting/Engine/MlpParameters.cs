@@ -40,8 +40,8 @@ internal sealed class MlpParameters : IDisposable
             for (var l = 0; l < sizes.Count - 1; l++)
             {
                 var bound = zeroOutputLayer && l == sizes.Count - 2 ? 0.0 : 1.0 / Math.Sqrt(sizes[l]);
-                using var w = rand([1, sizes[l], sizes[l + 1]], generator: generator) * (2 * bound) - bound;
-                using var b = rand([1, 1, sizes[l + 1]], generator: generator) * (2 * bound) - bound;
+                using var w = InitialValues.Uniform([1, sizes[l], sizes[l + 1]], bound, generator);
+                using var b = InitialValues.Uniform([1, 1, sizes[l + 1]], bound, generator);
                 tensors[2 * l] = new Parameter(w.to(device).DetachFromDisposeScope());
                 tensors[2 * l + 1] = new Parameter(b.to(device).DetachFromDisposeScope());
             }
@@ -55,7 +55,7 @@ internal sealed class MlpParameters : IDisposable
         using (no_grad())
         {
             return new MlpParameters(LayerSizes, Tensors
-                .Select(t => new Parameter(full_like(t, value).DetachFromDisposeScope()))
+                .Select(t => new Parameter(InitialValues.FilledLike(t, value).DetachFromDisposeScope()))
                 .ToArray());
         }
     }

@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,8 +39,6 @@ internal sealed class SeededLinear : nn.Module<Tensor, Tensor>
     private static Tensor Uniform(long[] shape, double bound, Generator generator)
     {
         using var scope = NewDisposeScope();
-        using var width = (2 * bound).ToScalar();
-        using var offset = bound.ToScalar();
-        return rand(shape, generator: generator).mul(width).sub(offset).detach().MoveToOuterDisposeScope();
+        return InitialValues.Uniform(shape, bound, generator).MoveToOuterDisposeScope();
     }
 }

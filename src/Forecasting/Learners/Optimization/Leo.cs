@@ -70,17 +70,7 @@ internal sealed class Leo : IMetaLearner
 
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)settings.Seed);
-        Tensor Uniform(long[] shape, double fanIn)
-        {
-            using var width = (2 / Math.Sqrt(fanIn)).ToScalar();
-            using var offset = (1 / Math.Sqrt(fanIn)).ToScalar();
-            return rand(shape, generator: generator).mul_(width).sub_(offset);
-        }
-        Tensor Constant(long length, double value)
-        {
-            using var fill = value.ToScalar();
-            return full([length], fill);
-        }
+        Tensor Uniform(long[] shape, double fanIn) => InitialValues.Uniform(shape, 1 / Math.Sqrt(fanIn), generator);
         for (var layer = 0; layer + 1 < _trunkWidths.Length; layer++)
         {
             _trunk.Add(($"trunk.{layer}.weights", Keep(Uniform([1, _trunkWidths[layer], _trunkWidths[layer + 1]], _trunkWidths[layer]))));
@@ -96,9 +86,9 @@ internal sealed class Leo : IMetaLearner
         _relationOutBias = Keep(Uniform([2 * latent], relation));
         _decoderWeights = Keep(Uniform([latent, 2 * _headSize], latent));
         var spread = Math.Log(Math.Exp(Defaults.InitialWeightSpread) - 1);
-        _decoderBias = Keep(cat([Uniform([_headSize], _headSize), Constant(_headSize, spread)]));
-        _logLatentLearningRate = Keep(Constant(1, Math.Log(Defaults.LatentLearningRate)));
-        _logFineTuneLearningRate = Keep(Constant(1, Math.Log(settings.AdaptationLearningRate)));
+        _decoderBias = Keep(cat([Uniform([_headSize], _headSize), InitialValues.Filled([_headSize], spread)]));
+        _logLatentLearningRate = Keep(InitialValues.Filled([1], Math.Log(Defaults.LatentLearningRate)));
+        _logFineTuneLearningRate = Keep(InitialValues.Filled([1], Math.Log(settings.AdaptationLearningRate)));
 
         _parameters.AddRange(_trunk);
         _parameters.AddRange([

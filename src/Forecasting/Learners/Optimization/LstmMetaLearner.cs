@@ -72,26 +72,16 @@ internal sealed class LstmMetaLearner : IMetaLearner
         using var generator = new Generator((ulong)settings.Seed + 1);
         const int hidden = Defaults.HiddenSize;
         var lstmBound = 1.0 / Math.Sqrt(hidden);
-        Tensor Uniform(long[] shape, double bound)
-        {
-            using var width = (2 * bound).ToScalar();
-            using var offset = bound.ToScalar();
-            return rand(shape, generator: generator).mul_(width).sub_(offset);
-        }
-        Tensor Constant(double value)
-        {
-            using var fill = value.ToScalar();
-            return full([1], fill);
-        }
+        Tensor Uniform(long[] shape, double bound) => InitialValues.Uniform(shape, bound, generator);
         var learningRateLogit = Math.Log(settings.AdaptationLearningRate / (1 - settings.AdaptationLearningRate));
 
         _inputWeights = Keep(Uniform([4, 4 * hidden], lstmBound));
         _hiddenWeights = Keep(Uniform([hidden, 4 * hidden], lstmBound));
         _lstmBias = Keep(Uniform([4 * hidden], lstmBound));
         _forgetWeights = Keep(Uniform([hidden + 2, 1], Defaults.GateWeightScale));
-        _forgetBias = Keep(Constant(Defaults.ForgetBias));
+        _forgetBias = Keep(InitialValues.Filled([1], Defaults.ForgetBias));
         _learningWeights = Keep(Uniform([hidden + 2, 1], Defaults.GateWeightScale));
-        _learningBias = Keep(Constant(learningRateLogit));
+        _learningBias = Keep(InitialValues.Filled([1], learningRateLogit));
         _optimizer = new KeptScalarAdam(MetaParameters.Select(p => p.Value), settings.MetaLearningRate);
     }
 
