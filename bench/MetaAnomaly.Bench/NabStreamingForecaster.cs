@@ -77,8 +77,7 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
         // The anchor itself, unclipped: a support window made flat by masking (spikes removed) has a tiny scale, and
         // the +-Clip of its normalised inputs would turn a spike one period earlier into a flat forecast.
         var file = new SeriesSegment(values, 0);
-        var anchors = Enumerable.Range(0, rows).Select(n => EpisodeBuilder.RawAnchor(file, dayStart + n, layout) is var a && double.IsFinite(a)
-            ? a : normalisation.Mean).ToArray();
+        var anchors = Enumerable.Range(0, rows).Select(n => EpisodeBuilder.ToSeriesUnits(0f, file, dayStart + n, layout, normalisation)).ToArray();
         var model = Enumerable.Range(0, rows).Select(n => EpisodeBuilder.ToSeriesUnits(corrections[n], file, dayStart + n, layout, normalisation)).ToArray();
         _lastDay = (dayStart, model, anchors);
         return (useAnchor ? anchors : model, Mad(residuals));

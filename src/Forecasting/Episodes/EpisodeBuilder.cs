@@ -113,7 +113,7 @@ public static class EpisodeBuilder
 
     /// <summary>The anchor of the pair of segment index <paramref name="target"/>, in series units; NaN when the layout
     /// is not anchored or the anchor is a gap.</summary>
-    public static double RawAnchor(SeriesSegment segment, int target, EpisodeLayout layout, int horizon = 1)
+    private static double RawAnchor(SeriesSegment segment, int target, EpisodeLayout layout, int horizon = 1)
     {
         var index = target - layout.AnchorDistance(horizon);
         return layout.Anchored && index >= 0 && index < segment.Count ? segment.Values[index] : double.NaN;

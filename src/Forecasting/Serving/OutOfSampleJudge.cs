@@ -60,9 +60,8 @@ public static class OutOfSampleJudge
                 {
                     continue;
                 }
-                var anchor = EpisodeBuilder.RawAnchor(s.Segment, first + n, layout);
                 modelError += Math.Abs(actual - EpisodeBuilder.ToSeriesUnits(outputs[s.Task * points + n], s.Segment, first + n, layout, s.Normalisation));
-                anchorError += Math.Abs(actual - (double.IsFinite(anchor) ? anchor : s.Normalisation.Mean));
+                anchorError += Math.Abs(actual - EpisodeBuilder.ToSeriesUnits(0f, s.Segment, first + n, layout, s.Normalisation));
                 judged++;
             }
             verdicts[i] = judged > 0 && modelError >= anchorError;

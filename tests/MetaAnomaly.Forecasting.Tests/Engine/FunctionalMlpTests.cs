@@ -43,6 +43,7 @@ public sealed class FunctionalMlpTests
             Assert.True(single.allclose(batched[t..(t + 1)], rtol: 1e-5, atol: 1e-6));
         }
     }
+
     [Fact]
     public void BackpropagationFromSharedWeightsEqualsPerTaskCopies()
     {
