@@ -287,11 +287,11 @@ public sealed partial class ForecastingService
         }
     }
 
-    private const string AnchorFallbackReason =
-        "serves its anchor (the value one period earlier, or the previous value): the adapted model fitted its latest support window worse";
+    private const string ServesAnchor = "serves its anchor (the value one period earlier, or the previous value): ";
 
-    private const string OutOfSampleFallbackReason =
-        "serves its anchor (the value one period earlier, or the previous value): its previous adapted model forecast the points since its adaptation worse";
+    private const string AnchorFallbackReason = ServesAnchor + "the adapted model fitted its latest support window worse";
+
+    private const string OutOfSampleFallbackReason = ServesAnchor + "its previous adapted model forecast the points since its adaptation worse";
 
     private bool RefreshDue(ClusterModel model) =>
         _options.ModelRefreshInterval > TimeSpan.Zero && _clock.GetUtcNow() - model.RefreshedAt >= _options.ModelRefreshInterval;
