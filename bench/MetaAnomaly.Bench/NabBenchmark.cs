@@ -17,9 +17,10 @@ using static TorchSharp.torch;
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--meta-steps N] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress HOURS] [--set KEY=V] [--sweep KEY=V1,V2 ...]</c>: replays every NAB-format file through the product's
+/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--meta-steps N] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress HOURS] [--set KEY=V] [--sweep KEY=V1,V2 ...] [--reference DIR]</c>: replays every NAB-format file through the product's
 /// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
-/// detector), writes NAB's results layout and scores it with the C# NAB scorer.
+/// detector), writes NAB's results layout and scores it with the C# NAB scorer. <c>--reference DIR</c> also prints the
+/// per-file table of another detector's results in NAB's layout (DIR's name is the detector's, as in NAB's results/).
 /// </summary>
 /// <remarks>
 /// Strictly causal: a row's score uses that row and earlier ones only; the detector never reads labels (they are
@@ -138,12 +139,20 @@ public sealed class NabBenchmark : IBenchmark
         var profiles = NabProfile.All.Select(known => corpus.Profiles().FirstOrDefault(p => p.Name == known.Name) ?? known)
             .Select(p => NabScorer.Score(scored, p)).ToArray();
         output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {10 * profiles[0].Threshold / (1 - profiles[0].Threshold):F2}, probability {TailProbabilityCalibrator.NormalCdf(10 * profiles[0].Threshold / (1 - profiles[0].Threshold)):G7})");
-        foreach (var probability in new[] { options.EffectiveRules[0].Threshold, 0.99999, 0.999999 }.Distinct())
+        foreach (var probability in new[] { options.EffectiveRules[0].Threshold, 0.9999, 0.99999, 0.999999 }.Distinct())
         {
             output.WriteLine($"at a fixed alarm threshold instead, probability {probability}{(probability == options.EffectiveRules[0].Threshold ? " (the product's default)" : "")}: {string.Join(" / ", profiles.Select(p => $"{p.Profile.Name} {AtProductThreshold(scored, p.Profile, probability):F1}"))}");
         }
         output.Write(FileTable(scored, profiles[0]));
         output.WriteLine();
+        if (Argument(arguments, "--reference") is { } reference)
+        {
+            var referenceFiles = corpus.ReadResults(reference, Path.GetFileName(Path.TrimEndingDirectorySeparator(reference)));
+            var referenceScore = NabScorer.Score(referenceFiles, NabProfile.Standard);
+            output.WriteLine($"reference {reference}: standard {referenceScore.NormalizedScore:F1} at threshold {referenceScore.Threshold:G4}");
+            output.Write(FileTable(referenceFiles, referenceScore));
+            output.WriteLine();
+        }
         output.Write(CategoryTable(scored, profiles[0]));
         output.WriteLine();
         var totals = new ResultTable("detector", "standard", "reward_low_FP", "reward_low_FN");
@@ -191,8 +200,12 @@ public sealed class NabBenchmark : IBenchmark
         ["recurrence-tolerance-minutes"] = (o, v) => o.Scoring.RecurrenceTolerance = TimeSpan.FromMinutes(v),
         ["recurrence-repeats"] = (o, v) => o.Scoring.RecurrenceRepeats = (int)v,
         ["recurrence-ratio"] = (o, v) => o.Scoring.RecurrenceRatio = v,
-        ["recurrence-min"] = (o, v) => o.Scoring.RecurrenceMinDeviate = v,
+        ["notable"] = (o, v) => o.Scoring.NotableDeviate = v,
         ["warmup"] = (o, v) => o.Scoring.WarmupPoints = (int)v,
+        ["memory-points"] = (o, v) => o.Scoring.DeviationMemoryPoints = (int)v,
+        ["memory-exclusion"] = (o, v) => o.Scoring.DeviationMemoryExclusion = (int)v,
+        ["memory-tolerance"] = (o, v) => o.Scoring.DeviationMemoryTolerance = v,
+        ["seen-discount"] = (o, v) => o.Scoring.SeenDeviationDiscount = v,
         ["scale-window"] = (o, v) => o.Scoring.ScaleWindow = (int)v,
         ["std-floor"] = (o, v) => o.Scoring.StdFloorFraction = v,
         ["relative-floor"] = (o, v) => o.Scoring.RelativeScaleFloor = v,

@@ -80,7 +80,7 @@ public sealed class ScoringOptions
 
     /// <summary>
     /// How far back a deviation is looked for again (a day: scheduled jobs); <see cref="TimeSpan.Zero"/> disables it.
-    /// A point whose deviate (|score| as a one-sided normal deviate) is at least <see cref="RecurrenceMinDeviate"/> and
+    /// A point whose deviate (|score| as a one-sided normal deviate) is at least <see cref="NotableDeviate"/> and
     /// at most 1 / <see cref="RecurrenceRatio"/> times the largest deviate within <see cref="RecurrenceTolerance"/> of
     /// the same time one lookback earlier is recurring: it is scored as ordinary and never alarms.
     /// </summary>
@@ -95,8 +95,28 @@ public sealed class ScoringOptions
     /// <summary>The earlier deviate must reach this fraction of the current one for the current one to be recurring.</summary>
     public double RecurrenceRatio { get; set; } = Defaults.RecurrenceRatio;
 
-    /// <summary>Deviates below this are never treated as recurring (they are ordinary anyway).</summary>
-    public double RecurrenceMinDeviate { get; set; } = Defaults.RecurrenceMinDeviate;
+    /// <summary>
+    /// Deviates (|score| as a one-sided normal deviate) below this are ordinary: never recurring, never remembered by or
+    /// matched against the deviation memory.
+    /// </summary>
+    public double NotableDeviate { get; set; } = Defaults.NotableDeviate;
+
+    /// <summary>
+    /// Latest scored points per series remembered as (forecast, value) pairs; 0 disables the memory. A point that
+    /// deviates from about the same forecast by about the same residual as a remembered one (within
+    /// <see cref="DeviationMemoryTolerance"/>) has its surprise divided by <see cref="SeenDeviationDiscount"/>: a burst,
+    /// flip or spike the series has shown before alarms only when far larger than a new one would need to be.
+    /// </summary>
+    public int DeviationMemoryPoints { get; set; } = Defaults.DeviationMemoryPoints;
+
+    /// <summary>The latest points a deviation is never matched against, so an ongoing shift or burst is not excused by its own start.</summary>
+    public int DeviationMemoryExclusion { get; set; } = Defaults.DeviationMemoryExclusion;
+
+    /// <summary>How close a remembered point's forecast and residual must be to match, as a fraction of the remembered values' 1-99 % range.</summary>
+    public double DeviationMemoryTolerance { get; set; } = Defaults.DeviationMemoryTolerance;
+
+    /// <summary>What the surprise of an already-seen deviation is divided by (1 leaves it as it is).</summary>
+    public double SeenDeviationDiscount { get; set; } = Defaults.SeenDeviationDiscount;
 
     /// <summary>Scored points per series before probabilities are reported (the calibration warm-up).</summary>
     public int WarmupPoints { get; set; } = Defaults.WarmupPoints;
@@ -114,7 +134,11 @@ public sealed class ScoringOptions
         public static readonly TimeSpan RecurrenceTolerance = TimeSpan.FromMinutes(30);
         public const double RecurrenceRatio = 0.5;
         public const int RecurrenceRepeats = 3;
-        public const double RecurrenceMinDeviate = 3;
+        public const double NotableDeviate = 3;
+        public const int DeviationMemoryPoints = 2016;
+        public const int DeviationMemoryExclusion = 12;
+        public const double DeviationMemoryTolerance = 0.15;
+        public const double SeenDeviationDiscount = 3.7;
         public const int WarmupPoints = 128;
     }
 }

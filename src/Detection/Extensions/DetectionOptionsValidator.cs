@@ -36,7 +36,12 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
             "Scoring:RecurrenceTolerance", "must be in [0, Scoring:RecurrenceLookback).");
         Require(scoring.RecurrenceRepeats >= 1, "Scoring:RecurrenceRepeats", "must be at least 1.");
         Require(scoring.RecurrenceRatio is > 0 and <= 1, "Scoring:RecurrenceRatio", "must be in (0, 1].");
-        Require(scoring.RecurrenceMinDeviate >= 0, "Scoring:RecurrenceMinDeviate", "must not be negative.");
+        Require(scoring.NotableDeviate >= 0, "Scoring:NotableDeviate", "must not be negative.");
+        Require(scoring.DeviationMemoryPoints >= 0, "Scoring:DeviationMemoryPoints", "must not be negative (0 disables it).");
+        Require(scoring.DeviationMemoryExclusion >= 0 && (scoring.DeviationMemoryExclusion < scoring.DeviationMemoryPoints || scoring.DeviationMemoryPoints == 0),
+            "Scoring:DeviationMemoryExclusion", "must be in [0, Scoring:DeviationMemoryPoints).");
+        Require(scoring.DeviationMemoryTolerance is > 0 and < 1, "Scoring:DeviationMemoryTolerance", "must be in (0, 1).");
+        Require(scoring.SeenDeviationDiscount >= 1, "Scoring:SeenDeviationDiscount", "must be at least 1 (1 leaves seen deviations as they are).");
         Require(scoring.WarmupPoints >= 0, "Scoring:WarmupPoints", "must not be negative.");
 
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -16,6 +16,8 @@ internal sealed class SeriesDetector
     private readonly TailProbabilityCalibrator _calibrator;
     private readonly TailProbabilityCalibrator? _sustained;
     private readonly RecurrenceMemory? _recurrence;
+    private readonly DeviationMemory? _deviations;
+    private readonly SeenWindow _sustainedSeen;
     private readonly (AlarmRuleOptions Options, AlarmRule State)[] _rules;
     private readonly EventTracker _events;
     private double _levelSum;
@@ -28,8 +30,12 @@ internal sealed class SeriesDetector
         _scale = new RobustScale(options.Scoring.ScaleWindow, options.Scoring.MinOnlineResiduals, options.Scoring.StdFloorFraction);
         _calibrator = new TailProbabilityCalibrator(options.Scoring.ShortWindow, options.Scoring.LongWindow);
         _sustained = options.Scoring.SustainedWindow > 0 ? new TailProbabilityCalibrator(options.Scoring.SustainedWindow, options.Scoring.LongWindow) : null;
+        _sustainedSeen = new SeenWindow(Math.Max(1, options.Scoring.SustainedWindow));
         _recurrence = options.Scoring.RecurrenceLookback > TimeSpan.Zero
             ? new RecurrenceMemory(options.Scoring.RecurrenceLookback, options.Scoring.RecurrenceTolerance, options.Scoring.RecurrenceRepeats)
+            : null;
+        _deviations = options.Scoring.DeviationMemoryPoints > 0
+            ? new DeviationMemory(options.Scoring.DeviationMemoryPoints, options.Scoring.DeviationMemoryExclusion, options.Scoring.DeviationMemoryTolerance)
             : null;
         _rules = options.EffectiveRules.Select(r => (r, new AlarmRule(r))).ToArray();
         _events = new EventTracker(seriesKey, options.Events, options.Severity);
@@ -60,17 +66,26 @@ internal sealed class SeriesDetector
         }
         var score = residual / scale;
         var deviate = TailProbabilityCalibrator.Deviate(Math.Abs(score));
-        var recurring = _recurrence is not null && deviate >= _options.Scoring.RecurrenceMinDeviate
+        var notable = deviate >= _options.Scoring.NotableDeviate;
+        var recurring = _recurrence is not null && notable
             && _recurrence.ReferenceAt(timestamp) >= _options.Scoring.RecurrenceRatio * deviate;
-        if (deviate >= _options.Scoring.RecurrenceRatio * _options.Scoring.RecurrenceMinDeviate)
+        if (deviate >= _options.Scoring.RecurrenceRatio * _options.Scoring.NotableDeviate)
         {
             _recurrence?.Add(timestamp, deviate);
         }
+        var seen = notable && _deviations?.Seen(forecast.Value, value) == true;
+        _deviations?.Add(forecast.Value, value, notable);
         var surprise = recurring ? _calibrator.ObserveOrdinary() : _calibrator.Observe(deviate);
+        var discount = _options.Scoring.SeenDeviationDiscount;
+        if (seen)
+        {
+            surprise /= discount;
+        }
         if (_sustained is not null)
         {
             var sustained = recurring ? _sustained.ObserveOrdinary() : _sustained.Observe(deviate);
-            surprise = Math.Max(surprise, sustained);
+            _sustainedSeen.Add(notable, seen);
+            surprise = Math.Max(surprise, _sustainedSeen.AllSeen ? sustained / discount : sustained);
         }
         var probability = TailProbabilityCalibrator.NormalCdf(surprise);
         var scored = _calibrator.Seen > _options.Scoring.WarmupPoints;

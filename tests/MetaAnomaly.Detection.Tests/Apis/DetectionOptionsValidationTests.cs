@@ -13,6 +13,8 @@ public sealed class DetectionOptionsValidationTests
     [InlineData("Detection:Scoring:SustainedWindow", "1", "Detection:Scoring:SustainedWindow")]
     [InlineData("Detection:Scoring:RecurrenceRatio", "1.5", "Detection:Scoring:RecurrenceRatio")]
     [InlineData("Detection:Scoring:RecurrenceTolerance", "2.00:00:00", "Detection:Scoring:RecurrenceTolerance")]
+    [InlineData("Detection:Scoring:DeviationMemoryExclusion", "5000", "Detection:Scoring:DeviationMemoryExclusion")]
+    [InlineData("Detection:Scoring:SeenDeviationDiscount", "0.5", "Detection:Scoring:SeenDeviationDiscount")]
     public async Task MisconfigurationFailsAtStartNamingTheKey(string key, string value, string named)
     {
         using var database = new SqliteTestDatabase();

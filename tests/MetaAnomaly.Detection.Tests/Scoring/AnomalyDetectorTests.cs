@@ -144,8 +144,8 @@ public sealed class AnomalyDetectorTests
             values[i] += 25;
         }
         values[5 * day + 180] += 25;
-        var flagged = Run(values, new DetectionOptions()).Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
-        var without = Run(values, new DetectionOptions { Scoring = { RecurrenceLookback = TimeSpan.Zero } })
+        var flagged = Run(values, new DetectionOptions { Scoring = { DeviationMemoryPoints = 0 } }).Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
+        var without = Run(values, new DetectionOptions { Scoring = { RecurrenceLookback = TimeSpan.Zero, DeviationMemoryPoints = 0 } })
             .Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
 
         Assert.Contains(nightly[1], flagged);
@@ -154,6 +154,29 @@ public sealed class AnomalyDetectorTests
         Assert.DoesNotContain(nightly[6], flagged);
         Assert.Contains(5 * day + 180, flagged);
         Assert.All(nightly.Skip(1), i => Assert.Contains(i, without));
+    }
+
+    [Fact]
+    public void ASpikeOfASizeTheSeriesAlreadyMadeStopsAlarmingButALargerOneStillAlarms()
+    {
+        var values = Synthetic.Seasonal(1300, seed: 8);
+        var sameSize = new[] { 500, 500 + 9 * Period, 500 + 17 * Period };
+        foreach (var i in sameSize)
+        {
+            values[i] += 10;
+        }
+        var larger = 500 + 25 * Period;
+        values[larger] += 30;
+
+        var flagged = Run(values, new DetectionOptions()).Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
+        var withoutMemory = Run(values, new DetectionOptions { Scoring = { DeviationMemoryPoints = 0 } })
+            .Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
+
+        Assert.Contains(sameSize[0], flagged);
+        Assert.DoesNotContain(sameSize[1], flagged);
+        Assert.DoesNotContain(sameSize[2], flagged);
+        Assert.Contains(larger, flagged);
+        Assert.All(sameSize, i => Assert.Contains(i, withoutMemory));
     }
 
     internal static List<(int Index, ScoredPoint Point, EventChange? Change)> Run(double[] values, DetectionOptions options)
