@@ -159,7 +159,7 @@ public sealed class AlarmRuleOptions
     public static class Defaults
     {
         public const string Name = "default";
-        public const double Threshold = 0.999999;
+        public const double Threshold = 0.9999;
         public const int MinDuration = 1;
     }
 }
@@ -196,9 +196,9 @@ public sealed class SeverityOptions
 
     public static class Defaults
     {
-        public const double Medium = 0.9999995;
-        public const double High = 0.9999999;
-        public const double Critical = 0.99999999;
+        public const double Medium = 0.99995;
+        public const double High = 0.99999;
+        public const double Critical = 0.999999;
     }
 }
 
@@ -224,6 +224,6 @@ public sealed class FeedbackOptions
         public const double LowPrecision = 0.5;
         public const double HighPrecision = 0.9;
         public const double MinThreshold = 0.99;
-        public const double MaxThreshold = 0.999999999;
+        public const double MaxThreshold = 0.9999999;
     }
 }
