@@ -102,9 +102,10 @@ public sealed class ScoringOptions
     public double NotableDeviate { get; set; } = Defaults.NotableDeviate;
 
     /// <summary>
-    /// Latest scored points per series remembered as (forecast, value) pairs; 0 disables the memory. A point that
-    /// deviates from about the same forecast by about the same residual as a remembered one (within
-    /// <see cref="DeviationMemoryTolerance"/>) has its surprise divided by <see cref="SeenDeviationDiscount"/>: a burst,
+    /// How many latest scored points per series the deviation memory spans; 0 disables it. It remembers the notable
+    /// deviations (<see cref="NotableDeviate"/>) among them as (forecast, residual) pairs. A notable point that
+    /// deviates from about the same forecast (within <see cref="DeviationMemoryTolerance"/>) by about the same residual
+    /// (within 30 %) as a remembered one has its surprise divided by <see cref="SeenDeviationDiscount"/>: a burst,
     /// flip or spike the series has shown before alarms only when far larger than a new one would need to be.
     /// </summary>
     public int DeviationMemoryPoints { get; set; } = Defaults.DeviationMemoryPoints;
@@ -112,7 +113,7 @@ public sealed class ScoringOptions
     /// <summary>The latest points a deviation is never matched against, so an ongoing shift or burst is not excused by its own start.</summary>
     public int DeviationMemoryExclusion { get; set; } = Defaults.DeviationMemoryExclusion;
 
-    /// <summary>How close a remembered point's forecast and residual must be to match, as a fraction of the remembered values' 1-99 % range.</summary>
+    /// <summary>How close a remembered deviation's forecast must be to match, as a fraction of the latest values' 1-99 % range (its residual must be within 30 % of the current one).</summary>
     public double DeviationMemoryTolerance { get; set; } = Defaults.DeviationMemoryTolerance;
 
     /// <summary>What the surprise of an already-seen deviation is divided by (1 leaves it as it is).</summary>

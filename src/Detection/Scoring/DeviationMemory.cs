@@ -10,10 +10,11 @@ namespace MetaAnomaly.Detection.Scoring;
 /// The idea of the sequence-memory detectors that lead NAB (HTM predicts every transition it has learned, contextOSE
 /// scores the contexts it has not seen) applied to a forecaster's residuals. A remembered deviation matches when its
 /// forecast lies within the tolerance of the current one (a fraction of the 1-99 % range of the latest values, so it
-/// follows the series' units) and its residual is within <see cref="SameSizeFraction"/> of the current residual (and
-/// within the tolerance): the same expectation, missed the same way. Only notable deviations are remembered and
-/// matched, so noise never excuses a real deviation, and the latest points are never matched, so a shift or burst
-/// going on now is not excused by its own start.
+/// follows the series' units) and its residual is within <see cref="SameSizeFraction"/> of the current residual: the
+/// same expectation, missed the same way. The residual is matched relative to itself, not to the range: rare spikes lie
+/// outside the 1-99 % range, and a tolerance from the range would never let one spike match another. Only notable
+/// deviations are remembered and matched, so noise never excuses a real deviation, and the latest points are never
+/// matched, so a shift or burst going on now is not excused by its own start.
 /// </remarks>
 internal sealed class DeviationMemory(int capacity, int exclusion, double toleranceFraction)
 {
@@ -34,7 +35,7 @@ internal sealed class DeviationMemory(int capacity, int exclusion, double tolera
         var high = _sortedValues[(int)(0.99 * (_sortedValues.Count - 1))];
         var tolerance = toleranceFraction * (high - low);
         var residual = value - forecast;
-        var residualTolerance = Math.Min(SameSizeFraction * Math.Abs(residual), tolerance);
+        var residualTolerance = SameSizeFraction * Math.Abs(residual);
         foreach (var deviation in _deviations)
         {
             if (deviation.Index > _count - exclusion)
