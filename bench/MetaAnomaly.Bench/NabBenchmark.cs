@@ -206,6 +206,7 @@ public sealed class NabBenchmark : IBenchmark
         ["memory-exclusion"] = (o, v) => o.Scoring.DeviationMemoryExclusion = (int)v,
         ["memory-tolerance"] = (o, v) => o.Scoring.DeviationMemoryTolerance = v,
         ["seen-discount"] = (o, v) => o.Scoring.SeenDeviationDiscount = v,
+        ["mask-probability"] = (o, v) => o.MaskProbability = v,
         ["scale-window"] = (o, v) => o.Scoring.ScaleWindow = (int)v,
         ["std-floor"] = (o, v) => o.Scoring.StdFloorFraction = v,
         ["relative-floor"] = (o, v) => o.Scoring.RelativeScaleFloor = v,
