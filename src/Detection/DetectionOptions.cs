@@ -139,7 +139,7 @@ public sealed class ScoringOptions
         public const int DeviationMemoryPoints = 2016;
         public const int DeviationMemoryExclusion = 12;
         public const double DeviationMemoryTolerance = 0.15;
-        public const double SeenDeviationDiscount = 3.7;
+        public const double SeenDeviationDiscount = 100;
         public const int WarmupPoints = 128;
     }
 }
