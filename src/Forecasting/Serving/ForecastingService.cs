@@ -121,26 +121,38 @@ public sealed partial class ForecastingService : IOneStepForecaster, IForecastin
                 }
                 var layout = cluster.Layout;
                 var tasks = chunk.Adapted.Model.TaskCount;
-                var inputs = new float[tasks * layout.InputSize];
+                // A series catching up asks for several points at once: each gets its own row of its task.
+                var rowOf = new int[items.Count];
+                var rowsUsed = new int[tasks];
+                for (var k = 0; k < items.Count; k++)
+                {
+                    rowOf[k] = rowsUsed[items[k].Slot.Task]++;
+                }
+                var rows = rowsUsed.Max();
+                var inputs = new float[tasks * rows * layout.InputSize];
                 var segments = new SeriesSegment[items.Count];
                 for (var k = 0; k < items.Count; k++)
                 {
                     var (request, slot) = items[k];
                     var history = requests[request].History;
                     segments[k] = new SeriesSegment(history.Values, SeriesSegment.SlotIndex(history.Start, history.Step));
-                    EpisodeBuilder.FillInputs(inputs.AsSpan(slot.Task * layout.InputSize, layout.InputSize), segments[k], segments[k].Count, layout, slot.Normalisation);
+                    var offset = (slot.Task * rows + rowOf[k]) * layout.InputSize;
+                    EpisodeBuilder.FillInputs(inputs.AsSpan(offset, layout.InputSize), segments[k], segments[k].Count, layout, slot.Normalisation);
                 }
                 float[] outputs;
                 using (var scope = NewDisposeScope())
                 {
-                    var batch = tensor(inputs, [tasks, 1, layout.InputSize]).to(Device);
+                    var batch = tensor(inputs, [tasks, rows, layout.InputSize]).to(Device);
                     outputs = chunk.Adapted.Model.Predict(batch).cpu().data<float>().ToArray();
                 }
                 for (var k = 0; k < items.Count; k++)
                 {
                     var (request, slot) = items[k];
-                    var value = EpisodeBuilder.ToSeriesUnits(outputs[slot.Task], segments[k], segments[k].Count, layout, slot.Normalisation);
-                    results[request] = new OneStepForecast(requests[request].Key, true, value, chunk.Adapted.ResidualScales[slot.Task], null);
+                    var value = EpisodeBuilder.ToSeriesUnits(outputs[slot.Task * rows + rowOf[k]], segments[k], segments[k].Count, layout, slot.Normalisation);
+                    results[request] = new OneStepForecast(requests[request].Key, true, value, chunk.Adapted.ResidualScales[slot.Task], null)
+                    {
+                        Anchor = EpisodeBuilder.ToSeriesUnits(0f, segments[k], segments[k].Count, layout, slot.Normalisation),
+                    };
                 }
             }
         }

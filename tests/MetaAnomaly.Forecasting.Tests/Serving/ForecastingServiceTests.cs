@@ -74,6 +74,41 @@ public sealed class ForecastingServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task SeveralRequestsForOneSeriesInOneCallEachGetTheirOwnForecast()
+    {
+        using var service = Create();
+        await service.CatchUpAsync(CancellationToken.None);
+        var window = _windows[0];
+        var requests = Enumerable.Range(0, 5)
+            .Select(back => window.Values[..(window.Count - back)])
+            .Select(history => new OneStepRequest(window.Key, window with { Values = history }, window.Start + window.Step * history.Length))
+            .ToArray();
+
+        var together = service.ForecastNext(requests);
+        var oneByOne = requests.Select(r => service.ForecastNext([r])[0]).ToArray();
+
+        for (var i = 0; i < requests.Length; i++)
+        {
+            Assert.Equal(oneByOne[i].Value, together[i].Value, 1e-5);
+            Assert.Equal(oneByOne[i].Anchor, together[i].Anchor);
+        }
+        Assert.Equal(5, together.Select(f => f.Value).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AForecastCarriesItsAnchorTheValueOnePeriodEarlier()
+    {
+        using var service = Create();
+        await service.CatchUpAsync(CancellationToken.None);
+        var window = _windows[0];
+
+        var forecast = service.ForecastNext([new OneStepRequest(window.Key, window, window.End + window.Step)])[0];
+
+        Assert.Equal(window.Values[window.Count - 24], forecast.Anchor, 6);
+        Assert.NotEqual(forecast.Anchor, forecast.Value);
+    }
+
+    [Fact]
     public async Task AStoredModelIsLoadedOnStartInsteadOfRetrained()
     {
         using (var first = Create())
