@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MetaAnomaly.Detection;
+using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Evaluation;
 using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
@@ -78,10 +79,10 @@ public sealed class NabBenchmark : IBenchmark
 
         var options = BenchOptions(arguments);
         var raw = new Dictionary<string, double[]>();
-        var forecasts = new Dictionary<string, (double[] Values, double[] Scales)>();
+        var forecasts = new Dictionary<string, NabForecasts>();
         if (Argument(arguments, "--forecasts") is { } recorded)
         {
-            forecasts = ReadForecasts(recorded);
+            forecasts = NabForecasts.Read(recorded);
             foreach (var (name, (timestamps, values)) in files)
             {
                 raw[name] = Detect(name, timestamps, values, forecasts[name], options);
@@ -96,7 +97,7 @@ public sealed class NabBenchmark : IBenchmark
                 cancellationToken.ThrowIfCancellationRequested();
                 (raw[name], forecasts[name]) = Replay(name, timestamps, values, forecasters[name] = new NabStreamingForecaster(learner, layouts[name], anchorFallback), options);
             }
-            WriteForecasts(Path.Combine(results, "forecasts.csv"), forecasts);
+            NabForecasts.Write(Path.Combine(results, "forecasts.csv"), forecasts);
             output.WriteLine($"days forecast by the anchor alone (the adapted model forecast worse than it): {forecasters.Values.Sum(f => f.Counts.AnchorDays)} of {forecasters.Values.Sum(f => f.Counts.Days)}");
         }
         var replaySeconds = clock.Elapsed.TotalSeconds;
@@ -207,6 +208,7 @@ public sealed class NabBenchmark : IBenchmark
         ["memory-tolerance"] = (o, v) => o.Scoring.DeviationMemoryTolerance = v,
         ["seen-discount"] = (o, v) => o.Scoring.SeenDeviationDiscount = v,
         ["mask-probability"] = (o, v) => o.MaskProbability = v,
+        ["priming"] = (o, v) => o.PrimingPoints = (int)v,
         ["scale-window"] = (o, v) => o.Scoring.ScaleWindow = (int)v,
         ["std-floor"] = (o, v) => o.Scoring.StdFloorFraction = v,
         ["relative-floor"] = (o, v) => o.Scoring.RelativeScaleFloor = v,
@@ -245,16 +247,16 @@ public sealed class NabBenchmark : IBenchmark
     }
 
     /// <summary>Streams one file: adapt at each data day's first row, forecast the day, score row by row.</summary>
-    private static (double[] Scores, (double[] Values, double[] Scales) Forecasts) Replay(
+    private static (double[] Scores, NabForecasts Forecasts) Replay(
         string name, DateTime[] timestamps, double[] values, NabStreamingForecaster forecaster, DetectionOptions options)
     {
-        var forecastValues = Enumerable.Repeat(double.NaN, values.Length).ToArray();
-        var forecastScales = Enumerable.Repeat(double.NaN, values.Length).ToArray();
+        var served = NabForecasts.Empty(values.Length);
         var key = new SeriesKey("nab", [new("file", name)], "value");
         var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
         var mask = new AnomalyAdaptationMask(Options.Create(options));
         var masked = new bool[values.Length];
         var scores = new double[values.Length];
+        var primed = false;
         var dayStart = 0;
         while (dayStart < values.Length)
         {
@@ -264,15 +266,19 @@ public sealed class NabBenchmark : IBenchmark
                 dayEnd++;
             }
             MarkMasked(mask, key, timestamps, masked, dayStart);
-            if (forecaster.ForecastDay(values, masked, dayStart, dayEnd) is var (forecasts, scale))
+            // Like the scoring service meeting a series for the first time: the detector is primed on the stored
+            // history before the first forecast day, forecast by the same adapted model.
+            var pastRows = primed ? 0 : options.PrimingPoints;
+            if (forecaster.ForecastDay(values, masked, dayStart, dayEnd, pastRows) is var (forecasts, anchors, first, scale))
             {
-                for (var r = dayStart; r < dayEnd; r++)
+                primed = true;
+                for (var r = first; r < dayEnd; r++)
                 {
-                    var at = new DateTimeOffset(timestamps[r], TimeSpan.Zero);
-                    var forecast = new OneStepForecast(key, true, forecasts[r - dayStart], scale, null);
-                    forecastValues[r] = forecast.Value;
-                    forecastScales[r] = scale;
-                    if (detector.Observe(key, at, values[r], forecast, null) is { } result)
+                    served.Values[r] = forecasts[r - first];
+                    served.Scales[r] = scale;
+                    served.Anchors[r] = anchors[r - first];
+                    served.Primed[r] = r < dayStart;
+                    if (Feed(detector, key, timestamps, values, served, r) is { } result)
                     {
                         scores[r] = AnomalyScore(result.Point);
                         if (result.Change is { } change)
@@ -284,24 +290,37 @@ public sealed class NabBenchmark : IBenchmark
             }
             dayStart = dayEnd;
         }
-        return (scores, (forecastValues, forecastScales));
+        return (scores, served);
     }
 
     /// <summary>The detector alone over recorded forecasts (tuning the detector's options on the development split).</summary>
-    private static double[] Detect(string name, DateTime[] timestamps, double[] values, (double[] Values, double[] Scales) forecasts, DetectionOptions options)
+    private static double[] Detect(string name, DateTime[] timestamps, double[] values, NabForecasts forecasts, DetectionOptions options)
     {
         var key = new SeriesKey("nab", [new("file", name)], "value");
         var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
         var scores = new double[values.Length];
-        for (var r = 0; r < values.Length; r++)
+        var live = Array.FindIndex(forecasts.Values, v => !double.IsNaN(v)) is var f and >= 0 ? Array.FindIndex(forecasts.Primed, f, p => !p) : 0;
+        for (var r = Math.Max(0, live - options.PrimingPoints); r < values.Length; r++)
         {
-            var forecast = new OneStepForecast(key, true, forecasts.Values[r], forecasts.Scales[r], null);
-            if (detector.Observe(key, new DateTimeOffset(timestamps[r], TimeSpan.Zero), values[r], forecast, null) is { } result)
+            if (Feed(detector, key, timestamps, values, forecasts, r) is { } result)
             {
                 scores[r] = AnomalyScore(result.Point);
             }
         }
         return scores;
+    }
+
+    /// <summary>Row <paramref name="row"/> to the detector: primed (history, never anomalous) or observed.</summary>
+    private static (ScoredPoint Point, EventChange? Change)? Feed(
+        AnomalyDetector detector, SeriesKey key, DateTime[] timestamps, double[] values, NabForecasts forecasts, int row)
+    {
+        var at = new DateTimeOffset(timestamps[row], TimeSpan.Zero);
+        if (!forecasts.Primed[row])
+        {
+            return detector.Observe(key, at, values[row], forecasts.At(key, row), null);
+        }
+        detector.Prime(key, at, values[row], forecasts.At(key, row), null);
+        return null;
     }
 
     /// <summary>
@@ -388,27 +407,6 @@ public sealed class NabBenchmark : IBenchmark
         }
         return table;
     }
-
-    private static void WriteForecasts(string path, Dictionary<string, (double[] Values, double[] Scales)> forecasts)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var text = new StringBuilder("file,row,forecast,scale\n");
-        foreach (var (name, (values, scales)) in forecasts)
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"{name},{i},{values[i]:R},{scales[i]:R}\n");
-            }
-        }
-        File.WriteAllText(path, text.ToString());
-    }
-
-    private static Dictionary<string, (double[] Values, double[] Scales)> ReadForecasts(string path) =>
-        File.ReadLines(path).Skip(1).Select(line => line.Split(','))
-            .GroupBy(f => f[0])
-            .ToDictionary(g => g.Key, g => (
-                g.Select(f => double.Parse(f[2], CultureInfo.InvariantCulture)).ToArray(),
-                g.Select(f => double.Parse(f[3], CultureInfo.InvariantCulture)).ToArray()));
 
     private static ResultTable CategoryTable(IReadOnlyList<NabFile> files, NabScore standard)
     {

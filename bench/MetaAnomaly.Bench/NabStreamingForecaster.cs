@@ -31,10 +31,12 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
 
     /// <summary>
     /// Adapts on <paramref name="values"/>[..<paramref name="dayStart"/>] (the past only) and forecasts rows
-    /// <paramref name="dayStart"/>..<paramref name="dayEnd"/> (exclusive). Returns the forecasts and the robust (MAD)
-    /// scale of the adaptation residuals, in the series' units; null when the past is too short to adapt.
+    /// <paramref name="dayStart"/> - <paramref name="pastRows"/>..<paramref name="dayEnd"/> (exclusive): the past rows
+    /// are the history the detector is primed on when it first meets the series. Returns the forecasts and the robust
+    /// (MAD) scale of the adaptation residuals, in the series' units, with the first row forecast (fewer past rows when
+    /// the file does not reach back that far); null when the past is too short to adapt.
     /// </summary>
-    public (double[] Forecasts, double ResidualScale)? ForecastDay(double[] values, bool[] masked, int dayStart, int dayEnd)
+    public (double[] Forecasts, double[] Anchors, int First, double ResidualScale)? ForecastDay(double[] values, bool[] masked, int dayStart, int dayEnd, int pastRows = 0)
     {
         if (dayStart < layout.Reach + 8)
         {
@@ -72,15 +74,17 @@ internal sealed class NabStreamingForecaster(IMetaLearner learner, EpisodeLayout
         _anchorDays += useAnchor ? 1 : 0;
         var residuals = observed.Select(i => (double)(targets[i] - (useAnchor ? 0f : fitted[i])) * normalisation.Scale).ToArray();
 
-        using var query = NabPairs.Build([(values, dayStart, normalisation, layout)], rows, learner.Settings.Device);
+        var first = dayStart - Math.Clamp(pastRows, 0, Math.Max(0, dayStart - layout.Reach));
+        var count = dayEnd - first;
+        using var query = NabPairs.Build([(values, first, normalisation, layout)], count, learner.Settings.Device);
         var corrections = adapted.Predict(query.Inputs).cpu().data<float>().ToArray();
         // The anchor itself, unclipped: a support window made flat by masking (spikes removed) has a tiny scale, and
         // the +-Clip of its normalised inputs would turn a spike one period earlier into a flat forecast.
         var file = new SeriesSegment(values, 0);
-        var anchors = Enumerable.Range(0, rows).Select(n => EpisodeBuilder.ToSeriesUnits(0f, file, dayStart + n, layout, normalisation)).ToArray();
-        var model = Enumerable.Range(0, rows).Select(n => EpisodeBuilder.ToSeriesUnits(corrections[n], file, dayStart + n, layout, normalisation)).ToArray();
-        _lastDay = (dayStart, model, anchors);
-        return (useAnchor ? anchors : model, Mad(residuals));
+        var anchors = Enumerable.Range(0, count).Select(n => EpisodeBuilder.ToSeriesUnits(0f, file, first + n, layout, normalisation)).ToArray();
+        var model = Enumerable.Range(0, count).Select(n => EpisodeBuilder.ToSeriesUnits(corrections[n], file, first + n, layout, normalisation)).ToArray();
+        _lastDay = (dayStart, model[(dayStart - first)..], anchors[(dayStart - first)..]);
+        return (useAnchor ? anchors : model, anchors, first, Mad(residuals));
     }
 
     /// <summary>Whether the model forecast the last day worse (mean absolute error) than its anchor; null before any day.</summary>

@@ -18,6 +18,13 @@ public sealed class DetectionOptions
     /// <summary>Most points one series may have scored in one tick (the backlog is caught up over later ticks).</summary>
     public int MaxPointsPerTick { get; set; } = Defaults.MaxPointsPerTick;
 
+    /// <summary>
+    /// Points of stored history a series' detector is primed on when scoring first meets the series (at start, or when
+    /// its first model is adapted): they are forecast and scored like new points, teaching the scale, the calibration
+    /// and the deviation memory, but never alarm. 0 starts cold at the latest point.
+    /// </summary>
+    public int PrimingPoints { get; set; } = Defaults.PrimingPoints;
+
     public ScoringOptions Scoring { get; set; } = new();
 
     /// <summary>Alarm rules; a point is anomalous when any rule fires. Empty means one rule with the defaults.</summary>
@@ -45,6 +52,7 @@ public sealed class DetectionOptions
         public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(2);
         public const int HistoryPoints = 512;
         public const int MaxPointsPerTick = 256;
+        public const int PrimingPoints = 288;
         public const double MaskProbability = 0.9999;
         public static readonly TimeSpan ScoreRetention = TimeSpan.FromDays(7);
     }

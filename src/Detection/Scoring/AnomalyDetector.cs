@@ -20,6 +20,15 @@ public sealed class AnomalyDetector(DetectionOptions options, IThresholdSource t
     /// <inheritdoc cref="SeriesDetector.Observe"/>
     public (ScoredPoint Point, EventChange? Change)? Observe(
         SeriesKey key, DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId) =>
-        _series.GetOrAdd(key, k => new SeriesDetector(k.ToString(), options, thresholds))
-            .Observe(timestamp, value, forecast, clusterId, time.GetUtcNow());
+        DetectorOf(key).Observe(timestamp, value, forecast, clusterId, time.GetUtcNow());
+
+    /// <summary>
+    /// Teaches the series' detector one point of its stored history (see <see cref="DetectionOptions.PrimingPoints"/>):
+    /// scored like a new point against the forecast's anchor, but never anomalous, and no event changes. Null when
+    /// nothing was scored (a value or forecast that is not finite, or one of the first points, which only set the scale).
+    /// </summary>
+    public ScoredPoint? Prime(SeriesKey key, DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId) =>
+        DetectorOf(key).Observe(timestamp, value, forecast, clusterId, time.GetUtcNow(), priming: true)?.Point;
+
+    private SeriesDetector DetectorOf(SeriesKey key) => _series.GetOrAdd(key, k => new SeriesDetector(k.ToString(), options, thresholds));
 }

@@ -45,21 +45,34 @@ internal sealed class SeriesDetector
 
     /// <summary>
     /// Scores one point from its forecast. Returns null, scoring nothing, when the value or the forecast is not a
-    /// finite number (gaps, bad input): such points neither score nor teach the scale.
+    /// finite number (gaps, bad input): such points neither score nor teach the scale. A <paramref name="priming"/>
+    /// point (stored history) is scored against the forecast's anchor and teaches the scale, the calibration and the
+    /// memories like any other, but is never anomalous and never touches events; the first priming points only
+    /// teach the scale (null).
     /// </summary>
     public (ScoredPoint Point, EventChange? Change)? Observe(
-        DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId, DateTimeOffset now)
+        DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId, DateTimeOffset now, bool priming = false)
     {
-        if (!double.IsFinite(value) || !forecast.Available || !double.IsFinite(forecast.Value))
+        // History is primed with the anchor where there is one: the model was adapted on that history, and its
+        // in-sample residuals would understate the scale and the deviations the series makes.
+        var expected = priming && double.IsFinite(forecast.Anchor) ? forecast.Anchor : forecast.Value;
+        if (!double.IsFinite(value) || !forecast.Available || !double.IsFinite(expected))
         {
             return null;
         }
         LastScored = timestamp;
         _levelSum += Math.Abs(value);
         _levelCount++;
-        var residual = value - forecast.Value;
+        var residual = value - expected;
         var floor = _options.Scoring.RelativeScaleFloor * Math.Max(_levelSum / _levelCount, 1e-9);
-        var scale = Math.Max(_scale.Current(forecast.ResidualScale), floor);
+        if (priming && _scale.Count < _options.Scoring.MinOnlineResiduals)
+        {
+            // The history's own residuals set the scale before any is scored: the adaptation's in-sample scale would
+            // understate them.
+            _scale.Add(residual);
+            return null;
+        }
+        var scale = Math.Max(_scale.Current(priming ? double.NaN : forecast.ResidualScale), floor);
         if (!double.IsFinite(scale))
         {
             scale = floor;
@@ -73,8 +86,8 @@ internal sealed class SeriesDetector
         {
             _recurrence?.Add(timestamp, deviate);
         }
-        var seen = notable && _deviations?.Seen(forecast.Value, value) == true;
-        _deviations?.Add(forecast.Value, value, notable);
+        var seen = notable && _deviations?.Seen(expected, value) == true;
+        _deviations?.Add(expected, value, notable);
         var surprise = recurring ? _calibrator.ObserveOrdinary() : _calibrator.Observe(deviate);
         var discount = _options.Scoring.SeenDeviationDiscount;
         if (seen)
@@ -88,7 +101,7 @@ internal sealed class SeriesDetector
             surprise = Math.Max(surprise, _sustainedSeen.AllSeen ? sustained / discount : sustained);
         }
         var probability = TailProbabilityCalibrator.NormalCdf(surprise);
-        var scored = _calibrator.Seen > _options.Scoring.WarmupPoints;
+        var scored = !priming && _calibrator.Seen > _options.Scoring.WarmupPoints;
 
         string? firedRule = null;
         var threshold = _options.EffectiveRules[0].Threshold;
@@ -106,7 +119,7 @@ internal sealed class SeriesDetector
         {
             _scale.Add(residual);
         }
-        var point = new ScoredPoint(timestamp, value, forecast.Value, scale, score, scored ? probability : 0, scored ? surprise : 0, scored, anomalous, firedRule, threshold);
-        return (point, _events.Observe(point, clusterId, now));
+        var point = new ScoredPoint(timestamp, value, expected, scale, score, scored ? probability : 0, scored ? surprise : 0, scored, anomalous, firedRule, threshold);
+        return (point, priming ? null : _events.Observe(point, clusterId, now));
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class ScoringCycle
     private readonly IOptions<DetectionOptions> _options;
     private readonly ILogger<ScoringCycle> _logger;
     private readonly ConcurrentDictionary<SeriesKey, DateTimeOffset> _scoredThrough = new();
+    private readonly ConcurrentDictionary<SeriesKey, DateTimeOffset> _liveFrom = new();
     private readonly ConcurrentDictionary<SeriesKey, SeriesDetectionStatus> _status = new();
 
     internal ScoringCycle(
@@ -58,7 +59,7 @@ public sealed partial class ScoringCycle
     {
         var options = _options.Value;
         var requests = new List<OneStepRequest>();
-        var targets = new List<(double Value, string? Cluster)>();
+        var targets = new List<(double Value, string? Cluster, bool Priming)>();
         foreach (var info in _buffers.ListSeries())
         {
             CollectRequests(info, options, requests, targets);
@@ -78,6 +79,12 @@ public sealed partial class ScoringCycle
             if (!forecast.Available)
             {
                 SetStatus(request.Key, false, forecast.Reason ?? "The forecaster made no forecast.", targets[i].Cluster);
+                continue;
+            }
+            if (targets[i].Priming)
+            {
+                _detector.Prime(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster);
+                SetStatus(request.Key, true, "Priming on stored history: scored, never anomalous.", targets[i].Cluster);
                 continue;
             }
             if (_detector.Observe(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster) is not { } result)
@@ -100,7 +107,7 @@ public sealed partial class ScoringCycle
         return scored.Count;
     }
 
-    private void CollectRequests(SeriesInfo info, DetectionOptions options, List<OneStepRequest> requests, List<(double, string?)> targets)
+    private void CollectRequests(SeriesInfo info, DetectionOptions options, List<OneStepRequest> requests, List<(double, string?, bool)> targets)
     {
         var key = info.Key;
         if (info.Step is null || info.LastTimestamp is null)
@@ -120,13 +127,16 @@ public sealed partial class ScoringCycle
             return;
         }
         var historyPoints = Math.Max(options.HistoryPoints, state.HistoryNeeded);
-        if (_buffers.Latest(key, historyPoints + options.MaxPointsPerTick) is not { Count: > 1 } window)
+        if (_buffers.Latest(key, historyPoints + Math.Max(options.MaxPointsPerTick, options.PrimingPoints + 1)) is not { Count: > 1 } window)
         {
             return;
         }
+        // Met for the first time (at start, or with its first model): live from the latest point, primed on the
+        // history before it, which is caught up like any backlog.
+        var liveFrom = _liveFrom.GetOrAdd(key, _ => window.TimestampAt(window.Count - 1));
         var first = through is { } last
             ? Math.Max(1, (int)Math.Floor((last - window.Start) / window.Step) + 1)
-            : window.Count - 1;
+            : Math.Max(1, window.Count - 1 - options.PrimingPoints);
         var end = Math.Min(window.Count - 1, first + options.MaxPointsPerTick - 1);
         for (var i = first; i <= end; i++)
         {
@@ -137,7 +147,7 @@ public sealed partial class ScoringCycle
             var start = Math.Max(0, i - historyPoints);
             var history = new SeriesWindow(key, window.TimestampAt(start), window.Step, window.Values[start..i]);
             requests.Add(new OneStepRequest(key, history, window.TimestampAt(i)));
-            targets.Add((window.Values[i], state.ClusterId));
+            targets.Add((window.Values[i], state.ClusterId, window.TimestampAt(i) < liveFrom));
         }
         if (end >= first)
         {

@@ -179,19 +179,68 @@ public sealed class AnomalyDetectorTests
         Assert.All(sameSize, i => Assert.Contains(i, withoutMemory));
     }
 
-    internal static List<(int Index, ScoredPoint Point, EventChange? Change)> Run(double[] values, DetectionOptions options)
+    [Fact]
+    public void PrimedHistoryNeverAlarmsButTeachesTheSpikesItHoldsAndEndsTheWarmUp()
+    {
+        var values = Synthetic.Seasonal(800, seed: 9);
+        const int liveFrom = 400;
+        values[100] += 15;
+        values[200] += 15;
+        var sameSize = 100 + 21 * Period;
+        values[sameSize] += 15;
+        var early = 405;
+        values[early] += 30;
+
+        var primed = Run(values, new DetectionOptions(), liveFrom, prime: true);
+        var cold = Run(values, new DetectionOptions(), liveFrom, prime: false);
+
+        Assert.All(primed.Where(p => p.Index < liveFrom), p => Assert.False(p.Point.Anomalous));
+        Assert.All(primed.Where(p => p.Index < liveFrom), p => Assert.Null(p.Change));
+        var flagged = primed.Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
+        Assert.Contains(early, flagged);
+        Assert.DoesNotContain(sameSize, flagged);
+        Assert.DoesNotContain(cold, p => p.Index == early && p.Point.Anomalous);
+        Assert.Contains(cold, p => p.Index == sameSize && p.Point.Anomalous);
+    }
+
+    [Fact]
+    public void PrimingScoresHistoryAgainstTheForecastsAnchor()
+    {
+        var detector = new AnomalyDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
+        var key = Synthetic.Key();
+        var values = Synthetic.Seasonal(100, seed: 10);
+        ScoredPoint? last = null;
+        for (var i = 1; i < values.Length; i++)
+        {
+            var forecast = new OneStepForecast(key, true, values[i] + 50, 1, null) { Anchor = values[i - 1] };
+            last = detector.Prime(key, Synthetic.Start + Synthetic.Step * i, values[i], forecast, null) ?? last;
+        }
+
+        Assert.NotNull(last);
+        Assert.Equal(values[^2], last.Forecast);
+        Assert.False(last.Scored);
+    }
+
+    internal static List<(int Index, ScoredPoint Point, EventChange? Change)> Run(double[] values, DetectionOptions options, int liveFrom = Period, bool prime = false)
     {
         var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
         var forecaster = new SeasonalMedianForecaster(Period);
         var key = Synthetic.Key();
         forecaster.Models.Add(key);
         var results = new List<(int, ScoredPoint, EventChange?)>();
-        for (var i = Period; i < values.Length; i++)
+        for (var i = prime ? Period : liveFrom; i < values.Length; i++)
         {
             var history = new SeriesWindow(key, Synthetic.Start + Synthetic.Step * Math.Max(0, i - 200), Synthetic.Step, values[Math.Max(0, i - 200)..i]);
             var target = Synthetic.Start + Synthetic.Step * i;
             var forecast = forecaster.ForecastNext([new OneStepRequest(key, history, target)])[0];
-            if (detector.Observe(key, target, values[i], forecast, "c1") is { } result)
+            if (i < liveFrom)
+            {
+                if (detector.Prime(key, target, values[i], forecast, "c1") is { } primed)
+                {
+                    results.Add((i, primed, null));
+                }
+            }
+            else if (detector.Observe(key, target, values[i], forecast, "c1") is { } result)
             {
                 results.Add((i, result.Point, result.Change));
             }

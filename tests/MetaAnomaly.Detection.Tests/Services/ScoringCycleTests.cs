@@ -69,13 +69,39 @@ public sealed class ScoringCycleTests : IDisposable
         _forecaster.Models.Add(a);
         _forecaster.HistoryNeeded = 100;
         _buffers.Append(a, Synthetic.Seasonal(300, seed: 14));
-        await cycle.RunOnceAsync(default);
+        while (await cycle.RunOnceAsync(default) == 0)
+        {
+        }
         _forecaster.HistoryLengths.Clear();
 
         _buffers.Append(a, Synthetic.Seasonal(10, seed: 15));
         Assert.Equal(10, await cycle.RunOnceAsync(default));
 
         Assert.All(_forecaster.HistoryLengths, length => Assert.Equal(100, length));
+    }
+
+    [Theory]
+    [InlineData(288, true)]
+    [InlineData(0, false)]
+    public async Task ASeriesMetForTheFirstTimeIsPrimedOnItsStoredHistorySoItCanAlarmAtOnce(int primingPoints, bool alarms)
+    {
+        _options = Options.Create(new DetectionOptions { PrimingPoints = primingPoints });
+        var (cycle, store, _, _) = Create();
+        var key = Synthetic.Key();
+        _forecaster.Models.Add(key);
+        var values = Synthetic.Seasonal(310, seed: 16);
+        values[303] += 30;
+        _buffers.Append(key, values[..300]);
+        while (await cycle.RunOnceAsync(default) == 0)
+        {
+        }
+
+        _buffers.Append(key, values[300..]);
+        Assert.Equal(10, await cycle.RunOnceAsync(default));
+
+        var anomalies = await store.ListAsync(new AnomalyQuery(Series: key.ToString()), default);
+        Assert.Equal(alarms, anomalies.Items.Any(e => e.Start == Synthetic.Start + Synthetic.Step * 303));
+        Assert.Equal(11, (await store.ScoresAsync(key, Synthetic.Start, Synthetic.Start + Synthetic.Step * 310, default)).Count);
     }
 
     [Fact]
