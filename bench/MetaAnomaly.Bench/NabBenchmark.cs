@@ -209,6 +209,8 @@ public sealed class NabBenchmark : IBenchmark
         ["seen-discount"] = (o, v) => o.Scoring.SeenDeviationDiscount = v,
         ["mask-probability"] = (o, v) => o.MaskProbability = v,
         ["priming"] = (o, v) => o.PrimingPoints = (int)v,
+        ["flatline"] = (o, v) => o.Scoring.FlatlineMinPoints = (int)v,
+        ["flatline-memory"] = (o, v) => o.Scoring.FlatlineMemoryPoints = (int)v,
         ["scale-window"] = (o, v) => o.Scoring.ScaleWindow = (int)v,
         ["std-floor"] = (o, v) => o.Scoring.StdFloorFraction = v,
         ["relative-floor"] = (o, v) => o.Scoring.RelativeScaleFloor = v,

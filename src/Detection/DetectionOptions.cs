@@ -127,6 +127,20 @@ public sealed class ScoringOptions
     /// <summary>What the surprise of an already-seen deviation is divided by (1 leaves it as it is).</summary>
     public double SeenDeviationDiscount { get; set; } = Defaults.SeenDeviationDiscount;
 
+    /// <summary>
+    /// A series is stuck when it repeats one value exactly for more points than this and than its longest such run that
+    /// ended within the latest <see cref="FlatlineMemoryPoints"/>; a stuck point's probability is raised to
+    /// <see cref="FlatlineProbability"/>. A frozen exporter or a writer that stopped leaves a flat line its forecaster
+    /// follows perfectly. 0 disables it.
+    /// </summary>
+    public int FlatlineMinPoints { get; set; } = Defaults.FlatlineMinPoints;
+
+    /// <summary>How many latest points per series the record flat run is taken from.</summary>
+    public int FlatlineMemoryPoints { get; set; } = Defaults.FlatlineMemoryPoints;
+
+    /// <summary>The anomaly probability of a stuck point, in (0, 1).</summary>
+    public double FlatlineProbability { get; set; } = Defaults.FlatlineProbability;
+
     /// <summary>Scored points per series before probabilities are reported (the calibration warm-up).</summary>
     public int WarmupPoints { get; set; } = Defaults.WarmupPoints;
 
@@ -148,6 +162,9 @@ public sealed class ScoringOptions
         public const int DeviationMemoryExclusion = 12;
         public const double DeviationMemoryTolerance = 0.15;
         public const double SeenDeviationDiscount = 100;
+        public const int FlatlineMinPoints = 12;
+        public const int FlatlineMemoryPoints = 2016;
+        public const double FlatlineProbability = 0.99999;
         public const int WarmupPoints = 128;
     }
 }

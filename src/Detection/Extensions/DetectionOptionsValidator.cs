@@ -42,6 +42,9 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(scoring.DeviationMemoryExclusion >= 0 && (scoring.DeviationMemoryExclusion < scoring.DeviationMemoryPoints || scoring.DeviationMemoryPoints == 0),
             "Scoring:DeviationMemoryExclusion", "must be in [0, Scoring:DeviationMemoryPoints).");
         Require(scoring.DeviationMemoryTolerance is > 0 and < 1, "Scoring:DeviationMemoryTolerance", "must be in (0, 1).");
+        Require(scoring.FlatlineMinPoints >= 0, "Scoring:FlatlineMinPoints", "must not be negative (0 disables it).");
+        Require(scoring.FlatlineMemoryPoints > scoring.FlatlineMinPoints || scoring.FlatlineMinPoints == 0, "Scoring:FlatlineMemoryPoints", "must be larger than Scoring:FlatlineMinPoints.");
+        Require(scoring.FlatlineProbability is > 0 and < 1, "Scoring:FlatlineProbability", "must be a probability in (0, 1).");
         Require(scoring.SeenDeviationDiscount >= 1, "Scoring:SeenDeviationDiscount", "must be at least 1 (1 leaves seen deviations as they are).");
         Require(scoring.WarmupPoints >= 0, "Scoring:WarmupPoints", "must not be negative.");
 

@@ -18,6 +18,8 @@ internal sealed class SeriesDetector
     private readonly RecurrenceMemory? _recurrence;
     private readonly DeviationMemory? _deviations;
     private readonly SeenWindow _sustainedSeen;
+    private readonly FlatlineMemory? _flatline;
+    private readonly double _flatlineSurprise;
     private readonly (AlarmRuleOptions Options, AlarmRule State)[] _rules;
     private readonly EventTracker _events;
     private double _levelSum;
@@ -37,6 +39,10 @@ internal sealed class SeriesDetector
         _deviations = options.Scoring.DeviationMemoryPoints > 0
             ? new DeviationMemory(options.Scoring.DeviationMemoryPoints, options.Scoring.DeviationMemoryExclusion, options.Scoring.DeviationMemoryTolerance)
             : null;
+        _flatline = options.Scoring.FlatlineMinPoints > 0
+            ? new FlatlineMemory(options.Scoring.FlatlineMemoryPoints, options.Scoring.FlatlineMinPoints)
+            : null;
+        _flatlineSurprise = NormalQuantile.Of(options.Scoring.FlatlineProbability);
         _rules = options.EffectiveRules.Select(r => (r, new AlarmRule(r))).ToArray();
         _events = new EventTracker(seriesKey, options.Events, options.Severity);
     }
@@ -99,6 +105,10 @@ internal sealed class SeriesDetector
             var sustained = recurring ? _sustained.ObserveOrdinary() : _sustained.Observe(deviate);
             _sustainedSeen.Add(notable, seen);
             surprise = Math.Max(surprise, _sustainedSeen.AllSeen ? sustained / discount : sustained);
+        }
+        if (_flatline?.Add(value) == true)
+        {
+            surprise = Math.Max(surprise, _flatlineSurprise);
         }
         var probability = TailProbabilityCalibrator.NormalCdf(surprise);
         var scored = !priming && _calibrator.Seen > _options.Scoring.WarmupPoints;

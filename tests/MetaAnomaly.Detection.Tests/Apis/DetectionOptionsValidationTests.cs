@@ -10,6 +10,8 @@ public sealed class DetectionOptionsValidationTests
     [InlineData("Detection:Rules:0:MinDuration", "0", "Detection:Rules:0:MinDuration")]
     [InlineData("Detection:Webhooks:Endpoints:0:Url", "not a url", "Detection:Webhooks:Endpoints:0:Url")]
     [InlineData("Detection:PrimingPoints", "-1", "Detection:PrimingPoints")]
+    [InlineData("Detection:Scoring:FlatlineProbability", "1", "Detection:Scoring:FlatlineProbability")]
+    [InlineData("Detection:Scoring:FlatlineMemoryPoints", "5", "Detection:Scoring:FlatlineMemoryPoints")]
     [InlineData("Detection:Scoring:LongWindow", "1", "Detection:Scoring:LongWindow")]
     [InlineData("Detection:Scoring:SustainedWindow", "1", "Detection:Scoring:SustainedWindow")]
     [InlineData("Detection:Scoring:RecurrenceRatio", "1.5", "Detection:Scoring:RecurrenceRatio")]

@@ -221,6 +221,32 @@ public sealed class AnomalyDetectorTests
         Assert.False(last.Scored);
     }
 
+    [Theory]
+    [InlineData(12, true)]
+    [InlineData(0, false)]
+    public void ASeriesStuckAtOneValueLongerThanItEverWasAlarmsThoughItsForecastFollowsIt(int flatlineMinPoints, bool alarms)
+    {
+        var random = new Random(11);
+        var values = Enumerable.Range(0, 600).Select(_ => Math.Round(50 + 2 * random.NextDouble(), 1)).ToArray();
+        const int stuckFrom = 500;
+        Array.Fill(values, values[stuckFrom], stuckFrom, 60);
+        var detector = new AnomalyDetector(new DetectionOptions { Scoring = { FlatlineMinPoints = flatlineMinPoints } }, ConfiguredThresholds.Instance, TimeProvider.System);
+        var key = Synthetic.Key();
+
+        var flagged = new List<int>();
+        for (var i = 1; i < values.Length; i++)
+        {
+            var naive = new OneStepForecast(key, true, values[i - 1], 0.6, null);
+            if (detector.Observe(key, Synthetic.Start + Synthetic.Step * i, values[i], naive, null) is { Point.Anomalous: true })
+            {
+                flagged.Add(i);
+            }
+        }
+
+        Assert.Equal(alarms, flagged.Contains(stuckFrom + 59));
+        Assert.DoesNotContain(flagged, i => i < stuckFrom + flatlineMinPoints);
+    }
+
     internal static List<(int Index, ScoredPoint Point, EventChange? Change)> Run(double[] values, DetectionOptions options, int liveFrom = Period, bool prime = false)
     {
         var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);

@@ -1,0 +1,65 @@
+using MetaAnomaly.Detection.Scoring;
+
+namespace MetaAnomaly.Detection.Tests.Scoring;
+
+public sealed class FlatlineMemoryTests
+{
+    [Fact]
+    public void ARunLongerThanTheLongestInMemoryAndTheMinimumIsStuck()
+    {
+        var memory = new FlatlineMemory(capacity: 500, minPoints: 5);
+        Runs(memory, 1, 8, 1, 3, 1);
+
+        var stuck = Enumerable.Range(0, 12).Select(_ => memory.Add(9)).ToArray();
+
+        Assert.Equal(Enumerable.Range(1, 12).Select(run => run > 8), stuck);
+    }
+
+    [Fact]
+    public void TheMinimumHoldsWhenEveryRunSoFarWasShort()
+    {
+        var memory = new FlatlineMemory(capacity: 500, minPoints: 5);
+        Runs(memory, 1, 2, 1, 1, 2);
+
+        var stuck = Enumerable.Range(0, 7).Select(_ => memory.Add(9)).ToArray();
+
+        Assert.Equal(Enumerable.Range(1, 7).Select(run => run > 5), stuck);
+    }
+
+    [Fact]
+    public void ASeriesThatNeverChangedOrChangedTwiceIsNeverStuck()
+    {
+        var constant = new FlatlineMemory(capacity: 500, minPoints: 5);
+        var twice = new FlatlineMemory(capacity: 500, minPoints: 5);
+        Runs(twice, 1, 1);
+
+        Assert.All(Enumerable.Range(0, 100), _ => Assert.False(constant.Add(3)));
+        Assert.All(Enumerable.Range(0, 100), _ => Assert.False(twice.Add(3)));
+    }
+
+    [Fact]
+    public void ARecordOlderThanTheMemoryNoLongerCounts()
+    {
+        var recent = new FlatlineMemory(capacity: 60, minPoints: 5);
+        var expired = new FlatlineMemory(capacity: 60, minPoints: 5);
+        Runs(recent, 40, 1, 1, 1);
+        Runs(expired, [40, .. Enumerable.Repeat(1, 70)]);
+
+        Assert.DoesNotContain(true, Enumerable.Range(0, 10).Select(_ => recent.Add(9)));
+        Assert.Equal(Enumerable.Range(1, 10).Select(run => run > 5), Enumerable.Range(0, 10).Select(_ => expired.Add(9)));
+    }
+
+    /// <summary>Runs of the given lengths, each of a value the one before it did not have.</summary>
+    private static void Runs(FlatlineMemory memory, params int[] lengths)
+    {
+        var value = 100.0;
+        foreach (var length in lengths)
+        {
+            value += 1;
+            for (var i = 0; i < length; i++)
+            {
+                memory.Add(value);
+            }
+        }
+    }
+}
