@@ -7,8 +7,9 @@ namespace MetaAnomaly.Detection.Scoring;
 /// </summary>
 /// <remarks>
 /// The record is the longest run that ended within the latest <c>capacity</c> points, kept in a deque of strictly
-/// decreasing lengths (constant time per point). A series that has never changed has no record and is never stuck:
-/// flat is all it has shown.
+/// decreasing lengths (constant time per point). The record is trusted once the memory has seen <c>capacity</c> points:
+/// "longer than ever this week" needs a week. A series that has never changed has no record and is never stuck: flat is
+/// all it has shown.
 /// </remarks>
 internal sealed class FlatlineMemory(int capacity, int minPoints)
 {
@@ -44,7 +45,7 @@ internal sealed class FlatlineMemory(int capacity, int minPoints)
         {
             _records.RemoveFirst();
         }
-        var trusted = _ends.Count == MinRuns && _ends.Peek() > _count - capacity;
+        var trusted = _count >= capacity && _ends.Count == MinRuns && _ends.Peek() > _count - capacity;
         return trusted && _records.First is { } record && _run > Math.Max(record.Value.Length, minPoints);
     }
 

@@ -230,7 +230,7 @@ public sealed class AnomalyDetectorTests
         var values = Enumerable.Range(0, 600).Select(_ => Math.Round(50 + 2 * random.NextDouble(), 1)).ToArray();
         const int stuckFrom = 500;
         Array.Fill(values, values[stuckFrom], stuckFrom, 60);
-        var detector = new AnomalyDetector(new DetectionOptions { Scoring = { FlatlineMinPoints = flatlineMinPoints } }, ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = new AnomalyDetector(new DetectionOptions { Scoring = { FlatlineMinPoints = flatlineMinPoints, FlatlineMemoryPoints = 400 } }, ConfiguredThresholds.Instance, TimeProvider.System);
         var key = Synthetic.Key();
 
         var flagged = new List<int>();

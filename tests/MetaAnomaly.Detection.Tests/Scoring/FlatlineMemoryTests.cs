@@ -7,8 +7,8 @@ public sealed class FlatlineMemoryTests
     [Fact]
     public void ARunLongerThanTheLongestInMemoryAndTheMinimumIsStuck()
     {
-        var memory = new FlatlineMemory(capacity: 500, minPoints: 5);
-        Runs(memory, 1, 8, 1, 3, 1);
+        var memory = new FlatlineMemory(capacity: 30, minPoints: 5);
+        Runs(memory, [.. Enumerable.Repeat(1, 20), 1, 8, 1, 3, 1]);
 
         var stuck = Enumerable.Range(0, 12).Select(_ => memory.Add(9)).ToArray();
 
@@ -18,8 +18,8 @@ public sealed class FlatlineMemoryTests
     [Fact]
     public void TheMinimumHoldsWhenEveryRunSoFarWasShort()
     {
-        var memory = new FlatlineMemory(capacity: 500, minPoints: 5);
-        Runs(memory, 1, 2, 1, 1, 2);
+        var memory = new FlatlineMemory(capacity: 30, minPoints: 5);
+        Runs(memory, [.. Enumerable.Repeat(1, 20), 1, 2, 1, 1, 2]);
 
         var stuck = Enumerable.Range(0, 7).Select(_ => memory.Add(9)).ToArray();
 
@@ -27,10 +27,19 @@ public sealed class FlatlineMemoryTests
     }
 
     [Fact]
+    public void NoRecordIsTrustedBeforeTheMemoryHasSeenItsWholeSpan()
+    {
+        var young = new FlatlineMemory(capacity: 500, minPoints: 5);
+        Runs(young, [.. Enumerable.Repeat(1, 20), 1, 8, 1, 3, 1]);
+
+        Assert.DoesNotContain(true, Enumerable.Range(0, 100).Select(_ => young.Add(9)));
+    }
+
+    [Fact]
     public void ASeriesThatNeverChangedOrChangedTwiceIsNeverStuck()
     {
-        var constant = new FlatlineMemory(capacity: 500, minPoints: 5);
-        var twice = new FlatlineMemory(capacity: 500, minPoints: 5);
+        var constant = new FlatlineMemory(capacity: 50, minPoints: 5);
+        var twice = new FlatlineMemory(capacity: 50, minPoints: 5);
         Runs(twice, 1, 1);
 
         Assert.All(Enumerable.Range(0, 100), _ => Assert.False(constant.Add(3)));
@@ -42,7 +51,7 @@ public sealed class FlatlineMemoryTests
     {
         var recent = new FlatlineMemory(capacity: 60, minPoints: 5);
         var expired = new FlatlineMemory(capacity: 60, minPoints: 5);
-        Runs(recent, 40, 1, 1, 1);
+        Runs(recent, [40, .. Enumerable.Repeat(1, 20)]);
         Runs(expired, [40, .. Enumerable.Repeat(1, 70)]);
 
         Assert.DoesNotContain(true, Enumerable.Range(0, 10).Select(_ => recent.Add(9)));
