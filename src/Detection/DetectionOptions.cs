@@ -19,6 +19,12 @@ public sealed class DetectionOptions
     public int MaxPointsPerTick { get; set; } = Defaults.MaxPointsPerTick;
 
     /// <summary>
+    /// Most points all series together may have scored or primed in one tick: a start with many series, each primed on
+    /// its history, is spread over several ticks instead of building one huge forecast batch.
+    /// </summary>
+    public int MaxRequestsPerTick { get; set; } = Defaults.MaxRequestsPerTick;
+
+    /// <summary>
     /// Points of stored history a series' detector is primed on when scoring first meets the series (at start, or when
     /// its first model is adapted): they are forecast and scored like new points, teaching the scale, the calibration
     /// and the deviation memory, but never alarm. 0 starts cold at the latest point.
@@ -52,6 +58,7 @@ public sealed class DetectionOptions
         public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(2);
         public const int HistoryPoints = 512;
         public const int MaxPointsPerTick = 256;
+        public const int MaxRequestsPerTick = 65_536;
         public const int PrimingPoints = 288;
         public const double MaskProbability = 0.9999;
         public static readonly TimeSpan ScoreRetention = TimeSpan.FromDays(7);

@@ -19,6 +19,7 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(options.TickInterval > TimeSpan.Zero, "TickInterval", "must be positive.");
         Require(options.HistoryPoints >= 2, "HistoryPoints", "must be at least 2.");
         Require(options.MaxPointsPerTick >= 1, "MaxPointsPerTick", "must be at least 1.");
+        Require(options.MaxRequestsPerTick >= 1, "MaxRequestsPerTick", "must be at least 1.");
         Require(options.PrimingPoints >= 0, "PrimingPoints", "must not be negative (0 disables it).");
         Require(options.MaskProbability is > 0 and <= 1, "MaskProbability", "must be in (0, 1].");
         Require(options.ScoreRetention > TimeSpan.Zero, "ScoreRetention", "must be positive.");

@@ -62,6 +62,10 @@ public sealed partial class ScoringCycle
         var targets = new List<(double Value, string? Cluster, bool Priming)>();
         foreach (var info in _buffers.ListSeries())
         {
+            if (requests.Count >= options.MaxRequestsPerTick)
+            {
+                break;
+            }
             CollectRequests(info, options, requests, targets);
         }
         if (requests.Count == 0)
@@ -137,7 +141,8 @@ public sealed partial class ScoringCycle
         var first = through is { } last
             ? Math.Max(1, (int)Math.Floor((last - window.Start) / window.Step) + 1)
             : Math.Max(1, window.Count - 1 - options.PrimingPoints);
-        var end = Math.Min(window.Count - 1, first + options.MaxPointsPerTick - 1);
+        var budget = Math.Min(options.MaxPointsPerTick, options.MaxRequestsPerTick - requests.Count);
+        var end = Math.Min(window.Count - 1, first + budget - 1);
         for (var i = first; i <= end; i++)
         {
             if (!double.IsFinite(window.Values[i]))

@@ -105,6 +105,32 @@ public sealed class ScoringCycleTests : IDisposable
     }
 
     [Fact]
+    public async Task PrimingManySeriesIsSpreadOverTicksWithinTheRequestBudget()
+    {
+        _options = Options.Create(new DetectionOptions { MaxRequestsPerTick = 100 });
+        var (cycle, store, _, _) = Create();
+        var keys = new[] { Synthetic.Key("a"), Synthetic.Key("b") };
+        foreach (var (key, seed) in keys.Select((k, i) => (k, 20 + i)))
+        {
+            _forecaster.Models.Add(key);
+            _buffers.Append(key, Synthetic.Seasonal(300, seed));
+        }
+
+        var ticks = 0;
+        while (cycle.Statuses.Count(s => s.LastScored is not null && s.Reason is null) < 2 && ticks++ < 20)
+        {
+            await cycle.RunOnceAsync(default);
+        }
+
+        Assert.All(_forecaster.BatchSizes, size => Assert.InRange(size, 1, 100));
+        Assert.InRange(ticks, 5, 7);
+        foreach (var key in keys)
+        {
+            Assert.Single(await store.ScoresAsync(key, Synthetic.Start, Synthetic.Start + Synthetic.Step * 300, default));
+        }
+    }
+
+    [Fact]
     public async Task SeriesWithoutModelIsNotScoredAndSaysWhy()
     {
         var (cycle, store, _, _) = Create();
