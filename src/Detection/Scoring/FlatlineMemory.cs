@@ -13,10 +13,13 @@ namespace MetaAnomaly.Detection.Scoring;
 /// </remarks>
 internal sealed class FlatlineMemory(int capacity, int minPoints)
 {
-    /// <summary>Runs that must have ended within the memory before its record is trusted: a series that alternates
-    /// between a short and a long state (a square wave) has shown both only after two runs. The memory's first run
-    /// may have begun before the memory did; its length, a lower bound, still counts.</summary>
-    private const int MinRuns = 3;
+    /// <summary>
+    /// Runs that must have ended within the memory before its record is trusted: a new run is the longest of N + 1 by
+    /// chance once in N + 1, so among 100 it breaks the record at most 1 % of the time. A gauge that steps a few times
+    /// a week (a replica count) and a square wave never trip it. The memory's first run may have begun before the
+    /// memory did; its length, a lower bound, still counts.
+    /// </summary>
+    private const int MinRuns = 100;
 
     private readonly LinkedList<(long End, int Length)> _records = new();
     private readonly Queue<long> _ends = new();

@@ -7,8 +7,8 @@ public sealed class FlatlineMemoryTests
     [Fact]
     public void ARunLongerThanTheLongestInMemoryAndTheMinimumIsStuck()
     {
-        var memory = new FlatlineMemory(capacity: 30, minPoints: 5);
-        Runs(memory, [.. Enumerable.Repeat(1, 20), 1, 8, 1, 3, 1]);
+        var memory = new FlatlineMemory(capacity: 200, minPoints: 5);
+        Runs(memory, [.. Enumerable.Repeat(1, 200), 1, 8, 1, 3, 1]);
 
         var stuck = Enumerable.Range(0, 12).Select(_ => memory.Add(9)).ToArray();
 
@@ -18,8 +18,8 @@ public sealed class FlatlineMemoryTests
     [Fact]
     public void TheMinimumHoldsWhenEveryRunSoFarWasShort()
     {
-        var memory = new FlatlineMemory(capacity: 30, minPoints: 5);
-        Runs(memory, [.. Enumerable.Repeat(1, 20), 1, 2, 1, 1, 2]);
+        var memory = new FlatlineMemory(capacity: 200, minPoints: 5);
+        Runs(memory, [.. Enumerable.Repeat(1, 200), 1, 2, 1, 1, 2]);
 
         var stuck = Enumerable.Range(0, 7).Select(_ => memory.Add(9)).ToArray();
 
@@ -30,29 +30,29 @@ public sealed class FlatlineMemoryTests
     public void NoRecordIsTrustedBeforeTheMemoryHasSeenItsWholeSpan()
     {
         var young = new FlatlineMemory(capacity: 500, minPoints: 5);
-        Runs(young, [.. Enumerable.Repeat(1, 20), 1, 8, 1, 3, 1]);
+        Runs(young, [.. Enumerable.Repeat(1, 200), 1, 8, 1, 3, 1]);
 
         Assert.DoesNotContain(true, Enumerable.Range(0, 100).Select(_ => young.Add(9)));
     }
 
     [Fact]
-    public void ASeriesThatNeverChangedOrChangedTwiceIsNeverStuck()
+    public void ASeriesThatNeverChangedOrChangesOnlyNowAndThenIsNeverStuck()
     {
-        var constant = new FlatlineMemory(capacity: 50, minPoints: 5);
-        var twice = new FlatlineMemory(capacity: 50, minPoints: 5);
-        Runs(twice, 1, 1);
+        var constant = new FlatlineMemory(capacity: 300, minPoints: 5);
+        var steps = new FlatlineMemory(capacity: 300, minPoints: 5);
+        Runs(steps, [.. Enumerable.Repeat(10, 20)]);
 
-        Assert.All(Enumerable.Range(0, 100), _ => Assert.False(constant.Add(3)));
-        Assert.All(Enumerable.Range(0, 100), _ => Assert.False(twice.Add(3)));
+        Assert.All(Enumerable.Range(0, 300), _ => Assert.False(constant.Add(3)));
+        Assert.All(Enumerable.Range(0, 300), _ => Assert.False(steps.Add(3)));
     }
 
     [Fact]
     public void ARecordOlderThanTheMemoryNoLongerCounts()
     {
-        var recent = new FlatlineMemory(capacity: 60, minPoints: 5);
-        var expired = new FlatlineMemory(capacity: 60, minPoints: 5);
-        Runs(recent, [40, .. Enumerable.Repeat(1, 20)]);
-        Runs(expired, [40, .. Enumerable.Repeat(1, 70)]);
+        var recent = new FlatlineMemory(capacity: 200, minPoints: 5);
+        var expired = new FlatlineMemory(capacity: 200, minPoints: 5);
+        Runs(recent, [40, .. Enumerable.Repeat(1, 170)]);
+        Runs(expired, [40, .. Enumerable.Repeat(1, 260)]);
 
         Assert.DoesNotContain(true, Enumerable.Range(0, 10).Select(_ => recent.Add(9)));
         Assert.Equal(Enumerable.Range(1, 10).Select(run => run > 5), Enumerable.Range(0, 10).Select(_ => expired.Add(9)));
