@@ -172,7 +172,7 @@ public sealed class ScoringOptions
         public const int FlatlineMinPoints = 12;
         public const int FlatlineMemoryPoints = 2016;
         public const double FlatlineProbability = 0.99999;
-        public const int WarmupPoints = 128;
+        public const int WarmupPoints = 256;
     }
 }
 

@@ -186,7 +186,7 @@ public sealed class AnomalyDetectorTests
         const int liveFrom = 400;
         values[100] += 15;
         values[200] += 15;
-        var sameSize = 100 + 21 * Period;
+        var sameSize = 100 + 28 * Period;
         values[sameSize] += 15;
         var early = 405;
         values[early] += 30;
