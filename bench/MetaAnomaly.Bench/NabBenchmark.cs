@@ -181,14 +181,7 @@ public sealed class NabBenchmark : IBenchmark
         var rows = NabFile.ProbationaryRowsOf(values.Length);
         var steps = Enumerable.Range(1, rows - 1).Select(i => timestamps[i] - timestamps[i - 1]).Order().ToArray();
         var period = new PeriodDetector().Detect(values[..rows], steps[steps.Length / 2]).Period;
-        if (!validated || period == 0)
-        {
-            return period;
-        }
-        var targets = Enumerable.Range(period, rows - period).ToArray();
-        var seasonal = targets.Average(i => Math.Abs(values[i] - values[i - period]));
-        var naive = targets.Average(i => Math.Abs(values[i] - values[i - 1]));
-        return seasonal < naive ? period : 0;
+        return !validated || period == 0 || SeasonalAnchorCheck.BeatsPreviousValue(values[..rows], period) ? period : 0;
     }
 
     /// <summary>Detector options the <c>--sweep</c> grid may vary (plus <c>suppress</c>, the cool-down in hours).</summary>

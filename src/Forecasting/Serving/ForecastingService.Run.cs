@@ -3,6 +3,7 @@ using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Forecasting.Learners.Selection;
+using MetaAnomaly.Forecasting.Periods;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Training;
 using MetaAnomaly.Shared.Forecasts;
@@ -134,6 +135,10 @@ public sealed partial class ForecastingService
     private ClusterMember? Examine(SeriesKey key, SeriesWindow window)
     {
         var estimate = _periods.Detect(window.Values, window.Step);
+        if (estimate.IsPeriodic && !SeasonalAnchorCheck.BeatsPreviousValue(window.Values, estimate.Period))
+        {
+            estimate = estimate with { Period = 0, Reason = $"period {estimate.Period} found, but the value one period earlier forecasts worse than the previous value" };
+        }
         var observed = window.Count - window.GapCount;
         if (estimate.IsPeriodic)
         {
