@@ -262,7 +262,7 @@ public sealed class NabBenchmark : IBenchmark
             }
             MarkMasked(mask, key, timestamps, masked, dayStart);
             // Like the scoring service meeting a series for the first time: the detector is primed on the stored
-            // history before the first forecast day, forecast by the same adapted model.
+            // history before the first forecast day, forecast by the same adapted model (and scored against its anchor).
             var pastRows = primed ? 0 : options.PrimingPoints;
             if (forecaster.ForecastDay(values, masked, dayStart, dayEnd, pastRows) is var (forecasts, anchors, first, scale))
             {
@@ -294,7 +294,8 @@ public sealed class NabBenchmark : IBenchmark
         var key = new SeriesKey("nab", [new("file", name)], "value");
         var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
         var scores = new double[values.Length];
-        var live = Array.FindIndex(forecasts.Values, v => !double.IsNaN(v)) is var f and >= 0 ? Array.FindIndex(forecasts.Primed, f, p => !p) : 0;
+        // The first forecast row the replay scored; the primed rows before it are fed only as far as --set priming reaches.
+        var live = Enumerable.Range(0, values.Length).FirstOrDefault(r => !forecasts.Primed[r] && !double.IsNaN(forecasts.Values[r]));
         for (var r = Math.Max(0, live - options.PrimingPoints); r < values.Length; r++)
         {
             if (Feed(detector, key, timestamps, values, forecasts, r) is { } result)

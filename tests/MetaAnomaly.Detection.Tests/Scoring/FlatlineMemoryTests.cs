@@ -4,26 +4,17 @@ namespace MetaAnomaly.Detection.Tests.Scoring;
 
 public sealed class FlatlineMemoryTests
 {
-    [Fact]
-    public void ARunLongerThanTheLongestInMemoryAndTheMinimumIsStuck()
+    [Theory]
+    [InlineData(new[] { 1, 8, 1, 3, 1 }, 8)]
+    [InlineData(new[] { 1, 2, 1, 1, 2 }, 5)]
+    public void ARunLongerThanBothTheLongestInMemoryAndTheMinimumIsStuck(int[] lastRuns, int stuckAfter)
     {
         var memory = new FlatlineMemory(capacity: 200, minPoints: 5);
-        Runs(memory, [.. Enumerable.Repeat(1, 200), 1, 8, 1, 3, 1]);
+        Runs(memory, [.. Enumerable.Repeat(1, 200), .. lastRuns]);
 
         var stuck = Enumerable.Range(0, 12).Select(_ => memory.Add(9)).ToArray();
 
-        Assert.Equal(Enumerable.Range(1, 12).Select(run => run > 8), stuck);
-    }
-
-    [Fact]
-    public void TheMinimumHoldsWhenEveryRunSoFarWasShort()
-    {
-        var memory = new FlatlineMemory(capacity: 200, minPoints: 5);
-        Runs(memory, [.. Enumerable.Repeat(1, 200), 1, 2, 1, 1, 2]);
-
-        var stuck = Enumerable.Range(0, 7).Select(_ => memory.Add(9)).ToArray();
-
-        Assert.Equal(Enumerable.Range(1, 7).Select(run => run > 5), stuck);
+        Assert.Equal(Enumerable.Range(1, 12).Select(run => run > stuckAfter), stuck);
     }
 
     [Fact]
