@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--meta-steps N] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress HOURS] [--set KEY=V] [--sweep KEY=V1,V2 ...] [--reference DIR]</c>: replays every NAB-format file through the product's
+/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--meta-steps N] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress HOURS] [--escalation SURPRISE] [--set KEY=V] [--sweep KEY=V1,V2 ...] [--reference DIR]</c>: replays every NAB-format file through the product's
 /// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
 /// detector), writes NAB's results layout and scores it with the C# NAB scorer. <c>--reference DIR</c> also prints the
 /// per-file table of another detector's results in NAB's layout (DIR's name is the detector's, as in NAB's results/).
@@ -33,6 +33,7 @@ public sealed class NabBenchmark : IBenchmark
     private const string DetectorName = "metaanomaly";
     private const int MetaSteps = 200;
     private const double SuppressHours = 12;
+    private const double EscalationSurprise = 0.5;
     private const int MetaBatch = 8;
     private static readonly TimeSpan MetaBudget = TimeSpan.FromSeconds(150);
 
@@ -102,6 +103,7 @@ public sealed class NabBenchmark : IBenchmark
         }
         var replaySeconds = clock.Elapsed.TotalSeconds;
         var suppressFor = TimeSpan.FromHours(Argument(arguments, "--suppress") is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : SuppressHours);
+        var escalation = Argument(arguments, "--escalation") is { } margin ? double.Parse(margin, CultureInfo.InvariantCulture) : EscalationSurprise;
         if (arguments.Contains("--sweep"))
         {
             var grid = SweepGrid(arguments);
@@ -110,11 +112,16 @@ public sealed class NabBenchmark : IBenchmark
             {
                 var variant = BenchOptions(arguments);
                 var coolDown = suppressFor;
+                var rise = escalation;
                 foreach (var (key, value) in point)
                 {
                     if (key == "suppress")
                     {
                         coolDown = TimeSpan.FromHours(value);
+                    }
+                    else if (key == "escalation")
+                    {
+                        rise = value;
                     }
                     else
                     {
@@ -122,7 +129,7 @@ public sealed class NabBenchmark : IBenchmark
                     }
                 }
                 var candidate = files.Select(f => new NabFile(f.Name, f.Data.Timestamps,
-                    Suppress(Detect(f.Name, f.Data.Timestamps, f.Data.Values, forecasts[f.Name], variant), f.Data.Timestamps, coolDown),
+                    Suppress(Detect(f.Name, f.Data.Timestamps, f.Data.Values, forecasts[f.Name], variant), f.Data.Timestamps, coolDown, rise),
                     NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
                 var s = NabProfile.All.Select(p => NabScorer.Score(candidate, p).NormalizedScore).ToArray();
                 sweep.AddRow([.. point.Select(p => (object)p.Value), s[0], s[1], s[2]]);
@@ -131,15 +138,15 @@ public sealed class NabBenchmark : IBenchmark
         }
         foreach (var (name, (timestamps, values)) in files)
         {
-            WriteResults(results, name, timestamps, values, Suppress(raw[name], timestamps, suppressFor), corpus.Windows[name]);
+            WriteResults(results, name, timestamps, values, Suppress(raw[name], timestamps, suppressFor, escalation), corpus.Windows[name]);
         }
 
         var scored = only is null
             ? corpus.ReadResults(results, DetectorName)
-            : files.Select(f => new NabFile(f.Name, f.Data.Timestamps, Suppress(raw[f.Name], f.Data.Timestamps, suppressFor), NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
+            : files.Select(f => new NabFile(f.Name, f.Data.Timestamps, Suppress(raw[f.Name], f.Data.Timestamps, suppressFor, escalation), NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
         var profiles = NabProfile.All.Select(known => corpus.Profiles().FirstOrDefault(p => p.Name == known.Name) ?? known)
             .Select(p => NabScorer.Score(scored, p)).ToArray();
-        output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {10 * profiles[0].Threshold / (1 - profiles[0].Threshold):F2}, probability {TailProbabilityCalibrator.NormalCdf(10 * profiles[0].Threshold / (1 - profiles[0].Threshold)):G7})");
+        output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {Surprise(profiles[0].Threshold):F2}, probability {TailProbabilityCalibrator.NormalCdf(Surprise(profiles[0].Threshold)):G7})");
         foreach (var probability in new[] { options.EffectiveRules[0].Threshold, 0.9999, 0.99999, 0.999999 }.Distinct())
         {
             output.WriteLine($"at a fixed alarm threshold instead, probability {probability}{(probability == options.EffectiveRules[0].Threshold ? " (the product's default)" : "")}: {string.Join(" / ", profiles.Select(p => $"{p.Profile.Name} {AtProductThreshold(scored, p.Profile, probability):F1}"))}");
@@ -184,7 +191,8 @@ public sealed class NabBenchmark : IBenchmark
         return !validated || period == 0 || SeasonalAnchorCheck.BeatsPreviousValue(values[..rows], period) ? period : 0;
     }
 
-    /// <summary>Detector options the <c>--sweep</c> grid may vary (plus <c>suppress</c>, the cool-down in hours).</summary>
+    /// <summary>Detector options the <c>--sweep</c> grid may vary (plus <c>suppress</c>, the cool-down in hours, and
+    /// <c>escalation</c>, the surprise a repeat must add to be reported within it).</summary>
     private static readonly Dictionary<string, Action<DetectionOptions, double>> SweepSetters = new()
     {
         ["short"] = (o, v) => o.Scoring.ShortWindow = (int)v,
@@ -216,9 +224,9 @@ public sealed class NabBenchmark : IBenchmark
         foreach (var item in arguments.SkipWhile(a => a != "--sweep").Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)))
         {
             var parts = item.Split('=', 2);
-            if (parts.Length != 2 || (parts[0] != "suppress" && !SweepSetters.ContainsKey(parts[0])))
+            if (parts.Length != 2 || (parts[0] is not ("suppress" or "escalation") && !SweepSetters.ContainsKey(parts[0])))
             {
-                throw new ArgumentException($"--sweep takes key=v1,v2 with key in suppress, {string.Join(", ", SweepSetters.Keys)}; got '{item}'.");
+                throw new ArgumentException($"--sweep takes key=v1,v2 with key in suppress, escalation, {string.Join(", ", SweepSetters.Keys)}; got '{item}'.");
             }
             grid.Add(new(parts[0], parts[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()));
         }
@@ -320,12 +328,13 @@ public sealed class NabBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// Keeps a row's score only when it exceeds every raw score of the <paramref name="coolDown"/> before it, so a
-    /// sustained or echoing anomaly reports once (and again only when it grows): the event cool-down, for NAB's
-    /// per-row scoring. In data time, not rows: several NAB files are sampled irregularly, with gaps of hours or days.
-    /// Causal: looks back only.
+    /// Keeps a row's score only when its surprise exceeds that of every row of the <paramref name="coolDown"/> before
+    /// it by <paramref name="escalation"/>, so a sustained or echoing anomaly reports once, and again only when it grows
+    /// clearly worse: the event cool-down, for NAB's per-row scoring. The product alerts once per event, so a burst that
+    /// climbs by small steps is one alert there; with no margin, every step was a report here. In data time, not rows:
+    /// several NAB files are sampled irregularly, with gaps of hours or days. Causal: looks back only.
     /// </summary>
-    private static double[] Suppress(double[] raw, DateTime[] timestamps, TimeSpan coolDown)
+    private static double[] Suppress(double[] raw, DateTime[] timestamps, TimeSpan coolDown, double escalation)
     {
         var kept = new double[raw.Length];
         var from = 0;
@@ -340,7 +349,8 @@ public sealed class NabBenchmark : IBenchmark
             {
                 previous = Math.Max(previous, raw[j]);
             }
-            kept[i] = raw[i] > previous ? raw[i] : 0;
+            var beyond = previous > 0 ? Surprise(previous) + escalation : 0;
+            kept[i] = raw[i] > previous && Surprise(raw[i]) > beyond ? raw[i] : 0;
         }
         return kept;
     }
@@ -359,6 +369,9 @@ public sealed class NabBenchmark : IBenchmark
     /// <summary>NAB's anomaly_score in [0, 1): a monotone, non-saturating map of the calibrated surprise.</summary>
     private static double AnomalyScore(ScoredPoint point) =>
         point.Scored && point.Surprise > 0 ? point.Surprise / (point.Surprise + 10) : 0;
+
+    /// <summary>The calibrated surprise behind an <see cref="AnomalyScore"/>.</summary>
+    private static double Surprise(double anomalyScore) => 10 * anomalyScore / (1 - anomalyScore);
 
     private static void MarkMasked(AnomalyAdaptationMask mask, SeriesKey key, DateTime[] timestamps, bool[] masked, int before)
     {
