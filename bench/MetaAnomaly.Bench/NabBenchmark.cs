@@ -33,7 +33,7 @@ public sealed class NabBenchmark : IBenchmark
     private const string DetectorName = "metaanomaly";
     private const int MetaSteps = 200;
     private const double SuppressHours = 12;
-    private const double EscalationSurprise = 0.5;
+    private const double EscalationSurprise = 2;
     private const int MetaBatch = 8;
     private static readonly TimeSpan MetaBudget = TimeSpan.FromSeconds(150);
 
@@ -328,10 +328,10 @@ public sealed class NabBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// Keeps a row's score only when its surprise exceeds that of every row of the <paramref name="coolDown"/> before
-    /// it by <paramref name="escalation"/>, so a sustained or echoing anomaly reports once, and again only when it grows
-    /// clearly worse: the event cool-down, for NAB's per-row scoring. The product alerts once per event, so a burst that
-    /// climbs by small steps is one alert there; with no margin, every step was a report here. In data time, not rows:
+    /// Reports a row's score only when no row of the <paramref name="coolDown"/> before it was reported, or when its
+    /// surprise exceeds the largest reported there by <paramref name="escalation"/>: the event cool-down and an
+    /// escalation, in NAB's per-row form. The product alerts once per event, so an incident whose surprise climbs by
+    /// small steps is one alert there, and a second one only when it gets clearly worse. In data time, not rows:
     /// several NAB files are sampled irregularly, with gaps of hours or days. Causal: looks back only.
     /// </summary>
     private static double[] Suppress(double[] raw, DateTime[] timestamps, TimeSpan coolDown, double escalation)
@@ -344,13 +344,12 @@ public sealed class NabBenchmark : IBenchmark
             {
                 from++;
             }
-            var previous = 0.0;
+            var reported = 0.0;
             for (var j = from; j < i; j++)
             {
-                previous = Math.Max(previous, raw[j]);
+                reported = Math.Max(reported, kept[j]);
             }
-            var beyond = previous > 0 ? Surprise(previous) + escalation : 0;
-            kept[i] = raw[i] > previous && Surprise(raw[i]) > beyond ? raw[i] : 0;
+            kept[i] = raw[i] > 0 && (reported == 0 || Surprise(raw[i]) > Surprise(reported) + escalation) ? raw[i] : 0;
         }
         return kept;
     }
