@@ -164,7 +164,7 @@ public sealed class ScoringOptions
         public static readonly TimeSpan RecurrenceTolerance = TimeSpan.FromMinutes(30);
         public const double RecurrenceRatio = 0.5;
         public const int RecurrenceRepeats = 3;
-        public const double NotableDeviate = 2.5;
+        public const double NotableDeviate = 3;
         public const int DeviationMemoryPoints = 2016;
         public const int DeviationMemoryExclusion = 12;
         public const double DeviationMemoryTolerance = 0.15;
