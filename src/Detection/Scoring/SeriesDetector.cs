@@ -18,6 +18,7 @@ internal sealed class SeriesDetector
     private readonly RecurrenceMemory? _recurrence;
     private readonly DeviationMemory? _deviations;
     private readonly SeenWindow _sustainedSeen;
+    private readonly ExcusedExcursion _excursion = new();
     private readonly FlatlineMemory? _flatline;
     private readonly double _flatlineSurprise;
     private readonly (AlarmRuleOptions Options, AlarmRule State)[] _rules;
@@ -93,6 +94,9 @@ internal sealed class SeriesDetector
             _recurrence?.Add(timestamp, deviate);
         }
         var seen = notable && _deviations?.Seen(expected, value) == true;
+        var returns = notable && !seen && !recurring && _excursion.Returns(value, expected, scale, _options.Scoring.NotableDeviate);
+        _excursion.Observe(seen || recurring, expected);
+        seen |= returns;
         _deviations?.Add(expected, value, notable);
         var surprise = recurring ? _calibrator.ObserveOrdinary() : _calibrator.Observe(deviate);
         var discount = _options.Scoring.SeenDeviationDiscount;

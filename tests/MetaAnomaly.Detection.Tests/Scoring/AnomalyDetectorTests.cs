@@ -180,6 +180,31 @@ public sealed class AnomalyDetectorTests
     }
 
     [Fact]
+    public void TheFallBackFromASpikeOfAKnownSizeIsExcusedButADropBelowWhereTheSpikeStartedAlarms()
+    {
+        var random = new Random(11);
+        var values = Enumerable.Range(0, 1600).Select(_ => (double)random.Next(10, 13)).ToArray();
+        // Spikes from the lowest level, of jittered heights, never at the same time of day: the memory knows each
+        // spike's size, but every fall back starts from a spike top it has not seen.
+        var heights = new[] { 20.0, 25, 22, 28, 24 };
+        var spikes = heights.Select((_, k) => 500 + 170 * k).ToArray();
+        for (var k = 0; k < spikes.Length; k++)
+        {
+            (values[spikes[k] - 1], values[spikes[k]], values[spikes[k] + 1]) = (10, 10 + heights[k], 10);
+        }
+        var drop = spikes[^1] + 170;
+        (values[drop - 1], values[drop], values[drop + 1]) = (10, 36, 0);
+
+        var points = RunNaive(values).ToDictionary(p => p.Index, p => p.Point);
+
+        Assert.True(points[spikes[0]].Anomalous);
+        Assert.All(spikes.Skip(1), i => Assert.False(points[i].Anomalous, $"spike at {i}"));
+        Assert.All(spikes.Skip(1), i => Assert.False(points[i + 1].Anomalous, $"fall back at {i + 1}"));
+        Assert.False(points[drop].Anomalous);
+        Assert.True(points[drop + 1].Anomalous);
+    }
+
+    [Fact]
     public void PrimedHistoryNeverAlarmsButTeachesTheSpikesItHoldsAndEndsTheWarmUp()
     {
         var values = Synthetic.Seasonal(800, seed: 9);
@@ -245,6 +270,23 @@ public sealed class AnomalyDetectorTests
 
         Assert.Equal(alarms, flagged.Contains(stuckFrom + 59));
         Assert.DoesNotContain(flagged, i => i < stuckFrom + flatlineMinPoints);
+    }
+
+    /// <summary>Scores every point against the previous value (the naive forecast, scale 1), as an aperiodic series' anchor does.</summary>
+    private static List<(int Index, ScoredPoint Point)> RunNaive(double[] values)
+    {
+        var detector = new AnomalyDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
+        var key = Synthetic.Key();
+        var results = new List<(int, ScoredPoint)>();
+        for (var i = 1; i < values.Length; i++)
+        {
+            var forecast = new OneStepForecast(key, true, values[i - 1], 1, null);
+            if (detector.Observe(key, Synthetic.Start + Synthetic.Step * i, values[i], forecast, "c1") is { } result)
+            {
+                results.Add((i, result.Point));
+            }
+        }
+        return results;
     }
 
     internal static List<(int Index, ScoredPoint Point, EventChange? Change)> Run(double[] values, DetectionOptions options, int liveFrom = Period, bool prime = false)
