@@ -112,7 +112,8 @@ public sealed class ScoringOptions
 
     /// <summary>
     /// Deviates (|score| as a one-sided normal deviate) below this are ordinary: never recurring, never remembered by or
-    /// matched against the deviation memory.
+    /// matched against the deviation memory. A notable point that moves back to within this many scales of the forecast
+    /// made before a run of excused (seen or recurring) points is excused too: the fall back after a known spike.
     /// </summary>
     public double NotableDeviate { get; set; } = Defaults.NotableDeviate;
 
