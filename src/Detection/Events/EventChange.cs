@@ -11,6 +11,9 @@ public enum EventChangeKind
     /// <summary>An open event grew (or a repeat within the cool-down reopened it): no new alert.</summary>
     Extended,
 
+    /// <summary>An open event grew and its severity rose a band (at most three times an event): alert again.</summary>
+    Escalated,
+
     /// <summary>The series returned to normal.</summary>
     Closed,
 }

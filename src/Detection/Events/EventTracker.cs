@@ -4,8 +4,8 @@ namespace MetaAnomaly.Detection.Events;
 
 /// <summary>
 /// Merges one series' anomalous points into events: consecutive anomalous points extend the open event, a repeat
-/// within the cool-down after an event reopens it (suppressed: no new alert), and the event closes after
-/// <see cref="EventOptions.ReturnToNormalPoints"/> normal points.
+/// within the cool-down after an event reopens it (suppressed: no new alert, unless its severity rises a band: an
+/// escalation), and the event closes after <see cref="EventOptions.ReturnToNormalPoints"/> normal points.
 /// </summary>
 internal sealed class EventTracker(string seriesKey, EventOptions options, SeverityOptions severity)
 {
@@ -20,7 +20,7 @@ internal sealed class EventTracker(string seriesKey, EventOptions options, Sever
             if (_current is { } current && (current.Open || point.Timestamp - current.End <= options.CoolDown))
             {
                 _current = Extend(current, point);
-                return new EventChange(EventChangeKind.Extended, _current);
+                return new EventChange(_current.Severity > current.Severity ? EventChangeKind.Escalated : EventChangeKind.Extended, _current);
             }
             _current = Start(point, clusterId, now);
             return new EventChange(EventChangeKind.Opened, _current);

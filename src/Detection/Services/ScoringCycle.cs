@@ -171,6 +171,11 @@ public sealed partial class ScoringCycle
             LogOpened(stored.Id, stored.SeriesKey, stored.Severity, stored.Probability);
             await _outbox.EnqueueAsync(stored, cancellationToken);
         }
+        if (change.Kind == EventChangeKind.Escalated)
+        {
+            LogEscalated(stored.Id, stored.SeriesKey, stored.Severity, stored.Probability);
+            await _outbox.EnqueueEscalationAsync(stored, cancellationToken);
+        }
         if (change.Kind is EventChangeKind.Opened or EventChangeKind.Closed)
         {
             await WriteBackAsync(stored, cancellationToken);
@@ -212,6 +217,9 @@ public sealed partial class ScoringCycle
 
     [LoggerMessage(LogLevel.Information, "Anomaly {EventId} opened on {SeriesKey}: {Severity}, probability {Probability}")]
     private partial void LogOpened(long eventId, string seriesKey, AnomalySeverity severity, double probability);
+
+    [LoggerMessage(LogLevel.Information, "Anomaly {EventId} on {SeriesKey} escalated to {Severity}, probability {Probability}")]
+    private partial void LogEscalated(long eventId, string seriesKey, AnomalySeverity severity, double probability);
 
     [LoggerMessage(LogLevel.Warning, "Writing anomaly {EventId} back failed; it stays in the state database")]
     private partial void LogWriteBackFailed(Exception exception, long eventId);

@@ -10,10 +10,12 @@ namespace MetaAnomaly.Detection.Webhooks;
 /// Slack incoming-webhook message as is.
 /// </summary>
 /// <param name="Id">The idempotency key: the same for every attempt and replay of this event's notification.</param>
-/// <param name="Type"><c>anomaly.opened</c>, or <c>webhook.test</c> for a test delivery.</param>
+/// <param name="Type"><c>anomaly.opened</c>, <c>anomaly.escalated</c> (an open event's severity rose a band), or
+/// <c>webhook.test</c> for a test delivery.</param>
 public sealed record WebhookPayload(string Id, string Type, DateTimeOffset SentAt, WebhookAnomaly Anomaly, string Text)
 {
     public const string OpenedType = "anomaly.opened";
+    public const string EscalatedType = "anomaly.escalated";
     public const string TestType = "webhook.test";
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
@@ -22,7 +24,10 @@ public sealed record WebhookPayload(string Id, string Type, DateTimeOffset SentA
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static string IdempotencyKeyOf(AnomalyEvent anomaly) => $"anomaly-{anomaly.Id}-opened";
+    /// <summary>One key per event and notification: the opening, and each severity the event escalates to.</summary>
+    public static string IdempotencyKeyOf(AnomalyEvent anomaly, string type) => type == EscalatedType
+        ? $"anomaly-{anomaly.Id}-escalated-{anomaly.Severity.ToString().ToLowerInvariant()}"
+        : $"anomaly-{anomaly.Id}-opened";
 
     public static WebhookPayload Create(AnomalyEvent anomaly, string type, string dashboardUrl, DateTimeOffset now)
     {
@@ -32,9 +37,9 @@ public sealed record WebhookPayload(string Id, string Type, DateTimeOffset SentA
             anomaly.Forecast, new WebhookBand(anomaly.BandLower, anomaly.BandUpper), anomaly.Score, anomaly.Probability,
             anomaly.Severity, anomaly.Direction, anomaly.Rule, link);
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"[{anomaly.Severity}] anomaly on {anomaly.SeriesKey} at {anomaly.Peak:u}: value {anomaly.Value:G6}, expected {anomaly.Forecast:G6} " +
+            $"[{anomaly.Severity}] anomaly on {anomaly.SeriesKey}{(type == EscalatedType ? $" escalated to {anomaly.Severity}" : "")} at {anomaly.Peak:u}: value {anomaly.Value:G6}, expected {anomaly.Forecast:G6} " +
             $"(band {anomaly.BandLower:G6}..{anomaly.BandUpper:G6}), score {anomaly.Score:F1}, probability {anomaly.Probability:F6}. <{link}|Open in MetaAnomaly>");
-        var id = type == TestType ? $"test-{Guid.NewGuid():N}" : IdempotencyKeyOf(anomaly);
+        var id = type == TestType ? $"test-{Guid.NewGuid():N}" : IdempotencyKeyOf(anomaly, type);
         return new WebhookPayload(id, type, now, body, text);
     }
 

@@ -90,7 +90,7 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
     }
 
     /// <summary>Queues the event for every endpoint that wants it, once per (endpoint, idempotency key). Returns how many were queued.</summary>
-    public async Task<int> EnqueueAsync(AnomalyEvent anomaly, string payload, CancellationToken cancellationToken)
+    public async Task<int> EnqueueAsync(AnomalyEvent anomaly, string idempotencyKey, string payload, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var targets = (await ReadTargetsAsync(connection, null, cancellationToken)).Where(t => t.Wants(anomaly)).ToArray();
@@ -103,7 +103,7 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
                 VALUES (@endpoint, @event, @key, @payload, 0, 0, @now, @now)
                 ON CONFLICT (endpoint_id, idempotency_key) DO NOTHING
                 """)
-                .With("@endpoint", target.Id).With("@event", anomaly.Id).With("@key", WebhookPayload.IdempotencyKeyOf(anomaly))
+                .With("@endpoint", target.Id).With("@event", anomaly.Id).With("@key", idempotencyKey)
                 .With("@payload", payload).With("@now", now);
             queued += await command.ExecuteNonQueryAsync(cancellationToken);
         }

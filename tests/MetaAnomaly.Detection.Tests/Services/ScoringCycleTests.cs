@@ -61,6 +61,33 @@ public sealed class ScoringCycleTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEventThatGrowsMoreSevereQueuesAnEscalationWebhookBesideItsOpening()
+    {
+        // Bands above the defaults, so that the first, smaller spike (surprise 4.8) opens the event as Low.
+        _options = Options.Create(new DetectionOptions { Severity = { Medium = 0.9999999, High = 0.999999999, Critical = 0.9999999999999 } });
+        var (cycle, store, _, _) = Create();
+        var webhooks = new WebhookStore(_database, TimeProvider.System);
+        var endpoint = (await webhooks.CreateAsync(new WebhookEndpointRequest("pager", "http://127.0.0.1:9/hook"), default))!;
+        var a = Synthetic.Key("a");
+        _forecaster.Models.Add(a);
+        var values = Synthetic.Seasonal(700, seed: 21);
+        values[650] += 5;
+        values[652] += 60;
+
+        _buffers.Append(a, values[..400]);
+        await cycle.RunOnceAsync(default);
+        _buffers.Append(a, values[400..]);
+        while (await cycle.RunOnceAsync(default) > 0)
+        {
+        }
+
+        var anomaly = Assert.Single((await store.ListAsync(new AnomalyQuery(Series: a.ToString()), default)).Items);
+        Assert.Equal(AnomalySeverity.Critical, anomaly.Severity);
+        var queued = await webhooks.DeliveriesAsync(endpoint.Id, DeliveryState.Pending, 10, default);
+        Assert.Equal([$"anomaly-{anomaly.Id}-escalated-critical", $"anomaly-{anomaly.Id}-opened"], queued.Select(d => d.IdempotencyKey).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task RequestsCarryTheHistoryTheForecasterNeedsBeyondTheConfiguredMinimum()
     {
         _options = Options.Create(new DetectionOptions { HistoryPoints = 32 });

@@ -46,6 +46,29 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEscalationIsASecondNotificationWithItsOwnIdempotencyKeyOncePerSeverity()
+    {
+        var (store, dispatcher, _) = Create();
+        var endpoint = await CreateEndpointAsync(store, "ok", "/ok", Secret);
+        var opened = Anomaly(8);
+        var escalated = opened with { Probability = 0.9999999, Severity = AnomalySeverity.Critical };
+
+        Assert.Equal(1, await Outbox(store).EnqueueAsync(opened, default));
+        Assert.Equal(1, await Outbox(store).EnqueueEscalationAsync(escalated, default));
+        Assert.Equal(0, await Outbox(store).EnqueueEscalationAsync(escalated, default));
+        await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 2);
+
+        var requests = _receiver.On("/ok");
+        Assert.Equal(["anomaly-8-escalated-critical", "anomaly-8-opened"], requests.Select(r => r.Headers[WebhookSignature.IdempotencyHeader]).Order(StringComparer.Ordinal));
+        var second = requests.Single(r => r.Headers[WebhookSignature.IdempotencyHeader] == "anomaly-8-escalated-critical");
+        Assert.True(WebhookSignature.Verify(Secret, second.Headers[WebhookSignature.Header], second.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+        using var json = JsonDocument.Parse(second.Body);
+        Assert.Equal("anomaly.escalated", json.RootElement.GetProperty("type").GetString());
+        Assert.Equal("Critical", json.RootElement.GetProperty("anomaly").GetProperty("severity").GetString());
+        Assert.Contains("escalated to Critical", json.RootElement.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task FailingEndpointsRetryThenDeadLetterWhileOthersDeliver()
     {
         var logger = new ListLogger<WebhookDispatcher>();
