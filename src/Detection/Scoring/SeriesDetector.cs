@@ -13,7 +13,7 @@ internal sealed class SeriesDetector
     private readonly DetectionOptions _options;
     private readonly IThresholdSource _thresholds;
     private readonly RobustScale _scale;
-    private readonly TailProbabilityCalibrator _calibrator;
+    private readonly RescaledTailCalibrator _calibrator;
     private readonly TailProbabilityCalibrator? _sustained;
     private readonly RecurrenceMemory? _recurrence;
     private readonly DeviationMemory? _deviations;
@@ -31,7 +31,7 @@ internal sealed class SeriesDetector
         _options = options;
         _thresholds = thresholds;
         _scale = new RobustScale(options.Scoring.ScaleWindow, options.Scoring.MinOnlineResiduals, options.Scoring.StdFloorFraction);
-        _calibrator = new TailProbabilityCalibrator(options.Scoring.ShortWindow, options.Scoring.LongWindow);
+        _calibrator = new RescaledTailCalibrator(options.Scoring.ShortWindow, options.Scoring.LongWindow);
         _sustained = options.Scoring.SustainedWindow > 0 ? new TailProbabilityCalibrator(options.Scoring.SustainedWindow, options.Scoring.LongWindow) : null;
         _sustainedSeen = new SeenWindow(Math.Max(1, options.Scoring.SustainedWindow));
         _recurrence = options.Scoring.RecurrenceLookback > TimeSpan.Zero
@@ -98,7 +98,7 @@ internal sealed class SeriesDetector
         _excursion.Observe(seen || recurring, expected);
         seen |= returns;
         _deviations?.Add(expected, value, notable);
-        var surprise = recurring ? _calibrator.ObserveOrdinary() : _calibrator.Observe(deviate);
+        var surprise = recurring ? _calibrator.ObserveOrdinary(scale) : _calibrator.Observe(Math.Abs(residual), scale);
         var discount = _options.Scoring.SeenDeviationDiscount;
         if (seen)
         {

@@ -205,6 +205,25 @@ public sealed class AnomalyDetectorTests
     }
 
     [Fact]
+    public void ASpikeAlarmsAfterTheNoiseRoseThoughTheRiseScoredTensOfScalesWhileTheScaleFollowed()
+    {
+        var random = new Random(12);
+        var quietUntil = 600;
+        var values = Enumerable.Range(0, 1200)
+            .Select(i => 33.3 + (random.NextDouble() - 0.5) * (i < quietUntil ? 0.04 : 3))
+            .ToArray();
+        var spike = 1100;
+        values[spike] = 42.3;
+
+        var points = RunNaive(values, residualScale: 0.02).ToDictionary(p => p.Index, p => p.Point);
+
+        var whileTheScaleFollowed = Enumerable.Range(quietUntil, 100).Count(i => Math.Abs(points[i].Score) > 10);
+        Assert.True(whileTheScaleFollowed > 50, $"{whileTheScaleFollowed} points above 10 scales as the noise rose");
+        Assert.True(points[spike].Anomalous, $"spike probability {points[spike].Probability}");
+        Assert.All(Enumerable.Range(quietUntil + 300, spike - quietUntil - 300), i => Assert.False(points[i].Anomalous, $"point {i}"));
+    }
+
+    [Fact]
     public void PrimedHistoryNeverAlarmsButTeachesTheSpikesItHoldsAndEndsTheWarmUp()
     {
         var values = Synthetic.Seasonal(800, seed: 9);
@@ -273,14 +292,14 @@ public sealed class AnomalyDetectorTests
     }
 
     /// <summary>Scores every point against the previous value (the naive forecast, scale 1), as an aperiodic series' anchor does.</summary>
-    private static List<(int Index, ScoredPoint Point)> RunNaive(double[] values)
+    private static List<(int Index, ScoredPoint Point)> RunNaive(double[] values, double residualScale = 1)
     {
         var detector = new AnomalyDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
         var key = Synthetic.Key();
         var results = new List<(int, ScoredPoint)>();
         for (var i = 1; i < values.Length; i++)
         {
-            var forecast = new OneStepForecast(key, true, values[i - 1], 1, null);
+            var forecast = new OneStepForecast(key, true, values[i - 1], residualScale, null);
             if (detector.Observe(key, Synthetic.Start + Synthetic.Step * i, values[i], forecast, "c1") is { } result)
             {
                 results.Add((i, result.Point));
