@@ -23,41 +23,27 @@ internal sealed class RescaledTailCalibrator(int shortWindow, int longWindow)
 
     // |residual| of each point, oldest first; NaN marks an ordinary point, which counts as the window's mean deviate.
     private readonly Queue<double> _residuals = new();
-    private double[] _deviates = [];
+    private readonly double[] _deviates = new double[longWindow + shortWindow];
 
     public int Seen { get; private set; }
 
     /// <summary>Adds one point's |residual| and returns the surprise of the new short-window mean at <paramref name="scale"/>.</summary>
-    public double Observe(double absoluteResidual, double scale) => Add(absoluteResidual, scale);
-
-    /// <summary>Adds an ordinary point (a recurring one): it counts as the long window's mean deviate. Returns 0.</summary>
-    public double ObserveOrdinary(double scale)
-    {
-        Add(double.NaN, scale);
-        return 0;
-    }
-
-    private double Add(double absoluteResidual, double scale)
+    public double Observe(double absoluteResidual, double scale)
     {
         Seen++;
         _residuals.Enqueue(absoluteResidual);
-        if (_residuals.Count > longWindow + shortWindow)
+        if (_residuals.Count > _deviates.Length)
         {
             _residuals.Dequeue();
         }
         var count = _residuals.Count;
-        if (_deviates.Length != count)
-        {
-            _deviates = new double[count];
-        }
         var (sum, known, index) = (0.0, 0, 0);
         foreach (var residual in _residuals)
         {
-            var deviate = double.IsNaN(residual) ? double.NaN : DeviateOf(residual / scale);
-            _deviates[index++] = deviate;
-            if (!double.IsNaN(deviate))
+            _deviates[index++] = double.IsNaN(residual) ? double.NaN : DeviateOf(residual / scale);
+            if (!double.IsNaN(residual))
             {
-                sum += deviate;
+                sum += _deviates[index - 1];
                 known++;
             }
         }
@@ -66,11 +52,11 @@ internal sealed class RescaledTailCalibrator(int shortWindow, int longWindow)
         var (running, longSum, longSquares, longCount, latest) = (0.0, 0.0, 0.0, 0, 0.0);
         for (var i = 0; i < count; i++)
         {
-            running += double.IsNaN(_deviates[i]) ? ordinary : _deviates[i];
-            if (i >= shortWindow)
+            if (double.IsNaN(_deviates[i]))
             {
-                running -= double.IsNaN(_deviates[i - shortWindow]) ? ordinary : _deviates[i - shortWindow];
+                _deviates[i] = ordinary;
             }
+            running += _deviates[i] - (i >= shortWindow ? _deviates[i - shortWindow] : 0);
             latest = running / Math.Min(i + 1, shortWindow);
             if (i < count - 1 && i >= count - 1 - longWindow)
             {
@@ -87,6 +73,9 @@ internal sealed class RescaledTailCalibrator(int shortWindow, int longWindow)
         var sigma = Math.Max(Math.Sqrt(Math.Max(0, longSquares / longCount - mean * mean)), MinSigma);
         return (latest - mean) / sigma;
     }
+
+    /// <summary>Adds an ordinary point (a recurring one): it counts as the long window's mean deviate. Returns 0.</summary>
+    public double ObserveOrdinary(double scale) => Observe(double.NaN, scale);
 
     private static double DeviateOf(double absoluteScore)
     {
