@@ -3,6 +3,7 @@ using MetaAnomaly.Detection.Notifications;
 using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Services;
+using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
 using MetaAnomaly.Shared.Forecasts;
@@ -57,8 +58,9 @@ public static class DetectionExtensions
         services.AddSingleton(sp => new ScoringCycle(
             sp.GetRequiredService<ISeriesBuffers>(), sp.GetRequiredService<IOneStepForecaster>(), sp.GetRequiredService<AnomalyDetector>(),
             sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<AnomalyAdaptationMask>(), sp.GetRequiredService<IAnomalyNotifications>(),
-            sp.GetRequiredService<WebhookOutbox>(), sp.GetServices<IWriteBack>(), sp.GetRequiredService<IOptions<DetectionOptions>>(),
+            sp.GetRequiredService<WebhookOutbox>(), sp.GetServices<IWriteBack>(), sp.GetServices<IDetectionSink>(), sp.GetRequiredService<IOptions<DetectionOptions>>(),
             sp.GetRequiredService<ILogger<ScoringCycle>>()));
+        services.AddSingleton<IScoringCycle>(sp => sp.GetRequiredService<ScoringCycle>());
         services.AddHostedService<ScoringService>();
         return builder;
     }

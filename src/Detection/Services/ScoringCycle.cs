@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Notifications;
 using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
 using MetaAnomaly.Shared.Forecasts;
@@ -16,7 +17,7 @@ namespace MetaAnomaly.Detection.Services;
 /// their one-step forecasts in ONE call (micro-batch), scores them in time order, and stores, publishes, masks,
 /// alerts and writes back the resulting events.
 /// </summary>
-public sealed partial class ScoringCycle
+public sealed partial class ScoringCycle : IScoringCycle
 {
     private readonly ISeriesBuffers _buffers;
     private readonly IOneStepForecaster _forecaster;
@@ -26,6 +27,7 @@ public sealed partial class ScoringCycle
     private readonly IAnomalyNotifications _notifications;
     private readonly WebhookOutbox _outbox;
     private readonly IEnumerable<IWriteBack> _writeBacks;
+    private readonly IEnumerable<IDetectionSink> _sinks;
     private readonly IOptions<DetectionOptions> _options;
     private readonly ILogger<ScoringCycle> _logger;
     private readonly ConcurrentDictionary<SeriesKey, DateTimeOffset> _scoredThrough = new();
@@ -35,8 +37,9 @@ public sealed partial class ScoringCycle
     internal ScoringCycle(
         ISeriesBuffers buffers, IOneStepForecaster forecaster, AnomalyDetector detector, IAnomalyStore store,
         AnomalyAdaptationMask mask, IAnomalyNotifications notifications, WebhookOutbox outbox,
-        IEnumerable<IWriteBack> writeBacks, IOptions<DetectionOptions> options, ILogger<ScoringCycle> logger)
+        IEnumerable<IWriteBack> writeBacks, IEnumerable<IDetectionSink> sinks, IOptions<DetectionOptions> options, ILogger<ScoringCycle> logger)
     {
+        _sinks = sinks;
         _buffers = buffers;
         _forecaster = forecaster;
         _detector = detector;
@@ -104,9 +107,22 @@ public sealed partial class ScoringCycle
         }
 
         await _store.SaveScoresAsync(scored, cancellationToken);
+        var applied = new List<EventChange>(changes.Count);
         foreach (var change in changes)
         {
-            await ApplyAsync(change, cancellationToken);
+            applied.Add(await ApplyAsync(change, cancellationToken));
+        }
+        var tick = new ScoringTick(scored, applied);
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                await sink.HandleAsync(tick, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogSinkFailed(exception, sink.GetType().Name);
+            }
         }
         return scored.Count;
     }
@@ -160,7 +176,7 @@ public sealed partial class ScoringCycle
         }
     }
 
-    private async Task ApplyAsync(EventChange change, CancellationToken cancellationToken)
+    private async Task<EventChange> ApplyAsync(EventChange change, CancellationToken cancellationToken)
     {
         var stored = await _store.UpsertAsync(change.Event, cancellationToken);
         var applied = change with { Event = stored };
@@ -180,6 +196,7 @@ public sealed partial class ScoringCycle
         {
             await WriteBackAsync(stored, cancellationToken);
         }
+        return applied;
     }
 
     private async Task WriteBackAsync(AnomalyEvent anomaly, CancellationToken cancellationToken)
@@ -220,6 +237,9 @@ public sealed partial class ScoringCycle
 
     [LoggerMessage(LogLevel.Information, "Anomaly {EventId} on {SeriesKey} escalated to {Severity}, probability {Probability}")]
     private partial void LogEscalated(long eventId, string seriesKey, AnomalySeverity severity, double probability);
+
+    [LoggerMessage(LogLevel.Warning, "Detection sink {Sink} failed on a tick; the other sinks ran")]
+    private partial void LogSinkFailed(Exception exception, string sink);
 
     [LoggerMessage(LogLevel.Warning, "Writing anomaly {EventId} back failed; it stays in the state database")]
     private partial void LogWriteBackFailed(Exception exception, long eventId);

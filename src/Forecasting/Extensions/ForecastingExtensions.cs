@@ -36,6 +36,7 @@ public static class ForecastingExtensions
         services.AddSingleton<IOneStepForecaster>(sp => sp.GetRequiredService<ForecastingService>());
         services.AddSingleton<IForecastingReadModel>(sp => sp.GetRequiredService<ForecastingService>());
         services.AddSingleton<IForecastingCommands>(sp => sp.GetRequiredService<ForecastingService>());
+        services.AddSingleton<IForecastingRuns>(sp => sp.GetRequiredService<ForecastingService>());
         services.AddHostedService<ForecastingStartupService>();
         services.AddQuartz(q =>
         {

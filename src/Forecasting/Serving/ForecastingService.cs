@@ -25,7 +25,7 @@ namespace MetaAnomaly.Forecasting.Serving;
 /// serves one-step forecasts to the detector in one forward pass per chunk. Runs (catch-up, daily, on demand) are
 /// serialised; serving reads immutable snapshots and never waits for a run, only for a chunk swap.
 /// </summary>
-public sealed partial class ForecastingService : IOneStepForecaster, IForecastingReadModel, IForecastingCommands, IDisposable
+public sealed partial class ForecastingService : IOneStepForecaster, IForecastingReadModel, IForecastingCommands, IForecastingRuns, IDisposable
 {
     private readonly ISeriesBuffers _buffers;
     private readonly MetaLearnerRegistry _learners;

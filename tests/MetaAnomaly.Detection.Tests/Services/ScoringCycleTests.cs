@@ -202,7 +202,7 @@ public sealed class ScoringCycleTests : IDisposable
         var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System), _options, TimeProvider.System);
         var cycle = new ScoringCycle(
             _buffers, _forecaster, new AnomalyDetector(_options.Value, thresholds, TimeProvider.System), store, mask, notifications,
-            outbox, [_writeBack], _options, NullLogger<ScoringCycle>.Instance);
+            outbox, [_writeBack], [], _options, NullLogger<ScoringCycle>.Instance);
         return (cycle, store, mask, notifications);
     }
 

@@ -1,0 +1,8 @@
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Shared.Series;
+
+namespace MetaAnomaly.Detection.Sinks;
+
+/// <summary>What one scoring tick produced: every point scored (priming excluded) and the event changes, with stored ids.</summary>
+public sealed record ScoringTick(IReadOnlyList<(SeriesKey Key, ScoredPoint Point)> Scored, IReadOnlyList<EventChange> Changes);
