@@ -1,156 +1,87 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using MetaAnomaly.Bench.Replay;
 using MetaAnomaly.Detection;
-using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Evaluation;
-using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
-using MetaAnomaly.Forecasting.Episodes;
-using MetaAnomaly.Forecasting.Learners;
-using MetaAnomaly.Forecasting.Learners.Optimization;
-using MetaAnomaly.Forecasting.Periods;
-using MetaAnomaly.Shared.Forecasts;
+using MetaAnomaly.Forecasting.Extensions;
+using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Shared.Series;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--forecasts FILE] [--learner NAME] [--meta-steps N] [--seed N] [--support K] [--adapt-steps N] [--adapt-lr X] [--period validated|detected|none] [--anchor-fallback either|out-of-sample|in-sample|off|always] [--suppress HOURS] [--escalation SURPRISE] [--set KEY=V] [--sweep KEY=V1,V2 ...] [--reference DIR]</c>: replays every NAB-format file through the product's
-/// pipeline in streaming order (meta-initialisation, daily adaptation in data time, one-step forecasts, the
-/// detector), writes NAB's results layout and scores it with the C# NAB scorer. <c>--reference DIR</c> also prints the
-/// per-file table of another detector's results in NAB's layout (DIR's name is the detector's, as in NAB's results/).
+/// <c>nab [--data DIR] [--out DIR] [--files A,B] [--seed N] [--learner NAME] [--meta-steps N] [--set KEY=VALUE ...]
+/// [--suppress HOURS] [--escalation SURPRISE] [--reference DIR]</c>: replays every NAB-format file through the product
+/// itself (<see cref="ProductReplay"/>: the host's own composition on a clock that replays data time), writes NAB's
+/// results layout from the anomaly scores the product's detector produced, and scores it with the C# NAB scorer.
+/// With no arguments it runs a fresh install's defaults; <c>--set</c> overrides any configuration key
+/// (<c>--set Detection:Scoring:NotableDeviate=2.5</c>), <c>--learner</c> and <c>--meta-steps</c> are short for
+/// <c>Forecasting:Learner</c> and <c>Forecasting:MetaTrainingSteps</c>, <c>--seed</c> for <c>Forecasting:Seed</c>.
 /// </summary>
 /// <remarks>
-/// Strictly causal: a row's score uses that row and earlier ones only; the detector never reads labels (they are
-/// written into the results files for NAB's layout, after scoring). The meta-initialisation is trained only on the
-/// probationary periods (first 15%) of the files, which NAB lets a detector learn from.
+/// All files stream into ONE instance, as an operator's metrics do: each file is moved by whole weeks (weekday and
+/// time of day kept) to start in the same week, its points are pushed as data time reaches them, and the product
+/// finds periods, forms clusters, meta-trains, adapts daily and scores by itself. Strictly causal; the labels are read
+/// only by the scorer. Two conventions are NAB's, not the product's, and live here: a row's anomaly score is
+/// surprise / (surprise + 10) (monotone, so NAB's threshold sweep ranks points as the product does), and a row is
+/// reported only outside a cool-down of <c>--suppress</c> hours after the previous report, unless its surprise exceeds
+/// the reported peak there by <c>--escalation</c> (the product alerts once per event).
 /// </remarks>
 public sealed class NabBenchmark : IBenchmark
 {
     private const string DetectorName = "metaanomaly";
-    private const int MetaSteps = 200;
     private const double SuppressHours = 12;
     private const double EscalationSurprise = 2;
-    private const int MetaBatch = 8;
-    private static readonly TimeSpan MetaBudget = TimeSpan.FromSeconds(150);
+    private static readonly TimeSpan ReplayTick = TimeSpan.FromMinutes(15);
+    private static readonly DateTimeOffset ReplayWeek = new(2025, 1, 6, 0, 0, 0, TimeSpan.Zero);
 
     public string Name => "nab";
 
-    public string Description => "NAB replay of the whole pipeline, scored with NAB's three profiles (--data DIR, --out DIR)";
+    public string Description => "NAB replay through the product's own composition, scored with NAB's three profiles (--data DIR, --set KEY=VALUE)";
 
-    public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
+    public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
         var data = Argument(arguments, "--data") ?? DefaultDataFolder();
         var results = Argument(arguments, "--out") ?? Path.Combine(Path.GetTempPath(), "metaanomaly-nab-results");
-        var learnerName = Argument(arguments, "--learner") ?? MamlFactory.LearnerName;
         var clock = Stopwatch.StartNew();
-        set_num_threads(Math.Max(1, Environment.ProcessorCount));
-        var seed = Argument(arguments, "--seed") is { } seedText ? int.Parse(seedText, CultureInfo.InvariantCulture) : 1;
+        var seed = Argument(arguments, "--seed") is { } seedText ? int.Parse(seedText, CultureInfo.InvariantCulture) : ForecastingOptions.Defaults.Seed;
         manual_seed(seed);
+        var settings = Settings(arguments, seed);
 
         var corpus = NabCorpus.Open(data);
         var only = Argument(arguments, "--files")?.Split(',');
-        var files = corpus.FileNames.Where(name => only is null || only.Any(o => name.Contains(o, StringComparison.Ordinal))).Select(name => (Name: name, Data: corpus.ReadData(name))).ToArray();
-        output.WriteLine($"nab: {files.Length} files from {data}, learner {learnerName}");
+        var files = corpus.FileNames.Where(name => only is null || only.Any(o => name.Contains(o, StringComparison.Ordinal)))
+            .Select(name => NabReplayFile.Read(corpus, name, ReplayWeek)).ToArray();
+        output.WriteLine($"nab: {files.Length} files from {data} into one product instance; settings: {string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"))}");
 
-        var layout = new EpisodeLayout(Lags: 24, Period: 0, SupportSize: Argument(arguments, "--support") is { } k ? int.Parse(k, CultureInfo.InvariantCulture) : 128, QuerySize: 16);
-        using var learner = MetaLearnerRegistry.CreateDefault().Create(learnerName,
-            new LearnerSettings(layout.InputSize, CPU, Seed: seed, HiddenSizes: [40, 40],
-                AdaptationLearningRate: Argument(arguments, "--adapt-lr") is { } lr ? double.Parse(lr, CultureInfo.InvariantCulture) : 0.05,
-                AdaptationSteps: Argument(arguments, "--adapt-steps") is { } adaptSteps ? int.Parse(adaptSteps, CultureInfo.InvariantCulture) : 10));
-        var periodMode = Argument(arguments, "--period") ?? "validated";
-        var layouts = files.ToDictionary(f => f.Name, f => layout with { Period = periodMode == "none" ? 0 : ProbationaryPeriod(f.Data.Timestamps, f.Data.Values, periodMode == "validated") });
-        var anchorFallback = (Argument(arguments, "--anchor-fallback") ?? "either") switch
-        {
-            "in-sample" => AnchorFallbackRule.WhenWorse,
-            "off" => AnchorFallbackRule.Never,
-            "always" => AnchorFallbackRule.Always,
-            "out-of-sample" => AnchorFallbackRule.WhenWorseOutOfSample,
-            "either" => AnchorFallbackRule.WhenWorseEither,
-            var other => throw new ArgumentException($"--anchor-fallback takes either, out-of-sample, in-sample, off or always; got '{other}'."),
-        };
-        output.WriteLine($"periods detected on the probationary parts: {string.Join(", ", layouts.Where(l => l.Value.Period > 0).Select(l => $"{Path.GetFileNameWithoutExtension(l.Key)} {l.Value.Period}"))}");
-        var probationary = files.Select(f => (f.Data.Values[..NabFile.ProbationaryRowsOf(f.Data.Values.Length)], layouts[f.Name])).ToArray();
-        var (steps, firstLoss, lastLoss) = NabPairs.MetaTrain(learner, probationary,
-            Argument(arguments, "--meta-steps") is { } metaSteps ? int.Parse(metaSteps, CultureInfo.InvariantCulture) : MetaSteps, MetaBatch, MetaBudget, seed);
-        output.WriteLine($"meta-training on the probationary periods only: {steps} steps, query MSE {firstLoss:F3} -> {lastLoss:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
-
-        var options = BenchOptions(arguments);
-        var raw = new Dictionary<string, double[]>();
-        var forecasts = new Dictionary<string, NabForecasts>();
-        if (Argument(arguments, "--forecasts") is { } recorded)
-        {
-            forecasts = NabForecasts.Read(recorded);
-            foreach (var (name, (timestamps, values)) in files)
-            {
-                raw[name] = Detect(name, timestamps, values, forecasts[name], options);
-            }
-            output.WriteLine($"detector only, on the forecasts recorded in {recorded} (adaptation masks as recorded)");
-        }
-        else
-        {
-            var forecasters = new Dictionary<string, NabStreamingForecaster>();
-            foreach (var (name, (timestamps, values)) in files)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                (raw[name], forecasts[name]) = Replay(name, timestamps, values, forecasters[name] = new NabStreamingForecaster(learner, layouts[name], anchorFallback), options);
-            }
-            NabForecasts.Write(Path.Combine(results, "forecasts.csv"), forecasts);
-            output.WriteLine($"days forecast by the anchor alone (the adapted model forecast worse than it): {forecasters.Values.Sum(f => f.Counts.AnchorDays)} of {forecasters.Values.Sum(f => f.Counts.Days)}");
-        }
+        using var replay = ProductReplay.Compose(ReplayWeek, settings);
+        var detection = replay.Services.GetRequiredService<IOptions<DetectionOptions>>().Value;
+        await StreamAsync(replay, files, output, clock, cancellationToken);
         var replaySeconds = clock.Elapsed.TotalSeconds;
+        var readModel = replay.Services.GetRequiredService<IForecastingReadModel>();
+        output.Write(ClusterTable(readModel, files));
+
         var suppressFor = TimeSpan.FromHours(Argument(arguments, "--suppress") is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : SuppressHours);
         var escalation = Argument(arguments, "--escalation") is { } margin ? double.Parse(margin, CultureInfo.InvariantCulture) : EscalationSurprise;
-        if (arguments.Contains("--sweep"))
+        var reported = files.ToDictionary(f => f.Name, f => Suppress(f.RowScores(replay.Recorder.PointsOf(f.Key), AnomalyScore), f.Timestamps, suppressFor, escalation));
+        foreach (var file in files)
         {
-            var grid = SweepGrid(arguments);
-            var sweep = new ResultTable([.. grid.Select(g => g.Key), "standard", "reward_low_FP", "reward_low_FN"]);
-            foreach (var point in Cartesian(grid))
-            {
-                var variant = BenchOptions(arguments);
-                var coolDown = suppressFor;
-                var rise = escalation;
-                foreach (var (key, value) in point)
-                {
-                    if (key == "suppress")
-                    {
-                        coolDown = TimeSpan.FromHours(value);
-                    }
-                    else if (key == "escalation")
-                    {
-                        rise = value;
-                    }
-                    else
-                    {
-                        SweepSetters[key](variant, value);
-                    }
-                }
-                var candidate = files.Select(f => new NabFile(f.Name, f.Data.Timestamps,
-                    Suppress(Detect(f.Name, f.Data.Timestamps, f.Data.Values, forecasts[f.Name], variant), f.Data.Timestamps, coolDown, rise),
-                    NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
-                var s = NabProfile.All.Select(p => NabScorer.Score(candidate, p).NormalizedScore).ToArray();
-                sweep.AddRow([.. point.Select(p => (object)p.Value), s[0], s[1], s[2]]);
-            }
-            output.Write(sweep);
+            WriteResults(results, file.Name, file.Timestamps, file.Values, reported[file.Name], corpus.Windows[file.Name]);
         }
-        foreach (var (name, (timestamps, values)) in files)
-        {
-            WriteResults(results, name, timestamps, values, Suppress(raw[name], timestamps, suppressFor, escalation), corpus.Windows[name]);
-        }
-
         var scored = only is null
             ? corpus.ReadResults(results, DetectorName)
-            : files.Select(f => new NabFile(f.Name, f.Data.Timestamps, Suppress(raw[f.Name], f.Data.Timestamps, suppressFor, escalation), NabFile.RowWindows(f.Data.Timestamps, corpus.Windows[f.Name]))).ToArray();
+            : files.Select(f => new NabFile(f.Name, f.Timestamps, reported[f.Name], NabFile.RowWindows(f.Timestamps, corpus.Windows[f.Name]))).ToArray();
         var profiles = NabProfile.All.Select(known => corpus.Profiles().FirstOrDefault(p => p.Name == known.Name) ?? known)
             .Select(p => NabScorer.Score(scored, p)).ToArray();
-        output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {Surprise(profiles[0].Threshold):F2}, probability {TailProbabilityCalibrator.NormalCdf(Surprise(profiles[0].Threshold)):G7})");
-        foreach (var probability in new[] { options.EffectiveRules[0].Threshold, 0.9999, 0.99999, 0.999999 }.Distinct())
-        {
-            output.WriteLine($"at a fixed alarm threshold instead, probability {probability}{(probability == options.EffectiveRules[0].Threshold ? " (the product's default)" : "")}: {string.Join(" / ", profiles.Select(p => $"{p.Profile.Name} {AtProductThreshold(scored, p.Profile, probability):F1}"))}");
-        }
+        output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {Surprise(profiles[0].Threshold):F2})");
+        var productThreshold = detection.EffectiveRules[0].Threshold;
+        var atDefault = profiles.Select(p => AtProductThreshold(scored, p.Profile, productThreshold)).ToArray();
+        output.WriteLine($"at the product's alarm threshold instead (probability {productThreshold}): {string.Join(" / ", profiles.Select((p, i) => $"{p.Profile.Name} {atDefault[i]:F1}"))}");
         output.Write(FileTable(scored, profiles[0]));
         output.WriteLine();
         if (Argument(arguments, "--reference") is { } reference)
@@ -161,170 +92,100 @@ public sealed class NabBenchmark : IBenchmark
             output.Write(FileTable(referenceFiles, referenceScore));
             output.WriteLine();
         }
-        output.Write(CategoryTable(scored, profiles[0]));
+        var (categoryTable, categoryScores) = CategoryTable(scored, profiles[0]);
+        output.Write(categoryTable);
         output.WriteLine();
         var totals = new ResultTable("detector", "standard", "reward_low_FP", "reward_low_FN");
-        totals.AddRow($"MetaAnomaly ({learnerName})", profiles[0].NormalizedScore, profiles[1].NormalizedScore, profiles[2].NormalizedScore);
+        totals.AddRow($"MetaAnomaly (product defaults{(settings.Count > 1 ? " + settings" : "")})", profiles[0].NormalizedScore, profiles[1].NormalizedScore, profiles[2].NormalizedScore);
         totals.AddRow("contextOSE (published)", 77.0, 73.0, 80.7);
         totals.AddRow("Numenta HTM (published)", 75.4, 70.4, 78.9);
         totals.AddRow("ARTime (published)", 74.8, 66.2, 79.9);
         output.Write(totals);
-        output.WriteLine($"results in {results}; {clock.Elapsed.TotalSeconds:F0} s in all ({replaySeconds:F0} s training + replay)");
+        output.WriteLine($"results in {results}; {clock.Elapsed.TotalSeconds:F0} s in all ({replaySeconds:F0} s replay)");
 
-        return Task.FromResult(new BenchmarkResult()
+        var result = new BenchmarkResult()
             .Add("standard", profiles[0].NormalizedScore, "F1")
             .Add("low_fp", profiles[1].NormalizedScore, "F1")
-            .Add("low_fn", profiles[2].NormalizedScore, "F1"));
+            .Add("low_fn", profiles[2].NormalizedScore, "F1")
+            .Add("default_threshold_standard", atDefault[0], "F1");
+        if (categoryScores.Count > 0)
+        {
+            result.Add("mean_category", categoryScores.Values.Average(), "F1").Add("worst_category", categoryScores.Values.Min(), "F1");
+        }
+        return result;
+    }
+
+    /// <summary>The configuration a run overrides: the seed, then <c>--learner</c>, <c>--meta-steps</c> and each <c>--set KEY=VALUE</c>.</summary>
+    private static List<KeyValuePair<string, string?>> Settings(IReadOnlyList<string> arguments, int seed)
+    {
+        var settings = new List<KeyValuePair<string, string?>> { new("Forecasting:Seed", seed.ToString(CultureInfo.InvariantCulture)) };
+        if (Argument(arguments, "--learner") is { } learner)
+        {
+            settings.Add(new("Forecasting:Learner", learner));
+        }
+        if (Argument(arguments, "--meta-steps") is { } steps)
+        {
+            settings.Add(new("Forecasting:MetaTrainingSteps", steps));
+        }
+        foreach (var setting in arguments.Where((_, i) => i > 0 && arguments[i - 1] == "--set"))
+        {
+            var parts = setting.Split('=', 2);
+            if (parts.Length != 2 || !parts[0].Contains(':'))
+            {
+                throw new ArgumentException($"--set takes a configuration key and value, as in --set Detection:Scoring:NotableDeviate=2.5; got '{setting}'.");
+            }
+            settings.Add(new(parts[0], parts[1]));
+        }
+        return settings;
     }
 
     /// <summary>
-    /// The file's period as the product finds it (<see cref="PeriodDetector"/> with the day and week as calendar
-    /// candidates), from the probationary part only; 0 when aperiodic or when fewer than two periods fit in it.
-    /// <paramref name="validated"/> keeps it only when the value one period earlier predicts the probationary part
-    /// better (mean absolute error) than the previous value does: a period found in under three cycles is often noise.
+    /// Pushes every file's rows as data time reaches them and advances the product one replay tick (15 minutes of data
+    /// time) at a time, stopping at each daily adaptation's cron time so that no point after it is pushed before it runs.
+    /// The host ticks more often (scoring every 2 s, catch-up every 30 s); a scoring tick scores each series' whole
+    /// backlog in order, so the coarser tick only delays when a new series is first picked up.
     /// </summary>
-    private static int ProbationaryPeriod(DateTime[] timestamps, double[] values, bool validated)
+    private static async Task StreamAsync(ProductReplay replay, NabReplayFile[] files, TextWriter output, Stopwatch clock, CancellationToken cancellationToken)
     {
-        var rows = NabFile.ProbationaryRowsOf(values.Length);
-        var steps = Enumerable.Range(1, rows - 1).Select(i => timestamps[i] - timestamps[i - 1]).Order().ToArray();
-        var period = new PeriodDetector().Detect(values[..rows], steps[steps.Length / 2]).Period;
-        return !validated || period == 0 || SeasonalAnchorCheck.BeatsPreviousValue(values[..rows], period) ? period : 0;
-    }
-
-    /// <summary>Detector options the <c>--sweep</c> grid may vary (plus <c>suppress</c>, the cool-down in hours, and
-    /// <c>escalation</c>, the surprise a repeat must add to be reported within it).</summary>
-    private static readonly Dictionary<string, Action<DetectionOptions, double>> SweepSetters = new()
-    {
-        ["short"] = (o, v) => o.Scoring.ShortWindow = (int)v,
-        ["long"] = (o, v) => o.Scoring.LongWindow = (int)v,
-        ["sustained"] = (o, v) => o.Scoring.SustainedWindow = (int)v,
-        ["recurrence-hours"] = (o, v) => o.Scoring.RecurrenceLookback = TimeSpan.FromHours(v),
-        ["recurrence-tolerance-minutes"] = (o, v) => o.Scoring.RecurrenceTolerance = TimeSpan.FromMinutes(v),
-        ["recurrence-repeats"] = (o, v) => o.Scoring.RecurrenceRepeats = (int)v,
-        ["recurrence-ratio"] = (o, v) => o.Scoring.RecurrenceRatio = v,
-        ["notable"] = (o, v) => o.Scoring.NotableDeviate = v,
-        ["warmup"] = (o, v) => o.Scoring.WarmupPoints = (int)v,
-        ["memory-points"] = (o, v) => o.Scoring.DeviationMemoryPoints = (int)v,
-        ["memory-exclusion"] = (o, v) => o.Scoring.DeviationMemoryExclusion = (int)v,
-        ["memory-tolerance"] = (o, v) => o.Scoring.DeviationMemoryTolerance = v,
-        ["seen-discount"] = (o, v) => o.Scoring.SeenDeviationDiscount = v,
-        ["mask-probability"] = (o, v) => o.MaskProbability = v,
-        ["priming"] = (o, v) => o.PrimingPoints = (int)v,
-        ["flatline"] = (o, v) => o.Scoring.FlatlineMinPoints = (int)v,
-        ["flatline-memory"] = (o, v) => o.Scoring.FlatlineMemoryPoints = (int)v,
-        ["scale-window"] = (o, v) => o.Scoring.ScaleWindow = (int)v,
-        ["std-floor"] = (o, v) => o.Scoring.StdFloorFraction = v,
-        ["relative-floor"] = (o, v) => o.Scoring.RelativeScaleFloor = v,
-    };
-
-    /// <summary><c>--sweep key=v1,v2 key=v3 ...</c> (the arguments after <c>--sweep</c> up to the next option).</summary>
-    private static List<KeyValuePair<string, double[]>> SweepGrid(IReadOnlyList<string> arguments)
-    {
-        var grid = new List<KeyValuePair<string, double[]>>();
-        foreach (var item in arguments.SkipWhile(a => a != "--sweep").Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)))
+        var stream = files.SelectMany(f => f.Points()).OrderBy(p => p.Timestamp).ToArray();
+        var end = stream[^1].Timestamp + ReplayTick;
+        var next = 0;
+        var scoredPoints = 0;
+        var lastReport = ReplayWeek;
+        for (var now = ReplayWeek; now <= end; now = Min(now + ReplayTick, replay.NextAdaptation))
         {
-            var parts = item.Split('=', 2);
-            if (parts.Length != 2 || (parts[0] is not ("suppress" or "escalation") && !SweepSetters.ContainsKey(parts[0])))
+            cancellationToken.ThrowIfCancellationRequested();
+            var from = next;
+            while (next < stream.Length && stream[next].Timestamp <= now)
             {
-                throw new ArgumentException($"--sweep takes key=v1,v2 with key in suppress, escalation, {string.Join(", ", SweepSetters.Keys)}; got '{item}'.");
+                next++;
             }
-            grid.Add(new(parts[0], parts[1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()));
-        }
-        return grid.Count > 0 ? grid : [new("suppress", [4, 12, 24])];
-    }
-
-    private static IEnumerable<List<KeyValuePair<string, double>>> Cartesian(List<KeyValuePair<string, double[]>> grid) =>
-        grid.Aggregate((IEnumerable<List<KeyValuePair<string, double>>>)[[]],
-            (points, axis) => points.SelectMany(p => axis.Value.Select(v => new List<KeyValuePair<string, double>>(p) { new(axis.Key, v) })));
-
-    /// <summary>The product's detection defaults, with each <c>--set KEY=V</c> applied (sweeps vary them further).</summary>
-    private static DetectionOptions BenchOptions(IReadOnlyList<string> arguments)
-    {
-        var options = new DetectionOptions();
-        foreach (var setting in arguments.Where((a, i) => i > 0 && arguments[i - 1] == "--set"))
-        {
-            var parts = setting.Split('=', 2);
-            SweepSetters[parts[0]](options, double.Parse(parts[1], CultureInfo.InvariantCulture));
-        }
-        return options;
-    }
-
-    /// <summary>Streams one file: adapt at each data day's first row, forecast the day, score row by row.</summary>
-    private static (double[] Scores, NabForecasts Forecasts) Replay(
-        string name, DateTime[] timestamps, double[] values, NabStreamingForecaster forecaster, DetectionOptions options)
-    {
-        var served = NabForecasts.Empty(values.Length);
-        var key = new SeriesKey("nab", [new("file", name)], "value");
-        var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
-        var mask = new AnomalyAdaptationMask(Options.Create(options));
-        var masked = new bool[values.Length];
-        var scores = new double[values.Length];
-        var primed = false;
-        var dayStart = 0;
-        while (dayStart < values.Length)
-        {
-            var dayEnd = dayStart + 1;
-            while (dayEnd < values.Length && timestamps[dayEnd].Date == timestamps[dayStart].Date)
+            if (next > from)
             {
-                dayEnd++;
+                replay.Push(stream.AsSpan(from, next - from));
             }
-            MarkMasked(mask, key, timestamps, masked, dayStart);
-            // Like the scoring service meeting a series for the first time: the detector is primed on the stored
-            // history before the first forecast day, forecast by the same adapted model (and scored against its anchor).
-            var pastRows = primed ? 0 : options.PrimingPoints;
-            if (forecaster.ForecastDay(values, masked, dayStart, dayEnd, pastRows) is var (forecasts, anchors, first, scale))
+            scoredPoints += await replay.AdvanceToAsync(now, cancellationToken);
+            if (now - lastReport >= TimeSpan.FromDays(7))
             {
-                primed = true;
-                for (var r = first; r < dayEnd; r++)
-                {
-                    served.Values[r] = forecasts[r - first];
-                    served.Scales[r] = scale;
-                    served.Anchors[r] = anchors[r - first];
-                    served.Primed[r] = r < dayStart;
-                    if (Feed(detector, key, timestamps, values, served, r) is { } result)
-                    {
-                        scores[r] = AnomalyScore(result.Point);
-                        if (result.Change is { } change)
-                        {
-                            mask.Track(change.Event);
-                        }
-                    }
-                }
-            }
-            dayStart = dayEnd;
-        }
-        return (scores, served);
-    }
-
-    /// <summary>The detector alone over recorded forecasts (tuning the detector's options on the development split).</summary>
-    private static double[] Detect(string name, DateTime[] timestamps, double[] values, NabForecasts forecasts, DetectionOptions options)
-    {
-        var key = new SeriesKey("nab", [new("file", name)], "value");
-        var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
-        var scores = new double[values.Length];
-        // The first forecast row the replay scored; the primed rows before it are fed only as far as --set priming reaches.
-        var live = Enumerable.Range(0, values.Length).FirstOrDefault(r => !forecasts.Primed[r] && !double.IsNaN(forecasts.Values[r]));
-        for (var r = Math.Max(0, live - options.PrimingPoints); r < values.Length; r++)
-        {
-            if (Feed(detector, key, timestamps, values, forecasts, r) is { } result)
-            {
-                scores[r] = AnomalyScore(result.Point);
+                lastReport = now;
+                output.WriteLine($"  data time {now:yyyy-MM-dd}: {next} of {stream.Length} points pushed, {scoredPoints} scored ({clock.Elapsed.TotalSeconds:F0} s)");
             }
         }
-        return scores;
     }
 
-    /// <summary>Row <paramref name="row"/> to the detector: primed (history, never anomalous) or observed.</summary>
-    private static (ScoredPoint Point, EventChange? Change)? Feed(
-        AnomalyDetector detector, SeriesKey key, DateTime[] timestamps, double[] values, NabForecasts forecasts, int row)
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static ResultTable ClusterTable(IForecastingReadModel readModel, NabReplayFile[] files)
     {
-        var at = new DateTimeOffset(timestamps[row], TimeSpan.Zero);
-        if (!forecasts.Primed[row])
+        var table = new ResultTable("cluster", "period", "members", "learner", "validation error");
+        foreach (var cluster in readModel.Clusters())
         {
-            return detector.Observe(key, at, values[row], forecasts.At(key, row), null);
+            table.AddRow(cluster.Id, cluster.Period, cluster.Members.Count, cluster.Learner ?? "-", cluster.ValidationError ?? double.NaN);
         }
-        detector.Prime(key, at, values[row], forecasts.At(key, row), null);
-        return null;
+        var states = files.Select(f => readModel.SeriesStates().FirstOrDefault(s => s.Key == f.Key)).ToArray();
+        var anchored = states.Count(s => s?.Reason?.StartsWith("serves its anchor", StringComparison.Ordinal) == true);
+        table.AddRow("(series serving their anchor at the end)", "", anchored, "", "");
+        return table;
     }
 
     /// <summary>
@@ -372,23 +233,6 @@ public sealed class NabBenchmark : IBenchmark
     /// <summary>The calibrated surprise behind an <see cref="AnomalyScore"/>.</summary>
     private static double Surprise(double anomalyScore) => 10 * anomalyScore / (1 - anomalyScore);
 
-    private static void MarkMasked(AnomalyAdaptationMask mask, SeriesKey key, DateTime[] timestamps, bool[] masked, int before)
-    {
-        if (before == 0)
-        {
-            return;
-        }
-        var from = new DateTimeOffset(timestamps[0], TimeSpan.Zero);
-        var to = new DateTimeOffset(timestamps[before - 1], TimeSpan.Zero);
-        foreach (var interval in mask.MaskedIntervals(key, from, to))
-        {
-            for (var i = 0; i < before; i++)
-            {
-                masked[i] |= interval.Contains(new DateTimeOffset(timestamps[i], TimeSpan.Zero));
-            }
-        }
-    }
-
     private static void WriteResults(string root, string name, DateTime[] timestamps, double[] values, double[] scores, IReadOnlyList<(DateTime Start, DateTime End)> windows)
     {
         var path = Path.Combine(root, Path.GetDirectoryName(name)!, $"{DetectorName}_{Path.GetFileName(name)}");
@@ -416,18 +260,24 @@ public sealed class NabBenchmark : IBenchmark
         return table;
     }
 
-    private static ResultTable CategoryTable(IReadOnlyList<NabFile> files, NabScore standard)
+    /// <summary>Per category at the standard profile's threshold, with each category's own normalised score.</summary>
+    private static (ResultTable Table, Dictionary<string, double> Scores) CategoryTable(IReadOnlyList<NabFile> files, NabScore standard)
     {
         var table = new ResultTable("category", "files", "windows", "detected", "missed", "false positives", "standard (category)");
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var category in files.GroupBy(f => f.Category).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var parts = standard.Files.Where(f => category.Any(c => c.Name == f.Name)).ToArray();
             var windows = category.Sum(f => f.Windows.Count);
             var raw = parts.Sum(p => p.RawScore);
+            if (windows > 0)
+            {
+                scores[category.Key] = NabScorer.Normalize(raw, -windows, windows);
+            }
             table.AddRow(category.Key, category.Count(), windows, parts.Sum(p => p.TruePositives), parts.Sum(p => p.FalseNegatives),
-                parts.Sum(p => p.FalsePositives), windows == 0 ? "n/a" : NabScorer.Normalize(raw, -windows, windows).ToString("F1", CultureInfo.InvariantCulture));
+                parts.Sum(p => p.FalsePositives), windows == 0 ? "n/a" : scores[category.Key].ToString("F1", CultureInfo.InvariantCulture));
         }
-        return table;
+        return (table, scores);
     }
 
     private static string? Argument(IReadOnlyList<string> arguments, string name)
