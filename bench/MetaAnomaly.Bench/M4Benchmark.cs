@@ -1,59 +1,47 @@
 using System.Diagnostics;
 using System.Globalization;
-using MetaAnomaly.Forecasting.Clustering;
-using MetaAnomaly.Forecasting.Episodes;
-using MetaAnomaly.Forecasting.Learners;
-using MetaAnomaly.Forecasting.Periods;
-using MetaAnomaly.Forecasting.Serving;
-using MetaAnomaly.Forecasting.Training;
+using MetaAnomaly.Bench.Replay;
+using MetaAnomaly.Forecasting.Extensions;
+using MetaAnomaly.Forecasting.ReadModel;
+using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
-using TorchSharp;
+using Microsoft.Extensions.DependencyInjection;
 using static TorchSharp.torch;
 
 namespace MetaAnomaly.Bench;
 
 /// <summary>
-/// Few-shot forecasting on M4 Hourly: periods detected and series clustered on the training parts of all 414 series,
-/// each cluster's initialisation meta-trained on them, then each of H1..H300 adapted on its last K points and rolled
-/// 48 steps ahead. sMAPE, MASE and OWA (relative to Naive2 computed here on the same series) beside seasonal naive,
-/// Naive2 and the meta-trained initialisation without adaptation.
+/// Few-shot forecasting on M4 Hourly through the product itself (<see cref="ProductReplay"/>): the training parts of
+/// all 414 series are pushed as hourly points into one instance, the daily adaptation runs once (periods, clusters,
+/// one meta-trained initialisation per cluster, every series adapted on its latest support), and the product's own
+/// 48-step forecasts of H1..H300 are scored: sMAPE, MASE and OWA (relative to Naive2 computed here on the same series)
+/// beside seasonal naive and Naive2. The one-step table asks the product's serving path for each test point from the
+/// actual values before it, as the detector does. With no arguments it runs a fresh install's defaults (learner,
+/// meta-training steps, lags, K); the horizon is M4 Hourly's (48). <c>--learners a,b</c> runs one instance per
+/// learner; <c>--steps N</c>, <c>--lags N</c>, <c>--k N</c>, <c>--seed N</c> and <c>--set KEY=VALUE</c> override the
+/// configuration.
 /// </summary>
 public sealed class M4Benchmark : IBenchmark
 {
     private const int Horizon = 48;
     private const int Frequency = 24;
     private const int Evaluated = 300;
+    private static readonly DateTimeOffset ForecastOrigin = new(2025, 3, 3, 0, 0, 0, TimeSpan.Zero);
 
     public string Name => "m4";
 
-    public string Description => "M4 Hourly few-shot: meta-train per cluster, adapt on last K points, 48 ahead; sMAPE/MASE/OWA [--learners a,b --steps N --lags N --k N --anchor seasonal|none --horizons rolled|direct]";
+    public string Description => "M4 Hourly through the product: push the training parts, one daily adaptation, the product's 48-step forecasts; sMAPE/MASE/OWA [--learners a,b --steps N --lags N --k N --seed N --set KEY=VALUE]";
 
-    public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
+    public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        var options = new AdaptationBenchArguments(arguments);
-        var steps = options.Int("steps", 1000);
-        var lags = options.Int("lags", 48);
-        var support = options.Int("k", 24);
-        var seed = options.Int("seed", 1);
-        var anchored = options.Text("anchor", "seasonal") != "none";
-        var direct = options.Text("horizons", "rolled") == "direct";
-        torch.set_num_threads(options.Int("threads", Environment.ProcessorCount));
+        var options = new AdaptationBenchArguments(arguments.Where((a, i) => a != "--set" && (i == 0 || arguments[i - 1] != "--set")).ToArray());
+        var seed = options.Int("seed", ForecastingOptions.Defaults.Seed);
         var data = Path.Combine(SharedData(), "m4-hourly");
         var train = ReadWide(Path.Combine(data, "Hourly-train.csv"));
         var test = ReadWide(Path.Combine(data, "Hourly-test-H1-H300.csv"));
         var keys = train.Keys.ToDictionary(id => id, id => new SeriesKey("m4", [new("id", id)], "value"));
-
-        var detector = new PeriodDetector(200);
-        var members = train.Select(s =>
-        {
-            var period = detector.Detect(s.Value, TimeSpan.FromHours(1)).Period;
-            return new ClusterMember(keys[s.Key], period, SeasonalProfile.Compute(s.Value, 0, period));
-        }).ToArray();
-        var clusters = new PeriodClusterer().Cluster(members);
-        output.WriteLine($"m4: {train.Count} training series, {clusters.Count} clusters: {string.Join("; ", clusters.Select(c => $"{c.Id} ({c.Members.Count})"))}");
-        var clusterOf = clusters.SelectMany(c => c.Members.Select(k => (k, c))).ToDictionary(p => p.k.Tag("id")!, p => p.c);
-
         var evaluated = test.Keys.Take(Evaluated).ToArray();
+
         var baselines = new Dictionary<string, Func<double[], double[]>>
         {
             ["seasonal naive"] = SeasonalNaive,
@@ -72,68 +60,37 @@ public sealed class M4Benchmark : IBenchmark
             var (smape, mase) = Score(evaluated, id => OneStepBaseline(train[id], test[id], lag), train, test);
             oneStepRows.Add((name, smape, mase));
         }
-        foreach (var learnerName in options.Learners)
+        var learners = arguments.Contains("--learners") ? options.Learners : [ForecastingOptions.Defaults.Learner];
+        foreach (var learnerName in learners)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             try
             {
-                var forecasts = new Dictionary<string, double[]>();
-                var unadapted = new Dictionary<string, double[]>();
-                var oneStep = new Dictionary<string, double[]>();
-                foreach (var cluster in clusters)
+                manual_seed(seed);
+                using var replay = ProductReplay.Compose(ForecastOrigin, Settings(arguments, options, learnerName, seed));
+                foreach (var (id, values) in train)
                 {
-                    var period = cluster.Period > 0 ? cluster.Period : Frequency;
-                    var layout = new EpisodeLayout(lags, period, support, direct ? Horizon : Math.Max(1, support / 2)) { Anchored = anchored, Direct = direct };
-                    var settings = new LearnerSettings(layout.InputSize, CPU, seed, [40, 40], 0.02, 5);
-                    var segments = cluster.Members.Select(k => new SeriesSegment(train[k.Tag("id")!], 0)).ToArray();
-                    using var learner = options.Registry.Create(learnerName, settings);
-                    var report = new MetaTrainer().Train(learner, segments, layout,
-                        new MetaTrainingOptions(MaxSteps: steps, MetaBatchSize: options.Int("batch", 32), ValidationInterval: Math.Max(10, steps / 10), Patience: 4, Seed: seed), null, cancellationToken);
-                    output.WriteLine($"  {learnerName} {cluster.Id}: {report.Steps} steps, validation {report.InitialValidationError:G4} -> {report.ValidationError:G4}");
-                    var state = new MemoryStream();
-                    learner.Save(state);
-                    using var frozen = options.Registry.Create(learnerName, settings with { AdaptationSteps = 0 });
-                    frozen.Load(new MemoryStream(state.ToArray()));
-                    var ids = cluster.Members.Select(k => k.Tag("id")!).Where(test.ContainsKey).ToArray();
-                    if (ids.Length == 0)
-                    {
-                        continue;
-                    }
-                    var span = layout.ServingSpan;
-                    var latest = ids.Select(id => new SeriesSegment(train[id][^span..], train[id].Length - span)).ToArray();
-                    using var adapted = ChunkAdaptation.Adapt(learner, latest, layout, Horizon);
-                    var oneStepForecasts = OneStepAhead(adapted, ids.Select(id => train[id][^span..].Concat(test[id]).ToArray()).ToArray(), span, layout);
-                    using var plain = ChunkAdaptation.Adapt(frozen, latest, layout, Horizon);
-                    for (var i = 0; i < ids.Length; i++)
-                    {
-                        forecasts[ids[i]] = adapted.Forecasts[i];
-                        oneStep[ids[i]] = oneStepForecasts[i];
-                        unadapted[ids[i]] = plain.Forecasts[i];
-                        if (!adapted.Forecasts[i].All(double.IsFinite))
-                        {
-                            output.WriteLine($"  {learnerName} {cluster.Id}: {ids[i]} adapted forecast is not finite (normalisation {adapted.Normalisations[i]}, residual scale {adapted.ResidualScales[i]:G4})");
-                        }
-                    }
+                    var start = ForecastOrigin - TimeSpan.FromHours(values.Length);
+                    replay.Push(values.Select((v, i) => new DataPoint(keys[id], start + TimeSpan.FromHours(i), v)).ToArray());
                 }
+                var run = await replay.RunDailyAdaptationAsync(cancellationToken);
+                var readModel = replay.Services.GetRequiredService<IForecastingReadModel>();
+                output.WriteLine($"  {learnerName}: {run.SeriesAdapted} series adapted in {run.ClustersAdapted} clusters, {run.Errors.Count} errors ({clock.Elapsed.TotalSeconds:F1} s){string.Concat(run.Errors.Take(3).Select(e => $"; {e}"))}");
+                var forecasts = evaluated.ToDictionary(id => id, id => readModel.ForecastOf(keys[id]) is { Values.Count: >= Horizon } f
+                    ? f.Values.Take(Horizon).ToArray()
+                    : SeasonalNaive(train[id]));
+                var missing = evaluated.Count(id => readModel.ForecastOf(keys[id]) is not { Values.Count: >= Horizon });
+                if (missing > 0)
+                {
+                    output.WriteLine($"  {learnerName}: {missing} series had no product forecast; scored with seasonal naive");
+                }
+                var oneStep = OneStepAhead(replay.Services.GetRequiredService<IOneStepForecaster>(), evaluated, keys, train, test);
                 var (smape, mase) = Score(evaluated, id => forecasts[id], train, test);
                 rows.Add((learnerName, smape, mase));
                 var (oneStepSmape, oneStepMase) = Score(evaluated, id => oneStep[id], train, test);
                 oneStepRows.Add((learnerName, oneStepSmape, oneStepMase));
-                var perCluster = new ResultTable("cluster", "period", "evaluated", $"{learnerName} sMAPE", "snaive sMAPE", $"{learnerName} MASE", "snaive MASE");
-                foreach (var cluster in clusters)
-                {
-                    var ids = cluster.Members.Select(k => k.Tag("id")!).Where(evaluated.Contains).ToArray();
-                    if (ids.Length > 0)
-                    {
-                        var learned = Score(ids, id => forecasts[id], train, test);
-                        var naive = Score(ids, id => SeasonalNaive(train[id]), train, test);
-                        perCluster.AddRow(cluster.Id, cluster.Period, ids.Length, learned.Smape, naive.Smape, learned.Mase, naive.Mase);
-                    }
-                }
-                output.Write(perCluster);
-                var (smape0, mase0) = Score(evaluated, id => unadapted[id], train, test);
-                rows.Add(($"{learnerName} without adaptation", smape0, mase0));
+                output.Write(ClusterTable(readModel, evaluated, keys, forecasts, train, test, learnerName));
                 output.WriteLine($"  {learnerName}: sMAPE {smape:F3}, MASE {mase:F3} ({clock.Elapsed.TotalSeconds:F1} s)");
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -157,10 +114,10 @@ public sealed class M4Benchmark : IBenchmark
         output.Write(oneStepTable);
         output.WriteLine($"Series H1..H{Evaluated}; OWA relative to Naive2 on the same series. Published (all 414): seasonal naive 13.912 / 1.193 / 0.627, Naive2 18.383 / 2.395 / 1.000, Smyl 9.328 / 0.893 / 0.440.");
         var result = new BenchmarkResult();
-        var main = rows.FirstOrDefault(r => r.Method == "maml");
+        var main = rows.FirstOrDefault(r => r.Method == learners[0]);
         if (main.Method is null)
         {
-            main = rows.Where(r => baselines.ContainsKey(r.Method) is false && !r.Method.EndsWith("adaptation", StringComparison.Ordinal)).DefaultIfEmpty(naive2).First();
+            main = naive2;
         }
         var snaive = rows.Single(r => r.Method == "seasonal naive");
         result.Add("smape", main.Smape).Add("mase", main.Mase).Add("owa", Owa(main.Smape, main.Mase, naive2))
@@ -174,32 +131,87 @@ public sealed class M4Benchmark : IBenchmark
         {
             result.Add($"onestep_{row.Method.Replace(' ', '_').Replace('-', '_')}_mase", row.Mase);
         }
-        return Task.FromResult(result);
+        return result;
+    }
+
+    /// <summary>The configuration of one instance: the seed and learner, then <c>--steps</c>, <c>--lags</c>, <c>--k</c> and each <c>--set KEY=VALUE</c>.</summary>
+    private static List<KeyValuePair<string, string?>> Settings(IReadOnlyList<string> arguments, AdaptationBenchArguments options, string learner, int seed)
+    {
+        var settings = new List<KeyValuePair<string, string?>>
+        {
+            new("Forecasting:Seed", seed.ToString(CultureInfo.InvariantCulture)),
+            new("Forecasting:Learner", learner),
+            new("Forecasting:Horizon", Horizon.ToString(CultureInfo.InvariantCulture)),
+        };
+        foreach (var (argument, key) in new[] { ("steps", "MetaTrainingSteps"), ("lags", "Lags"), ("k", "SupportSize") })
+        {
+            if (options.Text(argument, "") is { Length: > 0 } value)
+            {
+                settings.Add(new($"Forecasting:{key}", value));
+            }
+        }
+        foreach (var setting in arguments.Where((_, i) => i > 0 && arguments[i - 1] == "--set"))
+        {
+            var parts = setting.Split('=', 2);
+            settings.Add(new(parts[0], parts.Length == 2 ? parts[1] : throw new ArgumentException($"--set takes KEY=VALUE; got '{setting}'.")));
+        }
+        return settings;
     }
 
     /// <summary>
-    /// What the detector sees: each of the 48 test points forecast one step ahead by the adapted model (adapted once, on
-    /// the training part) from the actual values before it.
+    /// What the detector sees: each of the 48 test points forecast one step ahead by the product's serving path (the
+    /// model adapted once, on the training part) from the actual values before it, all in one request batch. NaN where
+    /// the product made no forecast (the series is then not served: its score shows it).
     /// </summary>
-    private static double[][] OneStepAhead(AdaptedChunk adapted, double[][] series, int origin, EpisodeLayout layout)
+    private static Dictionary<string, double[]> OneStepAhead(IOneStepForecaster forecaster, string[] ids, Dictionary<string, SeriesKey> keys,
+        Dictionary<string, double[]> train, Dictionary<string, double[]> test)
     {
-        using var scope = NewDisposeScope();
-        var d = layout.InputSize;
-        var inputs = new float[series.Length * Horizon * d];
-        for (var t = 0; t < series.Length; t++)
+        var requests = new List<OneStepRequest>();
+        foreach (var id in ids)
         {
-            var segment = new SeriesSegment(series[t], 0);
+            var all = train[id].Concat(test[id]).ToArray();
+            var start = ForecastOrigin - TimeSpan.FromHours(train[id].Length);
             for (var h = 0; h < Horizon; h++)
             {
-                EpisodeBuilder.FillInputs(inputs.AsSpan((t * Horizon + h) * d, d), segment, origin + h, layout, adapted.Normalisations[t]);
+                var end = train[id].Length + h;
+                var history = new SeriesWindow(keys[id], start, TimeSpan.FromHours(1), all[..end]);
+                requests.Add(new OneStepRequest(keys[id], history, ForecastOrigin + TimeSpan.FromHours(h)));
             }
         }
-        var predicted = adapted.Model.Predict(tensor(inputs, [series.Length, Horizon, d])).data<float>().ToArray();
-        return Enumerable.Range(0, series.Length).Select(t => Enumerable.Range(0, Horizon).Select(h =>
+        var forecasts = forecaster.ForecastNext(requests);
+        var oneStep = new Dictionary<string, double[]>();
+        for (var i = 0; i < ids.Length; i++)
         {
-            var i = t * Horizon + h;
-            return EpisodeBuilder.ToSeriesUnits(predicted[i], new SeriesSegment(series[t], 0), origin + h, layout, adapted.Normalisations[t]);
-        }).ToArray()).ToArray();
+            var values = new double[Horizon];
+            for (var h = 0; h < Horizon; h++)
+            {
+                var forecast = forecasts[i * Horizon + h];
+                values[h] = forecast.Available ? forecast.Value : double.NaN;
+            }
+            oneStep[ids[i]] = values;
+        }
+        return oneStep;
+    }
+
+    private static ResultTable ClusterTable(IForecastingReadModel readModel, string[] evaluated, Dictionary<string, SeriesKey> keys,
+        Dictionary<string, double[]> forecasts, Dictionary<string, double[]> train, Dictionary<string, double[]> test, string learner)
+    {
+        var table = new ResultTable("cluster", "period", "members", "evaluated", $"{learner} sMAPE", "snaive sMAPE", $"{learner} MASE", "snaive MASE");
+        foreach (var cluster in readModel.Clusters())
+        {
+            var ids = evaluated.Where(id => cluster.Members.Contains(keys[id])).ToArray();
+            if (ids.Length > 0)
+            {
+                var learned = Score(ids, id => forecasts[id], train, test);
+                var naive = Score(ids, id => SeasonalNaive(train[id]), train, test);
+                table.AddRow(cluster.Id, cluster.Period, cluster.Members.Count, ids.Length, learned.Smape, naive.Smape, learned.Mase, naive.Mase);
+            }
+            else
+            {
+                table.AddRow(cluster.Id, cluster.Period, cluster.Members.Count, 0, "", "", "", "");
+            }
+        }
+        return table;
     }
 
     private static double[] OneStepBaseline(double[] history, double[] actual, int lag)

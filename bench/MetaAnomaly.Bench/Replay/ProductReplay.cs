@@ -24,7 +24,7 @@ namespace MetaAnomaly.Bench.Replay;
 /// <c>Forecasting:CatchUpInterval</c>, then one scoring tick. The bench reads what the detector scored from a
 /// <see cref="ScoredPointRecorder"/>, one more sink. No rule of the product is written here.
 /// </summary>
-internal sealed class ProductReplay : IDisposable
+public sealed class ProductReplay : IDisposable
 {
     private readonly IHost _host;
     private readonly ReplayClock _clock;

@@ -1,7 +1,7 @@
 namespace MetaAnomaly.Bench.Replay;
 
 /// <summary>The product's clock during a replay: it reads the data time the replay has reached, never the wall clock.</summary>
-internal sealed class ReplayClock(DateTimeOffset start) : TimeProvider
+public sealed class ReplayClock(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;
 

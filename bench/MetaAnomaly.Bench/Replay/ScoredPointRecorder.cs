@@ -7,7 +7,7 @@ using MetaAnomaly.Shared.Series;
 namespace MetaAnomaly.Bench.Replay;
 
 /// <summary>A detection sink that keeps every point the product scored and every event change, for the bench to read.</summary>
-internal sealed class ScoredPointRecorder : IDetectionSink
+public sealed class ScoredPointRecorder : IDetectionSink
 {
     private readonly ConcurrentDictionary<SeriesKey, List<ScoredPoint>> _points = new();
     private readonly ConcurrentQueue<EventChange> _changes = new();
