@@ -170,7 +170,7 @@ public sealed class IngestBenchmark : IBenchmark
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.AddIngest();
         await using var app = builder.Build();
-        app.MapInfluxWrite();
+        app.MapIngestPush();
         await app.StartAsync(cancellationToken);
         try
         {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MetaAnomaly.Ingest.Tests;
 
-/// <summary>A real Kestrel host on a free loopback port with <c>AddIngest()</c> and <c>MapInfluxWrite()</c>.</summary>
+/// <summary>A real Kestrel host on a free loopback port with <c>AddIngest()</c> and <c>MapIngestPush()</c>.</summary>
 internal sealed class PushServer : IAsyncDisposable
 {
     private PushServer(WebApplication app, Uri url)
@@ -33,7 +33,7 @@ internal sealed class PushServer : IAsyncDisposable
         builder.WebHost.UseUrls(url.ToString());
         builder.AddIngest();
         var app = builder.Build();
-        app.MapInfluxWrite();
+        app.MapIngestPush();
         await app.StartAsync();
         return new PushServer(app, url);
     }
