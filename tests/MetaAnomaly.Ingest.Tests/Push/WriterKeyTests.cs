@@ -1,3 +1,4 @@
+using System.Net;
 using InfluxDB.Client;
 using InfluxDB.Client.Api.Domain;
 using InfluxDB.Client.Core.Exceptions;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MetaAnomaly.Ingest.Tests.Push;
 
-/// <summary>The v2 write API in the real product: only writer keys may push, refusals in InfluxDB 2.x's error shape.</summary>
+/// <summary>The push endpoints in the real product: only writer keys may push, refusals in each protocol's error shape.</summary>
 public sealed class WriterKeyTests : IAsyncLifetime
 {
     private readonly ProductHost _host = new();
@@ -59,5 +60,20 @@ public sealed class WriterKeyTests : IAsyncLifetime
 
         Assert.Contains("writer key", error.Message);
         Assert.Null(Buffers.Describe(Usage("v2-unknown")));
+    }
+
+    [Theory]
+    [InlineData(DashboardRoles.Viewer, HttpStatusCode.Forbidden, "{\"error\":\"insufficient permissions")]
+    [InlineData(null, HttpStatusCode.Unauthorized, "{\"error\":\"authorization failed")]
+    public async Task TheV1EndpointRefusesInTheV1ErrorShape(string? role, HttpStatusCode expected, string start)
+    {
+        var key = role is null ? "not-a-key" : await _host.CreateKeyAsync(role);
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(_host.BaseAddress, $"/write?db=telegraf&precision=s&u=telegraf&p={key}"),
+            new StringContent(Lines("v1-refused")[0]));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.StartsWith(start, await response.Content.ReadAsStringAsync());
+        Assert.Null(Buffers.Describe(Usage("v1-refused")));
     }
 }
