@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using MetaAnomaly.Ingest.Extensions;
-using MetaAnomaly.Ingest.Push;
 using MetaAnomaly.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,7 +8,10 @@ using Microsoft.Extensions.Logging;
 
 namespace MetaAnomaly.Ingest.Tests;
 
-/// <summary>A real Kestrel host on a free loopback port with <c>AddIngest()</c> and <c>MapInfluxWrite()</c>.</summary>
+/// <summary>
+/// A real Kestrel host on a free loopback port with <c>AddIngest()</c> and <c>MapIngestPush()</c>; it notes the
+/// <c>Content-Encoding</c> of every request, so tests see what a client library really sent.
+/// </summary>
 internal sealed class PushServer : IAsyncDisposable
 {
     private PushServer(WebApplication app, Uri url)
@@ -23,6 +26,8 @@ internal sealed class PushServer : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
+    public ConcurrentBag<string> ContentEncodings { get; } = [];
+
     public static async Task<PushServer> StartAsync(string contentRoot, IDictionary<string, string?> settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Testing" });
@@ -33,9 +38,15 @@ internal sealed class PushServer : IAsyncDisposable
         builder.WebHost.UseUrls(url.ToString());
         builder.AddIngest();
         var app = builder.Build();
-        app.MapInfluxWrite();
+        var server = new PushServer(app, url);
+        app.Use((context, next) =>
+        {
+            server.ContentEncodings.Add(context.Request.Headers.ContentEncoding.ToString());
+            return next(context);
+        });
+        app.MapIngestPush();
         await app.StartAsync();
-        return new PushServer(app, url);
+        return server;
     }
 
     public async ValueTask DisposeAsync()

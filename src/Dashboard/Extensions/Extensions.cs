@@ -7,7 +7,7 @@ using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
 using MetaAnomaly.Detection.Apis;
-using MetaAnomaly.Ingest.Push;
+using MetaAnomaly.Ingest.Extensions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MetaAnomaly.Shared.Security;
 using Microsoft.AspNetCore.Authentication;
@@ -90,7 +90,7 @@ public static class Extensions
         app.MapJobsApi();
         app.MapSeriesApi();
         app.MapDetectionApi();
-        app.MapInfluxWrite().RequireAuthorization(AccessPolicies.Writer);
+        app.MapIngestPush(AccessPolicies.Writer);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

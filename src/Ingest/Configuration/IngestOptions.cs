@@ -129,11 +129,17 @@ public sealed class InfluxOptions
     }
 }
 
-/// <summary><c>Ingest:Push</c>: <c>POST /write</c>.</summary>
+/// <summary><c>Ingest:Push</c>: the push endpoints, <c>POST /write</c> (InfluxDB 1.x) and <c>POST /api/v2/write</c> (2.x).</summary>
 public sealed class PushOptions
 {
-    /// <summary>When set, requests must carry it (<c>Authorization: Token</c>, <c>Bearer</c>, or <c>p=</c>/<c>u=&amp;p=</c>).</summary>
+    /// <summary>
+    /// When set, requests must carry it (<c>Authorization: Token</c>, <c>Bearer</c>, Basic auth's password, or
+    /// <c>p=</c>/<c>u=&amp;p=</c>), besides the host's writer keys.
+    /// </summary>
     public string? Token { get; set; }
+
+    /// <summary>When set, v2 writes must name this organization (<c>org=</c>); empty: <c>org</c> is accepted and ignored.</summary>
+    public string? Org { get; set; }
 
     /// <summary>Largest accepted body, after decompression.</summary>
     public long MaxBodyBytes { get; set; } = Defaults.MaxBodyBytes;

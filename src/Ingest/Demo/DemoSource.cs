@@ -1,9 +1,9 @@
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Configuration;
+using MetaAnomaly.Ingest.Sources;
 using MetaAnomaly.Ingest.Status;
 using MetaAnomaly.Ingest.Storage;
 using MetaAnomaly.Shared.Series;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,11 +23,13 @@ internal sealed partial class DemoSource(
     IngestStatus status,
     IOptions<IngestOptions> options,
     TimeProvider clock,
-    ILogger<DemoSource> logger) : BackgroundService
+    ILogger<DemoSource> logger) : IIngestSource
 {
     private const string WatermarkSource = "demo";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => "demo";
+
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         var replays = new List<Replay>();
         var backfilled = 0;
@@ -55,7 +57,7 @@ internal sealed partial class DemoSource(
             replays.Add(new Replay(series, recording, anchor.Value) { Next = next });
         }
         LogStarted(replays.Count, backfilled, options.Value.Demo.StepInterval);
-        status.SourceStarted("demo");
+        status.SourceStarted(Name);
 
         using var timer = new PeriodicTimer(options.Value.Demo.StepInterval, clock);
         var batch = new DataPoint[replays.Count];

@@ -3,12 +3,17 @@ using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Ingest.Demo;
 using MetaAnomaly.Ingest.Influx;
 using MetaAnomaly.Ingest.Pull;
+using MetaAnomaly.Ingest.Push;
+using MetaAnomaly.Ingest.Sources;
 using MetaAnomaly.Ingest.WriteBack;
 using MetaAnomaly.Ingest.LineProtocol;
 using MetaAnomaly.Ingest.Status;
 using MetaAnomaly.Ingest.Storage;
 using MetaAnomaly.Shared.Series;
 using MetaAnomaly.Shared.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,8 +30,9 @@ public static class IngestExtensions
     /// Registers ingestion: <see cref="IngestOptions"/> (section <c>Ingest</c>, validated at start), the series buffers
     /// (<see cref="ISeriesBuffers"/>, <see cref="IPointIngestor"/>), the SQLite <see cref="IStateDatabase"/> with its
     /// migrations, the buffer snapshot, <see cref="IIngestStatus"/>, and the sources: the demo replay when no InfluxDB
-    /// is configured, else pull from InfluxDB and <see cref="IWriteBack"/> to it. The host maps <c>POST /write</c> with
-    /// <c>app.MapInfluxWrite()</c>.
+    /// is configured, else pull from InfluxDB and <see cref="IWriteBack"/> to it (each an <see cref="IIngestSource"/>,
+    /// run by <see cref="IngestSourceRunner"/>), and the push protocols (each an <see cref="IPushProtocol"/>: InfluxDB
+    /// 1.x <c>/write</c> and 2.x <c>/api/v2/write</c>), which the host maps with <see cref="MapIngestPush"/>.
     /// </summary>
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
@@ -74,19 +80,45 @@ public static class IngestExtensions
                 resilience.CircuitBreaker.SamplingDuration = timeout * 2 + TimeSpan.FromSeconds(1);
             });
 
+        services.TryAddSingleton<PushEndpoint>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV1Write>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV2Write>());
+
         var options = builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
         if (options.DemoRuns)
         {
-            services.AddHostedService<DemoSource>();
+            services.AddSingleton<IIngestSource, DemoSource>();
         }
         if (options.HasInflux && options.Pull.Enabled != false)
         {
-            services.AddHostedService<InfluxPullSource>();
+            services.AddSingleton<IIngestSource, InfluxPullSource>();
         }
+        services.AddHostedService<IngestSourceRunner>();
         if (options.HasInflux && options.WriteBack.Enabled)
         {
             services.AddSingleton<IWriteBack, InfluxWriteBack>();
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>POST</c> at the route of every registered <see cref="IPushProtocol"/>. With a
+    /// <paramref name="writerPolicy"/>, a request's identity must meet it (401 without one, 403 when it falls short),
+    /// answered in the protocol's error shape; <c>Ingest:Push:Token</c>, when set, is required as well.
+    /// </summary>
+    public static IEndpointRouteBuilder MapIngestPush(this IEndpointRouteBuilder endpoints, string? writerPolicy = null)
+    {
+        foreach (var protocol in endpoints.ServiceProvider.GetServices<IPushProtocol>())
+        {
+            endpoints.MapPost(protocol.Route, (HttpContext context, PushEndpoint push) => push.HandleAsync(context, protocol, writerPolicy))
+                .WithName(protocol.Name)
+                .WithSummary(protocol.Summary)
+                .Produces(StatusCodes.Status204NoContent)
+                .Produces(StatusCodes.Status400BadRequest)
+                .Produces(StatusCodes.Status401Unauthorized)
+                .Produces(StatusCodes.Status403Forbidden)
+                .Produces(StatusCodes.Status413PayloadTooLarge);
+        }
+        return endpoints;
     }
 }

@@ -3,10 +3,10 @@ using System.Text.RegularExpressions;
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Ingest.Influx;
+using MetaAnomaly.Ingest.Sources;
 using MetaAnomaly.Ingest.Status;
 using MetaAnomaly.Ingest.Storage;
 using MetaAnomaly.Shared.Series;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +26,7 @@ internal sealed partial class InfluxPullSource(
     IngestStatus status,
     IOptions<IngestOptions> options,
     TimeProvider clock,
-    ILogger<InfluxPullSource> logger) : BackgroundService
+    ILogger<InfluxPullSource> logger) : IIngestSource
 {
     private readonly HashSet<SeriesKey> _followed = [];
     private readonly Regex? _measurements = string.IsNullOrEmpty(options.Value.Pull.Measurements) ? null : new Regex(options.Value.Pull.Measurements);
@@ -38,9 +38,11 @@ internal sealed partial class InfluxPullSource(
 
     internal string WatermarkSource => $"influx:{Influx.Database}.{Influx.RetentionPolicy}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => "influx-pull";
+
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
-        status.SourceStarted("influx-pull");
+        status.SourceStarted(Name);
         using var timer = new PeriodicTimer(Pull.Interval, clock);
         do
         {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MetaAnomaly.Ingest.Tests.Push;
 
-public sealed class InfluxWriteEndpointTests : IAsyncLifetime
+public sealed class InfluxV1WriteTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private PushServer _server = null!;

@@ -1,0 +1,95 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using MetaAnomaly.Ingest.Buffers;
+using MetaAnomaly.Ingest.Configuration;
+using MetaAnomaly.Shared.Series;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MetaAnomaly.Ingest.Push;
+
+/// <summary>
+/// Serves a write for any <see cref="IPushProtocol"/>, answering as InfluxDB does: 401 without the writer key
+/// (<c>Ingest:Push:Token</c> when set, and the host's writer policy when one is given), 403 for a key that may not
+/// write, the protocol's refusal (400, 404), 413 over <c>Ingest:Push:MaxBodyBytes</c> before or after gzip
+/// decompression, 204 when every point was taken, and 400 listing the malformed lines and skipped points of a partial
+/// write (the good points are kept). Every refusal is in the protocol's error shape.
+/// </summary>
+public sealed partial class PushEndpoint(
+    IPointIngestor ingestor,
+    IngestCounters counters,
+    IOptions<IngestOptions> options,
+    TimeProvider clock,
+    ILogger<PushEndpoint> logger)
+{
+    /// <param name="writerPolicy">The authorization policy a writer's identity must meet; null: only <c>Ingest:Push:Token</c>.</param>
+    public async Task<IResult> HandleAsync(HttpContext context, IPushProtocol protocol, string? writerPolicy)
+    {
+        var push = options.Value.Push;
+        var refusal = await AuthorizeAsync(context, push.Token, writerPolicy) ?? protocol.Refuse(context.Request);
+        if (refusal is { } refused)
+        {
+            return protocol.Error(refused);
+        }
+
+        using var body = await PushBody.ReadAsync(context.Request, push.MaxBodyBytes, context.RequestAborted);
+        if (body.Failure is { } unreadable)
+        {
+            return protocol.Error(unreadable);
+        }
+
+        var points = new List<DataPoint>();
+        var decoding = protocol.Decode(context.Request, body.Bytes, clock.GetUtcNow(), points);
+        var outcome = ingestor.Ingest(CollectionsMarshal.AsSpan(points));
+        counters.AddNonNumericFields(decoding.NonNumericFields);
+
+        var problems = new List<string>();
+        if (decoding.Malformed > 0)
+        {
+            counters.AddRejectedLines(decoding.Malformed);
+            problems.AddRange(decoding.Problems);
+            LogMalformed(protocol.Route, decoding.Malformed, decoding.Problems.FirstOrDefault() ?? "");
+        }
+        if (outcome.SkippedOutOfRange > 0)
+        {
+            problems.Add($"{outcome.SkippedOutOfRange} points with timestamps outside the plausible range (Ingest:Timestamps) dropped");
+        }
+        if (outcome.SkippedNotFinite > 0)
+        {
+            problems.Add($"{outcome.SkippedNotFinite} NaN or infinite values dropped");
+        }
+        return problems.Count == 0
+            ? Results.NoContent()
+            : protocol.Error(new PushFailure(StatusCodes.Status400BadRequest, $"partial write: {string.Join("; ", problems)} (accepted={outcome.Accepted})"));
+    }
+
+    private static async Task<PushFailure?> AuthorizeAsync(HttpContext context, string? token, string? writerPolicy)
+    {
+        if (token is { Length: > 0 } && !(PushCredentials.Presented(context.Request) is { } presented && Same(presented, token)))
+        {
+            return new PushFailure(StatusCodes.Status401Unauthorized, "authorization failed: a valid Ingest:Push:Token is required");
+        }
+        if (writerPolicy is null)
+        {
+            return null;
+        }
+        var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
+        if ((await authorization.AuthorizeAsync(context.User, writerPolicy)).Succeeded)
+        {
+            return null;
+        }
+        return context.User.Identity?.IsAuthenticated == true
+            ? new PushFailure(StatusCodes.Status403Forbidden, "insufficient permissions: this key may not write points")
+            : new PushFailure(StatusCodes.Status401Unauthorized, "authorization failed: a valid writer key is required");
+    }
+
+    private static bool Same(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "POST {Route}: {Count} malformed lines skipped, first: {First}")]
+    private partial void LogMalformed(string route, int count, string first);
+}
