@@ -4,7 +4,7 @@ using MetaAnomaly.Forecasting.Tests.Learners.Selection;
 
 namespace MetaAnomaly.Forecasting.Tests.Learners.Optimization;
 
-public sealed class LeoTests : LearnerContractTests
+public sealed class LeoTests : Selection.LearnerContractTests
 {
     protected override IMetaLearner CreateLearner(LearnerSettings settings) => new LeoFactory().Create(settings);
 

@@ -4,7 +4,7 @@ using MetaAnomaly.Forecasting.Tests.Learners.Selection;
 
 namespace MetaAnomaly.Forecasting.Tests.Learners.Optimization;
 
-public sealed class LstmMetaLearnerTests : LearnerContractTests
+public sealed class LstmMetaLearnerTests : Selection.LearnerContractTests
 {
     protected override IMetaLearner CreateLearner(LearnerSettings settings) => new LstmMetaLearnerFactory().Create(settings);
 
