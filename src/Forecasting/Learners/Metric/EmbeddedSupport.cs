@@ -48,6 +48,15 @@ internal sealed class EmbeddedSupport : IDisposable
         return this;
     }
 
+    /// <summary>Takes the tensors out of every dispose scope: the caller owns them until <see cref="Dispose"/>.</summary>
+    public EmbeddedSupport DetachFromDisposeScope()
+    {
+        Embeddings.DetachFromDisposeScope();
+        Targets.DetachFromDisposeScope();
+        Mask.DetachFromDisposeScope();
+        return this;
+    }
+
     public AdaptedTaskState Slice(string learner, int task)
     {
         using var scope = NewDisposeScope();

@@ -65,7 +65,7 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Network.eval();
-        return new AdaptedBatch(this, EmbedSupport(support).MoveToOuterDisposeScope());
+        return new AdaptedBatch(this, EmbedSupport(support));
     }
 
     public IAdaptedBatch Restack(IReadOnlyList<AdaptedTaskState> states)
@@ -139,9 +139,12 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
         Network.Dispose();
     }
 
+    /// <summary>Owns <paramref name="support"/>: its tensors leave the dispose scope they were made in.</summary>
     private sealed class AdaptedBatch(MetricLearner<TNetwork> learner, EmbeddedSupport support) : IAdaptedBatch
     {
-        public int TaskCount => support.TaskCount;
+        private readonly EmbeddedSupport _support = support.DetachFromDisposeScope();
+
+        public int TaskCount => _support.TaskCount;
 
         public Tensor Predict(Tensor queryInputs)
         {
@@ -154,16 +157,16 @@ internal abstract class MetricLearner<TNetwork> : IMetaLearner
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             learner.Network.eval();
-            return learner.Predict(support, queryInputs).MoveToOuterDisposeScope();
+            return learner.Predict(_support, queryInputs).MoveToOuterDisposeScope();
         }
 
         public AdaptedTaskState Slice(int task)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(task);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(task, TaskCount);
-            return support.Slice(learner.Name, task);
+            return _support.Slice(learner.Name, task);
         }
 
-        public void Dispose() => support.Dispose();
+        public void Dispose() => _support.Dispose();
     }
 }

@@ -26,8 +26,6 @@ namespace MetaAnomaly.Forecasting.Learners.Optimization;
 /// </remarks>
 internal sealed class Leo : IMetaLearner
 {
-    public const string LearnerName = "leo";
-
     public static class Defaults
     {
         public const int EncoderSize = 32;
@@ -102,7 +100,7 @@ internal sealed class Leo : IMetaLearner
         _optimizer = new KeptScalarAdam(_parameters.Select(p => p.Value), settings.MetaLearningRate);
     }
 
-    public string Name => LearnerName;
+    public string Name => LeoFactory.LearnerName;
 
     public LearnerFamily Family => LearnerFamily.Optimization;
 

@@ -1,9 +1,11 @@
 namespace MetaAnomaly.Forecasting.Learners.Optimization;
 
-/// <summary>Creates <see cref="Leo"/> instances under the name <c>leo</c>.</summary>
+/// <summary>Creates <c>leo</c>: latent embedding optimization.</summary>
 public sealed class LeoFactory : IMetaLearnerFactory
 {
-    public string Name => Leo.LearnerName;
+    public const string LearnerName = "leo";
+
+    public string Name => LearnerName;
 
     public LearnerFamily Family => LearnerFamily.Optimization;
 

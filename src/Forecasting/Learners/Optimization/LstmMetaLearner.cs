@@ -25,8 +25,6 @@ namespace MetaAnomaly.Forecasting.Learners.Optimization;
 /// </remarks>
 internal sealed class LstmMetaLearner : IMetaLearner
 {
-    public const string LearnerName = "lstm-meta";
-
     public static class Defaults
     {
         public const int HiddenSize = 20;
@@ -85,7 +83,7 @@ internal sealed class LstmMetaLearner : IMetaLearner
         _optimizer = new KeptScalarAdam(MetaParameters.Select(p => p.Value), settings.MetaLearningRate);
     }
 
-    public string Name => LearnerName;
+    public string Name => LstmMetaLearnerFactory.LearnerName;
 
     public LearnerFamily Family => LearnerFamily.Optimization;
 

@@ -1,9 +1,11 @@
 namespace MetaAnomaly.Forecasting.Learners.Optimization;
 
-/// <summary>Creates <see cref="LstmMetaLearner"/> instances under the name <c>lstm-meta</c>.</summary>
+/// <summary>Creates <c>lstm-meta</c>: the meta-learner LSTM.</summary>
 public sealed class LstmMetaLearnerFactory : IMetaLearnerFactory
 {
-    public string Name => LstmMetaLearner.LearnerName;
+    public const string LearnerName = "lstm-meta";
+
+    public string Name => LearnerName;
 
     public LearnerFamily Family => LearnerFamily.Optimization;
 

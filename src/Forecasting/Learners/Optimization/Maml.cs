@@ -11,25 +11,3 @@ namespace MetaAnomaly.Forecasting.Learners.Optimization;
 /// taken as the identity, so grad_theta = grad_phi L_query(phi) (section 5.2 of the paper).
 /// </remarks>
 internal sealed class Maml(string name, LearnerSettings settings) : GradientMetaLearner(name, settings);
-
-public sealed class MamlFactory : IMetaLearnerFactory
-{
-    public const string LearnerName = "maml";
-
-    public string Name => LearnerName;
-
-    public LearnerFamily Family => LearnerFamily.Optimization;
-
-    public IMetaLearner Create(LearnerSettings settings) => new Maml(Name, settings with { FirstOrder = false });
-}
-
-public sealed class FomamlFactory : IMetaLearnerFactory
-{
-    public const string LearnerName = "fomaml";
-
-    public string Name => LearnerName;
-
-    public LearnerFamily Family => LearnerFamily.Optimization;
-
-    public IMetaLearner Create(LearnerSettings settings) => new Maml(Name, settings with { FirstOrder = true });
-}

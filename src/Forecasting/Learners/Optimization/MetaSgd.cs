@@ -47,14 +47,3 @@ internal sealed class MetaSgd : GradientMetaLearner
         _learningRates.Dispose();
     }
 }
-
-public sealed class MetaSgdFactory : IMetaLearnerFactory
-{
-    public const string LearnerName = "meta-sgd";
-
-    public string Name => LearnerName;
-
-    public LearnerFamily Family => LearnerFamily.Optimization;
-
-    public IMetaLearner Create(LearnerSettings settings) => new MetaSgd(Name, settings);
-}

@@ -32,14 +32,3 @@ internal sealed class Reptile(string name, LearnerSettings settings) : GradientM
         return queryLoss;
     }
 }
-
-public sealed class ReptileFactory : IMetaLearnerFactory
-{
-    public const string LearnerName = "reptile";
-
-    public string Name => LearnerName;
-
-    public LearnerFamily Family => LearnerFamily.Optimization;
-
-    public IMetaLearner Create(LearnerSettings settings) => new Reptile(Name, settings with { FirstOrder = true });
-}

@@ -16,6 +16,12 @@ public static class MetricLearnerCases
         MatchingNetworksFactory.LearnerName, MatchingWithFullContext, PrototypicalNetworksFactory.LearnerName,
         RelationNetworksFactory.LearnerName, SiameseNetworksFactory.LearnerName);
 
+    /// <summary>
+    /// The variants the registry does not hold, so the learner contract (<see cref="LearnerContractTests"/>) does not
+    /// reach them: its save/load, slice/restack, seeded-run and CUDA checks are repeated for them here.
+    /// </summary>
+    public static TheoryData<string> Unregistered => new(MatchingWithFullContext);
+
     /// <summary>The learners whose forecast is by construction a convex combination of the support targets.</summary>
     public static TheoryData<string> Convex => new(
         MatchingNetworksFactory.LearnerName, MatchingWithFullContext, RelationNetworksFactory.LearnerName,

@@ -9,8 +9,8 @@ internal static class ModelLearnerCases
 
     public static TheoryData<string> Names => new() { "mann", "metanet", "snail" };
 
-    public static IMetaLearner Create(string name, int seed = 7, Device? device = null, double metaLearningRate = 0.001) =>
-        Registry.Create(name, new LearnerSettings(SineEpisodes.Lags, device ?? CPU, seed, [24, 24], MetaLearningRate: metaLearningRate));
+    public static IMetaLearner Create(string name, double metaLearningRate = 0.001) =>
+        Registry.Create(name, new LearnerSettings(SineEpisodes.Lags, CPU, 7, [24, 24], MetaLearningRate: metaLearningRate));
 
     public static float[] Values(Tensor tensor) => tensor.cpu().data<float>().ToArray();
 }

@@ -1,17 +1,14 @@
-using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Forecasting.Learners.Optimization;
-using MetaAnomaly.Forecasting.Tests.Learners.Selection;
+using static MetaAnomaly.Forecasting.Tests.Learners.LearnerRuns;
 
 namespace MetaAnomaly.Forecasting.Tests.Learners.Optimization;
 
-public sealed class LeoTests : LearnerContractTests
+public sealed class LeoTests
 {
-    protected override IMetaLearner CreateLearner(LearnerSettings settings) => new LeoFactory().Create(settings);
-
     [Fact]
     public void MaskedSupportPairsGiveNoEvidence()
     {
-        using var learner = CreateLearner(Settings());
+        using var learner = new LeoFactory().Create(SyntheticTasks.Settings(steps: 5));
         MetaTrain(learner, 2);
         using var tasks = SyntheticTasks.Episode(tasks: 2, seed: 82);
         var clean = Forecasts(learner, tasks.Batch);

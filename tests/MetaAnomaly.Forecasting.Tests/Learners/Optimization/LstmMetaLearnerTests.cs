@@ -1,12 +1,14 @@
 using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Forecasting.Learners.Optimization;
-using MetaAnomaly.Forecasting.Tests.Learners.Selection;
+using static MetaAnomaly.Forecasting.Tests.Learners.LearnerRuns;
 
 namespace MetaAnomaly.Forecasting.Tests.Learners.Optimization;
 
-public sealed class LstmMetaLearnerTests : LearnerContractTests
+public sealed class LstmMetaLearnerTests
 {
-    protected override IMetaLearner CreateLearner(LearnerSettings settings) => new LstmMetaLearnerFactory().Create(settings);
+    private static IMetaLearner CreateLearner(LearnerSettings settings) => new LstmMetaLearnerFactory().Create(settings);
+
+    private static LearnerSettings Settings(int adaptationSteps = 5) => SyntheticTasks.Settings(steps: adaptationSteps);
 
     [Fact]
     public void UntrainedGatesStepDownhillLikeSgd()

@@ -1,10 +1,13 @@
 namespace MetaAnomaly.Forecasting.Learners.Model.Mann;
 
+/// <summary>Creates <c>mann</c>.</summary>
 public sealed class MannFactory : IMetaLearnerFactory
 {
-    public string Name => MannLearner.LearnerName;
+    public const string LearnerName = "mann";
+
+    public string Name => LearnerName;
 
     public LearnerFamily Family => LearnerFamily.Model;
 
-    public IMetaLearner Create(LearnerSettings settings) => new MannLearner(settings);
+    public IMetaLearner Create(LearnerSettings settings) => new Mann(settings);
 }

@@ -4,7 +4,7 @@ namespace MetaAnomaly.Forecasting.Learners.Model.MetaNetworks;
 
 /// <summary>Each task's fast-weight memory: what its support examples' gradients made of the base learner.</summary>
 internal sealed class MetaNetReading(MetaNetNetwork network, IReadOnlyList<NamedState> state)
-    : SupportReading(MetaNetLearner.LearnerName, state)
+    : SupportReading(MetaNetFactory.LearnerName, state)
 {
     private readonly FastWeightMemory _memory = FastWeightMemory.FromState(state, network.LayerCount);
 

@@ -1,10 +1,13 @@
 namespace MetaAnomaly.Forecasting.Learners.Model.Snail;
 
+/// <summary>Creates <c>snail</c>.</summary>
 public sealed class SnailFactory : IMetaLearnerFactory
 {
-    public string Name => SnailLearner.LearnerName;
+    public const string LearnerName = "snail";
+
+    public string Name => LearnerName;
 
     public LearnerFamily Family => LearnerFamily.Model;
 
-    public IMetaLearner Create(LearnerSettings settings) => new SnailLearner(settings);
+    public IMetaLearner Create(LearnerSettings settings) => new Snail(settings);
 }

@@ -4,11 +4,9 @@ namespace MetaAnomaly.Forecasting.Learners.Model.Snail;
 /// SNAIL (Mishra et al. 2018) as a few-shot forecaster: adapting is running the causal network over the support
 /// pairs and keeping their activations; see <see cref="SnailNetwork"/>.
 /// </summary>
-internal sealed class SnailLearner(LearnerSettings settings)
-    : ModelLearner<SnailNetwork>(LearnerName, settings, generator => new SnailNetwork(SnailShape.For(settings), generator))
+internal sealed class Snail(LearnerSettings settings)
+    : ModelLearner<SnailNetwork>(SnailFactory.LearnerName, settings, generator => new SnailNetwork(SnailShape.For(settings), generator))
 {
-    public const string LearnerName = "snail";
-
     protected override SupportReading Read(TaskSet support)
     {
         var sequence = SupportSequence.RightAligned(support);

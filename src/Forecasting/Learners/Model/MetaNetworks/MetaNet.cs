@@ -5,11 +5,9 @@ namespace MetaAnomaly.Forecasting.Learners.Model.MetaNetworks;
 /// a memory of example-level fast weights; see <see cref="MetaNetNetwork"/>. With FirstOrder the support gradients
 /// enter the fast-weight generators as constants: meta-training does not differentiate through them.
 /// </summary>
-internal sealed class MetaNetLearner(LearnerSettings settings)
-    : ModelLearner<MetaNetNetwork>(LearnerName, settings, generator => new MetaNetNetwork(MetaNetShape.For(settings), generator))
+internal sealed class MetaNet(LearnerSettings settings)
+    : ModelLearner<MetaNetNetwork>(MetaNetFactory.LearnerName, settings, generator => new MetaNetNetwork(MetaNetShape.For(settings), generator))
 {
-    public const string LearnerName = "metanet";
-
     protected override SupportReading Read(TaskSet support) =>
         new MetaNetReading(Network, Network.Read(SupportSequence.Clean(support), Settings.FirstOrder).ToState());
 
