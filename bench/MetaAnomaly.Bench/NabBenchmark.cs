@@ -4,6 +4,7 @@ using System.Text;
 using MetaAnomaly.Detection;
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Evaluation;
+using MetaAnomaly.Detection.Extensions;
 using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Forecasting.Episodes;
@@ -12,6 +13,7 @@ using MetaAnomaly.Forecasting.Learners.Optimization;
 using MetaAnomaly.Forecasting.Periods;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
+using MetaAnomaly.Shared.Statistics;
 using Microsoft.Extensions.Options;
 using static TorchSharp.torch;
 
@@ -195,23 +197,23 @@ public sealed class NabBenchmark : IBenchmark
     /// <c>escalation</c>, the surprise a repeat must add to be reported within it).</summary>
     private static readonly Dictionary<string, Action<DetectionOptions, double>> SweepSetters = new()
     {
-        ["short"] = (o, v) => o.Scoring.ShortWindow = (int)v,
-        ["long"] = (o, v) => o.Scoring.LongWindow = (int)v,
-        ["sustained"] = (o, v) => o.Scoring.SustainedWindow = (int)v,
-        ["recurrence-hours"] = (o, v) => o.Scoring.RecurrenceLookback = TimeSpan.FromHours(v),
-        ["recurrence-tolerance-minutes"] = (o, v) => o.Scoring.RecurrenceTolerance = TimeSpan.FromMinutes(v),
-        ["recurrence-repeats"] = (o, v) => o.Scoring.RecurrenceRepeats = (int)v,
-        ["recurrence-ratio"] = (o, v) => o.Scoring.RecurrenceRatio = v,
+        ["short"] = (o, v) => o.Calibration.ShortWindow = (int)v,
+        ["long"] = (o, v) => (o.Calibration.LongWindow, o.Sustained.LongWindow) = ((int)v, (int)v),
+        ["sustained"] = (o, v) => o.Sustained.Window = (int)v,
+        ["recurrence-hours"] = (o, v) => o.Recurrence.Lookback = TimeSpan.FromHours(v),
+        ["recurrence-tolerance-minutes"] = (o, v) => o.Recurrence.Tolerance = TimeSpan.FromMinutes(v),
+        ["recurrence-repeats"] = (o, v) => o.Recurrence.Repeats = (int)v,
+        ["recurrence-ratio"] = (o, v) => o.Recurrence.Ratio = v,
         ["notable"] = (o, v) => o.Scoring.NotableDeviate = v,
-        ["warmup"] = (o, v) => o.Scoring.WarmupPoints = (int)v,
-        ["memory-points"] = (o, v) => o.Scoring.DeviationMemoryPoints = (int)v,
-        ["memory-exclusion"] = (o, v) => o.Scoring.DeviationMemoryExclusion = (int)v,
-        ["memory-tolerance"] = (o, v) => o.Scoring.DeviationMemoryTolerance = v,
+        ["warmup"] = (o, v) => o.Warmup.Points = (int)v,
+        ["memory-points"] = (o, v) => o.DeviationMemory.Points = (int)v,
+        ["memory-exclusion"] = (o, v) => o.DeviationMemory.Exclusion = (int)v,
+        ["memory-tolerance"] = (o, v) => o.DeviationMemory.Tolerance = v,
         ["seen-discount"] = (o, v) => o.Scoring.SeenDeviationDiscount = v,
         ["mask-probability"] = (o, v) => o.MaskProbability = v,
         ["priming"] = (o, v) => o.PrimingPoints = (int)v,
-        ["flatline"] = (o, v) => o.Scoring.FlatlineMinPoints = (int)v,
-        ["flatline-memory"] = (o, v) => o.Scoring.FlatlineMemoryPoints = (int)v,
+        ["flatline"] = (o, v) => o.Flatline.MinPoints = (int)v,
+        ["flatline-memory"] = (o, v) => o.Flatline.MemoryPoints = (int)v,
         ["scale-window"] = (o, v) => o.Scoring.ScaleWindow = (int)v,
         ["std-floor"] = (o, v) => o.Scoring.StdFloorFraction = v,
         ["relative-floor"] = (o, v) => o.Scoring.RelativeScaleFloor = v,
@@ -255,7 +257,7 @@ public sealed class NabBenchmark : IBenchmark
     {
         var served = NabForecasts.Empty(values.Length);
         var key = new SeriesKey("nab", [new("file", name)], "value");
-        var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = DetectionExtensions.CreateDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
         var mask = new AnomalyAdaptationMask(Options.Create(options));
         var masked = new bool[values.Length];
         var scores = new double[values.Length];
@@ -300,7 +302,7 @@ public sealed class NabBenchmark : IBenchmark
     private static double[] Detect(string name, DateTime[] timestamps, double[] values, NabForecasts forecasts, DetectionOptions options)
     {
         var key = new SeriesKey("nab", [new("file", name)], "value");
-        var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = DetectionExtensions.CreateDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
         var scores = new double[values.Length];
         // The first forecast row the replay scored; the primed rows before it are fed only as far as --set priming reaches.
         var live = Enumerable.Range(0, values.Length).FirstOrDefault(r => !forecasts.Primed[r] && !double.IsNaN(forecasts.Values[r]));

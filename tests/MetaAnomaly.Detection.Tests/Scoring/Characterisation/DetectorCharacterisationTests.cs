@@ -1,5 +1,6 @@
 using System.Globalization;
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Extensions;
 using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Tests.Support;
@@ -72,7 +73,7 @@ public sealed class DetectorCharacterisationTests
     internal static IEnumerable<(int Index, ScoredPoint Point)> SeasonalRun()
     {
         var values = SeasonalSeries();
-        var detector = new AnomalyDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = DetectionExtensions.CreateDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
         var forecaster = new SeasonalMedianForecaster(Period);
         var key = Synthetic.Key();
         forecaster.Models.Add(key);
@@ -97,14 +98,14 @@ public sealed class DetectorCharacterisationTests
         var values = LevelSeries();
         var options = new DetectionOptions
         {
-            Scoring = { FlatlineMemoryPoints = 400 },
+            Flatline = { MemoryPoints = 400 },
             Rules =
             [
                 new AlarmRuleOptions { Name = "rises", Direction = AnomalyDirection.Up, MinDuration = 3, Threshold = 0.999 },
                 new AlarmRuleOptions(),
             ],
         };
-        var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = DetectionExtensions.CreateDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
         var key = Synthetic.Key();
         for (var i = 1; i < values.Length; i++)
         {
