@@ -5,6 +5,7 @@ using MetaAnomaly.Bench.Replay;
 using MetaAnomaly.Detection;
 using MetaAnomaly.Detection.Evaluation;
 using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Shared.Statistics;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Shared.Series;

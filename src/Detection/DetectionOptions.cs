@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.PostRules;
 using MetaAnomaly.Detection.Webhooks;
 
 namespace MetaAnomaly.Detection;
@@ -33,7 +34,23 @@ public sealed class DetectionOptions
 
     public ScoringOptions Scoring { get; set; } = new();
 
-    /// <summary>Alarm rules; a point is anomalous when any rule fires. Empty means one rule with the defaults.</summary>
+    // The post-rules' sections, in pipeline order (AddDetection registers the rules in this order).
+
+    public RecurrenceOptions Recurrence { get; set; } = new();
+
+    public DeviationMemoryOptions DeviationMemory { get; set; } = new();
+
+    public ExcusedReturnOptions ExcusedReturn { get; set; } = new();
+
+    public CalibrationOptions Calibration { get; set; } = new();
+
+    public SustainedOptions Sustained { get; set; } = new();
+
+    public FlatlineOptions Flatline { get; set; } = new();
+
+    public WarmupOptions Warmup { get; set; } = new();
+
+    /// <summary>Alarm rules, the last post-rule; a point is anomalous when any rule fires. Empty means one rule with the defaults.</summary>
     public List<AlarmRuleOptions> Rules { get; set; } = [];
 
     public EventOptions Events { get; set; } = new();
@@ -65,7 +82,10 @@ public sealed class DetectionOptions
     }
 }
 
-/// <summary>Residual scale and calibration.</summary>
+/// <summary>
+/// The residual scorer (<c>Detection:Scoring</c>), and the two measures the post-rules share: which deviations are
+/// notable, and what a deviation seen before has its surprise divided by.
+/// </summary>
 public sealed class ScoringOptions
 {
     /// <summary>Recent residuals kept per series for the online robust (MAD) scale.</summary>
@@ -80,77 +100,14 @@ public sealed class ScoringOptions
     /// <summary>The scale never drops below this fraction of the residuals' standard deviation (flat, quantised series).</summary>
     public double StdFloorFraction { get; set; } = Defaults.StdFloorFraction;
 
-    /// <summary>Points averaged into the short-window score whose tail probability is the anomaly probability.</summary>
-    public int ShortWindow { get; set; } = Defaults.ShortWindow;
-
-    /// <summary>Short-window scores that form the long-window (normal) distribution.</summary>
-    public int LongWindow { get; set; } = Defaults.LongWindow;
-
-    /// <summary>
-    /// Points averaged into a second, sustained score calibrated beside the short one (its own long window); the surprise
-    /// is the larger of the two, so a run of moderately unusual points (a burst of spikes, a small shift) alarms though no
-    /// single point is improbable enough. 0 disables it.
-    /// </summary>
-    public int SustainedWindow { get; set; } = Defaults.SustainedWindow;
-
-    /// <summary>
-    /// How far back a deviation is looked for again (a day: scheduled jobs); <see cref="TimeSpan.Zero"/> disables it.
-    /// A point whose deviate (|score| as a one-sided normal deviate) is at least <see cref="NotableDeviate"/> and
-    /// at most 1 / <see cref="RecurrenceRatio"/> times the largest deviate within <see cref="RecurrenceTolerance"/> of
-    /// the same time one lookback earlier is recurring: it is scored as ordinary and never alarms.
-    /// </summary>
-    public TimeSpan RecurrenceLookback { get; set; } = Defaults.RecurrenceLookback;
-
-    /// <summary>On how many consecutive lookbacks (days) before the deviation must have happened.</summary>
-    public int RecurrenceRepeats { get; set; } = Defaults.RecurrenceRepeats;
-
-    /// <summary>Jitter allowed around the time one lookback earlier.</summary>
-    public TimeSpan RecurrenceTolerance { get; set; } = Defaults.RecurrenceTolerance;
-
-    /// <summary>The earlier deviate must reach this fraction of the current one for the current one to be recurring.</summary>
-    public double RecurrenceRatio { get; set; } = Defaults.RecurrenceRatio;
-
     /// <summary>
     /// Deviates (|score| as a one-sided normal deviate) below this are ordinary: never recurring, never remembered by or
-    /// matched against the deviation memory. A notable point that moves back to within this many scales of the forecast
-    /// made before a run of excused (seen or recurring) points is excused too: the fall back after a known spike.
+    /// matched against the deviation memory, never excused.
     /// </summary>
     public double NotableDeviate { get; set; } = Defaults.NotableDeviate;
 
-    /// <summary>
-    /// How many latest scored points per series the deviation memory spans; 0 disables it. It remembers the notable
-    /// deviations (<see cref="NotableDeviate"/>) among them as (forecast, residual) pairs. A notable point that
-    /// deviates from about the same forecast (within <see cref="DeviationMemoryTolerance"/>) by about the same residual
-    /// (within 30 %) as a remembered one has its surprise divided by <see cref="SeenDeviationDiscount"/>: a burst,
-    /// flip or spike the series has shown before alarms only when far larger than a new one would need to be.
-    /// </summary>
-    public int DeviationMemoryPoints { get; set; } = Defaults.DeviationMemoryPoints;
-
-    /// <summary>The latest points a deviation is never matched against, so an ongoing shift or burst is not excused by its own start.</summary>
-    public int DeviationMemoryExclusion { get; set; } = Defaults.DeviationMemoryExclusion;
-
-    /// <summary>How close a remembered deviation's forecast must be to match, as a fraction of the latest values' 1-99 % range (its residual must be within 30 % of the current one).</summary>
-    public double DeviationMemoryTolerance { get; set; } = Defaults.DeviationMemoryTolerance;
-
-    /// <summary>What the surprise of an already-seen deviation is divided by (1 leaves it as it is).</summary>
+    /// <summary>What the surprise of a deviation seen before (deviation memory, excused return) is divided by (1 leaves it as it is).</summary>
     public double SeenDeviationDiscount { get; set; } = Defaults.SeenDeviationDiscount;
-
-    /// <summary>
-    /// A series is stuck when it repeats one value exactly for more points than this and than its longest such run that
-    /// ended within the latest <see cref="FlatlineMemoryPoints"/>; a stuck point's probability is raised to
-    /// <see cref="FlatlineProbability"/>. A frozen exporter or a writer that stopped leaves a flat line its forecaster
-    /// follows perfectly. 0 disables it.
-    /// </summary>
-    public int FlatlineMinPoints { get; set; } = Defaults.FlatlineMinPoints;
-
-    /// <summary>How many latest points per series the record flat run is taken from.</summary>
-    public int FlatlineMemoryPoints { get; set; } = Defaults.FlatlineMemoryPoints;
-
-    /// <summary>The anomaly probability of a stuck point, in (0, 1).</summary>
-    public double FlatlineProbability { get; set; } = Defaults.FlatlineProbability;
-
-    /// <summary>Scored points per series before probabilities are reported (the calibration warm-up).</summary>
-    public int WarmupPoints { get; set; } = Defaults.WarmupPoints;
 
     public static class Defaults
     {
@@ -158,22 +115,8 @@ public sealed class ScoringOptions
         public const int MinOnlineResiduals = 32;
         public const double RelativeScaleFloor = 1e-3;
         public const double StdFloorFraction = 0.0;
-        public const int ShortWindow = 1;
-        public const int LongWindow = 1000;
-        public const int SustainedWindow = 6;
-        public static readonly TimeSpan RecurrenceLookback = TimeSpan.FromDays(1);
-        public static readonly TimeSpan RecurrenceTolerance = TimeSpan.FromMinutes(30);
-        public const double RecurrenceRatio = 0.5;
-        public const int RecurrenceRepeats = 3;
         public const double NotableDeviate = 3;
-        public const int DeviationMemoryPoints = 2016;
-        public const int DeviationMemoryExclusion = 12;
-        public const double DeviationMemoryTolerance = 0.15;
         public const double SeenDeviationDiscount = 100;
-        public const int FlatlineMinPoints = 12;
-        public const int FlatlineMemoryPoints = 2016;
-        public const double FlatlineProbability = 0.99999;
-        public const int WarmupPoints = 256;
     }
 }
 

@@ -4,6 +4,7 @@ using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Shared.Series;
+using MetaAnomaly.Shared.Statistics;
 using Microsoft.Extensions.Options;
 
 namespace MetaAnomaly.Dashboard.Charts;

@@ -94,7 +94,7 @@ public static class DetectionApi
     internal static async Task<Ok<IReadOnlyList<ClusterPrecision>>> PrecisionAsync(FeedbackService feedback, CancellationToken cancellationToken) =>
         TypedResults.Ok(await feedback.PrecisionByClusterAsync(cancellationToken));
 
-    internal static Ok<IReadOnlyList<SeriesDetectionStatus>> SeriesStatus(ScoringCycle cycle) => TypedResults.Ok(cycle.Statuses);
+    internal static Ok<IReadOnlyList<SeriesDetectionStatus>> SeriesStatus(IScoringCycle cycle) => TypedResults.Ok(cycle.Statuses);
 
     internal static async Task<Results<Ok<IReadOnlyList<Scoring.ScoredPoint>>, ValidationProblem>> ScoresAsync(
         string series, DateTimeOffset from, DateTimeOffset to, IAnomalyStore store, CancellationToken cancellationToken)

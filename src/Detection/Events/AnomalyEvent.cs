@@ -17,6 +17,8 @@ namespace MetaAnomaly.Detection.Events;
 /// <param name="Score">Raw score at the peak: the residual in robust standard deviations (signed).</param>
 /// <param name="Probability">Largest calibrated anomaly probability within the event.</param>
 /// <param name="Rule">Name of the alarm rule that raised it.</param>
+/// <param name="Reason">What raised the peak point, in words (see <see cref="Scoring.ScoredPoint.Reason"/>); null for
+/// events stored before reasons were.</param>
 /// <param name="Open">True while the series has not yet returned to normal.</param>
 public sealed record AnomalyEvent(
     long Id,
@@ -37,4 +39,5 @@ public sealed record AnomalyEvent(
     bool Open,
     int Points,
     AnomalyFeedbackKind Feedback,
-    DateTimeOffset DetectedAt);
+    DateTimeOffset DetectedAt,
+    string? Reason = null);

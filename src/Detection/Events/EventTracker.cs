@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Shared.Statistics;
 
 namespace MetaAnomaly.Detection.Events;
 
@@ -39,7 +40,7 @@ internal sealed class EventTracker(string seriesKey, EventOptions options, Sever
         return new AnomalyEvent(
             0, seriesKey, clusterId, point.Timestamp, point.Timestamp, point.Timestamp, point.Value, point.Forecast,
             point.Forecast - halfBand, point.Forecast + halfBand, point.Score, point.Probability,
-            severity.Of(point.Probability), point.Direction, point.Rule ?? "", true, 1, AnomalyFeedbackKind.None, now);
+            severity.Of(point.Probability), point.Direction, point.Rule ?? "", true, 1, AnomalyFeedbackKind.None, now, point.Reason);
     }
 
     private AnomalyEvent Extend(AnomalyEvent current, ScoredPoint point)
@@ -64,6 +65,7 @@ internal sealed class EventTracker(string seriesKey, EventOptions options, Sever
                 BandUpper = point.Forecast + halfBand,
                 Score = point.Score,
                 Direction = point.Direction,
+                Reason = point.Reason,
             };
         }
         return extended;

@@ -1,5 +1,6 @@
 using MetaAnomaly.Detection.Feedback;
 using MetaAnomaly.Detection.Notifications;
+using MetaAnomaly.Detection.PostRules;
 using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Services;
@@ -19,7 +20,8 @@ namespace MetaAnomaly.Detection.Extensions;
 public static class DetectionExtensions
 {
     /// <summary>
-    /// Registers detection: options from <c>Detection</c> (validated at start), its tables, the scoring service, the
+    /// Registers detection: options from <c>Detection</c> (validated at start), its tables, the detector (residual
+    /// scorer, then the post-rules below, in order), the scoring cycle and service, the sinks a tick goes to, the
     /// adaptation mask (<see cref="IAdaptationMask"/>), feedback, live notifications and the webhook dispatcher. Needs
     /// <see cref="ISeriesBuffers"/>, <see cref="IOneStepForecaster"/> and <c>IStateDatabase</c> from the other projects.
     /// </summary>
@@ -37,8 +39,20 @@ public static class DetectionExtensions
         services.AddSingleton<IAnomalyStore, SqlAnomalyStore>();
         services.AddSingleton<FeedbackThresholds>();
         services.AddSingleton<IThresholdSource>(sp => sp.GetRequiredService<FeedbackThresholds>());
+
+        void AddPostRule(Func<DetectionOptions, IServiceProvider, IPostRule?> create) => services.AddSingleton<IPostRuleFactory>(sp =>
+            new PostRuleFactory(() => create(sp.GetRequiredService<IOptions<DetectionOptions>>().Value, sp)));
+        AddPostRule((o, _) => RecurrenceRule.Create(o));
+        AddPostRule((o, _) => DeviationMemoryRule.Create(o));
+        AddPostRule((o, _) => ExcusedReturnRule.Create(o));
+        AddPostRule((o, _) => PointCalibrationRule.Create(o));
+        AddPostRule((o, _) => SustainedRule.Create(o));
+        AddPostRule((o, _) => FlatlineRule.Create(o));
+        AddPostRule((o, _) => WarmupRule.Create(o));
+        AddPostRule((o, sp) => AlarmRules.Create(o, sp.GetRequiredService<IThresholdSource>()));
         services.AddSingleton(sp => new AnomalyDetector(
-            sp.GetRequiredService<IOptions<DetectionOptions>>().Value, sp.GetRequiredService<IThresholdSource>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<DetectionOptions>>().Value, sp.GetServices<IPostRuleFactory>(), sp.GetRequiredService<TimeProvider>()));
+
         services.AddSingleton<AnomalyAdaptationMask>();
         services.AddSingleton<IAdaptationMask>(sp => sp.GetRequiredService<AnomalyAdaptationMask>());
         services.AddSingleton<IAnomalyNotifications, AnomalyNotificationService>();
@@ -48,6 +62,7 @@ public static class DetectionExtensions
 
         services.AddHttpClient(WebhookSender.ClientName);
         services.AddSingleton<WebhookStore>();
+        services.AddSingleton<IWebhookManagement, WebhookManagement>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton(sp => new WebhookDispatcher(
@@ -55,13 +70,27 @@ public static class DetectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
 
-        services.AddSingleton(sp => new ScoringCycle(
-            sp.GetRequiredService<ISeriesBuffers>(), sp.GetRequiredService<IOneStepForecaster>(), sp.GetRequiredService<AnomalyDetector>(),
-            sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<AnomalyAdaptationMask>(), sp.GetRequiredService<IAnomalyNotifications>(),
-            sp.GetRequiredService<WebhookOutbox>(), sp.GetServices<IWriteBack>(), sp.GetServices<IDetectionSink>(), sp.GetRequiredService<IOptions<DetectionOptions>>(),
-            sp.GetRequiredService<ILogger<ScoringCycle>>()));
-        services.AddSingleton<IScoringCycle>(sp => sp.GetRequiredService<ScoringCycle>());
+        // The sinks of every tick, in order; sinks registered after AddDetection (a bench's) run after these.
+        services.AddSingleton<IDetectionSink, AdaptationMaskSink>();
+        services.AddSingleton<IDetectionSink, LiveNotificationSink>();
+        services.AddSingleton<IDetectionSink, WebhookOutboxSink>();
+        services.AddSingleton<IDetectionSink, WriteBackSink>();
+        services.AddSingleton<IScoringCycle, ScoringCycle>();
         services.AddHostedService<ScoringService>();
         return builder;
+    }
+
+    /// <summary>
+    /// The detector exactly as <see cref="AddDetection"/> composes it, outside a host, with the given options (not
+    /// validated), thresholds and clock: the NAB evaluation and tests replay series through it.
+    /// </summary>
+    public static AnomalyDetector CreateDetector(DetectionOptions options, IThresholdSource thresholds, TimeProvider time)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.AddDetection();
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton(thresholds);
+        builder.Services.AddSingleton(time);
+        return builder.Services.BuildServiceProvider().GetRequiredService<AnomalyDetector>();
     }
 }

@@ -29,25 +29,36 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(scoring.MinOnlineResiduals is >= 2 && scoring.MinOnlineResiduals <= scoring.ScaleWindow, "Scoring:MinOnlineResiduals", "must be in [2, Scoring:ScaleWindow].");
         Require(scoring.RelativeScaleFloor is > 0 and < 1, "Scoring:RelativeScaleFloor", "must be in (0, 1).");
         Require(scoring.StdFloorFraction is >= 0 and <= 1, "Scoring:StdFloorFraction", "must be in [0, 1].");
-        Require(scoring.ShortWindow >= 1, "Scoring:ShortWindow", "must be at least 1.");
-        Require(scoring.LongWindow > scoring.ShortWindow, "Scoring:LongWindow", "must be larger than Scoring:ShortWindow.");
-        Require(scoring.SustainedWindow == 0 || scoring.SustainedWindow > scoring.ShortWindow && scoring.SustainedWindow < scoring.LongWindow,
-            "Scoring:SustainedWindow", "must be 0 (off) or between Scoring:ShortWindow and Scoring:LongWindow (exclusive).");
-        Require(scoring.RecurrenceLookback >= TimeSpan.Zero, "Scoring:RecurrenceLookback", "must not be negative (0 disables it).");
-        Require(scoring.RecurrenceTolerance >= TimeSpan.Zero && scoring.RecurrenceTolerance < scoring.RecurrenceLookback || scoring.RecurrenceLookback == TimeSpan.Zero,
-            "Scoring:RecurrenceTolerance", "must be in [0, Scoring:RecurrenceLookback).");
-        Require(scoring.RecurrenceRepeats >= 1, "Scoring:RecurrenceRepeats", "must be at least 1.");
-        Require(scoring.RecurrenceRatio is > 0 and <= 1, "Scoring:RecurrenceRatio", "must be in (0, 1].");
         Require(scoring.NotableDeviate >= 0, "Scoring:NotableDeviate", "must not be negative.");
-        Require(scoring.DeviationMemoryPoints >= 0, "Scoring:DeviationMemoryPoints", "must not be negative (0 disables it).");
-        Require(scoring.DeviationMemoryExclusion >= 0 && (scoring.DeviationMemoryExclusion < scoring.DeviationMemoryPoints || scoring.DeviationMemoryPoints == 0),
-            "Scoring:DeviationMemoryExclusion", "must be in [0, Scoring:DeviationMemoryPoints).");
-        Require(scoring.DeviationMemoryTolerance is > 0 and < 1, "Scoring:DeviationMemoryTolerance", "must be in (0, 1).");
-        Require(scoring.FlatlineMinPoints >= 0, "Scoring:FlatlineMinPoints", "must not be negative (0 disables it).");
-        Require(scoring.FlatlineMemoryPoints > scoring.FlatlineMinPoints || scoring.FlatlineMinPoints == 0, "Scoring:FlatlineMemoryPoints", "must be larger than Scoring:FlatlineMinPoints.");
-        Require(scoring.FlatlineProbability is > 0 and < 1, "Scoring:FlatlineProbability", "must be a probability in (0, 1).");
         Require(scoring.SeenDeviationDiscount >= 1, "Scoring:SeenDeviationDiscount", "must be at least 1 (1 leaves seen deviations as they are).");
-        Require(scoring.WarmupPoints >= 0, "Scoring:WarmupPoints", "must not be negative.");
+
+        var recurrence = options.Recurrence;
+        Require(recurrence.Lookback >= TimeSpan.Zero, "Recurrence:Lookback", "must not be negative (0 disables it).");
+        Require(recurrence.Tolerance >= TimeSpan.Zero && recurrence.Tolerance < recurrence.Lookback || recurrence.Lookback == TimeSpan.Zero,
+            "Recurrence:Tolerance", "must be in [0, Recurrence:Lookback).");
+        Require(recurrence.Repeats >= 1, "Recurrence:Repeats", "must be at least 1.");
+        Require(recurrence.Ratio is > 0 and <= 1, "Recurrence:Ratio", "must be in (0, 1].");
+
+        var memory = options.DeviationMemory;
+        Require(memory.Points >= 0, "DeviationMemory:Points", "must not be negative (0 disables it).");
+        Require(memory.Exclusion >= 0 && (memory.Exclusion < memory.Points || memory.Points == 0),
+            "DeviationMemory:Exclusion", "must be in [0, DeviationMemory:Points).");
+        Require(memory.Tolerance is > 0 and < 1, "DeviationMemory:Tolerance", "must be in (0, 1).");
+
+        var calibration = options.Calibration;
+        Require(calibration.ShortWindow >= 1, "Calibration:ShortWindow", "must be at least 1.");
+        Require(calibration.LongWindow > calibration.ShortWindow, "Calibration:LongWindow", "must be larger than Calibration:ShortWindow.");
+
+        var sustained = options.Sustained;
+        Require(sustained.Window == 0 || sustained.Window > calibration.ShortWindow && sustained.Window < sustained.LongWindow,
+            "Sustained:Window", "must be 0 (off) or between Calibration:ShortWindow and Sustained:LongWindow (exclusive).");
+
+        var flatline = options.Flatline;
+        Require(flatline.MinPoints >= 0, "Flatline:MinPoints", "must not be negative (0 disables it).");
+        Require(flatline.MemoryPoints > flatline.MinPoints || flatline.MinPoints == 0, "Flatline:MemoryPoints", "must be larger than Flatline:MinPoints.");
+        Require(flatline.Probability is > 0 and < 1, "Flatline:Probability", "must be a probability in (0, 1).");
+
+        Require(options.Warmup.Points >= 0, "Warmup:Points", "must not be negative.");
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Rules.Count; i++)

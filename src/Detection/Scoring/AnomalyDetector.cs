@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using MetaAnomaly.Detection.Events;
-using MetaAnomaly.Detection.Rules;
+using MetaAnomaly.Detection.PostRules;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 
@@ -9,10 +9,21 @@ namespace MetaAnomaly.Detection.Scoring;
 /// <summary>
 /// The detector for every series: keeps each series' pipeline state and turns (point, forecast) pairs into scored
 /// points and event changes. Synchronous and free of I/O, so the live service and the NAB evaluation run the same code.
+/// Composed by <c>AddDetection</c> (or <c>DetectionExtensions.CreateDetector</c> outside a host).
 /// </summary>
-public sealed class AnomalyDetector(DetectionOptions options, IThresholdSource thresholds, TimeProvider time)
+public sealed class AnomalyDetector
 {
+    private readonly DetectionOptions _options;
+    private readonly IPostRuleFactory[] _rules;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<SeriesKey, SeriesDetector> _series = new();
+
+    internal AnomalyDetector(DetectionOptions options, IEnumerable<IPostRuleFactory> rules, TimeProvider time)
+    {
+        _options = options;
+        _rules = rules.ToArray();
+        _time = time;
+    }
 
     /// <summary>Timestamp of the last point scored for the series, or null when none was.</summary>
     public DateTimeOffset? LastScored(SeriesKey key) => _series.TryGetValue(key, out var s) ? s.LastScored : null;
@@ -20,7 +31,7 @@ public sealed class AnomalyDetector(DetectionOptions options, IThresholdSource t
     /// <inheritdoc cref="SeriesDetector.Observe"/>
     public (ScoredPoint Point, EventChange? Change)? Observe(
         SeriesKey key, DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId) =>
-        DetectorOf(key).Observe(timestamp, value, forecast, clusterId, time.GetUtcNow());
+        DetectorOf(key).Observe(timestamp, value, forecast, clusterId, _time.GetUtcNow());
 
     /// <summary>
     /// Teaches the series' detector one point of its stored history (see <see cref="DetectionOptions.PrimingPoints"/>):
@@ -28,7 +39,10 @@ public sealed class AnomalyDetector(DetectionOptions options, IThresholdSource t
     /// nothing was scored (a value or forecast that is not finite, or one of the first points, which only set the scale).
     /// </summary>
     public ScoredPoint? Prime(SeriesKey key, DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId) =>
-        DetectorOf(key).Observe(timestamp, value, forecast, clusterId, time.GetUtcNow(), priming: true)?.Point;
+        DetectorOf(key).Observe(timestamp, value, forecast, clusterId, _time.GetUtcNow(), priming: true)?.Point;
 
-    private SeriesDetector DetectorOf(SeriesKey key) => _series.GetOrAdd(key, k => new SeriesDetector(k.ToString(), options, thresholds));
+    private SeriesDetector DetectorOf(SeriesKey key) => _series.GetOrAdd(key, k => new SeriesDetector(
+        new ResidualScorer(_options.Scoring),
+        _rules.Select(f => f.Create()).OfType<IPostRule>().ToArray(),
+        new EventTracker(k.ToString(), _options.Events, _options.Severity)));
 }

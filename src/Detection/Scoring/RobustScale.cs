@@ -1,3 +1,5 @@
+using MetaAnomaly.Shared.Statistics;
+
 namespace MetaAnomaly.Detection.Scoring;
 
 /// <summary>
@@ -11,7 +13,6 @@ namespace MetaAnomaly.Detection.Scoring;
 /// </remarks>
 internal sealed class RobustScale(int window, int minOnline, double stdFraction)
 {
-    private const double NormalConsistency = 1.4826;
     private readonly Queue<double> _residuals = new();
     private double[] _sorted = [];
 
@@ -38,19 +39,11 @@ internal sealed class RobustScale(int window, int minOnline, double stdFraction)
             _sorted = new double[_residuals.Count];
         }
         _residuals.CopyTo(_sorted, 0);
+        // Summed in sorted order, as the scale always was: the order changes the last bits of the mean.
         Array.Sort(_sorted);
-        var median = Median(_sorted);
         var mean = _sorted.Average();
         var std = Math.Sqrt(_sorted.Sum(r => (r - mean) * (r - mean)) / _sorted.Length);
-        for (var i = 0; i < _sorted.Length; i++)
-        {
-            _sorted[i] = Math.Abs(_sorted[i] - median);
-        }
-        Array.Sort(_sorted);
-        var online = Math.Max(NormalConsistency * Median(_sorted), stdFraction * std);
+        var online = Math.Max(RobustStatistics.MadScale(_sorted), stdFraction * std);
         return double.IsFinite(adaptationScale) && adaptationScale > 0 ? Math.Max(online, 0.5 * adaptationScale) : online;
     }
-
-    private static double Median(double[] sorted) =>
-        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
 }

@@ -10,6 +10,8 @@ namespace MetaAnomaly.Detection.Scoring;
 /// probability it does not saturate at 1, so it ranks strong anomalies (NAB's corpus-wide threshold sweep uses it).</param>
 /// <param name="Scored">False during warm-up (probability not yet calibrated): never anomalous.</param>
 /// <param name="Rule">The rule that fired, when <paramref name="Anomalous"/>.</param>
+/// <param name="Reason">What raised or excused the point, in words (the residual, the memories that excused it, the
+/// statistic its surprise came from, the rule that fired); null when nothing did, and for points read back from the store.</param>
 public sealed record ScoredPoint(
     DateTimeOffset Timestamp,
     double Value,
@@ -21,7 +23,8 @@ public sealed record ScoredPoint(
     bool Scored,
     bool Anomalous,
     string? Rule,
-    double Threshold)
+    double Threshold,
+    string? Reason = null)
 {
     public AnomalyDirection Direction => Score >= 0 ? AnomalyDirection.Up : AnomalyDirection.Down;
 }

@@ -1,3 +1,5 @@
+using MetaAnomaly.Shared.Statistics;
+
 namespace MetaAnomaly.Detection.Scoring;
 
 /// <summary>

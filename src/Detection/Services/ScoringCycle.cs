@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using MetaAnomaly.Detection.Events;
-using MetaAnomaly.Detection.Notifications;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Storage;
-using MetaAnomaly.Detection.Webhooks;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging;
@@ -14,45 +12,22 @@ namespace MetaAnomaly.Detection.Services;
 
 /// <summary>
 /// One scoring tick: finds every series with regular points after its last scored one, asks the forecaster for all
-/// their one-step forecasts in ONE call (micro-batch), scores them in time order, and stores, publishes, masks,
-/// alerts and writes back the resulting events.
+/// their one-step forecasts in ONE call (micro-batch), scores them in time order, stores the scores and the event
+/// changes (which gives the events their ids), and hands the tick to the sinks (<see cref="IDetectionSink"/>: live UI,
+/// webhook outbox, write-back, adaptation mask, ...).
 /// </summary>
-public sealed partial class ScoringCycle : IScoringCycle
+internal sealed partial class ScoringCycle(
+    ISeriesBuffers buffers,
+    IOneStepForecaster forecaster,
+    AnomalyDetector detector,
+    IAnomalyStore store,
+    IEnumerable<IDetectionSink> sinks,
+    IOptions<DetectionOptions> options,
+    ILogger<ScoringCycle> logger) : IScoringCycle
 {
-    private readonly ISeriesBuffers _buffers;
-    private readonly IOneStepForecaster _forecaster;
-    private readonly AnomalyDetector _detector;
-    private readonly IAnomalyStore _store;
-    private readonly AnomalyAdaptationMask _mask;
-    private readonly IAnomalyNotifications _notifications;
-    private readonly WebhookOutbox _outbox;
-    private readonly IEnumerable<IWriteBack> _writeBacks;
-    private readonly IEnumerable<IDetectionSink> _sinks;
-    private readonly IOptions<DetectionOptions> _options;
-    private readonly ILogger<ScoringCycle> _logger;
     private readonly ConcurrentDictionary<SeriesKey, DateTimeOffset> _scoredThrough = new();
     private readonly ConcurrentDictionary<SeriesKey, DateTimeOffset> _liveFrom = new();
     private readonly ConcurrentDictionary<SeriesKey, SeriesDetectionStatus> _status = new();
-
-    internal ScoringCycle(
-        ISeriesBuffers buffers, IOneStepForecaster forecaster, AnomalyDetector detector, IAnomalyStore store,
-        AnomalyAdaptationMask mask, IAnomalyNotifications notifications, WebhookOutbox outbox,
-        IEnumerable<IWriteBack> writeBacks, IEnumerable<IDetectionSink> sinks, IOptions<DetectionOptions> options, ILogger<ScoringCycle> logger)
-    {
-        _sinks = sinks;
-        _buffers = buffers;
-        _forecaster = forecaster;
-        _detector = detector;
-        _store = store;
-        _mask = mask;
-        _notifications = notifications;
-        _outbox = outbox;
-        _writeBacks = writeBacks;
-        _options = options;
-        _logger = logger;
-    }
-
-    public const string WriteBackMeasurement = "metaanomaly_anomaly";
 
     /// <summary>Every known series' detection status, by series key.</summary>
     public IReadOnlyList<SeriesDetectionStatus> Statuses => _status.Values.OrderBy(s => s.SeriesKey, StringComparer.Ordinal).ToArray();
@@ -60,23 +35,23 @@ public sealed partial class ScoringCycle : IScoringCycle
     /// <summary>Runs one tick; returns how many points were scored.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var options = _options.Value;
+        var current = options.Value;
         var requests = new List<OneStepRequest>();
         var targets = new List<(double Value, string? Cluster, bool Priming)>();
-        foreach (var info in _buffers.ListSeries())
+        foreach (var info in buffers.ListSeries())
         {
-            if (requests.Count >= options.MaxRequestsPerTick)
+            if (requests.Count >= current.MaxRequestsPerTick)
             {
                 break;
             }
-            CollectRequests(info, options, requests, targets);
+            CollectRequests(info, current, requests, targets);
         }
         if (requests.Count == 0)
         {
             return 0;
         }
 
-        var forecasts = _forecaster.ForecastNext(requests);
+        var forecasts = Forecast(requests, targets);
         var scored = new List<(SeriesKey, ScoredPoint)>();
         var changes = new List<EventChange>();
         for (var i = 0; i < requests.Count; i++)
@@ -90,11 +65,11 @@ public sealed partial class ScoringCycle : IScoringCycle
             }
             if (targets[i].Priming)
             {
-                _detector.Prime(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster);
+                detector.Prime(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster);
                 SetStatus(request.Key, true, "Priming on stored history: scored, never anomalous.", targets[i].Cluster);
                 continue;
             }
-            if (_detector.Observe(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster) is not { } result)
+            if (detector.Observe(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster) is not { } result)
             {
                 continue;
             }
@@ -106,14 +81,14 @@ public sealed partial class ScoringCycle : IScoringCycle
             }
         }
 
-        await _store.SaveScoresAsync(scored, cancellationToken);
-        var applied = new List<EventChange>(changes.Count);
+        await store.SaveScoresAsync(scored, cancellationToken);
+        var stored = new List<EventChange>(changes.Count);
         foreach (var change in changes)
         {
-            applied.Add(await ApplyAsync(change, cancellationToken));
+            stored.Add(await StoreAsync(change, cancellationToken));
         }
-        var tick = new ScoringTick(scored, applied);
-        foreach (var sink in _sinks)
+        var tick = new ScoringTick(scored, stored);
+        foreach (var sink in sinks)
         {
             try
             {
@@ -127,7 +102,45 @@ public sealed partial class ScoringCycle : IScoringCycle
         return scored.Count;
     }
 
-    private void CollectRequests(SeriesInfo info, DetectionOptions options, List<OneStepRequest> requests, List<(double, string?, bool)> targets)
+    /// <summary>
+    /// All forecasts in one call; when that call throws, one call per cluster, so that a cluster whose forecast fails
+    /// leaves its series unforecast for this tick and the other clusters are still scored.
+    /// </summary>
+    private IReadOnlyList<OneStepForecast> Forecast(List<OneStepRequest> requests, List<(double Value, string? Cluster, bool Priming)> targets)
+    {
+        try
+        {
+            return forecaster.ForecastNext(requests);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogForecastFailed(exception, requests.Count);
+        }
+        var forecasts = new OneStepForecast[requests.Count];
+        foreach (var cluster in Enumerable.Range(0, requests.Count).GroupBy(i => targets[i].Cluster))
+        {
+            var indices = cluster.ToArray();
+            try
+            {
+                var batch = forecaster.ForecastNext(indices.Select(i => requests[i]).ToArray());
+                for (var j = 0; j < indices.Length; j++)
+                {
+                    forecasts[indices[j]] = batch[j];
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogClusterForecastFailed(exception, cluster.Key);
+                foreach (var i in indices)
+                {
+                    forecasts[i] = OneStepForecast.Unavailable(requests[i].Key, $"The forecaster failed: {exception.Message}");
+                }
+            }
+        }
+        return forecasts;
+    }
+
+    private void CollectRequests(SeriesInfo info, DetectionOptions current, List<OneStepRequest> requests, List<(double, string?, bool)> targets)
     {
         var key = info.Key;
         if (info.Step is null || info.LastTimestamp is null)
@@ -135,7 +148,7 @@ public sealed partial class ScoringCycle : IScoringCycle
             SetStatus(key, false, "No regular step detected yet.", null);
             return;
         }
-        var state = _forecaster.StateOf(key);
+        var state = forecaster.StateOf(key);
         if (state.Status != SeriesModelStatus.Adapted)
         {
             SetStatus(key, false, state.Reason ?? $"Model {state.Status}: no adapted model to forecast with.", state.ClusterId);
@@ -146,8 +159,8 @@ public sealed partial class ScoringCycle : IScoringCycle
         {
             return;
         }
-        var historyPoints = Math.Max(options.HistoryPoints, state.HistoryNeeded);
-        if (_buffers.Latest(key, historyPoints + Math.Max(options.MaxPointsPerTick, options.PrimingPoints + 1)) is not { Count: > 1 } window)
+        var historyPoints = Math.Max(current.HistoryPoints, state.HistoryNeeded);
+        if (buffers.Latest(key, historyPoints + Math.Max(current.MaxPointsPerTick, current.PrimingPoints + 1)) is not { Count: > 1 } window)
         {
             return;
         }
@@ -156,8 +169,8 @@ public sealed partial class ScoringCycle : IScoringCycle
         var liveFrom = _liveFrom.GetOrAdd(key, _ => window.TimestampAt(window.Count - 1));
         var first = through is { } last
             ? Math.Max(1, (int)Math.Floor((last - window.Start) / window.Step) + 1)
-            : Math.Max(1, window.Count - 1 - options.PrimingPoints);
-        var budget = Math.Min(options.MaxPointsPerTick, options.MaxRequestsPerTick - requests.Count);
+            : Math.Max(1, window.Count - 1 - current.PrimingPoints);
+        var budget = Math.Min(current.MaxPointsPerTick, current.MaxRequestsPerTick - requests.Count);
         var end = Math.Min(window.Count - 1, first + budget - 1);
         for (var i = first; i <= end; i++)
         {
@@ -176,61 +189,23 @@ public sealed partial class ScoringCycle : IScoringCycle
         }
     }
 
-    private async Task<EventChange> ApplyAsync(EventChange change, CancellationToken cancellationToken)
+    /// <summary>Stores the event (inserted or updated; the store gives it its id) and returns the change with the stored event.</summary>
+    private async Task<EventChange> StoreAsync(EventChange change, CancellationToken cancellationToken)
     {
-        var stored = await _store.UpsertAsync(change.Event, cancellationToken);
-        var applied = change with { Event = stored };
-        _mask.Track(stored);
-        await _notifications.PublishAsync(applied);
+        var stored = await store.UpsertAsync(change.Event, cancellationToken);
         if (change.Kind == EventChangeKind.Opened)
         {
             LogOpened(stored.Id, stored.SeriesKey, stored.Severity, stored.Probability);
-            await _outbox.EnqueueAsync(stored, cancellationToken);
         }
         if (change.Kind == EventChangeKind.Escalated)
         {
             LogEscalated(stored.Id, stored.SeriesKey, stored.Severity, stored.Probability);
-            await _outbox.EnqueueEscalationAsync(stored, cancellationToken);
         }
-        if (change.Kind is EventChangeKind.Opened or EventChangeKind.Closed)
-        {
-            await WriteBackAsync(stored, cancellationToken);
-        }
-        return applied;
-    }
-
-    private async Task WriteBackAsync(AnomalyEvent anomaly, CancellationToken cancellationToken)
-    {
-        var point = new WriteBackPoint(
-            anomaly.Start,
-            new Dictionary<string, string> { ["series_key"] = anomaly.SeriesKey, ["cluster"] = anomaly.ClusterId ?? "", ["severity"] = anomaly.Severity.ToString() },
-            new Dictionary<string, double>
-            {
-                ["id"] = anomaly.Id,
-                ["end_unix_ms"] = anomaly.End.ToUnixTimeMilliseconds(),
-                ["value"] = anomaly.Value,
-                ["forecast"] = anomaly.Forecast,
-                ["band_lower"] = anomaly.BandLower,
-                ["band_upper"] = anomaly.BandUpper,
-                ["score"] = anomaly.Score,
-                ["probability"] = anomaly.Probability,
-                ["open"] = anomaly.Open ? 1 : 0,
-            });
-        foreach (var writeBack in _writeBacks)
-        {
-            try
-            {
-                await writeBack.WriteAsync(WriteBackMeasurement, [point], cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogWriteBackFailed(exception, anomaly.Id);
-            }
-        }
+        return change with { Event = stored };
     }
 
     private void SetStatus(SeriesKey key, bool scoring, string? reason, string? cluster) =>
-        _status[key] = new SeriesDetectionStatus(key.ToString(), scoring, reason, cluster, _detector.LastScored(key));
+        _status[key] = new SeriesDetectionStatus(key.ToString(), scoring, reason, cluster, detector.LastScored(key));
 
     [LoggerMessage(LogLevel.Information, "Anomaly {EventId} opened on {SeriesKey}: {Severity}, probability {Probability}")]
     private partial void LogOpened(long eventId, string seriesKey, AnomalySeverity severity, double probability);
@@ -241,6 +216,9 @@ public sealed partial class ScoringCycle : IScoringCycle
     [LoggerMessage(LogLevel.Warning, "Detection sink {Sink} failed on a tick; the other sinks ran")]
     private partial void LogSinkFailed(Exception exception, string sink);
 
-    [LoggerMessage(LogLevel.Warning, "Writing anomaly {EventId} back failed; it stays in the state database")]
-    private partial void LogWriteBackFailed(Exception exception, long eventId);
+    [LoggerMessage(LogLevel.Warning, "The forecaster failed on a batch of {Requests} requests; forecasting cluster by cluster")]
+    private partial void LogForecastFailed(Exception exception, int requests);
+
+    [LoggerMessage(LogLevel.Warning, "The forecaster failed on cluster {Cluster}; its series are not scored this tick")]
+    private partial void LogClusterForecastFailed(Exception exception, string? cluster);
 }

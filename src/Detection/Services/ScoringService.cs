@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace MetaAnomaly.Detection.Services;
 
-/// <summary>Runs a <see cref="ScoringCycle"/> every <see cref="DetectionOptions.TickInterval"/>, after loading the tuned thresholds and the mask.</summary>
+/// <summary>Runs a <see cref="IScoringCycle"/> every <see cref="DetectionOptions.TickInterval"/>, after loading the tuned thresholds and the mask.</summary>
 internal sealed partial class ScoringService(
-    ScoringCycle cycle,
+    IScoringCycle cycle,
     FeedbackThresholds thresholds,
     AnomalyAdaptationMask mask,
     IAnomalyStore store,

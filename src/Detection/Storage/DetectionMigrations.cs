@@ -93,5 +93,8 @@ internal static class DetectionMigrations
                 error TEXT NULL,
                 latency_ms INTEGER NOT NULL);
             """),
+        new("detection-0004-event-reason", """
+            ALTER TABLE detection_events ADD COLUMN reason TEXT NULL;
+            """),
     ];
 }

@@ -3,6 +3,7 @@ using System.Text;
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Shared.Series;
+using MetaAnomaly.Shared.Statistics;
 using MetaAnomaly.Shared.Storage;
 
 namespace MetaAnomaly.Detection.Storage;
@@ -12,22 +13,22 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
 {
     private const string EventColumns =
         "id, series_key, cluster_id, start_ms, end_ms, peak_ms, value, forecast, band_lower, band_upper, score, " +
-        "probability, severity, direction, rule, open, points, feedback, detected_ms";
+        "probability, severity, direction, rule, open, points, feedback, detected_ms, reason";
 
     public async Task<AnomalyEvent> UpsertAsync(AnomalyEvent anomaly, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"""
             INSERT INTO detection_events (series_key, cluster_id, start_ms, end_ms, peak_ms, value, forecast, band_lower,
-                band_upper, score, probability, severity, direction, rule, open, points, feedback, detected_ms)
+                band_upper, score, probability, severity, direction, rule, open, points, feedback, detected_ms, reason)
             VALUES (@key, @cluster, @start, @end, @peak, @value, @forecast, @lower, @upper, @score, @probability,
-                @severity, @direction, @rule, @open, @points, 0, @detected)
+                @severity, @direction, @rule, @open, @points, 0, @detected, @reason)
             ON CONFLICT (series_key, start_ms) DO UPDATE SET
                 cluster_id = excluded.cluster_id, end_ms = excluded.end_ms, peak_ms = excluded.peak_ms,
                 value = excluded.value, forecast = excluded.forecast, band_lower = excluded.band_lower,
                 band_upper = excluded.band_upper, score = excluded.score, probability = excluded.probability,
                 severity = excluded.severity, direction = excluded.direction, open = excluded.open,
-                points = excluded.points
+                points = excluded.points, reason = excluded.reason
             RETURNING {EventColumns}
             """)
             .With("@key", anomaly.SeriesKey).With("@cluster", anomaly.ClusterId)
@@ -37,7 +38,7 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
             .With("@score", anomaly.Score).With("@probability", anomaly.Probability)
             .With("@severity", (int)anomaly.Severity).With("@direction", (int)anomaly.Direction)
             .With("@rule", anomaly.Rule).With("@open", anomaly.Open ? 1 : 0).With("@points", anomaly.Points)
-            .With("@detected", anomaly.DetectedAt.ToUnixMs());
+            .With("@detected", anomaly.DetectedAt.ToUnixMs()).With("@reason", anomaly.Reason);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return ReadEvent(reader);
@@ -245,5 +246,6 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         reader.GetInt64(15) != 0,
         (int)reader.GetInt64(16),
         (AnomalyFeedbackKind)reader.GetInt64(17),
-        DbCommandExtensions.FromUnixMs(reader.GetInt64(18)));
+        DbCommandExtensions.FromUnixMs(reader.GetInt64(18)),
+        reader.NullableString(19));
 }

@@ -35,7 +35,7 @@ public sealed record WebhookPayload(string Id, string Type, DateTimeOffset SentA
         var body = new WebhookAnomaly(
             anomaly.Id, anomaly.SeriesKey, anomaly.ClusterId, anomaly.Start, anomaly.End, anomaly.Peak, anomaly.Value,
             anomaly.Forecast, new WebhookBand(anomaly.BandLower, anomaly.BandUpper), anomaly.Score, anomaly.Probability,
-            anomaly.Severity, anomaly.Direction, anomaly.Rule, link);
+            anomaly.Severity, anomaly.Direction, anomaly.Rule, link, anomaly.Reason);
         var text = string.Create(CultureInfo.InvariantCulture,
             $"[{anomaly.Severity}] anomaly on {anomaly.SeriesKey}{(type == EscalatedType ? $" escalated to {anomaly.Severity}" : "")} at {anomaly.Peak:u}: value {anomaly.Value:G6}, expected {anomaly.Forecast:G6} " +
             $"(band {anomaly.BandLower:G6}..{anomaly.BandUpper:G6}), score {anomaly.Score:F1}, probability {anomaly.Probability:F6}. <{link}|Open in MetaAnomaly>");
@@ -61,6 +61,7 @@ public sealed record WebhookAnomaly(
     AnomalySeverity Severity,
     AnomalyDirection Direction,
     string Rule,
-    string Link);
+    string Link,
+    string? Reason);
 
 public sealed record WebhookBand(double Lower, double Upper);

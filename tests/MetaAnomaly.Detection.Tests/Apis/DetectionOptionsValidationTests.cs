@@ -10,14 +10,16 @@ public sealed class DetectionOptionsValidationTests
     [InlineData("Detection:Rules:0:MinDuration", "0", "Detection:Rules:0:MinDuration")]
     [InlineData("Detection:Webhooks:Endpoints:0:Url", "not a url", "Detection:Webhooks:Endpoints:0:Url")]
     [InlineData("Detection:PrimingPoints", "-1", "Detection:PrimingPoints")]
-    [InlineData("Detection:Scoring:FlatlineProbability", "1", "Detection:Scoring:FlatlineProbability")]
-    [InlineData("Detection:Scoring:FlatlineMemoryPoints", "5", "Detection:Scoring:FlatlineMemoryPoints")]
-    [InlineData("Detection:Scoring:LongWindow", "1", "Detection:Scoring:LongWindow")]
-    [InlineData("Detection:Scoring:SustainedWindow", "1", "Detection:Scoring:SustainedWindow")]
-    [InlineData("Detection:Scoring:RecurrenceRatio", "1.5", "Detection:Scoring:RecurrenceRatio")]
-    [InlineData("Detection:Scoring:RecurrenceTolerance", "2.00:00:00", "Detection:Scoring:RecurrenceTolerance")]
-    [InlineData("Detection:Scoring:DeviationMemoryExclusion", "5000", "Detection:Scoring:DeviationMemoryExclusion")]
+    [InlineData("Detection:Flatline:Probability", "1", "Detection:Flatline:Probability")]
+    [InlineData("Detection:Flatline:MemoryPoints", "5", "Detection:Flatline:MemoryPoints")]
+    [InlineData("Detection:Calibration:LongWindow", "1", "Detection:Calibration:LongWindow")]
+    [InlineData("Detection:Sustained:Window", "1", "Detection:Sustained:Window")]
+    [InlineData("Detection:Recurrence:Ratio", "1.5", "Detection:Recurrence:Ratio")]
+    [InlineData("Detection:Recurrence:Tolerance", "2.00:00:00", "Detection:Recurrence:Tolerance")]
+    [InlineData("Detection:DeviationMemory:Exclusion", "5000", "Detection:DeviationMemory:Exclusion")]
     [InlineData("Detection:Scoring:SeenDeviationDiscount", "0.5", "Detection:Scoring:SeenDeviationDiscount")]
+    [InlineData("Detection:Warmup:Points", "-1", "Detection:Warmup:Points")]
+    [InlineData("Detection:DeviationMemory:Tolerance", "0", "Detection:DeviationMemory:Tolerance")]
     public async Task MisconfigurationFailsAtStartNamingTheKey(string key, string value, string named)
     {
         using var database = new SqliteTestDatabase();

@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Extensions;
 using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Tests.Support;
@@ -59,7 +60,7 @@ public sealed class AnomalyDetectorTests
     {
         var values = Synthetic.Seasonal(200, seed: 4);
         values[40] += 100;
-        var options = new DetectionOptions { Scoring = { WarmupPoints = 64 } };
+        var options = new DetectionOptions { Warmup = { Points = 64 } };
 
         var points = Run(values, options);
 
@@ -70,7 +71,7 @@ public sealed class AnomalyDetectorTests
     [Fact]
     public void NonFiniteValuesAndUnavailableForecastsAreNotScored()
     {
-        var detector = new AnomalyDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = DetectionExtensions.CreateDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
         var key = Synthetic.Key();
         var forecast = new OneStepForecast(key, true, 1, 1, null);
 
@@ -126,7 +127,7 @@ public sealed class AnomalyDetectorTests
         }
 
         var withSustained = Run(values, new DetectionOptions());
-        var pointOnly = Run(values, new DetectionOptions { Scoring = { SustainedWindow = 0 } });
+        var pointOnly = Run(values, new DetectionOptions { Sustained = { Window = 0 } });
 
         Assert.Contains(withSustained, p => p.Index is >= 600 and < 606 && p.Point.Anomalous);
         Assert.DoesNotContain(pointOnly, p => p.Index is >= 600 and < 606 && p.Point.Anomalous);
@@ -144,8 +145,8 @@ public sealed class AnomalyDetectorTests
             values[i] += 25;
         }
         values[5 * day + 180] += 25;
-        var flagged = Run(values, new DetectionOptions { Scoring = { DeviationMemoryPoints = 0 } }).Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
-        var without = Run(values, new DetectionOptions { Scoring = { RecurrenceLookback = TimeSpan.Zero, DeviationMemoryPoints = 0 } })
+        var flagged = Run(values, new DetectionOptions { DeviationMemory = { Points = 0 } }).Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
+        var without = Run(values, new DetectionOptions { Recurrence = { Lookback = TimeSpan.Zero }, DeviationMemory = { Points = 0 } })
             .Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
 
         Assert.Contains(nightly[1], flagged);
@@ -169,7 +170,7 @@ public sealed class AnomalyDetectorTests
         values[larger] += 30;
 
         var flagged = Run(values, new DetectionOptions()).Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
-        var withoutMemory = Run(values, new DetectionOptions { Scoring = { DeviationMemoryPoints = 0 } })
+        var withoutMemory = Run(values, new DetectionOptions { DeviationMemory = { Points = 0 } })
             .Where(p => p.Point.Anomalous).Select(p => p.Index).ToHashSet();
 
         Assert.Contains(sameSize[0], flagged);
@@ -250,7 +251,7 @@ public sealed class AnomalyDetectorTests
     [Fact]
     public void PrimingScoresHistoryAgainstTheForecastsAnchor()
     {
-        var detector = new AnomalyDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = DetectionExtensions.CreateDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
         var key = Synthetic.Key();
         var values = Synthetic.Seasonal(100, seed: 10);
         ScoredPoint? last = null;
@@ -274,7 +275,7 @@ public sealed class AnomalyDetectorTests
         var values = Enumerable.Range(0, 600).Select(_ => Math.Round(50 + 2 * random.NextDouble(), 1)).ToArray();
         const int stuckFrom = 500;
         Array.Fill(values, values[stuckFrom], stuckFrom, 60);
-        var detector = new AnomalyDetector(new DetectionOptions { Scoring = { FlatlineMinPoints = flatlineMinPoints, FlatlineMemoryPoints = 400 } }, ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = DetectionExtensions.CreateDetector(new DetectionOptions { Flatline = { MinPoints = flatlineMinPoints, MemoryPoints = 400 } }, ConfiguredThresholds.Instance, TimeProvider.System);
         var key = Synthetic.Key();
 
         var flagged = new List<int>();
@@ -294,7 +295,7 @@ public sealed class AnomalyDetectorTests
     /// <summary>Scores every point against the previous value (the naive forecast, scale 1), as an aperiodic series' anchor does.</summary>
     private static List<(int Index, ScoredPoint Point)> RunNaive(double[] values, double residualScale = 1)
     {
-        var detector = new AnomalyDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = DetectionExtensions.CreateDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
         var key = Synthetic.Key();
         var results = new List<(int, ScoredPoint)>();
         for (var i = 1; i < values.Length; i++)
@@ -310,7 +311,7 @@ public sealed class AnomalyDetectorTests
 
     internal static List<(int Index, ScoredPoint Point, EventChange? Change)> Run(double[] values, DetectionOptions options, int liveFrom = Period, bool prime = false)
     {
-        var detector = new AnomalyDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
+        var detector = DetectionExtensions.CreateDetector(options, ConfiguredThresholds.Instance, TimeProvider.System);
         var forecaster = new SeasonalMedianForecaster(Period);
         var key = Synthetic.Key();
         forecaster.Models.Add(key);

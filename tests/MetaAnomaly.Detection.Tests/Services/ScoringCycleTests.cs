@@ -1,11 +1,14 @@
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Extensions;
 using MetaAnomaly.Detection.Feedback;
 using MetaAnomaly.Detection.Notifications;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Services;
+using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Tests.Support;
 using MetaAnomaly.Detection.Webhooks;
+using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -193,16 +196,88 @@ public sealed class ScoringCycleTests : IDisposable
         Assert.DoesNotContain(stored, p => p.Timestamp == Synthetic.Start + Synthetic.Step * 150);
     }
 
-    private (ScoringCycle Cycle, IAnomalyStore Store, AnomalyAdaptationMask Mask, IAnomalyNotifications Notifications) Create()
+    [Fact]
+    public async Task ASinkThatThrowsDoesNotStopTheSinksAfterIt()
+    {
+        var (cycle, store, mask, _) = Create(firstSink: new ThrowingSink());
+        var a = Synthetic.Key("a");
+        _forecaster.Models.Add(a);
+        var values = Synthetic.Seasonal(700, seed: 11);
+        values[650] += 30;
+        _buffers.Append(a, values[..100]);
+        await cycle.RunOnceAsync(default);
+
+        _buffers.Append(a, values[100..]);
+        while (await cycle.RunOnceAsync(default) > 0)
+        {
+        }
+
+        var spike = Assert.Single((await store.ListAsync(new AnomalyQuery(Series: a.ToString()), default)).Items, e => e.Start == Synthetic.Start + Synthetic.Step * 650);
+        Assert.Single(mask.MaskedIntervals(a, Synthetic.Start, Synthetic.Start + Synthetic.Step * 700), i => i.Contains(spike.Start));
+        Assert.Contains(_writeBack.Points, p => p.Fields["id"] == spike.Id);
+    }
+
+    [Fact]
+    public async Task AClusterWhoseForecastFailsLeavesTheOtherClustersScoredAndSaysWhy()
+    {
+        var (good, bad) = (Synthetic.Key("good"), Synthetic.Key("bad"));
+        _forecaster.Models.UnionWith([good, bad]);
+        var (cycle, store, _, _) = Create(new FailingClusterForecaster(_forecaster, bad));
+        _buffers.Append(good, Synthetic.Seasonal(100, seed: 17));
+        _buffers.Append(bad, Synthetic.Seasonal(100, seed: 18));
+        await cycle.RunOnceAsync(default);
+
+        _buffers.Append(good, Synthetic.Seasonal(10, seed: 19));
+        _buffers.Append(bad, Synthetic.Seasonal(10, seed: 20));
+
+        Assert.Equal(10, await cycle.RunOnceAsync(default));
+        Assert.Equal(11, (await store.ScoresAsync(good, Synthetic.Start, Synthetic.Start + Synthetic.Step * 110, default)).Count);
+        var status = Assert.Single(cycle.Statuses, s => s.SeriesKey == bad.ToString());
+        Assert.False(status.Scoring);
+        Assert.Contains("The forecaster failed", status.Reason);
+    }
+
+    [Fact]
+    public async Task AStoredEventKeepsTheReasonOfItsPeak()
+    {
+        var (cycle, store, _, _) = Create();
+        var a = Synthetic.Key("a");
+        _forecaster.Models.Add(a);
+        var values = Synthetic.Seasonal(700, seed: 11);
+        values[650] += 30;
+        _buffers.Append(a, values[..100]);
+        await cycle.RunOnceAsync(default);
+
+        _buffers.Append(a, values[100..]);
+        while (await cycle.RunOnceAsync(default) > 0)
+        {
+        }
+
+        var spike = Assert.Single((await store.ListAsync(new AnomalyQuery(Series: a.ToString()), default)).Items, e => e.Start == Synthetic.Start + Synthetic.Step * 650);
+        Assert.StartsWith("residual ", spike.Reason);
+        Assert.Contains("scales above the forecast", spike.Reason);
+        Assert.Contains("rule 'default' fired", spike.Reason);
+    }
+
+    private (ScoringCycle Cycle, IAnomalyStore Store, AnomalyAdaptationMask Mask, IAnomalyNotifications Notifications) Create(
+        IOneStepForecaster? forecaster = null, IDetectionSink? firstSink = null)
     {
         var store = new SqlAnomalyStore(_database, TimeProvider.System);
         var thresholds = new FeedbackThresholds(_database, _options, TimeProvider.System);
         var mask = new AnomalyAdaptationMask(_options);
         var notifications = new AnomalyNotificationService(NullLogger<AnomalyNotificationService>.Instance);
         var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System), _options, TimeProvider.System);
+        IDetectionSink[] sinks =
+        [
+            .. firstSink is null ? [] : new[] { firstSink },
+            new AdaptationMaskSink(mask),
+            new LiveNotificationSink(notifications),
+            new WebhookOutboxSink(outbox),
+            new WriteBackSink([_writeBack], NullLogger<WriteBackSink>.Instance),
+        ];
         var cycle = new ScoringCycle(
-            _buffers, _forecaster, new AnomalyDetector(_options.Value, thresholds, TimeProvider.System), store, mask, notifications,
-            outbox, [_writeBack], [], _options, NullLogger<ScoringCycle>.Instance);
+            _buffers, forecaster ?? _forecaster, DetectionExtensions.CreateDetector(_options.Value, thresholds, TimeProvider.System), store,
+            sinks, _options, NullLogger<ScoringCycle>.Instance);
         return (cycle, store, mask, notifications);
     }
 
@@ -212,9 +287,24 @@ public sealed class ScoringCycleTests : IDisposable
 
         public ValueTask WriteAsync(string measurement, IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken)
         {
-            Assert.Equal(ScoringCycle.WriteBackMeasurement, measurement);
+            Assert.Equal(WriteBackSink.Measurement, measurement);
             Points.AddRange(points);
             return ValueTask.CompletedTask;
         }
+    }
+
+    private sealed class ThrowingSink : IDetectionSink
+    {
+        public Task HandleAsync(ScoringTick tick, CancellationToken cancellationToken) =>
+            tick.Changes.Count > 0 ? throw new InvalidOperationException("sink down") : Task.CompletedTask;
+    }
+
+    /// <summary>Puts each series in its own cluster and fails every batch that holds <paramref name="failing"/>.</summary>
+    private sealed class FailingClusterForecaster(IOneStepForecaster inner, SeriesKey failing) : IOneStepForecaster
+    {
+        public IReadOnlyList<OneStepForecast> ForecastNext(IReadOnlyList<OneStepRequest> requests) =>
+            requests.Any(r => r.Key == failing) ? throw new InvalidOperationException("cluster down") : inner.ForecastNext(requests);
+
+        public SeriesModelState StateOf(SeriesKey key) => inner.StateOf(key) with { ClusterId = key.ToString() };
     }
 }

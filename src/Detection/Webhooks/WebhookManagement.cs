@@ -1,0 +1,21 @@
+namespace MetaAnomaly.Detection.Webhooks;
+
+/// <summary><see cref="IWebhookManagement"/> over the webhook store and dispatcher, showing endpoints as the API does.</summary>
+internal sealed class WebhookManagement(WebhookStore store, WebhookDispatcher dispatcher) : IWebhookManagement
+{
+    public async Task<IReadOnlyList<WebhookEndpoint>> ListAsync(CancellationToken cancellationToken) =>
+        (await store.ListAsync(cancellationToken)).Select(t => t.ToPublic()).ToArray();
+
+    public async Task<WebhookEndpoint?> CreateAsync(WebhookEndpointRequest request, CancellationToken cancellationToken) =>
+        (await store.CreateAsync(request, cancellationToken))?.ToPublic();
+
+    public Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) => store.DeleteAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(long endpointId, DeliveryState? state, int limit, CancellationToken cancellationToken) =>
+        store.DeliveriesAsync(endpointId, state, limit, cancellationToken);
+
+    public Task<DeliveryAttempt?> SendTestAsync(long endpointId, CancellationToken cancellationToken) =>
+        dispatcher.SendTestAsync(endpointId, cancellationToken);
+
+    public Task<bool> ReplayAsync(long deliveryId, CancellationToken cancellationToken) => store.ReplayAsync(deliveryId, cancellationToken);
+}
