@@ -1,9 +1,6 @@
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
-using MetaAnomaly.Forecasting.Learners.Selection;
 using MetaAnomaly.Forecasting.Registry;
-using MetaAnomaly.Forecasting.Serving;
-using MetaAnomaly.Forecasting.Training;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace MetaAnomaly.Forecasting.Tests.Serving;
 
-public sealed class ForecastingServiceTests : IDisposable
+public sealed class ForecastingCoreTests : IDisposable
 {
     private static readonly DateTimeOffset Origin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly string _directory = Directory.CreateTempSubdirectory("forecasting-tests-").FullName;
@@ -20,7 +17,7 @@ public sealed class ForecastingServiceTests : IDisposable
     private readonly SqliteTestDatabase _database;
     private readonly IOptions<ForecastingOptions> _options;
 
-    public ForecastingServiceTests()
+    public ForecastingCoreTests()
     {
         _database = new SqliteTestDatabase(Path.Combine(_directory, "state.db"), ModelRegistry.Migration);
         _options = Options.Create(new ForecastingOptions
@@ -45,21 +42,21 @@ public sealed class ForecastingServiceTests : IDisposable
     [Fact]
     public async Task CatchUpClustersAdaptsAndServesForecasts()
     {
-        using var service = Create();
-        var run = await service.CatchUpAsync(CancellationToken.None);
+        using var core = Create();
+        var run = await core.Runs.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(6, run.SeriesAdapted);
         Assert.Empty(run.Errors);
-        var cluster = Assert.Single(service.Clusters());
+        var cluster = Assert.Single(core.ReadModel.Clusters());
         Assert.Equal(24, cluster.Period);
         Assert.Equal("maml", cluster.Learner);
         Assert.Equal(1, cluster.ModelVersion);
-        var warming = service.StateOf(Key("short"));
+        var warming = core.ReadModel.StateOf(Key("short"));
         Assert.Equal(SeriesModelStatus.WarmingUp, warming.Status);
         Assert.False(string.IsNullOrEmpty(warming.Reason));
 
         var requests = _windows.Select(w => new OneStepRequest(w.Key, w, w.End + w.Step)).ToArray();
-        var forecasts = service.ForecastNext(requests);
+        var forecasts = core.Forecaster.ForecastNext(requests);
         Assert.False(forecasts[^1].Available);
         for (var i = 0; i < 6; i++)
         {
@@ -68,24 +65,24 @@ public sealed class ForecastingServiceTests : IDisposable
             var amplitude = _windows[i].Values.Max() - _windows[i].Values.Min();
             Assert.True(Math.Abs(forecasts[i].Value - truth) < 0.25 * amplitude, $"series {i}: forecast {forecasts[i].Value}, truth {truth}");
             Assert.True(forecasts[i].ResidualScale > 0);
-            Assert.Equal(24, service.ForecastOf(_windows[i].Key)!.Values.Count);
-            Assert.Equal(24, service.StateOf(_windows[i].Key).HistoryNeeded);
+            Assert.Equal(24, core.ReadModel.ForecastOf(_windows[i].Key)!.Values.Count);
+            Assert.Equal(24, core.ReadModel.StateOf(_windows[i].Key).HistoryNeeded);
         }
     }
 
     [Fact]
     public async Task SeveralRequestsForOneSeriesInOneCallEachGetTheirOwnForecast()
     {
-        using var service = Create();
-        await service.CatchUpAsync(CancellationToken.None);
+        using var core = Create();
+        await core.Runs.CatchUpAsync(CancellationToken.None);
         var window = _windows[0];
         var requests = Enumerable.Range(0, 5)
             .Select(back => window.Values[..(window.Count - back)])
             .Select(history => new OneStepRequest(window.Key, window with { Values = history }, window.Start + window.Step * history.Length))
             .ToArray();
 
-        var together = service.ForecastNext(requests);
-        var oneByOne = requests.Select(r => service.ForecastNext([r])[0]).ToArray();
+        var together = core.Forecaster.ForecastNext(requests);
+        var oneByOne = requests.Select(r => core.Forecaster.ForecastNext([r])[0]).ToArray();
 
         for (var i = 0; i < requests.Length; i++)
         {
@@ -98,11 +95,11 @@ public sealed class ForecastingServiceTests : IDisposable
     [Fact]
     public async Task AForecastCarriesItsAnchorTheValueOnePeriodEarlier()
     {
-        using var service = Create();
-        await service.CatchUpAsync(CancellationToken.None);
+        using var core = Create();
+        await core.Runs.CatchUpAsync(CancellationToken.None);
         var window = _windows[0];
 
-        var forecast = service.ForecastNext([new OneStepRequest(window.Key, window, window.End + window.Step)])[0];
+        var forecast = core.Forecaster.ForecastNext([new OneStepRequest(window.Key, window, window.End + window.Step)])[0];
 
         Assert.Equal(window.Values[window.Count - 24], forecast.Anchor, 6);
         Assert.NotEqual(forecast.Anchor, forecast.Value);
@@ -113,12 +110,12 @@ public sealed class ForecastingServiceTests : IDisposable
     {
         using (var first = Create())
         {
-            await first.CatchUpAsync(CancellationToken.None);
+            await first.Runs.CatchUpAsync(CancellationToken.None);
         }
         using var second = Create();
-        await second.CatchUpAsync(CancellationToken.None);
+        await second.Runs.CatchUpAsync(CancellationToken.None);
 
-        Assert.Equal(1, Assert.Single(second.Clusters()).ModelVersion);
+        Assert.Equal(1, Assert.Single(second.ReadModel.Clusters()).ModelVersion);
         Assert.Single(await Registry().VersionsAsync("p24-a", CancellationToken.None));
     }
 
@@ -127,64 +124,64 @@ public sealed class ForecastingServiceTests : IDisposable
     {
         using (var first = Create())
         {
-            await first.CatchUpAsync(CancellationToken.None);
+            await first.Runs.CatchUpAsync(CancellationToken.None);
         }
         var record = Assert.Single(await Registry().VersionsAsync("p24-a", CancellationToken.None));
         await File.WriteAllBytesAsync(Path.Combine(_options.Value.ModelDirectory, record.File), [1, 2, 3]);
 
         using var second = Create();
-        var run = await second.CatchUpAsync(CancellationToken.None);
+        var run = await second.Runs.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(6, run.SeriesAdapted);
-        Assert.Equal(2, Assert.Single(second.Clusters()).ModelVersion);
+        Assert.Equal(2, Assert.Single(second.ReadModel.Clusters()).ModelVersion);
         Assert.Equal([2, 1], (await Registry().VersionsAsync("p24-a", CancellationToken.None)).Select(r => r.Version));
     }
 
     [Fact]
     public async Task RetrainingWithAnotherLearnerMakesANewVersionAndReadapts()
     {
-        using var service = Create();
-        await service.CatchUpAsync(CancellationToken.None);
-        var before = service.StateOf(Key("s0")).AdaptedAt;
+        using var core = Create();
+        await core.Runs.CatchUpAsync(CancellationToken.None);
+        var before = core.ReadModel.StateOf(Key("s0")).AdaptedAt;
 
-        var report = await service.RetrainAsync("p24-a", "fomaml", CancellationToken.None);
+        var report = await core.Commands.RetrainAsync("p24-a", "fomaml", CancellationToken.None);
 
         Assert.Equal("fomaml", report.Learner);
-        var cluster = Assert.Single(service.Clusters());
+        var cluster = Assert.Single(core.ReadModel.Clusters());
         Assert.Equal("fomaml", cluster.Learner);
         Assert.Equal(2, cluster.ModelVersion);
-        Assert.Equal("fomaml", service.StateOf(Key("s0")).Learner);
-        Assert.True(service.StateOf(Key("s0")).AdaptedAt >= before);
+        Assert.Equal("fomaml", core.ReadModel.StateOf(Key("s0")).Learner);
+        Assert.True(core.ReadModel.StateOf(Key("s0")).AdaptedAt >= before);
     }
 
     [Fact]
     public async Task TheScheduledRunReadaptsEverySeries()
     {
-        using var service = Create();
-        await service.CatchUpAsync(CancellationToken.None);
-        var again = await service.CatchUpAsync(CancellationToken.None);
-        var scheduled = await service.RunScheduledAsync(CancellationToken.None);
+        using var core = Create();
+        await core.Runs.CatchUpAsync(CancellationToken.None);
+        var again = await core.Runs.CatchUpAsync(CancellationToken.None);
+        var scheduled = await core.Runs.RunScheduledAsync(CancellationToken.None);
 
         Assert.Equal(0, again.SeriesAdapted);
         Assert.Equal(6, scheduled.SeriesAdapted);
-        Assert.Equal("schedule", service.LastAdaptation!.Trigger);
-        Assert.NotNull(service.NextScheduledAdaptation);
+        Assert.Equal("schedule", core.ReadModel.LastAdaptation!.Trigger);
+        Assert.NotNull(core.ReadModel.NextScheduledAdaptation);
     }
 
     [Fact]
     public async Task ASeriesWhosePreviousModelForecastTheNewPointsWorseThanItsAnchorServesTheAnchorAfterTheDailyRun()
     {
-        using var service = Create();
-        await service.CatchUpAsync(CancellationToken.None);
-        Assert.Null(service.StateOf(Key("s0")).Reason);
+        using var core = Create();
+        await core.Runs.CatchUpAsync(CancellationToken.None);
+        Assert.Null(core.ReadModel.StateOf(Key("s0")).Reason);
         var s0 = _windows[0];
         _windows[0] = s0 with { Values = [.. s0.Values, .. s0.Values[^24..]] };
 
-        await service.RunScheduledAsync(CancellationToken.None);
+        await core.Runs.RunScheduledAsync(CancellationToken.None);
 
-        Assert.Contains("previous adapted model forecast the points since its adaptation worse", service.StateOf(Key("s0")).Reason);
-        Assert.All(_windows.Skip(1).Take(5), w => Assert.DoesNotContain("previous adapted model", service.StateOf(w.Key).Reason ?? ""));
-        var next = service.ForecastNext([new OneStepRequest(Key("s0"), _windows[0], _windows[0].End + _windows[0].Step)])[0];
+        Assert.Contains("previous adapted model forecast the points since its adaptation worse", core.ReadModel.StateOf(Key("s0")).Reason);
+        Assert.All(_windows.Skip(1).Take(5), w => Assert.DoesNotContain("previous adapted model", core.ReadModel.StateOf(w.Key).Reason ?? ""));
+        var next = core.Forecaster.ForecastNext([new OneStepRequest(Key("s0"), _windows[0], _windows[0].End + _windows[0].Step)])[0];
         Assert.Equal(_windows[0].Values[^24], next.Value, 6);
     }
 
@@ -192,24 +189,24 @@ public sealed class ForecastingServiceTests : IDisposable
     public async Task TheDailyRunRefreshesAnInitialisationOnceItIsOlderThanTheInterval()
     {
         var clock = new FakeTimeProvider(Origin.AddDays(30));
-        using var service = Create(clock: clock);
-        await service.CatchUpAsync(CancellationToken.None);
-        await service.RunScheduledAsync(CancellationToken.None);
-        Assert.Equal(1, Assert.Single(service.Clusters()).ModelVersion);
+        using var core = Create(clock: clock);
+        await core.Runs.CatchUpAsync(CancellationToken.None);
+        await core.Runs.RunScheduledAsync(CancellationToken.None);
+        Assert.Equal(1, Assert.Single(core.ReadModel.Clusters()).ModelVersion);
         var first = Assert.Single(await Registry().VersionsAsync("p24-a", CancellationToken.None));
 
         clock.Advance(_options.Value.ModelRefreshInterval);
-        var refreshed = await service.RunScheduledAsync(CancellationToken.None);
+        var refreshed = await core.Runs.RunScheduledAsync(CancellationToken.None);
 
         Assert.Empty(refreshed.Errors);
         Assert.Equal(6, refreshed.SeriesAdapted);
-        var cluster = Assert.Single(service.Clusters());
+        var cluster = Assert.Single(core.ReadModel.Clusters());
         Assert.Equal(2, cluster.ModelVersion);
         Assert.True(cluster.ValidationError < first.ValidationError, $"refreshed {cluster.ValidationError}, first {first.ValidationError}");
         Assert.Equal(clock.GetUtcNow(), (await Registry().VersionsAsync("p24-a", CancellationToken.None))[0].CreatedAt);
 
-        await service.RunScheduledAsync(CancellationToken.None);
-        Assert.Equal(2, Assert.Single(service.Clusters()).ModelVersion);
+        await core.Runs.RunScheduledAsync(CancellationToken.None);
+        Assert.Equal(2, Assert.Single(core.ReadModel.Clusters()).ModelVersion);
     }
 
     [Fact]
@@ -217,13 +214,13 @@ public sealed class ForecastingServiceTests : IDisposable
     {
         _options.Value.ModelRefreshInterval = TimeSpan.Zero;
         var clock = new FakeTimeProvider(Origin.AddDays(30));
-        using var service = Create(clock: clock);
-        await service.CatchUpAsync(CancellationToken.None);
+        using var core = Create(clock: clock);
+        await core.Runs.CatchUpAsync(CancellationToken.None);
 
         clock.Advance(TimeSpan.FromDays(365));
-        await service.RunScheduledAsync(CancellationToken.None);
+        await core.Runs.RunScheduledAsync(CancellationToken.None);
 
-        Assert.Equal(1, Assert.Single(service.Clusters()).ModelVersion);
+        Assert.Equal(1, Assert.Single(core.ReadModel.Clusters()).ModelVersion);
     }
 
     [Fact]
@@ -233,29 +230,29 @@ public sealed class ForecastingServiceTests : IDisposable
         _options.Value.AdaptationThreads = 1;
         var requests = _windows.Take(6).Select(w => new OneStepRequest(w.Key, w, w.End + w.Step)).ToArray();
         using var sequential = Create();
-        await sequential.CatchUpAsync(CancellationToken.None);
-        var expected = sequential.ForecastNext(requests).Select(f => f.Value).ToArray();
+        await sequential.Runs.CatchUpAsync(CancellationToken.None);
+        var expected = sequential.Forecaster.ForecastNext(requests).Select(f => f.Value).ToArray();
 
         _options.Value.AdaptationThreads = 3;
         using var concurrent = Create();
-        var run = await concurrent.CatchUpAsync(CancellationToken.None);
+        var run = await concurrent.Runs.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(6, run.SeriesAdapted);
-        Assert.Equal(expected, concurrent.ForecastNext(requests).Select(f => f.Value).ToArray());
+        Assert.Equal(expected, concurrent.Forecaster.ForecastNext(requests).Select(f => f.Value).ToArray());
     }
 
     [Fact]
     public async Task DirectHorizonsForecastTheNextPeriodCloseToTheTruth()
     {
         _options.Value.DirectHorizons = true;
-        using var service = Create();
-        var run = await service.CatchUpAsync(CancellationToken.None);
+        using var core = Create();
+        var run = await core.Runs.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(6, run.SeriesAdapted);
         for (var i = 0; i < 6; i++)
         {
             var window = _windows[i];
-            var forecast = service.ForecastOf(window.Key)!.Values;
+            var forecast = core.ReadModel.ForecastOf(window.Key)!.Values;
             var amplitude = window.Values.Max() - window.Values.Min();
             Assert.Equal(24, forecast.Count);
             Assert.All(Enumerable.Range(0, 24), h => Assert.InRange(Math.Abs(forecast[h] - Truth(window, window.Count + h)), 0, 0.25 * amplitude));
@@ -266,8 +263,8 @@ public sealed class ForecastingServiceTests : IDisposable
     public async Task TheAdaptationMaskIsConsultedForEverySeries()
     {
         var mask = new RecordingMask();
-        using var service = Create(mask);
-        await service.CatchUpAsync(CancellationToken.None);
+        using var core = Create(mask);
+        await core.Runs.CatchUpAsync(CancellationToken.None);
         Assert.Equal(Enumerable.Range(0, 6).Select(i => Key($"s{i}")).ToHashSet(), mask.Asked);
     }
 
@@ -286,11 +283,7 @@ public sealed class ForecastingServiceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private ForecastingService Create(IAdaptationMask? mask = null, TimeProvider? clock = null) => new(
-        new FixedSeriesBuffers(_windows), MetaLearnerRegistry.CreateDefault(), Registry(clock), _options, clock ?? TimeProvider.System,
-        NullLogger<ForecastingService>.Instance, mask is null ? [] : [mask],
-        new LearnerSelector(MetaLearnerRegistry.CreateDefault(), new MetaTrainer(), NullLogger<LearnerSelector>.Instance),
-        Options.Create(new LearnerSelectionOptions()));
+    private ForecastingCore Create(IAdaptationMask? mask = null, TimeProvider? clock = null) => new(_windows, _database, _options, clock, mask);
 
     private ModelRegistry Registry(TimeProvider? clock = null) => new(_database, _options, clock ?? TimeProvider.System, NullLogger<ModelRegistry>.Instance);
 
