@@ -1,43 +1,15 @@
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
-using MetaAnomaly.Forecasting.Registry;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using static MetaAnomaly.Forecasting.Tests.Serving.CoreTestBed;
 
 namespace MetaAnomaly.Forecasting.Tests.Serving;
 
 public sealed class ForecastingCoreTests : IDisposable
 {
-    private static readonly DateTimeOffset Origin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly string _directory = Directory.CreateTempSubdirectory("forecasting-tests-").FullName;
-    private readonly List<SeriesWindow> _windows = [];
-    private readonly SqliteTestDatabase _database;
-    private readonly IOptions<ForecastingOptions> _options;
-
-    public ForecastingCoreTests()
-    {
-        _database = new SqliteTestDatabase(Path.Combine(_directory, "state.db"), ModelRegistry.Migration);
-        _options = Options.Create(new ForecastingOptions
-        {
-            Device = "cpu",
-            Lags = 12,
-            HiddenSizes = [16],
-            MetaTrainingSteps = 40,
-            MetaBatchSize = 8,
-            AdaptationLearningRate = 0.05,
-            ModelDirectory = Path.Combine(_directory, "models"),
-            HistoryLength = 400,
-        });
-        var random = new Random(1);
-        for (var i = 0; i < 6; i++)
-        {
-            _windows.Add(Seasonal($"s{i}", 24 * 14, random));
-        }
-        _windows.Add(Seasonal("short", 20, random));
-    }
+    private readonly CoreTestBed _bed = new();
 
     [Fact]
     public async Task CatchUpClustersAdaptsAndServesForecasts()
@@ -55,18 +27,18 @@ public sealed class ForecastingCoreTests : IDisposable
         Assert.Equal(SeriesModelStatus.WarmingUp, warming.Status);
         Assert.False(string.IsNullOrEmpty(warming.Reason));
 
-        var requests = _windows.Select(w => new OneStepRequest(w.Key, w, w.End + w.Step)).ToArray();
+        var requests = _bed.Windows.Select(w => new OneStepRequest(w.Key, w, w.End + w.Step)).ToArray();
         var forecasts = core.Forecaster.ForecastNext(requests);
         Assert.False(forecasts[^1].Available);
         for (var i = 0; i < 6; i++)
         {
             Assert.True(forecasts[i].Available);
-            var truth = Truth(_windows[i], _windows[i].Count);
-            var amplitude = _windows[i].Values.Max() - _windows[i].Values.Min();
+            var truth = Truth(_bed.Windows[i], _bed.Windows[i].Count);
+            var amplitude = _bed.Windows[i].Values.Max() - _bed.Windows[i].Values.Min();
             Assert.True(Math.Abs(forecasts[i].Value - truth) < 0.25 * amplitude, $"series {i}: forecast {forecasts[i].Value}, truth {truth}");
             Assert.True(forecasts[i].ResidualScale > 0);
-            Assert.Equal(24, core.ReadModel.ForecastOf(_windows[i].Key)!.Values.Count);
-            Assert.Equal(24, core.ReadModel.StateOf(_windows[i].Key).HistoryNeeded);
+            Assert.Equal(24, core.ReadModel.ForecastOf(_bed.Windows[i].Key)!.Values.Count);
+            Assert.Equal(24, core.ReadModel.StateOf(_bed.Windows[i].Key).HistoryNeeded);
         }
     }
 
@@ -75,7 +47,7 @@ public sealed class ForecastingCoreTests : IDisposable
     {
         using var core = Create();
         await core.Runs.CatchUpAsync(CancellationToken.None);
-        var window = _windows[0];
+        var window = _bed.Windows[0];
         var requests = Enumerable.Range(0, 5)
             .Select(back => window.Values[..(window.Count - back)])
             .Select(history => new OneStepRequest(window.Key, window with { Values = history }, window.Start + window.Step * history.Length))
@@ -97,7 +69,7 @@ public sealed class ForecastingCoreTests : IDisposable
     {
         using var core = Create();
         await core.Runs.CatchUpAsync(CancellationToken.None);
-        var window = _windows[0];
+        var window = _bed.Windows[0];
 
         var forecast = core.Forecaster.ForecastNext([new OneStepRequest(window.Key, window, window.End + window.Step)])[0];
 
@@ -116,7 +88,7 @@ public sealed class ForecastingCoreTests : IDisposable
         await second.Runs.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(1, Assert.Single(second.ReadModel.Clusters()).ModelVersion);
-        Assert.Single(await Registry().VersionsAsync("p24-a", CancellationToken.None));
+        Assert.Single(await _bed.Registry().VersionsAsync("p24-a", CancellationToken.None));
     }
 
     [Fact]
@@ -126,15 +98,15 @@ public sealed class ForecastingCoreTests : IDisposable
         {
             await first.Runs.CatchUpAsync(CancellationToken.None);
         }
-        var record = Assert.Single(await Registry().VersionsAsync("p24-a", CancellationToken.None));
-        await File.WriteAllBytesAsync(Path.Combine(_options.Value.ModelDirectory, record.File), [1, 2, 3]);
+        var record = Assert.Single(await _bed.Registry().VersionsAsync("p24-a", CancellationToken.None));
+        await File.WriteAllBytesAsync(Path.Combine(_bed.Options.Value.ModelDirectory, record.File), [1, 2, 3]);
 
         using var second = Create();
         var run = await second.Runs.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(6, run.SeriesAdapted);
         Assert.Equal(2, Assert.Single(second.ReadModel.Clusters()).ModelVersion);
-        Assert.Equal([2, 1], (await Registry().VersionsAsync("p24-a", CancellationToken.None)).Select(r => r.Version));
+        Assert.Equal([2, 1], (await _bed.Registry().VersionsAsync("p24-a", CancellationToken.None)).Select(r => r.Version));
     }
 
     [Fact]
@@ -174,15 +146,15 @@ public sealed class ForecastingCoreTests : IDisposable
         using var core = Create();
         await core.Runs.CatchUpAsync(CancellationToken.None);
         Assert.Null(core.ReadModel.StateOf(Key("s0")).Reason);
-        var s0 = _windows[0];
-        _windows[0] = s0 with { Values = [.. s0.Values, .. s0.Values[^24..]] };
+        var s0 = _bed.Windows[0];
+        _bed.Windows[0] = s0 with { Values = [.. s0.Values, .. s0.Values[^24..]] };
 
         await core.Runs.RunScheduledAsync(CancellationToken.None);
 
         Assert.Contains("previous adapted model forecast the points since its adaptation worse", core.ReadModel.StateOf(Key("s0")).Reason);
-        Assert.All(_windows.Skip(1).Take(5), w => Assert.DoesNotContain("previous adapted model", core.ReadModel.StateOf(w.Key).Reason ?? ""));
-        var next = core.Forecaster.ForecastNext([new OneStepRequest(Key("s0"), _windows[0], _windows[0].End + _windows[0].Step)])[0];
-        Assert.Equal(_windows[0].Values[^24], next.Value, 6);
+        Assert.All(_bed.Windows.Skip(1).Take(5), w => Assert.DoesNotContain("previous adapted model", core.ReadModel.StateOf(w.Key).Reason ?? ""));
+        var next = core.Forecaster.ForecastNext([new OneStepRequest(Key("s0"), _bed.Windows[0], _bed.Windows[0].End + _bed.Windows[0].Step)])[0];
+        Assert.Equal(_bed.Windows[0].Values[^24], next.Value, 6);
     }
 
     [Fact]
@@ -193,9 +165,9 @@ public sealed class ForecastingCoreTests : IDisposable
         await core.Runs.CatchUpAsync(CancellationToken.None);
         await core.Runs.RunScheduledAsync(CancellationToken.None);
         Assert.Equal(1, Assert.Single(core.ReadModel.Clusters()).ModelVersion);
-        var first = Assert.Single(await Registry().VersionsAsync("p24-a", CancellationToken.None));
+        var first = Assert.Single(await _bed.Registry().VersionsAsync("p24-a", CancellationToken.None));
 
-        clock.Advance(_options.Value.ModelRefreshInterval);
+        clock.Advance(_bed.Options.Value.ModelRefreshInterval);
         var refreshed = await core.Runs.RunScheduledAsync(CancellationToken.None);
 
         Assert.Empty(refreshed.Errors);
@@ -203,7 +175,7 @@ public sealed class ForecastingCoreTests : IDisposable
         var cluster = Assert.Single(core.ReadModel.Clusters());
         Assert.Equal(2, cluster.ModelVersion);
         Assert.True(cluster.ValidationError < first.ValidationError, $"refreshed {cluster.ValidationError}, first {first.ValidationError}");
-        Assert.Equal(clock.GetUtcNow(), (await Registry().VersionsAsync("p24-a", CancellationToken.None))[0].CreatedAt);
+        Assert.Equal(clock.GetUtcNow(), (await _bed.Registry().VersionsAsync("p24-a", CancellationToken.None))[0].CreatedAt);
 
         await core.Runs.RunScheduledAsync(CancellationToken.None);
         Assert.Equal(2, Assert.Single(core.ReadModel.Clusters()).ModelVersion);
@@ -212,7 +184,7 @@ public sealed class ForecastingCoreTests : IDisposable
     [Fact]
     public async Task AZeroRefreshIntervalNeverRefreshes()
     {
-        _options.Value.ModelRefreshInterval = TimeSpan.Zero;
+        _bed.Options.Value.ModelRefreshInterval = TimeSpan.Zero;
         var clock = new FakeTimeProvider(Origin.AddDays(30));
         using var core = Create(clock: clock);
         await core.Runs.CatchUpAsync(CancellationToken.None);
@@ -226,14 +198,14 @@ public sealed class ForecastingCoreTests : IDisposable
     [Fact]
     public async Task ChunksAdaptedOnSeveralThreadsServeWhatOneThreadServes()
     {
-        _options.Value.ChunkSize = 2;
-        _options.Value.AdaptationThreads = 1;
-        var requests = _windows.Take(6).Select(w => new OneStepRequest(w.Key, w, w.End + w.Step)).ToArray();
+        _bed.Options.Value.ChunkSize = 2;
+        _bed.Options.Value.AdaptationThreads = 1;
+        var requests = _bed.Windows.Take(6).Select(w => new OneStepRequest(w.Key, w, w.End + w.Step)).ToArray();
         using var sequential = Create();
         await sequential.Runs.CatchUpAsync(CancellationToken.None);
         var expected = sequential.Forecaster.ForecastNext(requests).Select(f => f.Value).ToArray();
 
-        _options.Value.AdaptationThreads = 3;
+        _bed.Options.Value.AdaptationThreads = 3;
         using var concurrent = Create();
         var run = await concurrent.Runs.CatchUpAsync(CancellationToken.None);
 
@@ -244,14 +216,14 @@ public sealed class ForecastingCoreTests : IDisposable
     [Fact]
     public async Task DirectHorizonsForecastTheNextPeriodCloseToTheTruth()
     {
-        _options.Value.DirectHorizons = true;
+        _bed.Options.Value.DirectHorizons = true;
         using var core = Create();
         var run = await core.Runs.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(6, run.SeriesAdapted);
         for (var i = 0; i < 6; i++)
         {
-            var window = _windows[i];
+            var window = _bed.Windows[i];
             var forecast = core.ReadModel.ForecastOf(window.Key)!.Values;
             var amplitude = window.Values.Max() - window.Values.Min();
             Assert.Equal(24, forecast.Count);
@@ -281,25 +253,9 @@ public sealed class ForecastingCoreTests : IDisposable
         Assert.True(validator.Validate(null, new ForecastingOptions()).Succeeded);
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _bed.Dispose();
 
-    private ForecastingCore Create(IAdaptationMask? mask = null, TimeProvider? clock = null) => new(_windows, _database, _options, clock, mask);
-
-    private ModelRegistry Registry(TimeProvider? clock = null) => new(_database, _options, clock ?? TimeProvider.System, NullLogger<ModelRegistry>.Instance);
-
-    private static SeriesKey Key(string name) => new("cpu", [new("host", name)], "usage");
-
-    private static SeriesWindow Seasonal(string name, int count, Random random)
-    {
-        var level = 50 + 20 * random.NextDouble();
-        var amplitude = 5 + 10 * random.NextDouble();
-        var window = new SeriesWindow(Key(name), Origin, TimeSpan.FromHours(1), new double[count]);
-        for (var i = 0; i < count; i++)
-        {
-            window.Values[i] = level + amplitude * Math.Sin(2 * Math.PI * i / 24) + 0.3 * SyntheticTasks.NextGaussian(random);
-        }
-        return window with { Values = window.Values };
-    }
+    private ForecastingCore Create(IAdaptationMask? mask = null, TimeProvider? clock = null) => _bed.Create(mask, clock);
 
     private static double Truth(SeriesWindow window, int index)
     {
