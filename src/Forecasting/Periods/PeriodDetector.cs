@@ -136,9 +136,8 @@ public sealed class PeriodDetector(int maxPeriod = PeriodDetector.DefaultMaxPeri
         {
             x[i] -= meanX + slope * (i - meanT);
         }
-        var sorted = (double[])x.Clone();
-        var median = RobustStatistics.Median(sorted);
-        var scale = RobustStatistics.MadScale(sorted);
+        var median = RobustStatistics.Median((double[])x.Clone());
+        var scale = RobustStatistics.MadScale((double[])x.Clone());
         if (scale > 0)
         {
             for (var i = 0; i < n; i++)
