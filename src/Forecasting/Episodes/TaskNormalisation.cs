@@ -1,3 +1,5 @@
+using MetaAnomaly.Shared.Statistics;
+
 namespace MetaAnomaly.Forecasting.Episodes;
 
 /// <summary>
@@ -45,13 +47,13 @@ public readonly record struct TaskNormalisation(double Mean, double Scale)
         }
         observed = observed[..count];
         var mean = sum / count;
-        var median = SortedMedian(observed);
+        var median = RobustStatistics.Median(observed);
         var deviations = buffer.Slice(values.Length, count);
         for (var i = 0; i < count; i++)
         {
             deviations[i] = Math.Abs(observed[i] - median);
         }
-        var mad = SortedMedian(deviations) * 1.4826;
+        var mad = RobustStatistics.Median(deviations) * RobustStatistics.NormalConsistency;
         var tolerance = 1e-9 * Math.Max(1.0, Math.Abs(mean));
         if (mad > tolerance)
         {
@@ -67,12 +69,4 @@ public readonly record struct TaskNormalisation(double Mean, double Scale)
     }
 
     private const int StackWindow = 512;
-
-    /// <summary>Sorts <paramref name="values"/> in place and returns their median.</summary>
-    private static double SortedMedian(Span<double> values)
-    {
-        values.Sort();
-        var n = values.Length;
-        return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-    }
 }

@@ -1,8 +1,12 @@
+using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Forecasting.Learners.Selection;
+using MetaAnomaly.Forecasting.Planning;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Registry;
+using MetaAnomaly.Forecasting.Runs;
 using MetaAnomaly.Forecasting.Serving;
+using MetaAnomaly.Forecasting.Training;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,9 +21,11 @@ public static class ForecastingExtensions
 {
     /// <summary>
     /// The forecasting core: options from "Forecasting" (validated at start), the learners, the model registry and its
-    /// migration, <see cref="ForecastingService"/> as <see cref="IOneStepForecaster"/>, <see cref="IForecastingReadModel"/>
-    /// and <see cref="IForecastingCommands"/>, the start-up/catch-up service and the daily Quartz job. Needs
-    /// <see cref="IStateDatabase"/> and <c>ISeriesBuffers</c> (Ingest) and the host's <c>AddQuartzHostedService</c>.
+    /// migration, the stages (planner, trainer, batched adapter, one-step forecaster as <see cref="IOneStepForecaster"/>,
+    /// read model as <see cref="IForecastingReadModel"/>) and the coordinator that runs them one run at a time as
+    /// <see cref="IForecastingRuns"/> and <see cref="IForecastingCommands"/>, the start-up/catch-up service and the daily
+    /// Quartz job. Needs <see cref="IStateDatabase"/> and <c>ISeriesBuffers</c> (Ingest) and the host's
+    /// <c>AddQuartzHostedService</c>.
     /// </summary>
     public static IHostApplicationBuilder AddForecasting(this IHostApplicationBuilder builder)
     {
@@ -32,11 +38,20 @@ public static class ForecastingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(ModelRegistry.Migration);
         services.AddSingleton<ModelRegistry>();
-        services.AddSingleton<ForecastingService>();
-        services.AddSingleton<IOneStepForecaster>(sp => sp.GetRequiredService<ForecastingService>());
-        services.AddSingleton<IForecastingReadModel>(sp => sp.GetRequiredService<ForecastingService>());
-        services.AddSingleton<IForecastingCommands>(sp => sp.GetRequiredService<ForecastingService>());
-        services.AddSingleton<IForecastingRuns>(sp => sp.GetRequiredService<ForecastingService>());
+        services.AddSingleton<ForecastingSetup>();
+        services.AddSingleton<SeriesStates>();
+        services.AddSingleton<RunProgress>();
+        services.AddSingleton<ServingSnapshots>();
+        services.AddSingleton<IClusterPlanner, ClusterPlanner>();
+        services.AddSingleton<StoredInitialisations>();
+        services.AddSingleton<InitialisationTraining>();
+        services.AddSingleton<IClusterTrainer, ClusterTrainer>();
+        services.AddSingleton<IBatchedAdapter, BatchedAdapter>();
+        services.AddSingleton<IOneStepForecaster, OneStepForecaster>();
+        services.AddSingleton<IForecastingReadModel, ForecastingReadModel>();
+        services.AddSingleton<ForecastingCoordinator>();
+        services.AddSingleton<IForecastingRuns>(sp => sp.GetRequiredService<ForecastingCoordinator>());
+        services.AddSingleton<IForecastingCommands>(sp => sp.GetRequiredService<ForecastingCoordinator>());
         services.AddHostedService<ForecastingStartupService>();
         services.AddQuartz(q =>
         {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using MetaAnomaly.Shared.Statistics;
 
 namespace MetaAnomaly.Forecasting.Periods;
 
@@ -135,14 +136,13 @@ public sealed class PeriodDetector(int maxPeriod = PeriodDetector.DefaultMaxPeri
         {
             x[i] -= meanX + slope * (i - meanT);
         }
-        var sorted = x.Order().ToArray();
-        var median = sorted[n / 2];
-        var mad = x.Select(v => Math.Abs(v - median)).Order().ElementAt(n / 2);
-        if (mad > 0)
+        var median = RobustStatistics.Median((double[])x.Clone());
+        var scale = RobustStatistics.MadScale((double[])x.Clone());
+        if (scale > 0)
         {
             for (var i = 0; i < n; i++)
             {
-                x[i] = Math.Clamp(x[i], median - 5 * 1.4826 * mad, median + 5 * 1.4826 * mad);
+                x[i] = Math.Clamp(x[i], median - 5 * scale, median + 5 * scale);
             }
         }
         var mean = x.Average();

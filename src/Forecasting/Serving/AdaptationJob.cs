@@ -1,3 +1,4 @@
+using MetaAnomaly.Forecasting.ReadModel;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -8,7 +9,7 @@ namespace MetaAnomaly.Forecasting.Serving;
 /// ids, every series adapted from its cluster's initialisation on its latest K points.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class AdaptationJob(ForecastingService forecasting, ILogger<AdaptationJob> logger) : IJob
+public sealed class AdaptationJob(IForecastingRuns forecasting, ILogger<AdaptationJob> logger) : IJob
 {
     public static readonly JobKey Key = new("forecasting-adaptation", "forecasting");
 

@@ -1,6 +1,7 @@
 using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Shared.Statistics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -187,20 +188,6 @@ public static class ChunkAdaptation
         return forecasts;
     }
 
-    /// <summary>1.4826 * MAD about the (upper) median; 1 when empty. Reorders <paramref name="residuals"/>.</summary>
-    internal static double RobustScale(Span<double> residuals)
-    {
-        if (residuals.Length == 0)
-        {
-            return 1.0;
-        }
-        residuals.Sort();
-        var median = residuals[residuals.Length / 2];
-        foreach (ref var r in residuals)
-        {
-            r = Math.Abs(r - median);
-        }
-        residuals.Sort();
-        return 1.4826 * residuals[residuals.Length / 2];
-    }
+    /// <summary>1.4826 * MAD about the median (<see cref="RobustStatistics.MadScale"/>); 1 when empty. Overwrites <paramref name="residuals"/>.</summary>
+    internal static double RobustScale(Span<double> residuals) => residuals.Length == 0 ? 1.0 : RobustStatistics.MadScale(residuals);
 }

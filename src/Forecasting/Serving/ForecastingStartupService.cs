@@ -1,8 +1,7 @@
 using MetaAnomaly.Forecasting.Engine;
-using MetaAnomaly.Forecasting.Extensions;
+using MetaAnomaly.Forecasting.ReadModel;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MetaAnomaly.Forecasting.Serving;
 
@@ -12,8 +11,8 @@ namespace MetaAnomaly.Forecasting.Serving;
 /// warming up: period, cluster, a bounded meta-training for a new cluster, adaptation.
 /// </summary>
 public sealed class ForecastingStartupService(
-    ForecastingService forecasting,
-    IOptions<ForecastingOptions> options,
+    IForecastingRuns forecasting,
+    ForecastingSetup setup,
     TimeProvider clock,
     ILogger<ForecastingStartupService> logger) : BackgroundService
 {
@@ -21,7 +20,7 @@ public sealed class ForecastingStartupService(
     {
         var retained = NativeHeap.RetainFreedMemory();
         logger.LogInformation("Forecasting runs on {Device} in chunks of {ChunkSize} series, {Workers} at once; freed tensor memory {Heap}",
-            forecasting.Device, forecasting.ChunkSize, forecasting.AdaptationWorkers, retained ? "stays in the process heap" : "follows the allocator's defaults");
+            setup.Device, setup.ChunkSize, setup.AdaptationWorkers, retained ? "stays in the process heap" : "follows the allocator's defaults");
         return base.StartAsync(cancellationToken);
     }
 
@@ -29,7 +28,7 @@ public sealed class ForecastingStartupService(
     {
         try
         {
-            await Task.Delay(options.Value.StartupDelay, clock, stoppingToken);
+            await Task.Delay(setup.Options.StartupDelay, clock, stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
@@ -38,9 +37,9 @@ public sealed class ForecastingStartupService(
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    logger.LogError(e, "Forecasting catch-up failed; retrying in {Interval}", options.Value.CatchUpInterval);
+                    logger.LogError(e, "Forecasting catch-up failed; retrying in {Interval}", setup.Options.CatchUpInterval);
                 }
-                await Task.Delay(options.Value.CatchUpInterval, clock, stoppingToken);
+                await Task.Delay(setup.Options.CatchUpInterval, clock, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,0 +1,48 @@
+using MetaAnomaly.Forecasting.Episodes;
+using MetaAnomaly.Forecasting.Extensions;
+using MetaAnomaly.Forecasting.Learners;
+using Microsoft.Extensions.Options;
+using static TorchSharp.torch;
+
+namespace MetaAnomaly.Forecasting.Engine;
+
+/// <summary>
+/// What the options make of every computation of the core: the device (selected on first use), the chunk size and
+/// workers of the adaptation, and each cluster's episode layout, horizon and learner settings.
+/// </summary>
+public sealed class ForecastingSetup
+{
+    private readonly Lazy<Device> _device;
+
+    public ForecastingSetup(IOptions<ForecastingOptions> options)
+    {
+        Options = options.Value;
+        _device = new(() => DeviceSelector.Select(Options.Device));
+    }
+
+    public ForecastingOptions Options { get; }
+
+    public Device Device => _device.Value;
+
+    public int ChunkSize => DeviceSelector.ChunkSize(Device, Options.ChunkSize, ForecastingOptions.Defaults.CpuChunkSize, ForecastingOptions.Defaults.CudaChunkSize);
+
+    /// <summary>Threads adapting chunks at once (<c>Forecasting:AdaptationThreads</c>, 0 = one per processor).</summary>
+    public int AdaptationWorkers => Options.AdaptationThreads > 0 ? Options.AdaptationThreads : Environment.ProcessorCount;
+
+    public EpisodeLayout LayoutFor(int period)
+    {
+        var support = Options.SupportSize > 0 ? Options.SupportSize : period > 0 ? period : ForecastingOptions.Defaults.AperiodicSupportSize;
+        var query = Options.DirectHorizons ? HorizonFor(period, support) : Math.Max(1, support / 2);
+        return new EpisodeLayout(Options.Lags, period, support, query) { Anchored = Options.SeasonalAnchor, Direct = Options.DirectHorizons };
+    }
+
+    /// <summary>Steps of the next-horizon forecast made at adaptation.</summary>
+    public int HorizonFor(EpisodeLayout layout) => HorizonFor(layout.Period, layout.SupportSize);
+
+    public LearnerSettings SettingsFor(EpisodeLayout layout) => new(
+        layout.InputSize, Device, Options.Seed, Options.HiddenSizes,
+        Options.AdaptationLearningRate, Options.AdaptationSteps, Options.MetaLearningRate);
+
+    private int HorizonFor(int period, int support) =>
+        Options.Horizon > 0 ? Options.Horizon : Math.Min(period > 0 ? period : support, ForecastingOptions.Defaults.MaxHorizon);
+}

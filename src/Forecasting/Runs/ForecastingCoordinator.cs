@@ -1,0 +1,117 @@
+using MetaAnomaly.Forecasting.Planning;
+using MetaAnomaly.Forecasting.ReadModel;
+using MetaAnomaly.Forecasting.Serving;
+using MetaAnomaly.Forecasting.Training;
+using MetaAnomaly.Shared.Forecasts;
+using Microsoft.Extensions.Logging;
+
+namespace MetaAnomaly.Forecasting.Runs;
+
+/// <summary>
+/// Runs the stages one run at a time (catch-up, daily, on demand): the planner's clusters and targets, each target
+/// cluster's initialisation from the trainer, its adaptation into a new serving snapshot; then the trained
+/// initialisations are stored. A cluster that fails does not stop the others.
+/// </summary>
+internal sealed class ForecastingCoordinator(
+    IClusterPlanner planner,
+    IClusterTrainer trainer,
+    IBatchedAdapter adapter,
+    SeriesStates states,
+    RunProgress progress,
+    ILogger<ForecastingCoordinator> logger) : IForecastingRuns, IForecastingCommands, IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public Task<AdaptationRunSummary> AdaptNowAsync(string? clusterId, CancellationToken cancellationToken) =>
+        RunAsync(clusterId is null ? "on-demand" : $"on-demand {clusterId}", clusterId is null ? RunKind.Full : RunKind.Cluster, clusterId, null, cancellationToken);
+
+    public async Task<MetaTrainingReport> RetrainAsync(string clusterId, string? learner, CancellationToken cancellationToken)
+    {
+        if (planner.Clusters.All(c => c.Id != clusterId))
+        {
+            throw new KeyNotFoundException($"No cluster '{clusterId}'.");
+        }
+        if (learner is not null && !trainer.Learners.Contains(learner, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"No learner named '{learner}'. Registered: {string.Join(", ", trainer.Learners)}.", nameof(learner));
+        }
+        await RunAsync($"retrain {clusterId}", RunKind.Retrain, clusterId, learner, cancellationToken);
+        return trainer.ModelOf(clusterId)?.Report is { } report
+            ? report
+            : throw new InvalidOperationException($"Cluster '{clusterId}' could not be meta-trained: {progress.LastRun?.Errors.FirstOrDefault()}");
+    }
+
+    public Task<AdaptationRunSummary> RunScheduledAsync(CancellationToken cancellationToken) =>
+        RunAsync("schedule", RunKind.Full, null, null, cancellationToken);
+
+    public Task<AdaptationRunSummary> CatchUpAsync(CancellationToken cancellationToken) =>
+        RunAsync("catch-up", RunKind.CatchUp, null, null, cancellationToken);
+
+    private async Task<AdaptationRunSummary> RunAsync(string trigger, RunKind kind, string? clusterId, string? learner, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await trainer.LoadStoredAsync(cancellationToken);
+            var started = progress.Now;
+            var run = await Task.Run(() => Run(kind, clusterId, learner, cancellationToken), cancellationToken);
+            await trainer.SaveTrainedAsync(run, cancellationToken);
+            var summary = new AdaptationRunSummary(trigger, clusterId, started, progress.Now - started, run.SeriesAdapted, run.ClustersAdapted, run.Errors);
+            if (run.SeriesAdapted > 0 || kind != RunKind.CatchUp || run.Errors.Count > 0)
+            {
+                progress.Record(summary);
+                logger.LogInformation("Forecasting run ({Trigger}) adapted {Series} series in {Clusters} clusters in {Seconds:F2} s with {Errors} errors",
+                    trigger, run.SeriesAdapted, run.ClustersAdapted, summary.Duration.TotalSeconds, run.Errors.Count);
+            }
+            return summary;
+        }
+        finally
+        {
+            progress.Idle();
+            _gate.Release();
+        }
+    }
+
+    private RunOutcome Run(RunKind kind, string? clusterId, string? learner, CancellationToken cancellationToken)
+    {
+        var run = new RunOutcome();
+        var plan = planner.Plan(kind, clusterId, cancellationToken);
+        foreach (var target in plan.Targets)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var cluster = target.Cluster;
+            try
+            {
+                plan.Histories.ReadMissing(cluster.Members);
+                var model = trainer.Prepare(cluster, plan.Histories, retrain: kind == RunKind.Retrain, learner, refreshIfDue: kind == RunKind.Full, run, cancellationToken);
+                if (model is null)
+                {
+                    continue;
+                }
+                // A retrained model gets a fresh start: the previous models it replaces do not speak for it.
+                run.SeriesAdapted += adapter.Adapt(target, model, judgePrevious: kind != RunKind.Retrain, plan.Histories, cancellationToken);
+                run.ClustersAdapted++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                run.Errors.Add($"{cluster.Id}: {e.Message}");
+                logger.LogError(e, "Forecasting run failed for cluster {Cluster}", cluster.Id);
+                foreach (var key in target.Keys.Where(states.NeedsAdaptation).Where(states.Contains))
+                {
+                    states.Update(key, entry => entry! with { Status = SeriesModelStatus.Failed, Reason = $"adaptation failed: {e.Message}" });
+                }
+            }
+        }
+        if (kind == RunKind.Full)
+        {
+            adapter.RetireVanished(plan.Clusters);
+        }
+        foreach (var old in run.Retired)
+        {
+            old.Dispose();
+        }
+        return run;
+    }
+
+    public void Dispose() => _gate.Dispose();
+}

@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using MetaAnomaly.Shared.Forecasts;
+using MetaAnomaly.Shared.Series;
+
+namespace MetaAnomaly.Forecasting.Serving;
+
+/// <summary>Every series the core knows, by key: written by the stages of a run, read by serving and the read model.</summary>
+internal sealed class SeriesStates
+{
+    private readonly ConcurrentDictionary<SeriesKey, SeriesEntry> _entries = new();
+
+    public IEnumerable<SeriesEntry> All => _entries.Values;
+
+    public bool TryGet(SeriesKey key, out SeriesEntry entry) => _entries.TryGetValue(key, out entry!);
+
+    public bool Contains(SeriesKey key) => _entries.ContainsKey(key);
+
+    /// <summary>Whether the series has no adapted model yet (unknown, warming up, pending or failed).</summary>
+    public bool NeedsAdaptation(SeriesKey key) => !_entries.TryGetValue(key, out var entry) || entry.Status != SeriesModelStatus.Adapted;
+
+    public SeriesModelState StateOf(SeriesKey key) => _entries.TryGetValue(key, out var entry)
+        ? entry.ToState()
+        : new SeriesModelState(key, SeriesModelStatus.WarmingUp, null, null, null, null, double.NaN, "not yet seen by the forecasting core");
+
+    /// <summary>Replaces the entry of <paramref name="key"/> with <paramref name="change"/> of it (of null when unknown).</summary>
+    public void Update(SeriesKey key, Func<SeriesEntry?, SeriesEntry> change) =>
+        _entries.AddOrUpdate(key, _ => change(null), (_, e) => change(e));
+
+    public void Set(SeriesEntry entry) => _entries[entry.Key] = entry;
+}

@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using MetaAnomaly.Forecasting.Episodes;
+
+namespace MetaAnomaly.Forecasting.Serving;
+
+/// <summary>
+/// A cluster's adapted chunks, in one layout, as serving reads them. Never changed once built: a catch-up publishes a
+/// new snapshot with the previous chunks and its own, a full adaptation one with its own chunks only.
+/// </summary>
+internal sealed class ServingSnapshot(EpisodeLayout layout, ImmutableArray<ServedChunk> chunks)
+{
+    public EpisodeLayout Layout { get; } = layout;
+
+    public ImmutableArray<ServedChunk> Chunks { get; } = chunks;
+
+    public void DisposeChunks()
+    {
+        foreach (var chunk in Chunks)
+        {
+            chunk.Dispose();
+        }
+    }
+}
