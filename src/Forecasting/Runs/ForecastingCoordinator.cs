@@ -98,7 +98,7 @@ internal sealed class ForecastingCoordinator(
                 logger.LogError(e, "Forecasting run failed for cluster {Cluster}", cluster.Id);
                 foreach (var key in target.Keys.Where(states.NeedsAdaptation).Where(states.Contains))
                 {
-                    states.Update(key, entry => entry! with { Status = SeriesModelStatus.Failed, Reason = $"adaptation failed: {e.Message}" });
+                    states.Update(key, entry => entry!.Unserved(SeriesModelStatus.Failed, $"adaptation failed: {e.Message}"));
                 }
             }
         }

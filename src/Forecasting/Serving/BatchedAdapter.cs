@@ -47,14 +47,14 @@ internal sealed class BatchedAdapter(
             }
             else
             {
-                states.Update(key, e => e! with { Status = SeriesModelStatus.Pending, Reason = $"fewer than the {needed} points one adaptation needs" });
+                states.Update(key, e => e!.Unserved(SeriesModelStatus.Pending, $"fewer than the {needed} points one adaptation needs"));
             }
         }
         var previous = snapshots.Of(cluster.Id);
         var kept = !target.Replace && previous is not null && previous.Layout == layout ? previous.Chunks : [];
         var adaptedAt = clock.GetUtcNow();
         var adapted = AdaptInRounds(cluster.Id, model, ready, judgePrevious, histories, cancellationToken);
-        var snapshot = new ServingSnapshot(layout, [.. kept, .. adapted.Select(a => new ServedChunk(a.Chunk))]);
+        var snapshot = new ServingSnapshot(cluster.Id, layout, [.. kept, .. adapted.Select(a => new ServedChunk(a.Chunk))]);
         var entries = new List<SeriesEntry>();
         for (var c = 0; c < adapted.Count; c++)
         {

@@ -24,6 +24,19 @@ internal sealed record SeriesEntry(
         HistoryNeeded = Slot?.Snapshot.Layout.Reach ?? 0,
     };
 
+    /// <summary>Adapted, by a model of the cluster it belongs to now.</summary>
+    public bool ServedByItsCluster => Status == SeriesModelStatus.Adapted && Slot?.Snapshot.ClusterId == ClusterId;
+
+    /// <summary>
+    /// The series not adapted in its cluster for <paramref name="reason"/>: <paramref name="status"/>, unless it is still
+    /// served by the model of its previous cluster, which it keeps until its new cluster's model adapts it (scoring
+    /// never stops because a re-clustering moved a series to a cluster that cannot be meta-trained yet).
+    /// </summary>
+    public SeriesEntry Unserved(SeriesModelStatus status, string reason) =>
+        Status == SeriesModelStatus.Adapted && Slot is not null
+            ? this with { Reason = $"served by the model of its previous cluster {Slot.Snapshot.ClusterId} until its cluster {ClusterId} adapts it: {reason}" }
+            : this with { Status = status, Reason = reason };
+
     /// <summary>The series (new when <paramref name="entry"/> is null) warming up for <paramref name="reason"/>; an adapted one keeps serving.</summary>
     public static SeriesEntry Warming(SeriesKey key, SeriesEntry? entry, TimeSpan? step, string? reason) =>
         (entry ?? new SeriesEntry(key, step, null, [], null, SeriesModelStatus.WarmingUp, reason)) with

@@ -15,8 +15,11 @@ internal sealed class SeriesStates
 
     public bool Contains(SeriesKey key) => _entries.ContainsKey(key);
 
-    /// <summary>Whether the series has no adapted model yet (unknown, warming up, pending or failed).</summary>
-    public bool NeedsAdaptation(SeriesKey key) => !_entries.TryGetValue(key, out var entry) || entry.Status != SeriesModelStatus.Adapted;
+    /// <summary>
+    /// Whether the series has no adapted model of its own cluster yet: unknown, warming up, pending, failed, or still
+    /// served by the model of the cluster it was in before a re-clustering moved it.
+    /// </summary>
+    public bool NeedsAdaptation(SeriesKey key) => !_entries.TryGetValue(key, out var entry) || !entry.ServedByItsCluster;
 
     public SeriesModelState StateOf(SeriesKey key) => _entries.TryGetValue(key, out var entry)
         ? entry.ToState()

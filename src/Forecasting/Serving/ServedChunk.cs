@@ -1,6 +1,6 @@
 namespace MetaAnomaly.Forecasting.Serving;
 
-/// <summary>An adapted chunk as serving holds it: disposed when a later snapshot of its cluster no longer serves it.</summary>
+/// <summary>An adapted chunk as serving holds it: disposed once no snapshot holds it and no series serves from it.</summary>
 internal sealed class ServedChunk(AdaptedChunk adapted)
 {
     public AdaptedChunk Adapted { get; } = adapted;
@@ -9,6 +9,10 @@ internal sealed class ServedChunk(AdaptedChunk adapted)
 
     public void Dispose()
     {
+        if (Disposed)
+        {
+            return;
+        }
         Disposed = true;
         Adapted.Dispose();
     }

@@ -7,8 +7,10 @@ namespace MetaAnomaly.Forecasting.Serving;
 /// A cluster's adapted chunks, in one layout, as serving reads them. Never changed once built: a catch-up publishes a
 /// new snapshot with the previous chunks and its own, a full adaptation one with its own chunks only.
 /// </summary>
-internal sealed class ServingSnapshot(EpisodeLayout layout, ImmutableArray<ServedChunk> chunks)
+internal sealed class ServingSnapshot(string clusterId, EpisodeLayout layout, ImmutableArray<ServedChunk> chunks)
 {
+    public string ClusterId { get; } = clusterId;
+
     public EpisodeLayout Layout { get; } = layout;
 
     public ImmutableArray<ServedChunk> Chunks { get; } = chunks;

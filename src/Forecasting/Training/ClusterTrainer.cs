@@ -103,7 +103,7 @@ internal sealed class ClusterTrainer(
         var reason = $"its cluster {cluster.Id} cannot be meta-trained yet: {e.Message}";
         foreach (var key in cluster.Members.Where(states.NeedsAdaptation))
         {
-            states.Update(key, x => x! with { Status = SeriesModelStatus.Pending, Reason = reason });
+            states.Update(key, x => x!.Unserved(SeriesModelStatus.Pending, reason));
         }
         run.Errors.Add($"{cluster.Id}: {e.Message}");
         return current;
