@@ -131,10 +131,12 @@ public sealed partial class WebhookDispatcher : BackgroundService
     {
         try
         {
-            foreach (var delivery in deliveries)
+            for (var i = 0; i < deliveries.Count; i++)
             {
+                var delivery = deliveries[i];
                 if (_breaker.IsOpen(target.Id, _time.GetUtcNow()))
                 {
+                    await DeadLetterExpiredAsync(target, deliveries.Skip(i), cancellationToken);
                     return;
                 }
                 var outcome = await _sender.SendAsync(target, delivery.IdempotencyKey, delivery.Payload, Settings.AttemptTimeout, cancellationToken);
@@ -166,6 +168,20 @@ public sealed partial class WebhookDispatcher : BackgroundService
             LogEndpointFailed(exception, target.Name);
         }
     }
+
+    /// <summary>Dead-letters the deliveries an open circuit holds back once their retry horizon has passed.</summary>
+    private async Task DeadLetterExpiredAsync(WebhookTarget target, IEnumerable<PendingDelivery> held, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var delivery in held.Where(d => _schedule.Deadline(d.RetrySince) <= now))
+        {
+            await _store.DeadLetterAsync(delivery.Id, "The retry horizon passed while the endpoint's circuit was open", cancellationToken);
+            LogHeldDeadLettered(target.Name, delivery.Id);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Webhook {Endpoint}: delivery {DeliveryId} dead-lettered, its retry horizon passed while the circuit was open")]
+    private partial void LogHeldDeadLettered(string endpoint, long deliveryId);
 
     [LoggerMessage(LogLevel.Warning, "Webhook {Endpoint}: delivery {DeliveryId} attempt {Attempt} failed ({Error}); now {State}")]
     private partial void LogAttemptFailed(string endpoint, long deliveryId, int attempt, string error, DeliveryState state);

@@ -174,6 +174,15 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Dead-letters a pending delivery without an attempt, with the reason as its last error.</summary>
+    public async Task DeadLetterAsync(long deliveryId, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("UPDATE detection_deliveries SET state = 2, last_error = @reason WHERE id = @id AND state = 0")
+            .With("@id", deliveryId).With("@reason", reason);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(long endpointId, DeliveryState? state, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

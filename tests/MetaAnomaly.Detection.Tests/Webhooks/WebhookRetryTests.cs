@@ -128,6 +128,32 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         Assert.Equal(opened + 2 * settings.MaxBackoff, health.NextAttemptAt);
     }
 
+    [Fact]
+    public async Task DeliveriesHeldByAnOpenCircuitAreDeadLetteredOnceTheirHorizonHasPassed()
+    {
+        var settings = new WebhookOptions { MaxBackoff = TimeSpan.FromMinutes(1), RetryHorizon = TimeSpan.FromMinutes(10), BreakerFailures = 1 };
+        var (store, dispatcher, options) = Create(settings);
+        var endpoint = await CreateEndpointAsync(store, "/fail");
+        var start = _time.GetUtcNow();
+        for (var id = 20; id < 23; id++)
+        {
+            await OutboxFor(options).EnqueueAsync(Anomaly(id), default);
+        }
+
+        while (_time.GetUtcNow() < start + settings.RetryHorizon)
+        {
+            await PollAsync(dispatcher);
+            _time.Advance(TimeSpan.FromSeconds(10));
+        }
+        Assert.All(await store.DeliveriesAsync(endpoint.Id, null, 10, default), d => Assert.Equal(DeliveryState.Pending, d.State));
+        await PollAsync(dispatcher);
+
+        var deliveries = await store.DeliveriesAsync(endpoint.Id, null, 10, default);
+        Assert.All(deliveries, d => Assert.Equal(DeliveryState.DeadLettered, d.State));
+        Assert.Single(deliveries, d => d.LastError == "HTTP 500 Internal Server Error");
+        Assert.Equal(_receiver.On("/fail").Count, deliveries.Sum(d => d.Attempts));
+    }
+
     private (WebhookStore Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(WebhookOptions webhooks)
     {
         var options = new DetectionOptions { Webhooks = webhooks };
