@@ -20,12 +20,14 @@ public sealed class IngestOptionsTests : IDisposable
             ["Ingest:Buffers:Capacity"] = "2",
             ["Ingest:Influx:Url"] = "not a url",
             ["Ingest:Pull:Measurements"] = "([unclosed",
+            ["Ingest:WriteBack:Measurement"] = " ",
         });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("Ingest:Buffers:Capacity", error.Message);
         Assert.Contains("Ingest:Influx:Url", error.Message);
         Assert.Contains("Ingest:Pull:Measurements", error.Message);
+        Assert.Contains("Ingest:WriteBack:Measurement", error.Message);
     }
 
     [Fact]

@@ -91,11 +91,10 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         }
 
         var webhooks = options.Webhooks;
-        Require(webhooks.MaxAttempts >= 1, "Webhooks:MaxAttempts", "must be at least 1.");
         Require(webhooks.InitialBackoff > TimeSpan.Zero && webhooks.MaxBackoff >= webhooks.InitialBackoff, "Webhooks:InitialBackoff", "must be positive and at most Webhooks:MaxBackoff.");
+        Require(webhooks.RetryHorizon >= webhooks.MaxBackoff, "Webhooks:RetryHorizon", "must be at least Webhooks:MaxBackoff.");
         Require(webhooks.AttemptTimeout > TimeSpan.Zero, "Webhooks:AttemptTimeout", "must be positive.");
         Require(webhooks.BreakerFailures >= 1, "Webhooks:BreakerFailures", "must be at least 1.");
-        Require(webhooks.BreakerOpenFor > TimeSpan.Zero, "Webhooks:BreakerOpenFor", "must be positive.");
         Require(webhooks.PollInterval > TimeSpan.Zero, "Webhooks:PollInterval", "must be positive.");
         Require(Uri.TryCreate(webhooks.DashboardUrl, UriKind.Absolute, out _), "Webhooks:DashboardUrl", "must be an absolute URL.");
         var endpointNames = new HashSet<string>(StringComparer.Ordinal);

@@ -5,13 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace MetaAnomaly.Detection.Sinks;
 
 /// <summary>
-/// Writes opened and closed events back to every <see cref="IWriteBack"/> (InfluxDB) as points of
-/// <see cref="Measurement"/>; a failed write is logged and the event stays in the state database.
+/// Writes opened and closed events back to every <see cref="IWriteBack"/> (InfluxDB, as its configured measurement);
+/// a failed write is logged and the event stays in the state database.
 /// </summary>
 internal sealed partial class WriteBackSink(IEnumerable<IWriteBack> writeBacks, ILogger<WriteBackSink> logger) : IDetectionSink
 {
-    public const string Measurement = "metaanomaly_anomaly";
-
     public async Task HandleAsync(ScoringTick tick, CancellationToken cancellationToken)
     {
         foreach (var change in tick.Changes.Where(c => c.Kind is EventChangeKind.Opened or EventChangeKind.Closed))
@@ -41,7 +39,7 @@ internal sealed partial class WriteBackSink(IEnumerable<IWriteBack> writeBacks, 
         {
             try
             {
-                await writeBack.WriteAsync(Measurement, [point], cancellationToken);
+                await writeBack.WriteAsync([point], cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -96,5 +96,8 @@ internal static class DetectionMigrations
         new("detection-0004-event-reason", """
             ALTER TABLE detection_events ADD COLUMN reason TEXT NULL;
             """),
+        new("detection-0005-delivery-retry-since", """
+            ALTER TABLE detection_deliveries ADD COLUMN retry_since_ms INTEGER NULL;
+            """),
     ];
 }

@@ -3,20 +3,33 @@ using System.Collections.Concurrent;
 namespace MetaAnomaly.Detection.Webhooks;
 
 /// <summary>
-/// Per-endpoint circuit breaker: after <see cref="WebhookOptions.BreakerFailures"/> consecutive failed attempts the
-/// endpoint is left alone for <see cref="WebhookOptions.BreakerOpenFor"/>; then one trial attempt closes it on success
-/// or reopens it on failure. Deliveries held back by an open circuit spend no attempt.
+/// Per-endpoint circuit breaker: after <c>BreakerFailures</c> consecutive failed attempts the circuit opens and the
+/// endpoint gets one probe per <c>MaxBackoff</c> (the oldest due delivery) instead of every due delivery; a probe that
+/// succeeds closes it, one that fails keeps it open for another <c>MaxBackoff</c>. Deliveries held back by an open
+/// circuit spend no attempt, and none is given up because of the circuit.
 /// </summary>
-internal sealed class CircuitBreaker(int failuresToOpen, TimeSpan openFor)
+internal sealed class CircuitBreaker(int failuresToOpen, TimeSpan probeEvery)
 {
-    private readonly ConcurrentDictionary<long, (int Failures, DateTimeOffset OpenUntil)> _state = new();
+    private readonly ConcurrentDictionary<long, EndpointCircuit> _circuits = new();
 
+    /// <summary>Whether the endpoint's deliveries are held back at <paramref name="now"/> (open and no probe due).</summary>
     public bool IsOpen(long endpointId, DateTimeOffset now) =>
-        _state.TryGetValue(endpointId, out var s) && s.Failures >= failuresToOpen && now < s.OpenUntil;
+        _circuits.TryGetValue(endpointId, out var circuit) && circuit.NextProbeAt is { } probe && now < probe;
 
-    public void Succeeded(long endpointId) => _state.TryRemove(endpointId, out _);
+    public void Succeeded(long endpointId) => _circuits.TryRemove(endpointId, out _);
 
     public void Failed(long endpointId, DateTimeOffset now) =>
-        _state.AddOrUpdate(endpointId, _ => (1, 1 >= failuresToOpen ? now + openFor : DateTimeOffset.MinValue),
-            (_, s) => (s.Failures + 1, s.Failures + 1 >= failuresToOpen ? now + openFor : s.OpenUntil));
+        _circuits.AddOrUpdate(endpointId, _ => Next(new EndpointCircuit(0, now, null), now), (_, circuit) => Next(circuit, now));
+
+    /// <summary>The endpoint's failures so far; null while it is healthy.</summary>
+    public EndpointCircuit? Of(long endpointId) => _circuits.TryGetValue(endpointId, out var circuit) ? circuit : null;
+
+    private EndpointCircuit Next(EndpointCircuit circuit, DateTimeOffset now)
+    {
+        var failures = circuit.ConsecutiveFailures + 1;
+        return circuit with { ConsecutiveFailures = failures, NextProbeAt = failures >= failuresToOpen ? now + probeEvery : null };
+    }
 }
+
+/// <summary>An endpoint's run of failed attempts: how many, since when, and the next probe while its circuit is open.</summary>
+internal sealed record EndpointCircuit(int ConsecutiveFailures, DateTimeOffset FailingSince, DateTimeOffset? NextProbeAt);

@@ -17,6 +17,9 @@ public interface IWebhookManagement
     /// <summary>Sends one test payload to the endpoint now, outside the queue; returns the attempt, or null when the endpoint is absent.</summary>
     Task<DeliveryAttempt?> SendTestAsync(long endpointId, CancellationToken cancellationToken);
 
-    /// <summary>Puts a dead-lettered delivery back in the queue; false when it is not dead-lettered.</summary>
+    /// <summary>Every endpoint's health (healthy, failing since, circuit open) and when its next attempt is due, for a badge.</summary>
+    Task<IReadOnlyList<WebhookEndpointHealth>> HealthAsync(CancellationToken cancellationToken);
+
+    /// <summary>Puts a dead-lettered delivery back in the queue with a fresh retry horizon; false when it is not dead-lettered.</summary>
     Task<bool> ReplayAsync(long deliveryId, CancellationToken cancellationToken);
 }

@@ -28,5 +28,8 @@ public sealed record WebhookDelivery(
 /// <summary>One HTTP attempt of a delivery.</summary>
 public sealed record DeliveryAttempt(int Attempt, DateTimeOffset At, int? Status, string? Error, long LatencyMs);
 
-/// <summary>A due delivery with what it takes to send it.</summary>
-internal sealed record PendingDelivery(long Id, long EndpointId, string IdempotencyKey, string Payload, int Attempts);
+/// <summary>A due delivery with what it takes to send it; its retry horizon runs from <see cref="RetrySince"/> (creation or replay).</summary>
+internal sealed record PendingDelivery(long Id, long EndpointId, string IdempotencyKey, string Payload, int Attempts, DateTimeOffset RetrySince);
+
+/// <summary>One endpoint's queue: deliveries pending and dead-lettered, and when the earliest pending one is due.</summary>
+internal sealed record EndpointQueue(int Pending, int DeadLettered, DateTimeOffset? NextDueAt);

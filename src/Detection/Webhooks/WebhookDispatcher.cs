@@ -8,10 +8,12 @@ namespace MetaAnomaly.Detection.Webhooks;
 
 /// <summary>
 /// Delivers the persisted outbox: every poll, each endpoint with due deliveries is served by its own task (so a slow or
-/// dead endpoint never holds the others back), oldest first, with retries (exponential backoff with jitter), a
-/// per-endpoint circuit breaker, and dead-lettering after the last attempt or at once on 410 Gone. Because the queue is
-/// in the database, deliveries pending at shutdown go out after the next start (at least once; receivers deduplicate
-/// on the Idempotency-Key header).
+/// dead endpoint never holds the others back), oldest first, with retries on the <see cref="RetrySchedule"/> (exponential
+/// backoff with jitter up to <c>MaxBackoff</c>) until the delivery's <c>RetryHorizon</c> has passed, then dead-lettered
+/// (at once on 410 Gone). A per-endpoint <see cref="CircuitBreaker"/> slows a failing endpoint down to one probe per
+/// <c>MaxBackoff</c> rather than giving up. A timed-out (hung) request is one failed attempt, retried with the same
+/// idempotency key. Because the queue is in the database, deliveries pending at shutdown go out after the next start
+/// (at least once; receivers deduplicate on the Idempotency-Key header).
 /// </summary>
 public sealed partial class WebhookDispatcher : BackgroundService
 {
@@ -21,6 +23,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly CircuitBreaker _breaker;
+    private readonly RetrySchedule _schedule;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
 
     internal WebhookDispatcher(WebhookStore store, WebhookSender sender, IOptions<DetectionOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
@@ -30,7 +33,9 @@ public sealed partial class WebhookDispatcher : BackgroundService
         _options = options;
         _time = time;
         _logger = logger;
-        _breaker = new CircuitBreaker(options.Value.Webhooks.BreakerFailures, options.Value.Webhooks.BreakerOpenFor);
+        var settings = options.Value.Webhooks;
+        _breaker = new CircuitBreaker(settings.BreakerFailures, settings.MaxBackoff);
+        _schedule = new RetrySchedule(settings.InitialBackoff, settings.MaxBackoff, settings.RetryHorizon);
     }
 
     private WebhookOptions Settings => _options.Value.Webhooks;
@@ -102,14 +107,36 @@ public sealed partial class WebhookDispatcher : BackgroundService
         return new DeliveryAttempt(1, now, outcome.Status, outcome.Error, outcome.LatencyMs);
     }
 
+    /// <summary>Every endpoint's health: its run of failures, circuit and queue.</summary>
+    internal async Task<IReadOnlyList<WebhookEndpointHealth>> HealthAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var queues = await _store.QueuesAsync(cancellationToken);
+        return (await _store.ListAsync(cancellationToken)).Select(target =>
+        {
+            var queue = queues.GetValueOrDefault(target.Id) ?? new EndpointQueue(0, 0, null);
+            var circuit = _breaker.Of(target.Id);
+            var state = circuit is null ? WebhookHealthState.Healthy
+                : circuit.NextProbeAt is null ? WebhookHealthState.Failing
+                : WebhookHealthState.CircuitOpen;
+            DateTimeOffset? next = queue.NextDueAt is not { } due ? null
+                : circuit?.NextProbeAt is { } probe && probe > due ? probe
+                : due < now ? now : due;
+            return new WebhookEndpointHealth(
+                target.Id, target.Name, state, circuit?.FailingSince, circuit?.ConsecutiveFailures ?? 0, queue.Pending, queue.DeadLettered, next);
+        }).ToArray();
+    }
+
     private async Task DeliverAsync(WebhookTarget target, IReadOnlyList<PendingDelivery> deliveries, CancellationToken cancellationToken)
     {
         try
         {
-            foreach (var delivery in deliveries)
+            for (var i = 0; i < deliveries.Count; i++)
             {
+                var delivery = deliveries[i];
                 if (_breaker.IsOpen(target.Id, _time.GetUtcNow()))
                 {
+                    await DeadLetterExpiredAsync(target, deliveries.Skip(i), cancellationToken);
                     return;
                 }
                 var outcome = await _sender.SendAsync(target, delivery.IdempotencyKey, delivery.Payload, Settings.AttemptTimeout, cancellationToken);
@@ -125,8 +152,9 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 else
                 {
                     _breaker.Failed(target.Id, now);
-                    state = outcome.Gone || attempt >= Settings.MaxAttempts ? DeliveryState.DeadLettered : DeliveryState.Pending;
-                    next = now + Backoff(attempt);
+                    var retry = outcome.Gone ? null : _schedule.NextAttempt(delivery.RetrySince, attempt, now, Random.Shared.NextDouble());
+                    state = retry is null ? DeliveryState.DeadLettered : DeliveryState.Pending;
+                    next = retry ?? now;
                     LogAttemptFailed(target.Name, delivery.Id, attempt, outcome.Error ?? "", state);
                 }
                 await _store.RecordAttemptAsync(delivery.Id, attempt, now, outcome.Status, outcome.Error, outcome.LatencyMs, state, next, cancellationToken);
@@ -141,13 +169,19 @@ public sealed partial class WebhookDispatcher : BackgroundService
         }
     }
 
-    /// <summary>Exponential backoff, capped, with "equal jitter": half fixed, half uniform random.</summary>
-    private TimeSpan Backoff(int attempt)
+    /// <summary>Dead-letters the deliveries an open circuit holds back once their retry horizon has passed.</summary>
+    private async Task DeadLetterExpiredAsync(WebhookTarget target, IEnumerable<PendingDelivery> held, CancellationToken cancellationToken)
     {
-        var exponential = Settings.InitialBackoff * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var capped = exponential > Settings.MaxBackoff ? Settings.MaxBackoff : exponential;
-        return capped * (0.5 + 0.5 * Random.Shared.NextDouble());
+        var now = _time.GetUtcNow();
+        foreach (var delivery in held.Where(d => _schedule.Deadline(d.RetrySince) <= now))
+        {
+            await _store.DeadLetterAsync(delivery.Id, "The retry horizon passed while the endpoint's circuit was open", cancellationToken);
+            LogHeldDeadLettered(target.Name, delivery.Id);
+        }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Webhook {Endpoint}: delivery {DeliveryId} dead-lettered, its retry horizon passed while the circuit was open")]
+    private partial void LogHeldDeadLettered(string endpoint, long deliveryId);
 
     [LoggerMessage(LogLevel.Warning, "Webhook {Endpoint}: delivery {DeliveryId} attempt {Attempt} failed ({Error}); now {State}")]
     private partial void LogAttemptFailed(string endpoint, long deliveryId, int attempt, string error, DeliveryState state);

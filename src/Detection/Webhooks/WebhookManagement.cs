@@ -17,5 +17,7 @@ internal sealed class WebhookManagement(WebhookStore store, WebhookDispatcher di
     public Task<DeliveryAttempt?> SendTestAsync(long endpointId, CancellationToken cancellationToken) =>
         dispatcher.SendTestAsync(endpointId, cancellationToken);
 
+    public Task<IReadOnlyList<WebhookEndpointHealth>> HealthAsync(CancellationToken cancellationToken) => dispatcher.HealthAsync(cancellationToken);
+
     public Task<bool> ReplayAsync(long deliveryId, CancellationToken cancellationToken) => store.ReplayAsync(deliveryId, cancellationToken);
 }

@@ -7,22 +7,20 @@ public sealed class WebhookOptions
 {
     public List<WebhookEndpointOptions> Endpoints { get; set; } = [];
 
-    /// <summary>Attempts per delivery before it is dead-lettered.</summary>
-    public int MaxAttempts { get; set; } = Defaults.MaxAttempts;
+    /// <summary>How long a delivery is retried, from its creation (or replay), before it is dead-lettered.</summary>
+    public TimeSpan RetryHorizon { get; set; } = Defaults.RetryHorizon;
 
-    /// <summary>Delay before the first retry; doubled each retry, with full jitter, capped at <see cref="MaxBackoff"/>.</summary>
+    /// <summary>Delay before the first retry; doubled each retry, with equal jitter, capped at <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; set; } = Defaults.InitialBackoff;
 
+    /// <summary>The longest delay between two attempts of a delivery, and between two probes of an open circuit.</summary>
     public TimeSpan MaxBackoff { get; set; } = Defaults.MaxBackoff;
 
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan AttemptTimeout { get; set; } = Defaults.AttemptTimeout;
 
-    /// <summary>Consecutive failures that open an endpoint's circuit.</summary>
+    /// <summary>Consecutive failures that open an endpoint's circuit (then one probe per <see cref="MaxBackoff"/>).</summary>
     public int BreakerFailures { get; set; } = Defaults.BreakerFailures;
-
-    /// <summary>How long an open circuit holds deliveries back before one trial attempt.</summary>
-    public TimeSpan BreakerOpenFor { get; set; } = Defaults.BreakerOpenFor;
 
     /// <summary>How often the dispatcher looks for due deliveries.</summary>
     public TimeSpan PollInterval { get; set; } = Defaults.PollInterval;
@@ -32,12 +30,11 @@ public sealed class WebhookOptions
 
     public static class Defaults
     {
-        public const int MaxAttempts = 6;
+        public static readonly TimeSpan RetryHorizon = TimeSpan.FromHours(24);
         public static readonly TimeSpan InitialBackoff = TimeSpan.FromSeconds(2);
         public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
         public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
         public const int BreakerFailures = 5;
-        public static readonly TimeSpan BreakerOpenFor = TimeSpan.FromMinutes(1);
         public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
         public const string DashboardUrl = "http://127.0.0.1:5080";
     }

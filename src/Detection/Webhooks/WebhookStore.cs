@@ -114,16 +114,36 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command("""
-            SELECT id, endpoint_id, idempotency_key, payload, attempts FROM detection_deliveries
+            SELECT id, endpoint_id, idempotency_key, payload, attempts, COALESCE(retry_since_ms, created_ms) FROM detection_deliveries
             WHERE state = 0 AND next_attempt_ms <= @now ORDER BY next_attempt_ms, id LIMIT @limit
             """).With("@now", now.ToUnixMs()).With("@limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var due = new List<PendingDelivery>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            due.Add(new PendingDelivery(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), (int)reader.GetInt64(4)));
+            due.Add(new PendingDelivery(
+                reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), (int)reader.GetInt64(4),
+                DbCommandExtensions.FromUnixMs(reader.GetInt64(5))));
         }
         return due;
+    }
+
+    /// <summary>Every endpoint's queue of pending and dead-lettered deliveries, by endpoint id (absent: nothing queued).</summary>
+    public async Task<IReadOnlyDictionary<long, EndpointQueue>> QueuesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("""
+            SELECT endpoint_id, SUM(state = 0), SUM(state = 2), MIN(CASE WHEN state = 0 THEN next_attempt_ms END)
+            FROM detection_deliveries WHERE state IN (0, 2) GROUP BY endpoint_id
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var queues = new Dictionary<long, EndpointQueue>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            queues[reader.GetInt64(0)] = new EndpointQueue(
+                (int)reader.GetInt64(1), (int)reader.GetInt64(2), reader.IsDBNull(3) ? null : DbCommandExtensions.FromUnixMs(reader.GetInt64(3)));
+        }
+        return queues;
     }
 
     /// <summary>Logs one attempt and moves the delivery to its new state.</summary>
@@ -152,6 +172,15 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Dead-letters a pending delivery without an attempt, with the reason as its last error.</summary>
+    public async Task DeadLetterAsync(long deliveryId, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("UPDATE detection_deliveries SET state = 2, last_error = @reason WHERE id = @id AND state = 0")
+            .With("@id", deliveryId).With("@reason", reason);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(long endpointId, DeliveryState? state, int limit, CancellationToken cancellationToken)
@@ -187,12 +216,12 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
         return attempts;
     }
 
-    /// <summary>Puts a dead-lettered delivery back in the queue with a fresh attempt budget; false when it is not dead-lettered.</summary>
+    /// <summary>Puts a dead-lettered delivery back in the queue with a fresh retry horizon; false when it is not dead-lettered.</summary>
     public async Task<bool> ReplayAsync(long deliveryId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            "UPDATE detection_deliveries SET state = 0, attempts = 0, next_attempt_ms = @now WHERE id = @id AND state = 2")
+            "UPDATE detection_deliveries SET state = 0, attempts = 0, next_attempt_ms = @now, retry_since_ms = @now WHERE id = @id AND state = 2")
             .With("@id", deliveryId).With("@now", time.GetUtcNow().ToUnixMs());
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }

@@ -191,5 +191,16 @@ public sealed class WriteBackOptions
     /// <summary>Empty: <c>Ingest:Influx:Database</c>.</summary>
     public string? Database { get; set; }
 
+    /// <summary>The measurement the anomalies are written to; never pulled back from the pulled database.</summary>
+    public string Measurement { get; set; } = Defaults.Measurement;
+
     public bool Enabled { get; set; } = true;
+
+    /// <summary>The database written to: <see cref="Database"/>, or <paramref name="influxDatabase"/> when that is empty.</summary>
+    public string DatabaseOr(string influxDatabase) => string.IsNullOrEmpty(Database) ? influxDatabase : Database;
+
+    public static class Defaults
+    {
+        public const string Measurement = "metaanomaly_anomaly";
+    }
 }

@@ -41,6 +41,8 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             Require(options.Pull.GraceWindow >= TimeSpan.Zero, "Ingest:Pull:GraceWindow must not be negative.");
             Require(options.Pull.InitialLookback > TimeSpan.Zero, "Ingest:Pull:InitialLookback must be positive.");
             Require(options.Pull.MaxSeries >= 1, "Ingest:Pull:MaxSeries must be at least 1.");
+            Require(!string.IsNullOrWhiteSpace(options.WriteBack.Measurement) && !options.WriteBack.Measurement.AsSpan().ContainsAny('\n', '\r'),
+                "Ingest:WriteBack:Measurement must be a non-empty measurement name on one line.");
             if (!string.IsNullOrEmpty(options.Pull.Measurements))
             {
                 try

@@ -17,7 +17,9 @@ namespace MetaAnomaly.Ingest.Pull;
 /// measurement regex, fields, tag filters), reading from each measurement's persisted watermark minus the grace window,
 /// so late and out-of-order points are picked up; the buffers keep one value per slot, so the overlap never
 /// duplicates. Watermarks survive restarts (no gap after a restart or an InfluxDB outage: the next poll starts where
-/// the last successful one ended). Also closes the gaps that push leaves while MetaAnomaly was down.
+/// the last successful one ended). Also closes the gaps that push leaves while MetaAnomaly was down. MetaAnomaly's own
+/// write-back (<c>Ingest:WriteBack:Measurement</c>) is never selected from the database it is written to, whatever the
+/// selection: following its own anomalies would be a feedback loop.
 /// </summary>
 internal sealed partial class InfluxPullSource(
     InfluxClient client,
@@ -89,8 +91,7 @@ internal sealed partial class InfluxPullSource(
     {
         var now = clock.GetUtcNow();
         var nowNs = ToNanoseconds(now);
-        var measurements = (await client.ShowMeasurementsAsync(Influx.Database, null, cancellationToken))
-            .Where(m => _measurements?.IsMatch(m) ?? true).ToArray();
+        var measurements = (await client.ShowMeasurementsAsync(Influx.Database, null, cancellationToken)).Where(IsSelected).ToArray();
         var marks = await watermarks.GetAllAsync(WatermarkSource, cancellationToken);
         long total = 0;
         foreach (var measurement in measurements)
@@ -123,6 +124,12 @@ internal sealed partial class InfluxPullSource(
         status.InfluxState(InfluxConnectionState.Connected);
         return new PullReport(measurements.Length, total);
     }
+
+    private bool IsSelected(string measurement) =>
+        (_measurements?.IsMatch(measurement) ?? true) && !IsOwnWriteBack(measurement);
+
+    private bool IsOwnWriteBack(string measurement) =>
+        measurement == options.Value.WriteBack.Measurement && options.Value.WriteBack.DatabaseOr(Influx.Database) == Influx.Database;
 
     private async Task<(long Points, long Newest)> ReadAsync(string measurement, string[] fields, long fromNs, long toNs, CancellationToken cancellationToken)
     {

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace MetaAnomaly.Ingest.WriteBack;
 
 /// <summary>
-/// <see cref="IWriteBack"/> to InfluxDB (<c>Ingest:WriteBack:Database</c>, default <c>Ingest:Influx:Database</c>), in
-/// batches of <c>Ingest:Influx:WriteBatchSize</c> lines at nanosecond precision. Non-finite numbers are left out; a row
+/// <see cref="IWriteBack"/> to InfluxDB as <c>Ingest:WriteBack:Measurement</c> in <c>Ingest:WriteBack:Database</c>
+/// (default <c>Ingest:Influx:Database</c>; the pull never reads that measurement back from there), in batches of <c>Ingest:Influx:WriteBatchSize</c> lines at nanosecond precision. Non-finite numbers are left out; a row
 /// left with no field is skipped. A missing write-back database is created once (a separate database for
 /// MetaAnomaly's output is the usual setup).
 /// </summary>
@@ -16,10 +16,11 @@ internal sealed class InfluxWriteBack(InfluxClient client, IOptions<IngestOption
 {
     private bool _createdDatabase;
 
-    public async ValueTask WriteAsync(string measurement, IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken)
     {
         var influx = options.Value.Influx;
-        var database = string.IsNullOrEmpty(options.Value.WriteBack.Database) ? influx.Database : options.Value.WriteBack.Database;
+        var database = options.Value.WriteBack.DatabaseOr(influx.Database);
+        var measurement = options.Value.WriteBack.Measurement;
         var writer = new LineProtocolWriter();
         foreach (var point in points)
         {

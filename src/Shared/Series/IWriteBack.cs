@@ -7,7 +7,8 @@ namespace MetaAnomaly.Shared.Series;
 /// </summary>
 public interface IWriteBack
 {
-    ValueTask WriteAsync(string measurement, IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken);
+    /// <summary>Writes anomaly rows where the write-back is configured to (for InfluxDB, <c>Ingest:WriteBack:Measurement</c>).</summary>
+    ValueTask WriteAsync(IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken);
 }
 
 /// <summary>One row to write back: tags, numeric and string fields, a timestamp.</summary>

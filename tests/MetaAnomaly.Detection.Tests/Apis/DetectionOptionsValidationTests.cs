@@ -9,6 +9,7 @@ public sealed class DetectionOptionsValidationTests
     [InlineData("Detection:Rules:0:Threshold", "1.5", "Detection:Rules:0:Threshold")]
     [InlineData("Detection:Rules:0:MinDuration", "0", "Detection:Rules:0:MinDuration")]
     [InlineData("Detection:Webhooks:Endpoints:0:Url", "not a url", "Detection:Webhooks:Endpoints:0:Url")]
+    [InlineData("Detection:Webhooks:RetryHorizon", "00:01:00", "Detection:Webhooks:RetryHorizon")]
     [InlineData("Detection:PrimingPoints", "-1", "Detection:PrimingPoints")]
     [InlineData("Detection:Flatline:Probability", "1", "Detection:Flatline:Probability")]
     [InlineData("Detection:Flatline:MemoryPoints", "5", "Detection:Flatline:MemoryPoints")]

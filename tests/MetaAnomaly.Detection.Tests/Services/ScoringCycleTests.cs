@@ -285,9 +285,8 @@ public sealed class ScoringCycleTests : IDisposable
     {
         public List<WriteBackPoint> Points { get; } = [];
 
-        public ValueTask WriteAsync(string measurement, IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken)
+        public ValueTask WriteAsync(IReadOnlyList<WriteBackPoint> points, CancellationToken cancellationToken)
         {
-            Assert.Equal(WriteBackSink.Measurement, measurement);
             Points.AddRange(points);
             return ValueTask.CompletedTask;
         }

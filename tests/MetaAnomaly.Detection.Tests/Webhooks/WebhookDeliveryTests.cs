@@ -10,6 +10,7 @@ namespace MetaAnomaly.Detection.Tests.Webhooks;
 public sealed class WebhookDeliveryTests : IAsyncLifetime
 {
     private const string Secret = "s3cr3t-never-logged";
+    private static readonly TimeSpan ShortHorizon = TimeSpan.FromMilliseconds(200);
     private readonly SqliteTestDatabase _database = new();
     private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
     private WebhookReceiver _receiver = null!;
@@ -72,7 +73,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     public async Task FailingEndpointsRetryThenDeadLetterWhileOthersDeliver()
     {
         var logger = new ListLogger<WebhookDispatcher>();
-        var (store, dispatcher, options) = Create(logger);
+        var (store, dispatcher, options) = Create(logger, ShortHorizon);
         var ok = await CreateEndpointAsync(store, "ok", "/ok", Secret);
         var failing = await CreateEndpointAsync(store, "fail", "/fail", Secret);
         var slow = await CreateEndpointAsync(store, "slow", "/slow", Secret);
@@ -92,11 +93,14 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Single(await store.DeliveriesAsync(ok.Id, DeliveryState.Delivered, 10, default));
         // At least once: a receipt slower than the attempt timeout is retried with the same idempotency key.
         Assert.Single(_receiver.On("/ok").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]).Distinct());
-        Assert.Equal(options.Webhooks.MaxAttempts, _receiver.On("/fail").Count);
         var failed = Assert.Single(await store.DeliveriesAsync(failing.Id, null, 10, default));
         Assert.Equal(500, failed.LastStatus);
         var attempts = await store.AttemptsAsync(failed.Id, default);
-        Assert.Equal(Enumerable.Range(1, options.Webhooks.MaxAttempts), attempts.Select(a => a.Attempt));
+        Assert.Equal(_receiver.On("/fail").Count, attempts.Count);
+        Assert.Equal(Enumerable.Range(1, attempts.Count), attempts.Select(a => a.Attempt));
+        var deadline = failed.CreatedAt + options.Webhooks.RetryHorizon;
+        Assert.True(attempts[^1].At >= deadline, "Dead-lettered before its retry horizon.");
+        Assert.All(attempts.SkipLast(1), a => Assert.True(a.At < deadline, "Retried after its retry horizon."));
         Assert.Contains("Timed out", Assert.Single(await store.DeliveriesAsync(slow.Id, null, 10, default)).LastError);
         Assert.Contains("ConnectionError", Assert.Single(await store.DeliveriesAsync(refused!.Id, null, 10, default)).LastError);
         Assert.DoesNotContain(logger.Lines, line => line.Contains(Secret, StringComparison.Ordinal));
@@ -117,7 +121,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task ReplayRedeliversDeadLetter()
     {
-        var (store, dispatcher, _) = Create();
+        var (store, dispatcher, _) = Create(retryHorizon: ShortHorizon);
         var endpoint = await CreateEndpointAsync(store, "flaky", "/flaky", null);
         _receiver.Answers["/flaky"] = 503;
         await Outbox(store).EnqueueAsync(Anomaly(3), default);
@@ -160,31 +164,6 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OpenCircuitHoldsDeliveriesWithoutSpendingAttempts()
-    {
-        var (store, dispatcher, _) = Create(configure: o =>
-        {
-            o.Webhooks.BreakerFailures = 2;
-            o.Webhooks.MaxAttempts = 10;
-        });
-        var endpoint = await CreateEndpointAsync(store, "down", "/fail", null);
-        for (var id = 10; id < 13; id++)
-        {
-            await Outbox(store).EnqueueAsync(Anomaly(id), default);
-        }
-
-        await DrainUntilAsync(dispatcher, () => Task.FromResult(_receiver.On("/fail").Count >= 2));
-        for (var i = 0; i < 5; i++)
-        {
-            await Task.Delay(60);
-            await Task.WhenAll(await dispatcher.StartDueAsync(default));
-        }
-
-        Assert.Equal(2, _receiver.On("/fail").Count);
-        Assert.All(await store.DeliveriesAsync(endpoint.Id, null, 10, default), d => Assert.Equal(DeliveryState.Pending, d.State));
-    }
-
-    [Fact]
     public async Task EndpointFiltersBySeverityAndSeries()
     {
         var (store, _, _) = Create();
@@ -195,14 +174,15 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(1, await Outbox(store).EnqueueAsync(Anomaly(20), default));
     }
 
+    /// <summary>Deliveries are retried for a minute, or for <paramref name="retryHorizon"/> in tests that wait for dead-letters.</summary>
     private (WebhookStore Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(
-        ListLogger<WebhookDispatcher>? logger = null, Action<DetectionOptions>? configure = null)
+        ListLogger<WebhookDispatcher>? logger = null, TimeSpan? retryHorizon = null)
     {
         var options = new DetectionOptions
         {
             Webhooks =
             {
-                MaxAttempts = 3,
+                RetryHorizon = retryHorizon ?? TimeSpan.FromMinutes(1),
                 InitialBackoff = TimeSpan.FromMilliseconds(10),
                 MaxBackoff = TimeSpan.FromMilliseconds(40),
                 AttemptTimeout = TimeSpan.FromSeconds(2),
@@ -210,7 +190,6 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
                 PollInterval = TimeSpan.FromMilliseconds(20),
             },
         };
-        configure?.Invoke(options);
         var store = new WebhookStore(_database, TimeProvider.System);
         var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
         var dispatcher = new WebhookDispatcher(store, sender, Options.Create(options), TimeProvider.System, logger ?? new ListLogger<WebhookDispatcher>());

@@ -28,9 +28,9 @@ public sealed class WriteBackTests : IDisposable
             new Dictionary<string, string> { ["severity"] = i % 2 == 0 ? "high" : "low \"x\"" })).ToArray();
 
         var writeBack = Assert.Single(host.Services.GetServices<IWriteBack>());
-        await writeBack.WriteAsync("metaanomaly_anomalies", points, CancellationToken.None);
+        await writeBack.WriteAsync(points, CancellationToken.None);
 
-        var rows = (await client.QueryAsync(database, "SELECT score, bad, severity FROM metaanomaly_anomalies GROUP BY *", CancellationToken.None).ToArrayAsync())
+        var rows = (await client.QueryAsync(database, "SELECT score, bad, severity FROM metaanomaly_anomaly GROUP BY *", CancellationToken.None).ToArrayAsync())
             .SelectMany(s => s.Values.Select(v => (s.Tags, Row: v))).ToArray();
         Assert.Equal(20, rows.Length);
         Assert.All(rows, r => Assert.Equal("cpu,host=a#usage", r.Tags["series"]));

@@ -1,3 +1,5 @@
+using System.Text;
+using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Ingest.Influx;
 using MetaAnomaly.Ingest.LineProtocol;
 using MetaAnomaly.Ingest.Pull;
@@ -90,6 +92,41 @@ public sealed class InfluxPullSourceTests : IDisposable
         using var capped = IngestHost.Build(Directory.CreateDirectory(_temp.File("capped")).FullName, settings);
         await ActivatorUtilities.CreateInstance<InfluxPullSource>(capped.Services).PollOnceAsync(CancellationToken.None);
         Assert.Single(capped.Services.GetRequiredService<ISeriesBuffers>().ListSeries());
+    }
+
+    [Fact]
+    public async Task TheDefaultSelectionNeverPullsBackItsOwnWriteBack()
+    {
+        var database = NewDatabase("loop");
+        var settings = Settings(TestEnvironment.InfluxDbUrl, database);
+        using var host = IngestHost.Build(_temp.Path, settings);
+        await CreateDatabaseAsync(host, database);
+        await Client(host).WriteAsync(database, null, CpuLines(10), "s", CancellationToken.None);
+        var anomaly = new WriteBackPoint(
+            DateTimeOffset.UtcNow.AddMinutes(-5), new Dictionary<string, string> { ["series_key"] = UsageA.ToString() },
+            new Dictionary<string, double> { ["value"] = 90, ["score"] = 12 });
+        await host.Services.GetServices<IWriteBack>().Single().WriteAsync([anomaly], CancellationToken.None);
+        Assert.Contains(WriteBackOptions.Defaults.Measurement, await Client(host).ShowMeasurementsAsync(database, null, CancellationToken.None));
+
+        var report = await ActivatorUtilities.CreateInstance<InfluxPullSource>(host.Services).PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal(1, report.Measurements);
+        Assert.Equal(["cpu"], host.Services.GetRequiredService<ISeriesBuffers>().ListSeries().Select(s => s.Key.Measurement).Distinct());
+    }
+
+    [Fact]
+    public async Task AMeasurementNamedLikeTheWriteBackIsPulledWhenTheWriteBackGoesToAnotherDatabase()
+    {
+        var database = NewDatabase("named");
+        var settings = Settings(TestEnvironment.InfluxDbUrl, database);
+        settings["Ingest:WriteBack:Database"] = NewDatabase("output");
+        using var host = IngestHost.Build(_temp.Path, settings);
+        await CreateDatabaseAsync(host, database);
+        await Client(host).WriteAsync(database, null, Encoding.UTF8.GetBytes($"{WriteBackOptions.Defaults.Measurement} score=3 1700000000\n"), "s", CancellationToken.None);
+
+        var report = await ActivatorUtilities.CreateInstance<InfluxPullSource>(host.Services).PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal(1, report.Measurements);
     }
 
     [Fact]

@@ -1,0 +1,178 @@
+using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Tests.Support;
+using MetaAnomaly.Detection.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MetaAnomaly.Detection.Tests.Webhooks;
+
+/// <summary>Retries over hours against a real loopback receiver, on a fake clock moved by the test (no waiting on wall time).</summary>
+public sealed class WebhookRetryTests : IAsyncLifetime
+{
+    private readonly SqliteTestDatabase _database = new();
+    private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero));
+    private WebhookReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        await _http.DisposeAsync();
+        _database.Dispose();
+    }
+
+    [Fact]
+    public async Task AReceiverDownForTenMinutesGetsTheAlertExactlyOnceWhenItComesBack()
+    {
+        var (store, dispatcher, options) = Create(new WebhookOptions());
+        var endpoint = await CreateEndpointAsync(store, "/down");
+        _receiver.Answers["/down"] = 503;
+        await OutboxFor(options).EnqueueAsync(Anomaly(1), default);
+        var start = _time.GetUtcNow();
+
+        var sawOpenCircuit = false;
+        while (_time.GetUtcNow() < start + TimeSpan.FromMinutes(10))
+        {
+            await PollAsync(dispatcher);
+            var whileDown = Assert.Single(await dispatcher.HealthAsync(default));
+            if (whileDown.State == WebhookHealthState.CircuitOpen)
+            {
+                sawOpenCircuit = true;
+                Assert.Equal(start, whileDown.FailingSince);
+                Assert.InRange(whileDown.NextAttemptAt!.Value, _time.GetUtcNow(), _time.GetUtcNow() + options.Webhooks.MaxBackoff);
+            }
+            _time.Advance(TimeSpan.FromSeconds(5));
+        }
+        var failedWhileDown = _receiver.On("/down").Count;
+        Assert.True(sawOpenCircuit, "The endpoint's circuit never opened.");
+        Assert.Equal(DeliveryState.Pending, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
+
+        _receiver.Answers["/down"] = 200;
+        for (var step = 0; step < 200 && (await store.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 0; step++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            await PollAsync(dispatcher);
+        }
+        for (var step = 0; step < 100; step++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(30));
+            await PollAsync(dispatcher);
+        }
+
+        Assert.Equal(failedWhileDown + 1, _receiver.On("/down").Count);
+        Assert.Single(_receiver.On("/down").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]).Distinct());
+        Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
+        var health = Assert.Single(await dispatcher.HealthAsync(default));
+        Assert.Equal(new WebhookEndpointHealth(endpoint.Id, endpoint.Name, WebhookHealthState.Healthy, null, 0, 0, 0, null), health);
+    }
+
+    [Fact]
+    public async Task AFailingDeliveryIsDeadLetteredOnlyAfterTheRetryHorizonWithDelaysUpToMaxBackoff()
+    {
+        var settings = new WebhookOptions { RetryHorizon = TimeSpan.FromHours(1), MaxBackoff = TimeSpan.FromMinutes(5), BreakerFailures = 100 };
+        var (store, dispatcher, options) = Create(settings);
+        var endpoint = await CreateEndpointAsync(store, "/fail");
+        await OutboxFor(options).EnqueueAsync(Anomaly(2), default);
+        var step = TimeSpan.FromSeconds(5);
+
+        for (var i = 0; i < 2 * 720 && (await store.DeliveriesAsync(endpoint.Id, DeliveryState.DeadLettered, 10, default)).Count == 0; i++)
+        {
+            Assert.Equal(DeliveryState.Pending, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
+            await PollAsync(dispatcher);
+            _time.Advance(step);
+        }
+
+        var dead = Assert.Single(await store.DeliveriesAsync(endpoint.Id, DeliveryState.DeadLettered, 10, default));
+        var attempts = await store.AttemptsAsync(dead.Id, default);
+        var deadline = dead.CreatedAt + settings.RetryHorizon;
+        Assert.True(attempts[^1].At >= deadline, "Dead-lettered before its retry horizon.");
+        Assert.All(attempts.SkipLast(1), a => Assert.True(a.At < deadline, "Retried after its retry horizon."));
+        var gaps = attempts.Zip(attempts.Skip(1), (a, b) => b.At - a.At).ToArray();
+        Assert.All(gaps, gap => Assert.True(gap <= settings.MaxBackoff + step, $"A delay of {gap} is beyond MaxBackoff."));
+        Assert.Contains(gaps, gap => gap >= settings.MaxBackoff / 2);
+        Assert.Equal(attempts.Count, _receiver.On("/fail").Count);
+    }
+
+    [Fact]
+    public async Task AnOpenCircuitProbesOncePerMaxBackoffWithoutSpendingTheHeldDeliveries()
+    {
+        var settings = new WebhookOptions { InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromMinutes(1), BreakerFailures = 2 };
+        var (store, dispatcher, options) = Create(settings);
+        var endpoint = await CreateEndpointAsync(store, "/fail");
+        for (var id = 10; id < 13; id++)
+        {
+            await OutboxFor(options).EnqueueAsync(Anomaly(id), default);
+        }
+        var opened = _time.GetUtcNow();
+
+        await PollAsync(dispatcher);
+        for (var second = 1; second < 60; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await PollAsync(dispatcher);
+        }
+        Assert.Equal(2, _receiver.On("/fail").Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await PollAsync(dispatcher);
+
+        Assert.Equal(3, _receiver.On("/fail").Count);
+        var deliveries = await store.DeliveriesAsync(endpoint.Id, null, 10, default);
+        Assert.All(deliveries, d => Assert.Equal(DeliveryState.Pending, d.State));
+        Assert.Equal(3, deliveries.Sum(d => d.Attempts));
+        var health = Assert.Single(await dispatcher.HealthAsync(default));
+        Assert.Equal(WebhookHealthState.CircuitOpen, health.State);
+        Assert.Equal((opened, 3, 3), (health.FailingSince!.Value, health.ConsecutiveFailures, health.Pending));
+        Assert.Equal(opened + 2 * settings.MaxBackoff, health.NextAttemptAt);
+    }
+
+    [Fact]
+    public async Task DeliveriesHeldByAnOpenCircuitAreDeadLetteredOnceTheirHorizonHasPassed()
+    {
+        var settings = new WebhookOptions { MaxBackoff = TimeSpan.FromMinutes(1), RetryHorizon = TimeSpan.FromMinutes(10), BreakerFailures = 1 };
+        var (store, dispatcher, options) = Create(settings);
+        var endpoint = await CreateEndpointAsync(store, "/fail");
+        var start = _time.GetUtcNow();
+        for (var id = 20; id < 23; id++)
+        {
+            await OutboxFor(options).EnqueueAsync(Anomaly(id), default);
+        }
+
+        while (_time.GetUtcNow() < start + settings.RetryHorizon)
+        {
+            await PollAsync(dispatcher);
+            _time.Advance(TimeSpan.FromSeconds(10));
+        }
+        Assert.All(await store.DeliveriesAsync(endpoint.Id, null, 10, default), d => Assert.Equal(DeliveryState.Pending, d.State));
+        await PollAsync(dispatcher);
+
+        var deliveries = await store.DeliveriesAsync(endpoint.Id, null, 10, default);
+        Assert.All(deliveries, d => Assert.Equal(DeliveryState.DeadLettered, d.State));
+        Assert.Single(deliveries, d => d.LastError == "HTTP 500 Internal Server Error");
+        Assert.Equal(_receiver.On("/fail").Count, deliveries.Sum(d => d.Attempts));
+    }
+
+    private (WebhookStore Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(WebhookOptions webhooks)
+    {
+        var options = new DetectionOptions { Webhooks = webhooks };
+        var store = new WebhookStore(_database, _time);
+        var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
+        return (store, new WebhookDispatcher(store, sender, Options.Create(options), _time, new ListLogger<WebhookDispatcher>()), options);
+    }
+
+    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time), Options.Create(options), _time);
+
+    private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string path) =>
+        (await store.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), _receiver.BaseUrl + path), default))!;
+
+    private static async Task PollAsync(WebhookDispatcher dispatcher) => await Task.WhenAll(await dispatcher.StartDueAsync(default));
+
+    private AnomalyEvent Anomaly(long id)
+    {
+        var at = _time.GetUtcNow();
+        return new AnomalyEvent(id, "cpu,host=a#usage", "c1", at, at, at, 90, 50, 45, 55, 12, 0.999995, AnomalySeverity.High,
+            AnomalyDirection.Up, "default", true, 1, AnomalyFeedbackKind.None, at);
+    }
+}
