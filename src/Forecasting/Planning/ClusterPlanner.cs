@@ -10,7 +10,8 @@ using MetaAnomaly.Shared.Series;
 namespace MetaAnomaly.Forecasting.Planning;
 
 /// <summary>
-/// Detects each series' period (kept only when the value one period earlier forecasts better than the previous value),
+/// Detects each series' period (kept only when, over a period ahead, the value one period earlier forecasts better than
+/// the last value carried forward),
 /// computes its seasonal profile and clusters the series: a full re-clustering with stable ids on a full run, the
 /// newcomers joining the nearest cluster on a catch-up. A series with too little history stays warming up, with the reason.
 /// </summary>
@@ -101,9 +102,9 @@ internal sealed class ClusterPlanner(
     private ClusterMember? Examine(SeriesKey key, SeriesWindow window)
     {
         var estimate = _periods.Detect(window.Values, window.Step);
-        if (estimate.IsPeriodic && !SeasonalAnchorCheck.BeatsPreviousValue(window.Values, estimate.Period))
+        if (estimate.IsPeriodic && !SeasonalAnchorCheck.BeatsCarriedForwardValue(window.Values, estimate.Period))
         {
-            estimate = estimate with { Period = 0, Reason = $"period {estimate.Period} found, but the value one period earlier forecasts worse than the previous value" };
+            estimate = estimate with { Period = 0, Reason = $"period {estimate.Period} found, but over a period ahead the value one period earlier forecasts worse than the last value carried forward" };
         }
         var observed = window.Count - window.GapCount;
         if (estimate.IsPeriodic)
