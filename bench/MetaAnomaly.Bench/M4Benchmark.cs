@@ -83,7 +83,7 @@ public sealed class M4Benchmark : IBenchmark
                 var missing = evaluated.Count(id => readModel.ForecastOf(keys[id]) is not { Values.Count: >= Horizon });
                 if (missing > 0)
                 {
-                    output.WriteLine($"  {learnerName}: {missing} series had no product forecast; scored with seasonal naive");
+                    output.WriteLine($"  {learnerName}: {missing} series had no product forecast; scored with seasonal naive (48 steps and one step)");
                 }
                 var oneStep = OneStepAhead(replay.Services.GetRequiredService<IOneStepForecaster>(), evaluated, keys, train, test);
                 var (smape, mase) = Score(evaluated, id => forecasts[id], train, test);
@@ -160,8 +160,8 @@ public sealed class M4Benchmark : IBenchmark
 
     /// <summary>
     /// What the detector sees: each of the 48 test points forecast one step ahead by the product's serving path (the
-    /// model adapted once, on the training part) from the actual values before it, all in one request batch. NaN where
-    /// the product made no forecast (the series is then not served: its score shows it).
+    /// model adapted once, on the training part) from the actual values before it, all in one request batch. Where the
+    /// product made no forecast (the series is not served) the day-ago value stands in, as for the 48-step forecasts.
     /// </summary>
     private static Dictionary<string, double[]> OneStepAhead(IOneStepForecaster forecaster, string[] ids, Dictionary<string, SeriesKey> keys,
         Dictionary<string, double[]> train, Dictionary<string, double[]> test)
@@ -186,7 +186,7 @@ public sealed class M4Benchmark : IBenchmark
             for (var h = 0; h < Horizon; h++)
             {
                 var forecast = forecasts[i * Horizon + h];
-                values[h] = forecast.Available ? forecast.Value : double.NaN;
+                values[h] = forecast.Available ? forecast.Value : SeasonalNaiveOneStep(train[ids[i]], test[ids[i]], h);
             }
             oneStep[ids[i]] = values;
         }
@@ -213,6 +213,9 @@ public sealed class M4Benchmark : IBenchmark
         }
         return table;
     }
+
+    private static double SeasonalNaiveOneStep(double[] history, double[] actual, int h) =>
+        h >= Frequency ? actual[h - Frequency] : history[history.Length - Frequency + h];
 
     private static double[] OneStepBaseline(double[] history, double[] actual, int lag)
     {
