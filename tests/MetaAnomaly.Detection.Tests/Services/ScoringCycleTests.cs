@@ -200,19 +200,7 @@ public sealed class ScoringCycleTests : IDisposable
     public async Task ASinkThatThrowsDoesNotStopTheSinksAfterIt()
     {
         var (cycle, store, mask, _) = Create(firstSink: new ThrowingSink());
-        var a = Synthetic.Key("a");
-        _forecaster.Models.Add(a);
-        var values = Synthetic.Seasonal(700, seed: 11);
-        values[650] += 30;
-        _buffers.Append(a, values[..100]);
-        await cycle.RunOnceAsync(default);
-
-        _buffers.Append(a, values[100..]);
-        while (await cycle.RunOnceAsync(default) > 0)
-        {
-        }
-
-        var spike = Assert.Single((await store.ListAsync(new AnomalyQuery(Series: a.ToString()), default)).Items, e => e.Start == Synthetic.Start + Synthetic.Step * 650);
+        var (a, spike) = await ScoreASpikeAtPoint650Async(cycle, store);
         Assert.Single(mask.MaskedIntervals(a, Synthetic.Start, Synthetic.Start + Synthetic.Step * 700), i => i.Contains(spike.Start));
         Assert.Contains(_writeBack.Points, p => p.Fields["id"] == spike.Id);
     }
@@ -241,6 +229,15 @@ public sealed class ScoringCycleTests : IDisposable
     public async Task AStoredEventKeepsTheReasonOfItsPeak()
     {
         var (cycle, store, _, _) = Create();
+        var (_, spike) = await ScoreASpikeAtPoint650Async(cycle, store);
+        Assert.StartsWith("residual ", spike.Reason);
+        Assert.Contains("scales above the forecast", spike.Reason);
+        Assert.Contains("rule 'default' fired", spike.Reason);
+    }
+
+    /// <summary>Scores a seasonal series with a spike at point 650, 100 points first, then the rest; returns its key and the spike's event.</summary>
+    private async Task<(SeriesKey Key, AnomalyEvent Spike)> ScoreASpikeAtPoint650Async(IScoringCycle cycle, IAnomalyStore store)
+    {
         var a = Synthetic.Key("a");
         _forecaster.Models.Add(a);
         var values = Synthetic.Seasonal(700, seed: 11);
@@ -253,10 +250,7 @@ public sealed class ScoringCycleTests : IDisposable
         {
         }
 
-        var spike = Assert.Single((await store.ListAsync(new AnomalyQuery(Series: a.ToString()), default)).Items, e => e.Start == Synthetic.Start + Synthetic.Step * 650);
-        Assert.StartsWith("residual ", spike.Reason);
-        Assert.Contains("scales above the forecast", spike.Reason);
-        Assert.Contains("rule 'default' fired", spike.Reason);
+        return (a, Assert.Single((await store.ListAsync(new AnomalyQuery(Series: a.ToString()), default)).Items, e => e.Start == Synthetic.Start + Synthetic.Step * 650));
     }
 
     private (ScoringCycle Cycle, IAnomalyStore Store, AnomalyAdaptationMask Mask, IAnomalyNotifications Notifications) Create(
