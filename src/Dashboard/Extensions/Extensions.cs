@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using MetaAnomaly.Shared.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 using Quartz;
@@ -47,6 +48,7 @@ public static class Extensions
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidator>();
         services.AddMudServices();
 
         services.AddSingleton<SeriesChartBuilder>();
@@ -97,6 +99,8 @@ public static class Extensions
 
     private static void AddSecurity(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
+        services.AddSingleton<SessionCookieEvents>();
+
         var section = configuration.GetSection(DashboardOptions.SectionName);
         var keysPath = Path.GetFullPath(section.GetValue(nameof(DashboardOptions.KeysPath), DashboardOptions.Defaults.KeysPath)!, contentRoot);
         services.AddDataProtection().SetApplicationName("MetaAnomaly").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
@@ -114,8 +118,7 @@ public static class Extensions
                 o.AccessDeniedPath = "/denied";
                 o.ExpireTimeSpan = lifetime;
                 o.SlidingExpiration = true;
-                o.Events.OnRedirectToLogin = context => StatusOrRedirect(context, StatusCodes.Status401Unauthorized);
-                o.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
+                o.EventsType = typeof(SessionCookieEvents);
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 
@@ -123,20 +126,5 @@ public static class Extensions
             .AddPolicy(AccessPolicies.Viewer, p => p.RequireRole(DashboardRoles.Viewer, DashboardRoles.Admin))
             .AddPolicy(AccessPolicies.Admin, p => p.RequireRole(DashboardRoles.Admin))
             .AddPolicy(AccessPolicies.Writer, p => p.RequireRole(DashboardRoles.Writer, DashboardRoles.Admin));
-    }
-
-    /// <summary>API and write requests get a status code; pages get the redirect to sign-in.</summary>
-    private static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
-    {
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/write") || path.StartsWithSegments("/openapi"))
-        {
-            context.Response.StatusCode = status;
-        }
-        else
-        {
-            context.Response.Redirect(context.RedirectUri);
-        }
-        return Task.CompletedTask;
     }
 }

@@ -2,7 +2,7 @@ using MetaAnomaly.Shared.Storage;
 
 namespace MetaAnomaly.Dashboard.Security;
 
-/// <summary>The dashboard's own tables in the state database: accounts, API keys and job runs.</summary>
+/// <summary>The dashboard's own tables in the state database: accounts (with their session stamps), API keys and job runs.</summary>
 internal static class DashboardMigrations
 {
     public static IEnumerable<SchemaMigration> All { get; } =
@@ -37,6 +37,10 @@ internal static class DashboardMigrations
                 error TEXT
             );
             CREATE INDEX dashboard_job_runs_by_job ON dashboard_job_runs (job_group, job_name, started_at DESC);
+            """),
+        new("dashboard-0003-session-stamps", """
+            ALTER TABLE dashboard_accounts ADD COLUMN session_stamp TEXT NOT NULL DEFAULT '';
+            UPDATE dashboard_accounts SET session_stamp = lower(hex(randomblob(16)));
             """),
     ];
 }

@@ -14,11 +14,23 @@ public interface IAccountStore
 
     ValueTask<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Deletes an account, refusing to delete the last admin.</summary>
+    /// <summary>Deletes an account (and so its sessions), refusing to delete the last admin.</summary>
     ValueTask<bool> DeleteAccountAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>The account when the password matches, else null.</summary>
-    ValueTask<Account?> VerifyPasswordAsync(string name, string password, CancellationToken cancellationToken);
+    /// <summary>Sets a new password and ends every session of the account; false when there is no such account.</summary>
+    ValueTask<bool> ChangePasswordAsync(string name, string password, CancellationToken cancellationToken);
+
+    /// <summary>Gives the account another role and ends its sessions; false when absent or when it would leave no admin.</summary>
+    ValueTask<bool> ChangeRoleAsync(string name, string role, CancellationToken cancellationToken);
+
+    /// <summary>Ends every session of the account (every sign-in cookie it holds is refused from now on).</summary>
+    ValueTask EndSessionsAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>The account's current session, or null when it no longer exists.</summary>
+    ValueTask<AccountSession?> FindSessionAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>The account's session when the password matches, else null (unknown names cost as much as wrong passwords).</summary>
+    ValueTask<AccountSession?> VerifyPasswordAsync(string name, string password, CancellationToken cancellationToken);
 
     ValueTask<CreatedApiKey> CreateApiKeyAsync(string name, string role, CancellationToken cancellationToken);
 

@@ -15,6 +15,9 @@ public static class PasswordHasher
 
     public const int MinimumLength = 8;
 
+    // A hash no password is known to match, made once: checking a password against it costs exactly one Verify.
+    private static readonly Lazy<string> NoAccountHash = new(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+
     public static string Hash(string password)
     {
         ArgumentException.ThrowIfNullOrEmpty(password);
@@ -22,6 +25,12 @@ public static class PasswordHasher
         var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA256, HashBytes);
         return string.Join('$', Scheme, Iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
+
+    /// <summary>
+    /// Does the work of one <see cref="Verify"/> for a name that has no account, so that refusing an unknown name takes
+    /// as long as refusing a wrong password.
+    /// </summary>
+    public static void VerifyWithoutAccount(string password) => Verify(password, NoAccountHash.Value);
 
     public static bool Verify(string password, string stored)
     {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
 using MetaAnomaly.Shared.Storage;
 
 namespace MetaAnomaly.Dashboard.Security;
@@ -26,10 +27,10 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         var hash = PasswordHasher.Hash(password);
         await using var connection = await database.OpenAsync(cancellationToken);
         var inserted = await ExecuteAsync(connection, """
-            INSERT INTO dashboard_accounts (name, password_hash, role, created_at)
-            SELECT $name, $hash, 'admin', $now
+            INSERT INTO dashboard_accounts (name, password_hash, role, created_at, session_stamp)
+            SELECT $name, $hash, 'admin', $now, $stamp
             WHERE NOT EXISTS (SELECT 1 FROM dashboard_accounts WHERE role = 'admin')
-            """, [("$name", name), ("$hash", hash), ("$now", Now())], cancellationToken);
+            """, [("$name", name), ("$hash", hash), ("$now", Now()), ("$stamp", NewStamp())], cancellationToken);
         _hasAdmin = true;
         return inserted == 1;
     }
@@ -40,9 +41,9 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         var hash = PasswordHasher.Hash(password);
         await using var connection = await database.OpenAsync(cancellationToken);
         var inserted = await ExecuteAsync(connection, """
-            INSERT INTO dashboard_accounts (name, password_hash, role, created_at) VALUES ($name, $hash, $role, $now)
+            INSERT INTO dashboard_accounts (name, password_hash, role, created_at, session_stamp) VALUES ($name, $hash, $role, $now, $stamp)
             ON CONFLICT (name) DO NOTHING
-            """, [("$name", name), ("$hash", hash), ("$role", role), ("$now", Now())], cancellationToken);
+            """, [("$name", name), ("$hash", hash), ("$role", role), ("$now", Now()), ("$stamp", NewStamp())], cancellationToken);
         return inserted == 1;
     }
 
@@ -69,20 +70,42 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         return deleted == 1;
     }
 
-    public async ValueTask<Account?> VerifyPasswordAsync(string name, string password, CancellationToken cancellationToken)
+    public async ValueTask<bool> ChangePasswordAsync(string name, string password, CancellationToken cancellationToken)
+    {
+        var hash = PasswordHasher.Hash(password);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, "UPDATE dashboard_accounts SET password_hash = $hash, session_stamp = $stamp WHERE name = $name",
+            [("$name", name), ("$hash", hash), ("$stamp", NewStamp())], cancellationToken) == 1;
+    }
+
+    public async ValueTask<bool> ChangeRoleAsync(string name, string role, CancellationToken cancellationToken)
+    {
+        RequireRole(role);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, """
+            UPDATE dashboard_accounts SET role = $role, session_stamp = $stamp WHERE name = $name
+            AND ($role = 'admin' OR role <> 'admin' OR (SELECT COUNT(*) FROM dashboard_accounts WHERE role = 'admin') > 1)
+            """, [("$name", name), ("$role", role), ("$stamp", NewStamp())], cancellationToken) == 1;
+    }
+
+    public async ValueTask EndSessionsAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT role, created_at, password_hash FROM dashboard_accounts WHERE name = $name", [("$name", name)]);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        await ExecuteAsync(connection, "UPDATE dashboard_accounts SET session_stamp = $stamp WHERE name = $name",
+            [("$name", name), ("$stamp", NewStamp())], cancellationToken);
+    }
+
+    public async ValueTask<AccountSession?> FindSessionAsync(string name, CancellationToken cancellationToken) =>
+        (await FindAsync(name, cancellationToken))?.Session;
+
+    public async ValueTask<AccountSession?> VerifyPasswordAsync(string name, string password, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(name, cancellationToken) is not { } found)
         {
-            // Same work as a real check, so that timing does not tell which names exist.
-            PasswordHasher.Verify(password, PasswordHasher.Hash("not-an-account"));
+            PasswordHasher.VerifyWithoutAccount(password);
             return null;
         }
-        return PasswordHasher.Verify(password, reader.GetString(2))
-            ? new Account(name, reader.GetString(0), ParseTime(reader.GetString(1)))
-            : null;
+        return PasswordHasher.Verify(password, found.PasswordHash) ? found.Session : null;
     }
 
     public async ValueTask<CreatedApiKey> CreateApiKeyAsync(string name, string role, CancellationToken cancellationToken)
@@ -144,6 +167,18 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         }
         return key;
     }
+
+    private async ValueTask<(AccountSession Session, string PasswordHash)?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT role, session_stamp, password_hash FROM dashboard_accounts WHERE name = $name", [("$name", name)]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (new AccountSession(name, reader.GetString(0), reader.GetString(1)), reader.GetString(2))
+            : null;
+    }
+
+    private static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     private static void RequireRole(string role)
     {
