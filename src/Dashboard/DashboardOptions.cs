@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using MetaAnomaly.Dashboard.Security;
+using Microsoft.Extensions.Options;
 
 namespace MetaAnomaly.Dashboard;
 
-/// <summary>The <c>Dashboard</c> configuration section: first-start admin account, sign-in and chart sizes.</summary>
+/// <summary>The <c>Dashboard</c> configuration section: first-start admin account, sign-in, sessions and chart sizes.</summary>
 public sealed class DashboardOptions
 {
     public const string SectionName = "Dashboard";
@@ -28,6 +30,10 @@ public sealed class DashboardOptions
     /// <summary>How long a dashboard sign-in lasts without activity.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00", ErrorMessage = "Dashboard:SessionLifetime must be between 5 minutes and 30 days.")]
     public TimeSpan SessionLifetime { get; set; } = Defaults.SessionLifetime;
+
+    /// <summary>Sign-in rate limits and lockout.</summary>
+    [ValidateObjectMembers]
+    public SignInOptions SignIn { get; set; } = new();
 
     /// <summary>The most points a chart receives; wider ranges are downsampled on the server.</summary>
     [Range(200, 20_000, ErrorMessage = "Dashboard:ChartMaxPoints must be between 200 and 20000.")]

@@ -80,6 +80,7 @@ public static class Extensions
         app.UseSecurityHeaders();
         app.UseStatusCodePages();
         app.UseFirstStartSetup();
+        app.UseSignInRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -100,7 +101,8 @@ public static class Extensions
     private static void AddSecurity(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         services.AddSingleton<SessionCookieEvents>();
-
+        services.AddSingleton<SignInLockout>();
+        services.AddSignInRateLimits();
         var section = configuration.GetSection(DashboardOptions.SectionName);
         var keysPath = Path.GetFullPath(section.GetValue(nameof(DashboardOptions.KeysPath), DashboardOptions.Defaults.KeysPath)!, contentRoot);
         services.AddDataProtection().SetApplicationName("MetaAnomaly").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
