@@ -73,7 +73,10 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Middleware and endpoints: security headers, first-start setup, auth, antiforgery, pages and the JSON API.</summary>
+    /// <summary>
+    /// Middleware and endpoints: security headers, first-start setup, sign-in limits, auth, the same-origin check of
+    /// cookie requests, antiforgery, pages and the JSON API.
+    /// </summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -82,6 +85,7 @@ public static class Extensions
         app.UseFirstStartSetup();
         app.UseSignInRateLimits();
         app.UseAuthentication();
+        app.UseSameOriginCookieRequests();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -101,6 +105,7 @@ public static class Extensions
     private static void AddSecurity(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         services.AddSingleton<SessionCookieEvents>();
+        services.AddSingleton<ApiKeyOnlyRoutes>();
         services.AddSingleton<SignInLockout>();
         services.AddSignInRateLimits();
         var section = configuration.GetSection(DashboardOptions.SectionName);
@@ -109,7 +114,9 @@ public static class Extensions
         var lifetime = section.GetValue(nameof(DashboardOptions.SessionLifetime), DashboardOptions.Defaults.SessionLifetime);
         services.AddAuthentication(CookieOrApiKey)
             .AddPolicyScheme(CookieOrApiKey, "Dashboard cookie or API key", o => o.ForwardDefaultSelector = context =>
-                ApiKeyAuthenticationHandler.Presents(context.Request) ? ApiKeyAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+                ApiKeyAuthenticationHandler.Presents(context.Request) || context.RequestServices.GetRequiredService<ApiKeyOnlyRoutes>().Match(context.Request.Path)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
                 o.Cookie.Name = "metaanomaly.auth";
