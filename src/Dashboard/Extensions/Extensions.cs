@@ -7,6 +7,7 @@ using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
 using MetaAnomaly.Detection.Apis;
+using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Ingest.Extensions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MetaAnomaly.Shared.Security;
@@ -45,6 +46,8 @@ public static class Extensions
         services.AddSingleton<IAccountStore, StateDatabaseAccountStore>();
         services.AddHostedService<AdminAccountSeeder>();
         services.AddSecurity(builder.Configuration, builder.Environment.ContentRootPath);
+        // The hosting layer's request logs print query strings, and InfluxDB clients send the writer key as p=.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
@@ -110,7 +113,11 @@ public static class Extensions
         services.AddSignInRateLimits();
         var section = configuration.GetSection(DashboardOptions.SectionName);
         var keysPath = Path.GetFullPath(section.GetValue(nameof(DashboardOptions.KeysPath), DashboardOptions.Defaults.KeysPath)!, contentRoot);
+        PrivateStateFiles.Apply(Path.GetFullPath(configuration[$"{IngestOptions.Section}:{nameof(IngestOptions.StatePath)}"] ?? IngestOptions.Defaults.StatePath, contentRoot));
         services.AddDataProtection().SetApplicationName("MetaAnomaly").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<HostOnlyHttpClientLogger>();
+        services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<HostOnlyHttpClientLogger>());
         var lifetime = section.GetValue(nameof(DashboardOptions.SessionLifetime), DashboardOptions.Defaults.SessionLifetime);
         services.AddAuthentication(CookieOrApiKey)
             .AddPolicyScheme(CookieOrApiKey, "Dashboard cookie or API key", o => o.ForwardDefaultSelector = context =>

@@ -7,6 +7,7 @@ using MetaAnomaly.Detection.Services;
 using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
+using MetaAnomaly.Shared.Security;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,6 +62,7 @@ public static class DetectionExtensions
             sp.GetRequiredService<FeedbackThresholds>(), sp.GetRequiredService<IAnomalyNotifications>()));
 
         services.AddHttpClient(WebhookSender.ClientName);
+        services.TryAddSingleton<ISecretProtector, UnavailableSecretProtector>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<IWebhookManagement, WebhookManagement>();
         services.AddSingleton<WebhookSender>();

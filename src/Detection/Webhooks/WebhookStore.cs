@@ -1,14 +1,21 @@
 using System.Data.Common;
+using System.Security.Cryptography;
 using System.Text.Json;
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Storage;
+using MetaAnomaly.Shared.Security;
 using MetaAnomaly.Shared.Storage;
 
 namespace MetaAnomaly.Detection.Webhooks;
 
-/// <summary>Endpoints, the delivery outbox and the attempt log in the state database.</summary>
-internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
+/// <summary>
+/// Endpoints, the delivery outbox and the attempt log in the state database. Signing secrets are kept protected by
+/// the host's <see cref="ISecretProtector"/>; one stored in plain text by an older version is protected at start.
+/// </summary>
+internal sealed class WebhookStore(IStateDatabase database, TimeProvider time, ISecretProtector secrets)
 {
+    private const string ProtectedPrefix = "protected:";
+
     private const string EndpointColumns = "id, name, url, headers_json, secret, min_severity, series_filter, from_configuration";
     private const string DeliveryColumns =
         "id, endpoint_id, event_id, idempotency_key, state, attempts, next_attempt_ms, last_status, last_error, last_latency_ms, created_ms, delivered_ms";
@@ -26,7 +33,7 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
                 ON CONFLICT (name) DO UPDATE SET url = excluded.url, secret = excluded.secret, headers_json = excluded.headers_json,
                     min_severity = excluded.min_severity, series_filter = excluded.series_filter, from_configuration = 1
                 """, transaction)
-                .With("@name", endpoint.Name).With("@url", endpoint.Url).With("@secret", endpoint.Secret)
+                .With("@name", endpoint.Name).With("@url", endpoint.Url).With("@secret", Protect(endpoint.Secret))
                 .With("@headers", JsonSerializer.Serialize(endpoint.Headers)).With("@severity", (int)endpoint.MinSeverity)
                 .With("@filter", endpoint.SeriesFilter).With("@at", time.GetUtcNow().ToUnixMs());
             await upsert.ExecuteNonQueryAsync(cancellationToken);
@@ -36,6 +43,7 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
         {
             await DeleteAsync(connection, transaction, stale.Id, cancellationToken);
         }
+        await ProtectPlainSecretsAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -58,7 +66,7 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
             ON CONFLICT (name) DO NOTHING
             RETURNING id
             """)
-            .With("@name", request.Name).With("@url", request.Url).With("@secret", request.Secret)
+            .With("@name", request.Name).With("@url", request.Url).With("@secret", Protect(request.Secret))
             .With("@headers", JsonSerializer.Serialize(request.Headers ?? [])).With("@severity", (int)request.MinSeverity)
             .With("@filter", request.SeriesFilter).With("@at", time.GetUtcNow().ToUnixMs());
         var id = await command.ExecuteScalarAsync(cancellationToken);
@@ -74,7 +82,7 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
                 min_severity = @severity, series_filter = @filter
             WHERE id = @id AND from_configuration = 0
             """)
-            .With("@id", id).With("@name", request.Name).With("@url", request.Url).With("@secret", request.Secret)
+            .With("@id", id).With("@name", request.Name).With("@url", request.Url).With("@secret", Protect(request.Secret))
             .With("@headers", JsonSerializer.Serialize(request.Headers ?? [])).With("@severity", (int)request.MinSeverity)
             .With("@filter", request.SeriesFilter);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
@@ -249,7 +257,46 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    private static async Task<IReadOnlyList<WebhookTarget>> ReadTargetsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    private async Task ProtectPlainSecretsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var plain = new List<(long Id, string Secret)>();
+        await using (var read = connection.Command(
+            $"SELECT id, secret FROM detection_webhooks WHERE secret IS NOT NULL AND secret <> '' AND secret NOT LIKE '{ProtectedPrefix}%'", transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                plain.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+        }
+        foreach (var (id, secret) in plain)
+        {
+            await using var update = connection.Command("UPDATE detection_webhooks SET secret = @secret WHERE id = @id", transaction)
+                .With("@id", id).With("@secret", Protect(secret));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private string? Protect(string? secret) => string.IsNullOrEmpty(secret) ? secret : ProtectedPrefix + secrets.Protect(secret);
+
+    private string? Unprotect(string name, string? stored)
+    {
+        if (stored is null || !stored.StartsWith(ProtectedPrefix, StringComparison.Ordinal))
+        {
+            return stored;
+        }
+        try
+        {
+            return secrets.Unprotect(stored[ProtectedPrefix.Length..]);
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException(
+                $"The signing secret of webhook '{name}' cannot be read: the Data Protection keys that protected it (Dashboard:KeysPath) are gone; set the secret again.", e);
+        }
+    }
+
+    private async Task<IReadOnlyList<WebhookTarget>> ReadTargetsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.Command($"SELECT {EndpointColumns} FROM detection_webhooks ORDER BY id", transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -259,7 +306,7 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
             targets.Add(new WebhookTarget(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
                 JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3)) ?? [],
-                reader.NullableString(4), (AnomalySeverity)reader.GetInt64(5), reader.NullableString(6), reader.GetInt64(7) != 0));
+                Unprotect(reader.GetString(1), reader.NullableString(4)), (AnomalySeverity)reader.GetInt64(5), reader.NullableString(6), reader.GetInt64(7) != 0));
         }
         return targets;
     }

@@ -69,7 +69,7 @@ public sealed class ScoringCycleTests : IDisposable
         // Bands above the defaults, so that the first, smaller spike (surprise 4.8) opens the event as Low.
         _options = Options.Create(new DetectionOptions { Severity = { Medium = 0.9999999, High = 0.999999999, Critical = 0.9999999999999 } });
         var (cycle, store, _, _) = Create();
-        var webhooks = new WebhookStore(_database, TimeProvider.System);
+        var webhooks = new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector());
         var endpoint = (await webhooks.CreateAsync(new WebhookEndpointRequest("pager", "http://127.0.0.1:9/hook"), default))!;
         var a = Synthetic.Key("a");
         _forecaster.Models.Add(a);
@@ -260,7 +260,7 @@ public sealed class ScoringCycleTests : IDisposable
         var thresholds = new FeedbackThresholds(_database, _options, TimeProvider.System);
         var mask = new AnomalyAdaptationMask(_options);
         var notifications = new AnomalyNotificationService(NullLogger<AnomalyNotificationService>.Instance);
-        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System), _options, TimeProvider.System);
+        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector()), _options, TimeProvider.System);
         IDetectionSink[] sinks =
         [
             .. firstSink is null ? [] : new[] { firstSink },

@@ -18,8 +18,8 @@ using Microsoft.Extensions.Options;
 namespace MetaAnomaly.Detection.Tests.Support;
 
 /// <summary>
-/// A real host on loopback Kestrel with AddDetection and MapDetectionApi, the policies defined as the Dashboard does
-/// (by role), and a test authentication scheme that takes the role from the <c>X-Test-Role</c> header.
+/// A real host on loopback Kestrel with AddDetection and MapDetectionApi, the policies (by role) and the secret protector
+/// as the Dashboard defines them, and a test authentication scheme that takes the role from the <c>X-Test-Role</c> header.
 /// </summary>
 public sealed class DetectionHost : IAsyncDisposable
 {
@@ -53,6 +53,7 @@ public sealed class DetectionHost : IAsyncDisposable
             .AddPolicy(AccessPolicies.Viewer, p => p.RequireRole("viewer", "admin"))
             .AddPolicy(AccessPolicies.Admin, p => p.RequireRole("admin"));
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<ISecretProtector, EphemeralSecretProtector>();
         builder.AddDetection();
         var app = builder.Build();
         app.UseAuthentication();

@@ -190,7 +190,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
                 PollInterval = TimeSpan.FromMilliseconds(20),
             },
         };
-        var store = new WebhookStore(_database, TimeProvider.System);
+        var store = new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector());
         var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
         var dispatcher = new WebhookDispatcher(store, sender, Options.Create(options), TimeProvider.System, logger ?? new ListLogger<WebhookDispatcher>());
         _options = options;

@@ -157,12 +157,12 @@ public sealed class WebhookRetryTests : IAsyncLifetime
     private (WebhookStore Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(WebhookOptions webhooks)
     {
         var options = new DetectionOptions { Webhooks = webhooks };
-        var store = new WebhookStore(_database, _time);
+        var store = new WebhookStore(_database, _time, new EphemeralSecretProtector());
         var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
         return (store, new WebhookDispatcher(store, sender, Options.Create(options), _time, new ListLogger<WebhookDispatcher>()), options);
     }
 
-    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time), Options.Create(options), _time);
+    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time, new EphemeralSecretProtector()), Options.Create(options), _time);
 
     private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string path) =>
         (await store.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), _receiver.BaseUrl + path), default))!;
