@@ -21,11 +21,11 @@ public sealed class DashboardOptions
     public string? AdminPassword { get; set; }
 
     /// <summary>
-    /// Where the keys that protect sign-in cookies and antiforgery tokens are kept (relative to the content root
-    /// unless absolute), so that a restart keeps users signed in.
+    /// Where the keys that protect sign-in cookies, antiforgery tokens and webhook secrets are kept (relative to the
+    /// content root unless absolute), so that a restart keeps users signed in. Unset: <c>keys</c> beside the state
+    /// database (<c>Ingest:StatePath</c>), so that one volume holds everything the host writes.
     /// </summary>
-    [Required]
-    public string KeysPath { get; set; } = Defaults.KeysPath;
+    public string? KeysPath { get; set; }
 
     /// <summary>How long a dashboard sign-in lasts without activity.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00", ErrorMessage = "Dashboard:SessionLifetime must be between 5 minutes and 30 days.")]
@@ -42,7 +42,6 @@ public sealed class DashboardOptions
     public static class Defaults
     {
         public const string AdminUser = "admin";
-        public const string KeysPath = "data/keys";
         public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
         public const int ChartMaxPoints = 1500;
     }

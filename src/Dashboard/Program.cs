@@ -1,4 +1,5 @@
 using MetaAnomaly.Dashboard.Extensions;
+using MetaAnomaly.Dashboard.Hosting;
 using MetaAnomaly.Detection.Extensions;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Ingest.Extensions;
@@ -11,6 +12,6 @@ builder.AddDashboard();
 
 var app = builder.Build();
 app.MapDashboard();
-app.Run();
+return app.RunOrExplain();
 
 public partial class Program;

@@ -7,7 +7,8 @@ using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
 using MetaAnomaly.Detection.Apis;
-using MetaAnomaly.Ingest.Configuration;
+using MetaAnomaly.Dashboard.Hosting;
+using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Ingest.Extensions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MetaAnomaly.Shared.Security;
@@ -15,6 +16,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Quartz;
 
@@ -25,8 +27,9 @@ public static class Extensions
     private const string CookieOrApiKey = "CookieOrApiKey";
 
     /// <summary>
-    /// The host's own services: options, sign-in (cookie) and API keys, the access policies, Blazor with MudBlazor,
-    /// the Quartz scheduler with its run recorder, health checks, ProblemDetails and the OpenAPI document.
+    /// The host's own services: options, where state is written (checked writable at start), sign-in (cookie sessions,
+    /// rate limits, lockout) and API keys, the access policies, secret protection and redacted HTTP logs, Blazor with
+    /// MudBlazor, the Quartz scheduler with its run recorder, health checks, ProblemDetails and the OpenAPI document.
     /// </summary>
     public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
     {
@@ -45,7 +48,11 @@ public static class Extensions
         }
         services.AddSingleton<IAccountStore, StateDatabaseAccountStore>();
         services.AddHostedService<AdminAccountSeeder>();
-        services.AddSecurity(builder.Configuration, builder.Environment.ContentRootPath);
+        var paths = StatePaths.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddSingleton(paths);
+        services.AddSingleton<IValidateOptions<DashboardOptions>, WritableStatePaths>();
+        services.PostConfigure<ForecastingOptions>(o => o.ModelDirectory = paths.Models);
+        services.AddSecurity(builder.Configuration, paths);
         // The hosting layer's request logs print query strings, and InfluxDB clients send the writer key as p=.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
@@ -60,7 +67,12 @@ public static class Extensions
         services.AddSingleton<JobRunStore>();
         services.AddSingleton<JobRunRecorder>();
         services.AddSingleton<JobCatalog>();
-        services.AddQuartz(q => q.AddJobListener(sp => sp.GetRequiredService<JobRunRecorder>(), [GroupMatcher<JobKey>.AnyGroup()]));
+        // On stop, running jobs see their CancellationToken cancelled and are waited for, within the host's shutdown timeout.
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(scheduler => scheduler.ShutdownJobInterruption = ShutdownJobInterruption.Always);
+            q.AddJobListener(sp => sp.GetRequiredService<JobRunRecorder>(), [GroupMatcher<JobKey>.AnyGroup()]);
+        });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         services.AddHealthChecks()
@@ -105,16 +117,15 @@ public static class Extensions
         return app;
     }
 
-    private static void AddSecurity(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    private static void AddSecurity(this IServiceCollection services, IConfiguration configuration, StatePaths paths)
     {
         services.AddSingleton<SessionCookieEvents>();
         services.AddSingleton<ApiKeyOnlyRoutes>();
         services.AddSingleton<SignInLockout>();
         services.AddSignInRateLimits();
         var section = configuration.GetSection(DashboardOptions.SectionName);
-        var keysPath = Path.GetFullPath(section.GetValue(nameof(DashboardOptions.KeysPath), DashboardOptions.Defaults.KeysPath)!, contentRoot);
-        PrivateStateFiles.Apply(Path.GetFullPath(configuration[$"{IngestOptions.Section}:{nameof(IngestOptions.StatePath)}"] ?? IngestOptions.Defaults.StatePath, contentRoot));
-        services.AddDataProtection().SetApplicationName("MetaAnomaly").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        PrivateStateFiles.Apply(paths.Database);
+        services.AddDataProtection().SetApplicationName("MetaAnomaly").PersistKeysToFileSystem(new DirectoryInfo(paths.Keys));
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<HostOnlyHttpClientLogger>();
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<HostOnlyHttpClientLogger>());

@@ -14,6 +14,12 @@ public static partial class CookieSignIn
     public static async Task<Outcome> TrySignInAsync(this DashboardHost host, string user, string password)
     {
         using var client = host.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        return await client.TrySignInAsync(user, password);
+    }
+
+    /// <summary>Signs in with a client that keeps cookies and does not follow redirects.</summary>
+    public static async Task<Outcome> TrySignInAsync(this HttpClient client, string user, string password)
+    {
         var token = AntiforgeryToken(await client.GetStringAsync("/login"));
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
