@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection;
+using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Storage;
@@ -21,6 +22,9 @@ public sealed class SeriesChartBuilder(
     IOptions<DetectionOptions> detection,
     IOptions<DashboardOptions> options)
 {
+    /// <summary>The most excused points one chart draws (the furthest outside the band are kept).</summary>
+    public const int MaxExcusedMarkers = 300;
+
     public async Task<SeriesChartModel> BuildAsync(SeriesKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var maxPoints = options.Value.ChartMaxPoints;
@@ -43,10 +47,34 @@ public sealed class SeriesChartBuilder(
 
         var events = await anomalies.ListAsync(new AnomalyQuery(Series: key.ToString(), From: from, To: to, PageSize: AnomalyQuery.Defaults.MaxPageSize), cancellationToken);
         var markers = events.Items
-            .Select(e => new ChartMarker(e.Id, e.Peak, e.Value, $"{e.Severity} anomaly, score {e.Score:0.0}"))
+            .Select(e => new ChartMarker(e.Id, e.Peak, e.Value, $"{e.Severity} anomaly, score {e.AnomalyScore:0}/100"))
             .ToArray();
-        return new SeriesChartModel(key.ToString(), from, to, actual, forecast, lower, upper, ahead, markers, rawPoints, rawPoints > maxPoints);
+        var excused = Excused(scores, bandZ, events.Items);
+        return new SeriesChartModel(key.ToString(), from, to, actual, forecast, lower, upper, ahead, markers, excused, rawPoints, rawPoints > maxPoints);
     }
+
+    /// <summary>
+    /// Points outside the band drawn on the chart (|score| above its half-width) that belong to no event: the operator
+    /// sees them leave the band, so the chart says why they did not alert.
+    /// </summary>
+    private static ExcusedMarker[] Excused(IReadOnlyList<ScoredPoint> scores, double bandZ, IReadOnlyList<AnomalyEvent> events)
+    {
+        if (!double.IsFinite(bandZ))
+        {
+            return [];
+        }
+        return scores
+            .Where(p => !p.Anomalous && Math.Abs(p.Score) > bandZ && !events.Any(e => p.Timestamp >= e.Start && p.Timestamp <= e.End))
+            .OrderByDescending(p => Math.Abs(p.Score))
+            .Take(MaxExcusedMarkers)
+            .OrderBy(p => p.Timestamp)
+            .Select(p => new ExcusedMarker(p.Timestamp, p.Value, WhyNotAlerted(p)))
+            .ToArray();
+    }
+
+    private static string WhyNotAlerted(ScoredPoint point) => point.Reason is { Length: > 0 } reason
+        ? $"no alert: {reason}"
+        : $"no alert: its calibrated score {AnomalyScore.FromSurprise(point.Surprise):0}/100 stayed below the alarm threshold";
 
     /// <summary>
     /// The normal band's half-width in residual scales: the first alarm rule's probability threshold for the series'

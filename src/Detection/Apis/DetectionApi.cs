@@ -27,7 +27,10 @@ public static class DetectionApi
 
         api.MapGet("/anomalies", ListAnomaliesAsync).RequireAuthorization(AccessPolicies.Viewer);
         api.MapGet("/anomalies/{id:long}", GetAnomalyAsync).RequireAuthorization(AccessPolicies.Viewer);
-        api.MapPost("/anomalies/{id:long}/feedback", SubmitFeedbackAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapPost("/anomalies/{id:long}/feedback", SubmitFeedbackAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Confirm or dismiss an anomaly, or clear the verdict (None)");
+        api.MapPost("/anomalies/{id:long}/acknowledge", AcknowledgeAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Acknowledge an anomaly: who and when are recorded, its escalations are no longer sent");
         api.MapGet("/anomalies/precision", PrecisionAsync).RequireAuthorization(AccessPolicies.Viewer);
         api.MapGet("/detection/series", SeriesStatus).RequireAuthorization(AccessPolicies.Viewer);
         api.MapGet("/detection/scores", ScoresAsync).RequireAuthorization(AccessPolicies.Viewer);
@@ -83,13 +86,17 @@ public static class DetectionApi
     internal static async Task<Results<Ok<AnomalyEvent>, NotFound, ValidationProblem>> SubmitFeedbackAsync(
         long id, FeedbackRequest request, FeedbackService feedback, HttpContext context, CancellationToken cancellationToken)
     {
-        if (request.Verdict is not (AnomalyFeedbackKind.Confirmed or AnomalyFeedbackKind.Dismissed))
+        if (!Enum.IsDefined(request.Verdict))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(request.Verdict)] = ["Confirmed or Dismissed."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(request.Verdict)] = ["Confirmed, Dismissed or None (clears it)."] });
         }
         var updated = await feedback.SubmitAsync(id, request.Verdict, request.Comment, context.User.Identity?.Name, cancellationToken);
         return updated is null ? TypedResults.NotFound() : TypedResults.Ok(updated);
     }
+
+    internal static async Task<Results<Ok<AnomalyEvent>, NotFound>> AcknowledgeAsync(
+        long id, FeedbackService feedback, HttpContext context, CancellationToken cancellationToken) =>
+        await feedback.AcknowledgeAsync(id, context.User.Identity?.Name, cancellationToken) is { } anomaly ? TypedResults.Ok(anomaly) : TypedResults.NotFound();
 
     internal static async Task<Ok<IReadOnlyList<ClusterPrecision>>> PrecisionAsync(FeedbackService feedback, CancellationToken cancellationToken) =>
         TypedResults.Ok(await feedback.PrecisionByClusterAsync(cancellationToken));
@@ -187,5 +194,5 @@ public static class DetectionApi
     }
 }
 
-/// <summary>An operator's verdict on an anomaly.</summary>
+/// <summary>An operator's verdict on an anomaly; <see cref="AnomalyFeedbackKind.None"/> clears the earlier one.</summary>
 public sealed record FeedbackRequest(AnomalyFeedbackKind Verdict, string? Comment = null);

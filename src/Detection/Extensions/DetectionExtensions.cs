@@ -64,9 +64,11 @@ public static class DetectionExtensions
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<IWebhookManagement, WebhookManagement>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<DashboardLink>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton(sp => new WebhookDispatcher(
-            sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<WebhookSender>(), sp.GetRequiredService<IOptions<DetectionOptions>>(),
+            sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<WebhookSender>(), sp.GetRequiredService<DashboardLink>(),
+            sp.GetRequiredService<IOptions<DetectionOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
 

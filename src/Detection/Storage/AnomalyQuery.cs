@@ -34,6 +34,9 @@ public enum AnomalySort
     Score,
     Probability,
     Series,
+
+    /// <summary>The 0-100 anomaly score (events stored before it come last).</summary>
+    AnomalyScore,
 }
 
 /// <summary>One page of events and the total that matched.</summary>

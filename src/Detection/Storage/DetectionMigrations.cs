@@ -99,5 +99,12 @@ internal static class DetectionMigrations
         new("detection-0005-delivery-retry-since", """
             ALTER TABLE detection_deliveries ADD COLUMN retry_since_ms INTEGER NULL;
             """),
+        new("detection-0006-surprise-reason-acknowledgement", """
+            ALTER TABLE detection_events ADD COLUMN surprise REAL NULL;
+            ALTER TABLE detection_events ADD COLUMN acknowledged_by TEXT NULL;
+            ALTER TABLE detection_events ADD COLUMN acknowledged_ms INTEGER NULL;
+            ALTER TABLE detection_scores ADD COLUMN surprise REAL NULL;
+            ALTER TABLE detection_scores ADD COLUMN reason TEXT NULL;
+            """),
     ];
 }

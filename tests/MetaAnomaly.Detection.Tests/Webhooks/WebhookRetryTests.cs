@@ -159,10 +159,12 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         var options = new DetectionOptions { Webhooks = webhooks };
         var store = new WebhookStore(_database, _time);
         var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
-        return (store, new WebhookDispatcher(store, sender, Options.Create(options), _time, new ListLogger<WebhookDispatcher>()), options);
+        return (store, new WebhookDispatcher(store, sender, Link(options), Options.Create(options), _time, new ListLogger<WebhookDispatcher>()), options);
     }
 
-    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time), Options.Create(options), _time);
+    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time), Link(options), Options.Create(options), _time);
+
+    private static DashboardLink Link(DetectionOptions options) => new(Options.Create(options), []);
 
     private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string path) =>
         (await store.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), _receiver.BaseUrl + path), default))!;
