@@ -49,6 +49,7 @@ public static class Extensions
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
 
+        services.AddSingleton<NormalBandWidth>();
         services.AddSingleton<SeriesChartBuilder>();
         services.AddSingleton<OverviewReader>();
 

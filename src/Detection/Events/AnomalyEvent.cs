@@ -24,6 +24,7 @@ namespace MetaAnomaly.Detection.Events;
 /// for events stored before surprises were (their score then comes from the probability).</param>
 /// <param name="AcknowledgedBy">Who acknowledged the event (an operator is on it: its escalations are not sent).</param>
 /// <param name="AcknowledgedAt">When it was acknowledged.</param>
+/// <param name="SnoozedUntil">Until when its notifications are held back (wall-clock time), when someone snoozed it.</param>
 public sealed record AnomalyEvent(
     long Id,
     string SeriesKey,
@@ -47,7 +48,8 @@ public sealed record AnomalyEvent(
     string? Reason = null,
     double? Surprise = null,
     string? AcknowledgedBy = null,
-    DateTimeOffset? AcknowledgedAt = null)
+    DateTimeOffset? AcknowledgedAt = null,
+    DateTimeOffset? SnoozedUntil = null)
 {
     /// <summary>The 0-100 anomaly score (see <see cref="Events.AnomalyScore"/> for the mapping); severity follows it.</summary>
     public double AnomalyScore => Surprise is { } surprise ? Events.AnomalyScore.FromSurprise(surprise) : Events.AnomalyScore.FromProbability(Probability);

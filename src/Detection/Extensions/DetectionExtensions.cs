@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Feedback;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Notifications;
 using MetaAnomaly.Detection.PostRules;
 using MetaAnomaly.Detection.Rules;
@@ -9,6 +10,7 @@ using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
+using MetaAnomaly.Shared.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -64,6 +66,7 @@ public static class DetectionExtensions
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<IWebhookManagement, WebhookManagement>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton(sp => new MaintenanceWindowStore(sp.GetRequiredService<IStateDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DashboardLink>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton(sp => new WebhookDispatcher(

@@ -54,6 +54,17 @@ public sealed class FeedbackService
         return anomaly;
     }
 
+    /// <summary>Holds the event's notifications back for <paramref name="duration"/> from now. Null when no event has that id.</summary>
+    public async Task<AnomalyEvent?> SnoozeAsync(long id, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var anomaly = await _store.SnoozeAsync(id, now + duration, cancellationToken);
+        if (anomaly is not null)
+        {
+            await _notifications.PublishAsync(new EventChange(EventChangeKind.Extended, anomaly));
+        }
+        return anomaly;
+    }
+
     /// <summary>Per cluster: verdict counts, precision and the thresholds now in force.</summary>
     public async Task<IReadOnlyList<ClusterPrecision>> PrecisionByClusterAsync(CancellationToken cancellationToken) =>
         (await _store.FeedbackByClusterAsync(cancellationToken))

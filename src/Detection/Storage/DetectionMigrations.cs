@@ -106,5 +106,18 @@ internal static class DetectionMigrations
             ALTER TABLE detection_scores ADD COLUMN surprise REAL NULL;
             ALTER TABLE detection_scores ADD COLUMN reason TEXT NULL;
             """),
+        new("detection-0007-muting", """
+            ALTER TABLE detection_events ADD COLUMN snoozed_until_ms INTEGER NULL;
+            CREATE TABLE detection_maintenance_windows (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                series_pattern TEXT NULL,
+                cluster_id TEXT NULL,
+                start_ms INTEGER NOT NULL,
+                end_ms INTEGER NOT NULL,
+                recurrence INTEGER NOT NULL,
+                created_by TEXT NULL,
+                created_ms INTEGER NOT NULL);
+            """),
     ];
 }

@@ -29,6 +29,9 @@ public interface IAnomalyStore
     /// <summary>Marks the event acknowledged by <paramref name="author"/> now (the first acknowledgement stands); null when it does not exist.</summary>
     Task<AnomalyEvent?> AcknowledgeAsync(long id, string? author, CancellationToken cancellationToken);
 
+    /// <summary>Holds the event's notifications back until <paramref name="until"/>; null when it does not exist.</summary>
+    Task<AnomalyEvent?> SnoozeAsync(long id, DateTimeOffset until, CancellationToken cancellationToken);
+
     /// <summary>Per cluster: how many events were confirmed and dismissed.</summary>
     Task<IReadOnlyList<ClusterFeedback>> FeedbackByClusterAsync(CancellationToken cancellationToken);
 }

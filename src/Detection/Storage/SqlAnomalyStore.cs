@@ -13,7 +13,7 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
 {
     private const string EventColumns =
         "id, series_key, cluster_id, start_ms, end_ms, peak_ms, value, forecast, band_lower, band_upper, score, " +
-        "probability, severity, direction, rule, open, points, feedback, detected_ms, reason, surprise, acknowledged_by, acknowledged_ms";
+        "probability, severity, direction, rule, open, points, feedback, detected_ms, reason, surprise, acknowledged_by, acknowledged_ms, snoozed_until_ms";
 
     public async Task<AnomalyEvent> UpsertAsync(AnomalyEvent anomaly, CancellationToken cancellationToken)
     {
@@ -228,6 +228,17 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         return await GetAsync(id, cancellationToken);
     }
 
+    public async Task<AnomalyEvent?> SnoozeAsync(long id, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var update = connection.Command("UPDATE detection_events SET snoozed_until_ms = @until WHERE id = @id")
+            .With("@id", id).With("@until", until.ToUnixMs()))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return await GetAsync(id, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ClusterFeedback>> FeedbackByClusterAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -267,5 +278,6 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         reader.NullableString(19),
         reader.IsDBNull(20) ? null : reader.GetDouble(20),
         reader.NullableString(21),
-        reader.IsDBNull(22) ? null : DbCommandExtensions.FromUnixMs(reader.GetInt64(22)));
+        reader.IsDBNull(22) ? null : DbCommandExtensions.FromUnixMs(reader.GetInt64(22)),
+        reader.IsDBNull(23) ? null : DbCommandExtensions.FromUnixMs(reader.GetInt64(23)));
 }

@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Muting;
 using Microsoft.Extensions.Options;
 
 namespace MetaAnomaly.Detection.Webhooks;
@@ -7,13 +8,19 @@ namespace MetaAnomaly.Detection.Webhooks;
 /// Queues an event's notifications for every endpoint that wants them (the dispatcher delivers): the opening; an
 /// escalation, folded into the opening while that has not gone out, held until <see cref="WebhookOptions.MinSeriesInterval"/>
 /// after the series' last notification otherwise, and not sent once the event is acknowledged; the resolution, to the
-/// endpoints that were told of the event, after its other notifications.
+/// endpoints that were told of the event, after its other notifications. Nothing is queued for an event that a
+/// maintenance window covers or that is snoozed (it is stored and shown all the same).
 /// </summary>
-internal sealed class WebhookOutbox(WebhookStore store, DashboardLink link, IOptions<DetectionOptions> options, TimeProvider time)
+internal sealed class WebhookOutbox(
+    WebhookStore store, MaintenanceWindowStore muting, DashboardLink link, IOptions<DetectionOptions> options, TimeProvider time)
 {
     /// <summary>The event opened; returns how many endpoints it was queued for.</summary>
     public async Task<int> EnqueueAsync(AnomalyEvent anomaly, CancellationToken cancellationToken)
     {
+        if (await muting.MutesAsync(anomaly, cancellationToken))
+        {
+            return 0;
+        }
         var payload = Payload(anomaly, WebhookPayload.OpenedType);
         var queued = 0;
         foreach (var target in await WantingAsync(anomaly, cancellationToken))
@@ -27,7 +34,7 @@ internal sealed class WebhookOutbox(WebhookStore store, DashboardLink link, IOpt
     /// <summary>The open event's severity rose to <see cref="AnomalyEvent.Severity"/>; returns how many endpoints will hear of it.</summary>
     public async Task<int> EnqueueEscalationAsync(AnomalyEvent anomaly, CancellationToken cancellationToken)
     {
-        if (anomaly.AcknowledgedAt is not null)
+        if (anomaly.AcknowledgedAt is not null || await muting.MutesAsync(anomaly, cancellationToken))
         {
             return 0;
         }

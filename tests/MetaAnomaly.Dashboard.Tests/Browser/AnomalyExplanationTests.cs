@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MetaAnomaly.Dashboard.Tests.Support;
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
@@ -68,6 +69,38 @@ public sealed class AnomalyExplanationTests : IAsyncLifetime
         await _browser.Page.ClickAsync("[data-testid=acknowledge]");
         await _browser.Page.WaitForSelectorAsync("[data-testid=acknowledged]:has-text('admin')");
         Assert.Equal(DashboardHost.AdminUser, (await _host.Services.GetRequiredService<IAnomalyStore>().GetAsync(opened.Id, default))!.AcknowledgedBy);
+        Assert.Empty(_browser.ScriptErrors);
+    }
+
+    [Fact]
+    public async Task AMaintenanceWindowAddedOnTheAlertsPageSuppressesTheWebhookWhileTheEventIsStored()
+    {
+        await _host.Services.GetRequiredService<IWebhookManagement>().CreateAsync(new WebhookEndpointRequest("receiver", _receiver.Url.ToString()), default);
+        var page = _browser.Page;
+        await _browser.SignInAsync(DashboardHost.AdminUser, DashboardHost.AdminPassword);
+        await page.ClickAsync("a[href='/alerts']");
+        await page.FillAsync("input[data-testid=window-name], [data-testid=window-name] input", "edge deploy");
+        await page.FillAsync("input[data-testid=window-pattern], [data-testid=window-pattern] input", "net,*");
+        await page.FillAsync("input[data-testid=window-start], [data-testid=window-start] input", "2026-11-30 07:30");
+        await page.FillAsync("input[data-testid=window-end], [data-testid=window-end] input", "2026-11-30 09:00");
+        await page.ClickAsync("[data-testid=window-add]");
+        await page.WaitForSelectorAsync("[data-testid=windows-table] :text('edge deploy')");
+        await _browser.ScreenshotAsync("maintenance");
+        var window = Assert.Single(await _host.Services.GetRequiredService<MaintenanceWindowStore>().ListAsync(default));
+        Assert.Equal(("net,*", new DateTimeOffset(2026, 11, 30, 7, 30, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero)),
+            (window.SeriesPattern, window.Start, window.End));
+
+        var muted = await StoreAsync(SampleEvent(open: true));
+        var control = await StoreAsync(SampleEvent(open: true) with { SeriesKey = "disk,host=db-1#used" });
+        await HandToSinksAsync(new EventChange(EventChangeKind.Opened, muted));
+        await HandToSinksAsync(new EventChange(EventChangeKind.Opened, control));
+        Assert.NotNull(await _receiver.WaitForAsync(b => b.GetProperty("anomaly").GetProperty("id").GetInt64() == control.Id, DeliveryWait));
+
+        Assert.DoesNotContain(_receiver.Received, b => b.GetProperty("anomaly").GetProperty("id").GetInt64() == muted.Id);
+        Assert.NotNull(await _host.Services.GetRequiredService<IAnomalyStore>().GetAsync(muted.Id, default));
+        await page.GotoAsync($"/anomalies/{muted.Id}");
+        await _browser.WaitForInteractivityAsync();
+        Assert.Contains("edge deploy", await page.InnerTextAsync("[data-testid=muted]"));
         Assert.Empty(_browser.ScriptErrors);
     }
 

@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Extensions;
 using MetaAnomaly.Detection.Feedback;
 using MetaAnomaly.Detection.Notifications;
@@ -261,7 +262,7 @@ public sealed class ScoringCycleTests : IDisposable
         var thresholds = new FeedbackThresholds(_database, _options, TimeProvider.System);
         var mask = new AnomalyAdaptationMask(_options);
         var notifications = new AnomalyNotificationService(NullLogger<AnomalyNotificationService>.Instance);
-        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System), new DashboardLink(_options, []), _options, TimeProvider.System);
+        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System), new MaintenanceWindowStore(_database, TimeProvider.System), new DashboardLink(_options, []), _options, TimeProvider.System);
         IDetectionSink[] sinks =
         [
             .. firstSink is null ? [] : new[] { firstSink },

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Tests.Support;
 using MetaAnomaly.Detection.Webhooks;
@@ -122,13 +123,49 @@ public sealed class NotificationLifecycleTests : IAsyncLifetime
         Assert.Single(_receiver.On("/ok"));
     }
 
+    [Fact]
+    public async Task AnEventAMaintenanceWindowCoversIsStoredButNotSentAndNeitherIsItsResolution()
+    {
+        var (webhooks, outbox, dispatcher, anomalies) = Create();
+        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", _receiver.BaseUrl + "/ok"), default);
+        var windows = new MaintenanceWindowStore(_database, _time);
+        var at = _time.GetUtcNow();
+        await windows.CreateAsync(new MaintenanceWindowRequest("deploy", at.AddMinutes(-5), at.AddMinutes(30), SeriesPattern: "cpu,*"), "admin", default);
+        var covered = await anomalies.UpsertAsync(Anomaly(), default);
+        var elsewhere = await anomalies.UpsertAsync(Anomaly() with { SeriesKey = "disk,host=a#used" }, default);
+
+        Assert.Equal(0, await outbox.EnqueueAsync(covered, default));
+        Assert.Equal(1, await outbox.EnqueueAsync(elsewhere, default));
+        Assert.Equal(0, await outbox.EnqueueResolutionAsync(covered with { Open = false }, default));
+        await PollAsync(dispatcher);
+
+        Assert.NotNull(await anomalies.GetAsync(covered.Id, default));
+        Assert.Equal([$"anomaly-{elsewhere.Id}-opened"], _receiver.On("/ok").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]));
+    }
+
+    [Fact]
+    public async Task ASnoozedEventIsNotEscalatedUntilTheSnoozeEnds()
+    {
+        var (webhooks, outbox, dispatcher, anomalies) = Create();
+        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", _receiver.BaseUrl + "/ok"), default);
+        var opened = await anomalies.UpsertAsync(Anomaly(), default);
+        await outbox.EnqueueAsync(opened, default);
+        await PollAsync(dispatcher);
+
+        var snoozed = (await anomalies.SnoozeAsync(opened.Id, _time.GetUtcNow().AddHours(2), default))!;
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, await outbox.EnqueueEscalationAsync(snoozed with { Severity = AnomalySeverity.Critical }, default));
+        _time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, await outbox.EnqueueEscalationAsync(snoozed with { Severity = AnomalySeverity.Critical }, default));
+    }
+
     private (WebhookStore Webhooks, WebhookOutbox Outbox, WebhookDispatcher Dispatcher, SqlAnomalyStore Anomalies) Create()
     {
         var options = Options.Create(_options);
         var store = new WebhookStore(_database, _time);
         var link = new DashboardLink(options, []);
         var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
-        return (store, new WebhookOutbox(store, link, options, _time), new WebhookDispatcher(store, sender, link, options, _time, new ListLogger<WebhookDispatcher>()),
+        return (store, new WebhookOutbox(store, new MaintenanceWindowStore(_database, _time), link, options, _time), new WebhookDispatcher(store, sender, link, options, _time, new ListLogger<WebhookDispatcher>()),
             new SqlAnomalyStore(_database, _time));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Tests.Support;
 using MetaAnomaly.Detection.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -200,7 +201,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
     private DetectionOptions _options = new();
 
-    private WebhookOutbox Outbox(WebhookStore store) => new(store, new DashboardLink(Options.Create(_options), []), Options.Create(_options), TimeProvider.System);
+    private WebhookOutbox Outbox(WebhookStore store) => new(store, new MaintenanceWindowStore(_database, TimeProvider.System), new DashboardLink(Options.Create(_options), []), Options.Create(_options), TimeProvider.System);
 
     private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string name, string path, string? secret) =>
         (await store.CreateAsync(new WebhookEndpointRequest(name, _receiver.BaseUrl + path, secret), default))!;

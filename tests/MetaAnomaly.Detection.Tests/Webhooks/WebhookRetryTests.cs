@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Tests.Support;
 using MetaAnomaly.Detection.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -162,7 +163,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         return (store, new WebhookDispatcher(store, sender, Link(options), Options.Create(options), _time, new ListLogger<WebhookDispatcher>()), options);
     }
 
-    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time), Link(options), Options.Create(options), _time);
+    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time), new MaintenanceWindowStore(_database, _time), Link(options), Options.Create(options), _time);
 
     private static DashboardLink Link(DetectionOptions options) => new(Options.Create(options), []);
 
