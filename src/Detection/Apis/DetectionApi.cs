@@ -58,7 +58,7 @@ public static class DetectionApi
 
     /// <summary>
     /// The events as a JSON array (newest first by default); the total that matched is in <c>X-Total-Count</c>.
-    /// Query: series (exact, or prefix ending in *), cluster, minSeverity, from, to, open, feedback, sort
+    /// Query: series (exact, or a glob with *: cpu* a prefix, *rds* a substring), cluster, minSeverity, from, to, open, feedback, sort
     /// (start|end|severity|score|probability|series), desc (default true), page (1-based), pageSize (max 1000).
     /// </summary>
     internal static async Task<Results<Ok<IReadOnlyList<AnomalyEvent>>, ValidationProblem>> ListAnomaliesAsync(

@@ -114,10 +114,11 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         var parameters = new List<(string, object?)>();
         if (!string.IsNullOrEmpty(query.Series))
         {
-            if (query.Series.EndsWith('*'))
+            if (query.Series.Contains('*', StringComparison.Ordinal))
             {
-                where.Append(" AND substr(series_key, 1, length(@series)) = @series");
-                parameters.Add(("@series", query.Series[..^1]));
+                where.Append(" AND series_key LIKE @series ESCAPE '\\'");
+                parameters.Add(("@series", query.Series.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                    .Replace("_", "\\_", StringComparison.Ordinal).Replace('*', '%')));
             }
             else
             {
