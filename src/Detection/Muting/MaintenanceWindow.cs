@@ -1,21 +1,7 @@
-using System.Text.Json.Serialization;
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Webhooks;
 
 namespace MetaAnomaly.Detection.Muting;
-
-[JsonConverter(typeof(JsonStringEnumConverter<MaintenanceRecurrence>))]
-public enum MaintenanceRecurrence
-{
-    /// <summary>Once, from start to end.</summary>
-    None = 0,
-
-    /// <summary>Every day at the same time as the first occurrence.</summary>
-    Daily = 1,
-
-    /// <summary>Every week on the same day and time as the first occurrence.</summary>
-    Weekly = 2,
-}
 
 /// <summary>
 /// A maintenance window: while it covers an event's start, the event is stored and shown but no webhook is sent for it.
@@ -71,37 +57,4 @@ public sealed record MaintenanceWindow(
         MaintenanceRecurrence.Weekly => TimeSpan.FromDays(7),
         _ => null,
     };
-}
-
-/// <summary>A maintenance window to create.</summary>
-public sealed record MaintenanceWindowRequest(
-    string Name,
-    DateTimeOffset Start,
-    DateTimeOffset End,
-    string? SeriesPattern = null,
-    string? ClusterId = null,
-    MaintenanceRecurrence Recurrence = MaintenanceRecurrence.None)
-{
-    /// <summary>Problems by field name; empty when valid.</summary>
-    public Dictionary<string, string[]> Validate()
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(Name))
-        {
-            errors[nameof(Name)] = ["A name is required."];
-        }
-        if (End <= Start)
-        {
-            errors[nameof(End)] = ["The end must be after the start."];
-        }
-        if (!Enum.IsDefined(Recurrence))
-        {
-            errors[nameof(Recurrence)] = ["None, Daily or Weekly."];
-        }
-        else if (Recurrence != MaintenanceRecurrence.None && End - Start > TimeSpan.FromDays(Recurrence == MaintenanceRecurrence.Daily ? 1 : 7))
-        {
-            errors[nameof(End)] = ["A recurring window must be shorter than its period."];
-        }
-        return errors;
-    }
 }

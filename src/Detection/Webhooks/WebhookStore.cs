@@ -237,6 +237,21 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time)
         return deliveries;
     }
 
+    /// <summary>Every delivery of the event's notifications, to any endpoint, oldest first.</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> DeliveriesOfEventAsync(long eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {DeliveryColumns} FROM detection_deliveries WHERE event_id = @event ORDER BY id")
+            .With("@event", eventId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var deliveries = new List<WebhookDelivery>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deliveries.Add(ReadDelivery(reader));
+        }
+        return deliveries;
+    }
+
     public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(long deliveryId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

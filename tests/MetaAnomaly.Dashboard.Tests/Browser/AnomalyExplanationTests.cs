@@ -65,6 +65,9 @@ public sealed class AnomalyExplanationTests : IAsyncLifetime
         Assert.Equal(AnomalyExplanation.Sentence(closed), (await _browser.Page.InnerTextAsync("[data-testid=explanation]")).Trim());
         Assert.Equal($"{closed.AnomalyScore:0} / 100 ({closed.Severity})", (await _browser.Page.InnerTextAsync("[data-testid=anomaly-score]")).Trim());
         Assert.Contains(closed.Reason!, await _browser.Page.InnerTextAsync("[data-testid=reason]"));
+        var notifications = await _browser.Page.InnerTextAsync("[data-testid=notifications]");
+        Assert.Contains("anomaly.opened → receiver: Delivered", notifications);
+        Assert.Contains("anomaly.resolved → receiver: Delivered", notifications);
 
         await _browser.Page.ClickAsync("[data-testid=acknowledge]");
         await _browser.Page.WaitForSelectorAsync("[data-testid=acknowledged]:has-text('admin')");
