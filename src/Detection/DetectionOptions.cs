@@ -156,7 +156,10 @@ public sealed class EventOptions
     }
 }
 
-/// <summary>Probability at or above which an event has each severity (below Medium it is Low).</summary>
+/// <summary>
+/// The 0-100 anomaly score (<see cref="AnomalyScore"/>) at or above which an event has each severity (below Medium it
+/// is Low): severity follows the event's score and nothing else.
+/// </summary>
 public sealed class SeverityOptions
 {
     public double Medium { get; set; } = Defaults.Medium;
@@ -165,17 +168,22 @@ public sealed class SeverityOptions
 
     public double Critical { get; set; } = Defaults.Critical;
 
-    public AnomalySeverity Of(double probability) =>
-        probability >= Critical ? AnomalySeverity.Critical
-        : probability >= High ? AnomalySeverity.High
-        : probability >= Medium ? AnomalySeverity.Medium
+    public AnomalySeverity Of(double anomalyScore) =>
+        anomalyScore >= Critical ? AnomalySeverity.Critical
+        : anomalyScore >= High ? AnomalySeverity.High
+        : anomalyScore >= Medium ? AnomalySeverity.Medium
         : AnomalySeverity.Low;
 
     public static class Defaults
     {
-        public const double Medium = 0.99995;
-        public const double High = 0.99999;
-        public const double Critical = 0.999999;
+        /// <summary>One in 10^5.5 under normal variation (surprise 4.6).</summary>
+        public const double Medium = 48;
+
+        /// <summary>One in 10^9 (surprise 6.0).</summary>
+        public const double High = 60;
+
+        /// <summary>One in 10^24 (surprise 10).</summary>
+        public const double Critical = 80;
     }
 }
 

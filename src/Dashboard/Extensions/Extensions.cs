@@ -61,6 +61,7 @@ public static class Extensions
         services.AddScoped<AuthenticationStateProvider, SessionRevalidator>();
         services.AddMudServices();
 
+        services.AddSingleton<NormalBandWidth>();
         services.AddSingleton<SeriesChartBuilder>();
         services.AddSingleton<OverviewReader>();
 

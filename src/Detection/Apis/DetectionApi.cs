@@ -1,5 +1,6 @@
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Feedback;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Services;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
@@ -13,8 +14,8 @@ using Microsoft.AspNetCore.Routing;
 namespace MetaAnomaly.Detection.Apis;
 
 /// <summary>
-/// Detection's HTTP API under <c>/api</c>: anomalies (list, one, feedback, per-cluster precision), per-series
-/// detection status and scores, and webhooks (CRUD, test, delivery log, replay). Reads need the Viewer policy,
+/// Detection's HTTP API under <c>/api</c>: anomalies (list, one, feedback, acknowledge, snooze, per-cluster
+/// precision), maintenance windows, per-series detection status and scores, and webhooks (CRUD, test, delivery log, replay). Reads need the Viewer policy,
 /// writes the Admin policy; the host defines both.
 /// </summary>
 public static class DetectionApi
@@ -27,7 +28,18 @@ public static class DetectionApi
 
         api.MapGet("/anomalies", ListAnomaliesAsync).RequireAuthorization(AccessPolicies.Viewer);
         api.MapGet("/anomalies/{id:long}", GetAnomalyAsync).RequireAuthorization(AccessPolicies.Viewer);
-        api.MapPost("/anomalies/{id:long}/feedback", SubmitFeedbackAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapPost("/anomalies/{id:long}/feedback", SubmitFeedbackAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Confirm or dismiss an anomaly, or clear the verdict (None)");
+        api.MapPost("/anomalies/{id:long}/acknowledge", AcknowledgeAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Acknowledge an anomaly: who and when are recorded, its escalations are no longer sent");
+        api.MapPost("/anomalies/{id:long}/snooze", SnoozeAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Hold an anomaly's notifications back for some hours (query: hours, 1 to 168)");
+        api.MapGet("/maintenance-windows", ListMaintenanceWindowsAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("Maintenance windows: events they cover are stored but not sent");
+        api.MapPost("/maintenance-windows", CreateMaintenanceWindowAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Add a one-off or recurring maintenance window, global, per series pattern or per cluster");
+        api.MapDelete("/maintenance-windows/{id:long}", DeleteMaintenanceWindowAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Remove a maintenance window");
         api.MapGet("/anomalies/precision", PrecisionAsync).RequireAuthorization(AccessPolicies.Viewer);
         api.MapGet("/detection/series", SeriesStatus).RequireAuthorization(AccessPolicies.Viewer);
         api.MapGet("/detection/scores", ScoresAsync).RequireAuthorization(AccessPolicies.Viewer);
@@ -46,7 +58,7 @@ public static class DetectionApi
 
     /// <summary>
     /// The events as a JSON array (newest first by default); the total that matched is in <c>X-Total-Count</c>.
-    /// Query: series (exact, or prefix ending in *), cluster, minSeverity, from, to, open, feedback, sort
+    /// Query: series (exact, or a glob with *: cpu* a prefix, *rds* a substring), cluster, minSeverity, from, to, open, feedback, sort
     /// (start|end|severity|score|probability|series), desc (default true), page (1-based), pageSize (max 1000).
     /// </summary>
     internal static async Task<Results<Ok<IReadOnlyList<AnomalyEvent>>, ValidationProblem>> ListAnomaliesAsync(
@@ -83,13 +95,46 @@ public static class DetectionApi
     internal static async Task<Results<Ok<AnomalyEvent>, NotFound, ValidationProblem>> SubmitFeedbackAsync(
         long id, FeedbackRequest request, FeedbackService feedback, HttpContext context, CancellationToken cancellationToken)
     {
-        if (request.Verdict is not (AnomalyFeedbackKind.Confirmed or AnomalyFeedbackKind.Dismissed))
+        if (!Enum.IsDefined(request.Verdict))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(request.Verdict)] = ["Confirmed or Dismissed."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(request.Verdict)] = ["Confirmed, Dismissed or None (clears it)."] });
         }
         var updated = await feedback.SubmitAsync(id, request.Verdict, request.Comment, context.User.Identity?.Name, cancellationToken);
         return updated is null ? TypedResults.NotFound() : TypedResults.Ok(updated);
     }
+
+    internal static async Task<Results<Ok<AnomalyEvent>, NotFound>> AcknowledgeAsync(
+        long id, FeedbackService feedback, HttpContext context, CancellationToken cancellationToken) =>
+        await feedback.AcknowledgeAsync(id, context.User.Identity?.Name, cancellationToken) is { } anomaly ? TypedResults.Ok(anomaly) : TypedResults.NotFound();
+
+    internal static async Task<Results<Ok<AnomalyEvent>, NotFound, ValidationProblem>> SnoozeAsync(
+        long id, double hours, FeedbackService feedback, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (hours is not (>= 1 and <= 168))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(hours)] = ["Between 1 and 168."] });
+        }
+        return await feedback.SnoozeAsync(id, TimeSpan.FromHours(hours), time.GetUtcNow(), cancellationToken) is { } anomaly
+            ? TypedResults.Ok(anomaly)
+            : TypedResults.NotFound();
+    }
+
+    internal static async Task<Ok<IReadOnlyList<MaintenanceWindow>>> ListMaintenanceWindowsAsync(MaintenanceWindowStore windows, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await windows.ListAsync(cancellationToken));
+
+    internal static async Task<Results<Created<MaintenanceWindow>, ValidationProblem>> CreateMaintenanceWindowAsync(
+        MaintenanceWindowRequest request, MaintenanceWindowStore windows, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (request.Validate() is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var created = await windows.CreateAsync(request, context.User.Identity?.Name, cancellationToken);
+        return TypedResults.Created($"/api/maintenance-windows/{created.Id}", created);
+    }
+
+    internal static async Task<Results<NoContent, NotFound>> DeleteMaintenanceWindowAsync(long id, MaintenanceWindowStore windows, CancellationToken cancellationToken) =>
+        await windows.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     internal static async Task<Ok<IReadOnlyList<ClusterPrecision>>> PrecisionAsync(FeedbackService feedback, CancellationToken cancellationToken) =>
         TypedResults.Ok(await feedback.PrecisionByClusterAsync(cancellationToken));
@@ -187,5 +232,5 @@ public static class DetectionApi
     }
 }
 
-/// <summary>An operator's verdict on an anomaly.</summary>
+/// <summary>An operator's verdict on an anomaly; <see cref="AnomalyFeedbackKind.None"/> clears the earlier one.</summary>
 public sealed record FeedbackRequest(AnomalyFeedbackKind Verdict, string? Comment = null);

@@ -2,8 +2,8 @@ namespace MetaAnomaly.Detection.Events;
 
 /// <summary>
 /// One anomaly: consecutive anomalous points of one series merged into an event, with its peak, the forecast band at
-/// the peak, and the calibrated probability that sets its severity. This is what the API, the dashboard and the
-/// webhooks show.
+/// the peak, its largest calibrated surprise, whose 0-100 <see cref="AnomalyScore"/> sets its severity. This is what
+/// the API, the dashboard and the webhooks show.
 /// </summary>
 /// <param name="Id">Store id (0 until stored).</param>
 /// <param name="SeriesKey">Canonical series key text (<c>cpu,host=a#usage</c>).</param>
@@ -20,6 +20,11 @@ namespace MetaAnomaly.Detection.Events;
 /// <param name="Reason">What raised the peak point, in words (see <see cref="Scoring.ScoredPoint.Reason"/>); null for
 /// events stored before reasons were.</param>
 /// <param name="Open">True while the series has not yet returned to normal.</param>
+/// <param name="Surprise">Largest calibrated surprise within the event (<see cref="Scoring.ScoredPoint.Surprise"/>); null
+/// for events stored before surprises were (their score then comes from the probability).</param>
+/// <param name="AcknowledgedBy">Who acknowledged the event (an operator is on it: its escalations are not sent).</param>
+/// <param name="AcknowledgedAt">When it was acknowledged.</param>
+/// <param name="SnoozedUntil">Until when its notifications are held back (wall-clock time), when someone snoozed it.</param>
 public sealed record AnomalyEvent(
     long Id,
     string SeriesKey,
@@ -40,4 +45,15 @@ public sealed record AnomalyEvent(
     int Points,
     AnomalyFeedbackKind Feedback,
     DateTimeOffset DetectedAt,
-    string? Reason = null);
+    string? Reason = null,
+    double? Surprise = null,
+    string? AcknowledgedBy = null,
+    DateTimeOffset? AcknowledgedAt = null,
+    DateTimeOffset? SnoozedUntil = null)
+{
+    /// <summary>The 0-100 anomaly score (see <see cref="Events.AnomalyScore"/> for the mapping); severity follows it.</summary>
+    public double AnomalyScore => Surprise is { } surprise ? Events.AnomalyScore.FromSurprise(surprise) : Events.AnomalyScore.FromProbability(Probability);
+
+    /// <summary>From the first to the last anomalous point.</summary>
+    public TimeSpan Duration => End - Start;
+}

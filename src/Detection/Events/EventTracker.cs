@@ -40,7 +40,8 @@ internal sealed class EventTracker(string seriesKey, EventOptions options, Sever
         return new AnomalyEvent(
             0, seriesKey, clusterId, point.Timestamp, point.Timestamp, point.Timestamp, point.Value, point.Forecast,
             point.Forecast - halfBand, point.Forecast + halfBand, point.Score, point.Probability,
-            severity.Of(point.Probability), point.Direction, point.Rule ?? "", true, 1, AnomalyFeedbackKind.None, now, point.Reason);
+            severity.Of(AnomalyScore.FromSurprise(point.Surprise)), point.Direction, point.Rule ?? "", true, 1, AnomalyFeedbackKind.None, now,
+            point.Reason, point.Surprise);
     }
 
     private AnomalyEvent Extend(AnomalyEvent current, ScoredPoint point)
@@ -51,8 +52,9 @@ internal sealed class EventTracker(string seriesKey, EventOptions options, Sever
             Open = true,
             Points = current.Points + 1,
             Probability = Math.Max(current.Probability, point.Probability),
+            Surprise = Math.Max(current.Surprise ?? 0, point.Surprise),
         };
-        extended = extended with { Severity = severity.Of(extended.Probability) };
+        extended = extended with { Severity = severity.Of(extended.AnomalyScore) };
         if (Math.Abs(point.Score) > Math.Abs(current.Score))
         {
             var halfBand = point.Scale * BandZ(point);

@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Feedback;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Notifications;
 using MetaAnomaly.Detection.PostRules;
 using MetaAnomaly.Detection.Rules;
@@ -10,6 +11,7 @@ using MetaAnomaly.Detection.Webhooks;
 using MetaAnomaly.Shared.Security;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
+using MetaAnomaly.Shared.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -66,9 +68,12 @@ public static class DetectionExtensions
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<IWebhookManagement, WebhookManagement>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton(sp => new MaintenanceWindowStore(sp.GetRequiredService<IStateDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<DashboardLink>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton(sp => new WebhookDispatcher(
-            sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<WebhookSender>(), sp.GetRequiredService<IOptions<DetectionOptions>>(),
+            sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<WebhookSender>(), sp.GetRequiredService<DashboardLink>(),
+            sp.GetRequiredService<IOptions<DetectionOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
 

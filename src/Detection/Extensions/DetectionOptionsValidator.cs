@@ -75,8 +75,8 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(options.Events.CoolDown >= TimeSpan.Zero, "Events:CoolDown", "must not be negative.");
 
         var severity = options.Severity;
-        Require(severity.Medium is > 0 and < 1 && severity.Medium <= severity.High && severity.High <= severity.Critical && severity.Critical < 1,
-            "Severity", "needs 0 < Medium <= High <= Critical < 1.");
+        Require(severity.Medium is > 0 and <= 100 && severity.Medium <= severity.High && severity.High <= severity.Critical && severity.Critical <= 100,
+            "Severity", "needs 0 < Medium <= High <= Critical <= 100 (anomaly scores).");
 
         var feedback = options.Feedback;
         Require(feedback.MinVerdicts >= 1, "Feedback:MinVerdicts", "must be at least 1.");
@@ -96,7 +96,8 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(webhooks.AttemptTimeout > TimeSpan.Zero, "Webhooks:AttemptTimeout", "must be positive.");
         Require(webhooks.BreakerFailures >= 1, "Webhooks:BreakerFailures", "must be at least 1.");
         Require(webhooks.PollInterval > TimeSpan.Zero, "Webhooks:PollInterval", "must be positive.");
-        Require(Uri.TryCreate(webhooks.DashboardUrl, UriKind.Absolute, out _), "Webhooks:DashboardUrl", "must be an absolute URL.");
+        Require(webhooks.DashboardUrl is "" || Uri.TryCreate(webhooks.DashboardUrl, UriKind.Absolute, out _), "Webhooks:DashboardUrl", "must be empty (the address the host listens on) or an absolute URL.");
+        Require(webhooks.MinSeriesInterval >= TimeSpan.Zero, "Webhooks:MinSeriesInterval", "must not be negative.");
         var endpointNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < webhooks.Endpoints.Count; i++)
         {

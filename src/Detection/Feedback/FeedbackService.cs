@@ -21,7 +21,10 @@ public sealed class FeedbackService
         _notifications = notifications;
     }
 
-    /// <summary>Returns the updated event, or null when no event has that id.</summary>
+    /// <summary>
+    /// Returns the updated event, or null when no event has that id. <see cref="AnomalyFeedbackKind.None"/> clears an
+    /// earlier verdict: the mask and the cluster's thresholds then follow the remaining verdicts.
+    /// </summary>
     public async Task<AnomalyEvent?> SubmitAsync(long id, AnomalyFeedbackKind verdict, string? comment, string? author, CancellationToken cancellationToken)
     {
         var anomaly = await _store.AddFeedbackAsync(id, verdict, comment, author, cancellationToken);
@@ -37,6 +40,28 @@ public sealed class FeedbackService
             await _thresholds.TuneAsync(feedback, cancellationToken);
         }
         await _notifications.PublishAsync(new EventChange(EventChangeKind.Extended, anomaly));
+        return anomaly;
+    }
+
+    /// <summary>Marks the event acknowledged (who, now): its escalations are no longer sent. Null when no event has that id.</summary>
+    public async Task<AnomalyEvent?> AcknowledgeAsync(long id, string? author, CancellationToken cancellationToken)
+    {
+        var anomaly = await _store.AcknowledgeAsync(id, author, cancellationToken);
+        if (anomaly is not null)
+        {
+            await _notifications.PublishAsync(new EventChange(EventChangeKind.Extended, anomaly));
+        }
+        return anomaly;
+    }
+
+    /// <summary>Holds the event's notifications back for <paramref name="duration"/> from now. Null when no event has that id.</summary>
+    public async Task<AnomalyEvent?> SnoozeAsync(long id, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var anomaly = await _store.SnoozeAsync(id, now + duration, cancellationToken);
+        if (anomaly is not null)
+        {
+            await _notifications.PublishAsync(new EventChange(EventChangeKind.Extended, anomaly));
+        }
         return anomaly;
     }
 

@@ -3,7 +3,7 @@ using MetaAnomaly.Detection.Webhooks;
 
 namespace MetaAnomaly.Detection.Sinks;
 
-/// <summary>Queues the webhook notifications of opened and escalated events (the dispatcher delivers them).</summary>
+/// <summary>Queues the webhook notifications of opened, escalated and resolved events (the dispatcher delivers them).</summary>
 internal sealed class WebhookOutboxSink(WebhookOutbox outbox) : IDetectionSink
 {
     public async Task HandleAsync(ScoringTick tick, CancellationToken cancellationToken)
@@ -17,6 +17,10 @@ internal sealed class WebhookOutboxSink(WebhookOutbox outbox) : IDetectionSink
             if (change.Kind == EventChangeKind.Escalated)
             {
                 await outbox.EnqueueEscalationAsync(change.Event, cancellationToken);
+            }
+            if (change.Kind == EventChangeKind.Closed)
+            {
+                await outbox.EnqueueResolutionAsync(change.Event, cancellationToken);
             }
         }
     }

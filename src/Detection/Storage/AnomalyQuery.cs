@@ -3,7 +3,7 @@ using MetaAnomaly.Detection.Events;
 namespace MetaAnomaly.Detection.Storage;
 
 /// <summary>Filter, sort and page of an anomaly listing. Every filter is optional.</summary>
-/// <param name="Series">Exact series key, or a prefix when it ends with <c>*</c>.</param>
+/// <param name="Series">Exact series key, or a glob when it holds <c>*</c> (any text): <c>cpu*</c> a prefix, <c>*rds*</c> a substring.</param>
 /// <param name="From">Events that end at or after this time.</param>
 /// <param name="To">Events that start at or before this time.</param>
 public sealed record AnomalyQuery(
@@ -34,6 +34,9 @@ public enum AnomalySort
     Score,
     Probability,
     Series,
+
+    /// <summary>The 0-100 anomaly score (events stored before it come last).</summary>
+    AnomalyScore,
 }
 
 /// <summary>One page of events and the total that matched.</summary>

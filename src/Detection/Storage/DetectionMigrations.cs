@@ -99,5 +99,25 @@ internal static class DetectionMigrations
         new("detection-0005-delivery-retry-since", """
             ALTER TABLE detection_deliveries ADD COLUMN retry_since_ms INTEGER NULL;
             """),
+        new("detection-0006-surprise-reason-acknowledgement", """
+            ALTER TABLE detection_events ADD COLUMN surprise REAL NULL;
+            ALTER TABLE detection_events ADD COLUMN acknowledged_by TEXT NULL;
+            ALTER TABLE detection_events ADD COLUMN acknowledged_ms INTEGER NULL;
+            ALTER TABLE detection_scores ADD COLUMN surprise REAL NULL;
+            ALTER TABLE detection_scores ADD COLUMN reason TEXT NULL;
+            """),
+        new("detection-0007-muting", """
+            ALTER TABLE detection_events ADD COLUMN snoozed_until_ms INTEGER NULL;
+            CREATE TABLE detection_maintenance_windows (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                series_pattern TEXT NULL,
+                cluster_id TEXT NULL,
+                start_ms INTEGER NOT NULL,
+                end_ms INTEGER NOT NULL,
+                recurrence INTEGER NOT NULL,
+                created_by TEXT NULL,
+                created_ms INTEGER NOT NULL);
+            """),
     ];
 }

@@ -20,8 +20,17 @@ public interface IAnomalyStore
 
     Task<AnomalyPage> ListAsync(AnomalyQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Records a verdict and sets it on the event; returns the updated event, or null when it does not exist.</summary>
+    /// <summary>
+    /// Records a verdict and sets it on the event (<see cref="AnomalyFeedbackKind.None"/> clears it, the history keeps
+    /// every verdict); returns the updated event, or null when it does not exist.
+    /// </summary>
     Task<AnomalyEvent?> AddFeedbackAsync(long id, AnomalyFeedbackKind verdict, string? comment, string? author, CancellationToken cancellationToken);
+
+    /// <summary>Marks the event acknowledged by <paramref name="author"/> now (the first acknowledgement stands); null when it does not exist.</summary>
+    Task<AnomalyEvent?> AcknowledgeAsync(long id, string? author, CancellationToken cancellationToken);
+
+    /// <summary>Holds the event's notifications back until <paramref name="until"/>; null when it does not exist.</summary>
+    Task<AnomalyEvent?> SnoozeAsync(long id, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Per cluster: how many events were confirmed and dismissed.</summary>
     Task<IReadOnlyList<ClusterFeedback>> FeedbackByClusterAsync(CancellationToken cancellationToken);

@@ -13,22 +13,22 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
 {
     private const string EventColumns =
         "id, series_key, cluster_id, start_ms, end_ms, peak_ms, value, forecast, band_lower, band_upper, score, " +
-        "probability, severity, direction, rule, open, points, feedback, detected_ms, reason";
+        "probability, severity, direction, rule, open, points, feedback, detected_ms, reason, surprise, acknowledged_by, acknowledged_ms, snoozed_until_ms";
 
     public async Task<AnomalyEvent> UpsertAsync(AnomalyEvent anomaly, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"""
             INSERT INTO detection_events (series_key, cluster_id, start_ms, end_ms, peak_ms, value, forecast, band_lower,
-                band_upper, score, probability, severity, direction, rule, open, points, feedback, detected_ms, reason)
+                band_upper, score, probability, severity, direction, rule, open, points, feedback, detected_ms, reason, surprise)
             VALUES (@key, @cluster, @start, @end, @peak, @value, @forecast, @lower, @upper, @score, @probability,
-                @severity, @direction, @rule, @open, @points, 0, @detected, @reason)
+                @severity, @direction, @rule, @open, @points, 0, @detected, @reason, @surprise)
             ON CONFLICT (series_key, start_ms) DO UPDATE SET
                 cluster_id = excluded.cluster_id, end_ms = excluded.end_ms, peak_ms = excluded.peak_ms,
                 value = excluded.value, forecast = excluded.forecast, band_lower = excluded.band_lower,
                 band_upper = excluded.band_upper, score = excluded.score, probability = excluded.probability,
                 severity = excluded.severity, direction = excluded.direction, open = excluded.open,
-                points = excluded.points, reason = excluded.reason
+                points = excluded.points, reason = excluded.reason, surprise = excluded.surprise
             RETURNING {EventColumns}
             """)
             .With("@key", anomaly.SeriesKey).With("@cluster", anomaly.ClusterId)
@@ -38,7 +38,8 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
             .With("@score", anomaly.Score).With("@probability", anomaly.Probability)
             .With("@severity", (int)anomaly.Severity).With("@direction", (int)anomaly.Direction)
             .With("@rule", anomaly.Rule).With("@open", anomaly.Open ? 1 : 0).With("@points", anomaly.Points)
-            .With("@detected", anomaly.DetectedAt.ToUnixMs()).With("@reason", anomaly.Reason);
+            .With("@detected", anomaly.DetectedAt.ToUnixMs()).With("@reason", anomaly.Reason)
+            .With("@surprise", anomaly.Surprise);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return ReadEvent(reader);
@@ -53,15 +54,16 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.Command("""
-            INSERT OR REPLACE INTO detection_scores (series_key, ts_ms, value, forecast, scale, score, probability, anomalous)
-            VALUES (@key, @ts, @value, @forecast, @scale, @score, @probability, @anomalous)
+            INSERT OR REPLACE INTO detection_scores (series_key, ts_ms, value, forecast, scale, score, probability, anomalous, surprise, reason)
+            VALUES (@key, @ts, @value, @forecast, @scale, @score, @probability, @anomalous, @surprise, @reason)
             """, transaction);
         foreach (var (key, point) in points)
         {
             command.Parameters.Clear();
             command.With("@key", key.ToString()).With("@ts", point.Timestamp.ToUnixMs()).With("@value", point.Value)
                 .With("@forecast", point.Forecast).With("@scale", point.Scale).With("@score", point.Score)
-                .With("@probability", point.Probability).With("@anomalous", point.Anomalous ? 1 : 0);
+                .With("@probability", point.Probability).With("@anomalous", point.Anomalous ? 1 : 0)
+                .With("@surprise", double.IsFinite(point.Surprise) ? point.Surprise : null).With("@reason", point.Reason);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -71,7 +73,7 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command("""
-            SELECT ts_ms, value, forecast, scale, score, probability, anomalous FROM detection_scores
+            SELECT ts_ms, value, forecast, scale, score, probability, anomalous, surprise, reason FROM detection_scores
             WHERE series_key = @key AND ts_ms BETWEEN @from AND @to ORDER BY ts_ms
             """).With("@key", key.ToString()).With("@from", from.ToUnixMs()).With("@to", to.ToUnixMs());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -80,7 +82,9 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         {
             points.Add(new ScoredPoint(
                 DbCommandExtensions.FromUnixMs(reader.GetInt64(0)), reader.GetDouble(1), reader.GetDouble(2),
-                reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), NormalQuantile.Of(reader.GetDouble(5)), true, reader.GetInt64(6) != 0, null, double.NaN));
+                reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5),
+                reader.IsDBNull(7) ? NormalQuantile.Of(reader.GetDouble(5)) : reader.GetDouble(7), true, reader.GetInt64(6) != 0, null, double.NaN,
+                reader.NullableString(8)));
         }
         return points;
     }
@@ -110,10 +114,11 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         var parameters = new List<(string, object?)>();
         if (!string.IsNullOrEmpty(query.Series))
         {
-            if (query.Series.EndsWith('*'))
+            if (query.Series.Contains('*', StringComparison.Ordinal))
             {
-                where.Append(" AND substr(series_key, 1, length(@series)) = @series");
-                parameters.Add(("@series", query.Series[..^1]));
+                where.Append(" AND series_key LIKE @series ESCAPE '\\'");
+                parameters.Add(("@series", query.Series.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                    .Replace("_", "\\_", StringComparison.Ordinal).Replace('*', '%')));
             }
             else
             {
@@ -169,6 +174,7 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
             AnomalySort.Score => "abs(score)",
             AnomalySort.Probability => "probability",
             AnomalySort.Series => "series_key",
+            AnomalySort.AnomalyScore => "COALESCE(surprise, -1)",
             _ => "start_ms",
         };
         var direction = query.Descending ? "DESC" : "ASC";
@@ -211,6 +217,29 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         return await GetAsync(id, cancellationToken);
     }
 
+    public async Task<AnomalyEvent?> AcknowledgeAsync(long id, string? author, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var update = connection.Command("""
+            UPDATE detection_events SET acknowledged_by = @author, acknowledged_ms = @at WHERE id = @id AND acknowledged_ms IS NULL
+            """).With("@id", id).With("@author", author).With("@at", time.GetUtcNow().ToUnixMs()))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return await GetAsync(id, cancellationToken);
+    }
+
+    public async Task<AnomalyEvent?> SnoozeAsync(long id, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var update = connection.Command("UPDATE detection_events SET snoozed_until_ms = @until WHERE id = @id")
+            .With("@id", id).With("@until", until.ToUnixMs()))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return await GetAsync(id, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ClusterFeedback>> FeedbackByClusterAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -247,5 +276,9 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         (int)reader.GetInt64(16),
         (AnomalyFeedbackKind)reader.GetInt64(17),
         DbCommandExtensions.FromUnixMs(reader.GetInt64(18)),
-        reader.NullableString(19));
+        reader.NullableString(19),
+        reader.IsDBNull(20) ? null : reader.GetDouble(20),
+        reader.NullableString(21),
+        reader.IsDBNull(22) ? null : DbCommandExtensions.FromUnixMs(reader.GetInt64(22)),
+        reader.IsDBNull(23) ? null : DbCommandExtensions.FromUnixMs(reader.GetInt64(23)));
 }

@@ -14,6 +14,9 @@ public interface IWebhookManagement
     /// <summary>The endpoint's latest deliveries, newest first, optionally in one state only.</summary>
     Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(long endpointId, DeliveryState? state, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The notifications of one anomaly: which endpoint got which, and how the delivery went.</summary>
+    Task<IReadOnlyList<WebhookDelivery>> DeliveriesOfEventAsync(long eventId, CancellationToken cancellationToken);
+
     /// <summary>Sends one test payload to the endpoint now, outside the queue; returns the attempt, or null when the endpoint is absent.</summary>
     Task<DeliveryAttempt?> SendTestAsync(long endpointId, CancellationToken cancellationToken);
 

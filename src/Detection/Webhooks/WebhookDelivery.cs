@@ -23,7 +23,11 @@ public sealed record WebhookDelivery(
     string? LastError,
     long? LastLatencyMs,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? DeliveredAt);
+    DateTimeOffset? DeliveredAt)
+{
+    /// <summary>What was notified: <c>anomaly.opened</c>, <c>anomaly.escalated</c> or <c>anomaly.resolved</c>.</summary>
+    public string Type => WebhookPayload.TypeOfKey(IdempotencyKey);
+}
 
 /// <summary>One HTTP attempt of a delivery.</summary>
 public sealed record DeliveryAttempt(int Attempt, DateTimeOffset At, int? Status, string? Error, long LatencyMs);

@@ -19,6 +19,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
 {
     private readonly WebhookStore _store;
     private readonly WebhookSender _sender;
+    private readonly DashboardLink _link;
     private readonly IOptions<DetectionOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookDispatcher> _logger;
@@ -26,10 +27,12 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly RetrySchedule _schedule;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
 
-    internal WebhookDispatcher(WebhookStore store, WebhookSender sender, IOptions<DetectionOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    internal WebhookDispatcher(
+        WebhookStore store, WebhookSender sender, DashboardLink link, IOptions<DetectionOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
     {
         _store = store;
         _sender = sender;
+        _link = link;
         _options = options;
         _time = time;
         _logger = logger;
@@ -102,7 +105,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         var now = _time.GetUtcNow();
         var sample = new AnomalyEvent(0, "metaanomaly_test,source=webhook#value", null, now, now, now, 42, 10, 8, 12, 16, 0.999999,
             AnomalySeverity.High, AnomalyDirection.Up, "test", false, 1, AnomalyFeedbackKind.None, now);
-        var payload = WebhookPayload.Create(sample, WebhookPayload.TestType, Settings.DashboardUrl, now);
+        var payload = WebhookPayload.Create(sample, WebhookPayload.TestType, _link.BaseUrl, now);
         var outcome = await _sender.SendAsync(target, payload.Id, payload.Serialize(), Settings.AttemptTimeout, cancellationToken);
         return new DeliveryAttempt(1, now, outcome.Status, outcome.Error, outcome.LatencyMs);
     }

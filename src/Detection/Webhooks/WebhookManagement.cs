@@ -14,6 +14,9 @@ internal sealed class WebhookManagement(WebhookStore store, WebhookDispatcher di
     public Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(long endpointId, DeliveryState? state, int limit, CancellationToken cancellationToken) =>
         store.DeliveriesAsync(endpointId, state, limit, cancellationToken);
 
+    public Task<IReadOnlyList<WebhookDelivery>> DeliveriesOfEventAsync(long eventId, CancellationToken cancellationToken) =>
+        store.DeliveriesOfEventAsync(eventId, cancellationToken);
+
     public Task<DeliveryAttempt?> SendTestAsync(long endpointId, CancellationToken cancellationToken) =>
         dispatcher.SendTestAsync(endpointId, cancellationToken);
 

@@ -25,8 +25,17 @@ public sealed class WebhookOptions
     /// <summary>How often the dispatcher looks for due deliveries.</summary>
     public TimeSpan PollInterval { get; set; } = Defaults.PollInterval;
 
-    /// <summary>Base URL of the dashboard, for the link in each payload.</summary>
-    public string DashboardUrl { get; set; } = Defaults.DashboardUrl;
+    /// <summary>
+    /// The dashboard's public base URL, for the link in each payload; empty: the address the host listens on (see
+    /// <see cref="DashboardLink"/>).
+    /// </summary>
+    public string DashboardUrl { get; set; } = "";
+
+    /// <summary>
+    /// The least time between two notifications of one series to one endpoint: an escalation or a new event sooner
+    /// after the last is held until then (an escalation before the opening went out is folded into the opening instead).
+    /// </summary>
+    public TimeSpan MinSeriesInterval { get; set; } = Defaults.MinSeriesInterval;
 
     public static class Defaults
     {
@@ -36,7 +45,10 @@ public sealed class WebhookOptions
         public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
         public const int BreakerFailures = 5;
         public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-        public const string DashboardUrl = "http://127.0.0.1:5080";
+        public static readonly TimeSpan MinSeriesInterval = TimeSpan.FromMinutes(5);
+
+        /// <summary>The link base outside a web host with no configured URL (the NAB bench, unit tests).</summary>
+        public const string FallbackDashboardUrl = "http://127.0.0.1:5080";
     }
 }
 

@@ -97,25 +97,63 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time, I
         return deleted;
     }
 
-    /// <summary>Queues the event for every endpoint that wants it, once per (endpoint, idempotency key). Returns how many were queued.</summary>
-    public async Task<int> EnqueueAsync(AnomalyEvent anomaly, string idempotencyKey, string payload, CancellationToken cancellationToken)
+    /// <summary>Queues one notification of the event for the endpoint, due at <paramref name="dueAt"/>; false when that
+    /// (endpoint, idempotency key) is queued already.</summary>
+    public async Task<bool> EnqueueAsync(
+        long endpointId, long eventId, string idempotencyKey, string payload, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var targets = (await ReadTargetsAsync(connection, null, cancellationToken)).Where(t => t.Wants(anomaly)).ToArray();
-        var queued = 0;
-        var now = time.GetUtcNow().ToUnixMs();
-        foreach (var target in targets)
+        await using var command = connection.Command("""
+            INSERT INTO detection_deliveries (endpoint_id, event_id, idempotency_key, payload, state, attempts, next_attempt_ms, created_ms)
+            VALUES (@endpoint, @event, @key, @payload, 0, 0, @due, @now)
+            ON CONFLICT (endpoint_id, idempotency_key) DO NOTHING
+            """)
+            .With("@endpoint", endpointId).With("@event", eventId).With("@key", idempotencyKey)
+            .With("@payload", payload).With("@due", dueAt.ToUnixMs()).With("@now", time.GetUtcNow().ToUnixMs());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>
+    /// Replaces the payload of the endpoint's delivery with that key while it is pending and not yet attempted (an
+    /// escalation folded into an opening that has not gone out); false when there is no such delivery.
+    /// </summary>
+    public async Task<bool> RewriteUnsentAsync(long endpointId, string idempotencyKey, string payload, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("""
+            UPDATE detection_deliveries SET payload = @payload
+            WHERE endpoint_id = @endpoint AND idempotency_key = @key AND state = 0 AND attempts = 0
+            """).With("@endpoint", endpointId).With("@key", idempotencyKey).With("@payload", payload);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>
+    /// When the endpoint's latest notification about the series went out or is due (delivered or pending), or null when
+    /// it has none: the per-series minimum interval counts from it.
+    /// </summary>
+    public async Task<DateTimeOffset?> LastNotifiedAsync(long endpointId, string seriesKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("""
+            SELECT MAX(d.next_attempt_ms) FROM detection_deliveries d JOIN detection_events e ON e.id = d.event_id
+            WHERE d.endpoint_id = @endpoint AND e.series_key = @key AND d.state IN (0, 1)
+            """).With("@endpoint", endpointId).With("@key", seriesKey);
+        return await command.ExecuteScalarAsync(cancellationToken) is long ms ? DbCommandExtensions.FromUnixMs(ms) : null;
+    }
+
+    /// <summary>The endpoints that were sent (or have queued) a notification of the event.</summary>
+    public async Task<IReadOnlySet<long>> NotifiedEndpointsAsync(long eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT DISTINCT endpoint_id FROM detection_deliveries WHERE event_id = @event")
+            .With("@event", eventId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var endpoints = new HashSet<long>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await using var command = connection.Command("""
-                INSERT INTO detection_deliveries (endpoint_id, event_id, idempotency_key, payload, state, attempts, next_attempt_ms, created_ms)
-                VALUES (@endpoint, @event, @key, @payload, 0, 0, @now, @now)
-                ON CONFLICT (endpoint_id, idempotency_key) DO NOTHING
-                """)
-                .With("@endpoint", target.Id).With("@event", anomaly.Id).With("@key", idempotencyKey)
-                .With("@payload", payload).With("@now", now);
-            queued += await command.ExecuteNonQueryAsync(cancellationToken);
+            endpoints.Add(reader.GetInt64(0));
         }
-        return queued;
+        return endpoints;
     }
 
     public async Task<IReadOnlyList<PendingDelivery>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -198,6 +236,21 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time, I
             SELECT {DeliveryColumns} FROM detection_deliveries
             WHERE endpoint_id = @endpoint AND (@state IS NULL OR state = @state) ORDER BY id DESC LIMIT @limit
             """).With("@endpoint", endpointId).With("@state", state is { } s ? (int)s : null).With("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var deliveries = new List<WebhookDelivery>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deliveries.Add(ReadDelivery(reader));
+        }
+        return deliveries;
+    }
+
+    /// <summary>Every delivery of the event's notifications, to any endpoint, oldest first.</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> DeliveriesOfEventAsync(long eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {DeliveryColumns} FROM detection_deliveries WHERE event_id = @event ORDER BY id")
+            .With("@event", eventId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var deliveries = new List<WebhookDelivery>();
         while (await reader.ReadAsync(cancellationToken))

@@ -31,7 +31,8 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>Errors the page's scripts raised (a page that throws fails its test).</summary>
     public List<string> ScriptErrors { get; } = [];
 
-    public static async Task<BrowserSession> OpenAsync(Uri baseAddress)
+    /// <summary>A desktop-sized window by default; <paramref name="width"/> x <paramref name="height"/> for a phone, in <paramref name="timeZoneId"/> (IANA) when given.</summary>
+    public static async Task<BrowserSession> OpenAsync(Uri baseAddress, int width = 1440, int height = 900, string? timeZoneId = null)
     {
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new()
@@ -43,8 +44,9 @@ public sealed class BrowserSession : IAsyncDisposable
         var context = await browser.NewContextAsync(new()
         {
             BaseURL = baseAddress.ToString(),
-            ViewportSize = new() { Width = 1440, Height = 900 },
+            ViewportSize = new() { Width = width, Height = height },
             ColorScheme = ColorScheme.Light,
+            TimezoneId = timeZoneId,
         });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();

@@ -57,6 +57,7 @@ public sealed class DemoJourneyTests : IAsyncLifetime
         await page.WaitForSelectorAsync("[data-testid=series-chart] .scatterlayer .trace:last-child .points path");
         Assert.True(int.Parse(await page.GetAttributeAsync("[data-testid=series-chart]", "data-markers") ?? "0") > 0);
         await _browser.ScreenshotAsync("series-chart");
+        await ZoomKeepsThroughALiveUpdateAsync();
 
         await page.ClickAsync("a[href='/anomalies']");
         await page.WaitForSelectorAsync("[data-testid=anomalies-table] [data-testid=severity]");
@@ -94,6 +95,26 @@ public sealed class DemoJourneyTests : IAsyncLifetime
         await _browser.WaitForInteractivityAsync();
         await _browser.ScreenshotAsync("jobs");
         Assert.Empty(_browser.ScriptErrors);
+    }
+
+    /// <summary>Drags a zoom box over the chart, waits for the next live redraw and checks the zoom is still there.</summary>
+    private async Task ZoomKeepsThroughALiveUpdateAsync()
+    {
+        var page = _browser.Page;
+        const string range = "JSON.stringify(document.querySelector('[data-testid=series-chart] .js-plotly-plot')._fullLayout.xaxis.range)";
+        var before = await page.EvaluateAsync<string>(range);
+        var area = (await page.Locator("[data-testid=series-chart] .nsewdrag").First.BoundingBoxAsync())!;
+        var y = area.Y + area.Height / 2;
+        await page.Mouse.MoveAsync(area.X + area.Width * 0.4f, y);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(area.X + area.Width * 0.6f, y, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        var zoomed = await page.EvaluateAsync<string>(range);
+        Assert.NotEqual(before, zoomed);
+        var draws = int.Parse((await page.GetAttributeAsync("[data-testid=series-chart]", "data-draws"))!);
+        // The attribute trails the redraws by one render: two more mean a redraw with new data came after the zoom.
+        await page.WaitForFunctionAsync($"Number(document.querySelector('[data-testid=series-chart]').dataset.draws) > {draws + 1}");
+        Assert.Equal(zoomed, await page.EvaluateAsync<string>(range));
     }
 
     private async Task<bool> RanSinceAsync(JobSummary job, DateTimeOffset since)

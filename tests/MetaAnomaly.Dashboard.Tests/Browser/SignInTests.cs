@@ -58,7 +58,9 @@ public sealed class SignInTests : IAsyncLifetime
         await _browser.SignInAsync("watcher", "viewer-password");
         var page = _browser.Page;
 
+        Assert.Equal(1, await page.Locator(".mud-navmenu a[href='/jobs']").CountAsync());
         Assert.Equal(0, await page.Locator("a[href='/access']").CountAsync());
+        Assert.Equal(0, await page.Locator(".mud-navmenu a[href='/alerts']").CountAsync());
         foreach (var adminPage in (string[])["/access", "/alerts"])
         {
             await page.GotoAsync(adminPage);

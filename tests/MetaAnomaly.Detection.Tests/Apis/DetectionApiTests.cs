@@ -61,7 +61,7 @@ public sealed class DetectionApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FeedbackIsStoredReportedAsPrecisionAndTunesClusterThresholdWithinBounds()
+    public async Task FeedbackIsStoredReportedAsPrecisionTunesClusterThresholdWithinBoundsAndCanBeCleared()
     {
         var store = _host.App.Services.GetRequiredService<IAnomalyStore>();
         var ids = new List<long>();
@@ -71,7 +71,7 @@ public sealed class DetectionApiTests : IAsyncLifetime
         }
 
         using var missing = await _host.Client.SendAsync(_host.Request(HttpMethod.Post, "/api/anomalies/999/feedback", "admin", new FeedbackRequest(AnomalyFeedbackKind.Dismissed)));
-        using var invalid = await _host.Client.SendAsync(_host.Request(HttpMethod.Post, $"/api/anomalies/{ids[0]}/feedback", "admin", new FeedbackRequest(AnomalyFeedbackKind.None)));
+        using var invalid = await _host.Client.SendAsync(_host.Request(HttpMethod.Post, $"/api/anomalies/{ids[0]}/feedback", "admin", new FeedbackRequest((AnomalyFeedbackKind)7)));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
 
@@ -90,6 +90,10 @@ public sealed class DetectionApiTests : IAsyncLifetime
         Assert.True(tuned > AlarmRuleOptions.Defaults.Threshold, $"tuned {tuned}");
         Assert.InRange(tuned, options.Feedback.MinThreshold, options.Feedback.MaxThreshold);
         Assert.Equal(AnomalyFeedbackKind.Dismissed, (await Get<AnomalyEvent>($"/api/anomalies/{ids[1]}")).Feedback);
+
+        using var cleared = await _host.Client.SendAsync(_host.Request(HttpMethod.Post, $"/api/anomalies/{ids[1]}/feedback", "admin", new FeedbackRequest(AnomalyFeedbackKind.None)));
+        Assert.Equal(AnomalyFeedbackKind.None, (await cleared.Content.ReadFromJsonAsync<AnomalyEvent>())!.Feedback);
+        Assert.Equal(2, Assert.Single(await Get<JsonElement[]>("/api/anomalies/precision")).GetProperty("dismissed").GetInt32());
     }
 
     [Fact]

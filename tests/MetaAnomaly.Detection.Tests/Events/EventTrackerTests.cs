@@ -10,9 +10,9 @@ public sealed class EventTrackerTests
     public void AnOpenEventEscalatesOnlyWhenItsSeverityRisesABand()
     {
         var tracker = new EventTracker("cpu,host=a#usage", new EventOptions(), new SeverityOptions());
-        var probabilities = new[] { 0.99992, 0.999995, 0.999993, 0.9999995, 0.99999999, 0.5, 0.5, 0.5 };
+        var surprises = new[] { 4.0, 6.2, 6.1, 10.5, 12, 0, 0, 0 };
 
-        var changes = probabilities.Select((p, i) => tracker.Observe(Point(i, p), "c1", Synthetic.Start)).ToArray();
+        var changes = surprises.Select((s, i) => tracker.Observe(Point(i, s), "c1", Synthetic.Start)).ToArray();
 
         Assert.Equal(
             [EventChangeKind.Opened, EventChangeKind.Escalated, EventChangeKind.Extended, EventChangeKind.Escalated, EventChangeKind.Extended, null, null, EventChangeKind.Closed],
@@ -27,9 +27,9 @@ public sealed class EventTrackerTests
     {
         var tracker = new EventTracker("cpu,host=a#usage", new EventOptions { ReturnToNormalPoints = 1, CoolDown = TimeSpan.FromHours(1) }, new SeverityOptions());
 
-        var opened = tracker.Observe(Point(0, 0.99992), "c1", Synthetic.Start);
-        var closed = tracker.Observe(Point(1, 0.5), "c1", Synthetic.Start);
-        var repeat = tracker.Observe(Point(3, 0.99999999), "c1", Synthetic.Start);
+        var opened = tracker.Observe(Point(0, 4.0), "c1", Synthetic.Start);
+        var closed = tracker.Observe(Point(1, 0), "c1", Synthetic.Start);
+        var repeat = tracker.Observe(Point(3, 12), "c1", Synthetic.Start);
 
         Assert.Equal(EventChangeKind.Opened, opened?.Kind);
         Assert.Equal(EventChangeKind.Closed, closed?.Kind);
@@ -38,10 +38,23 @@ public sealed class EventTrackerTests
         Assert.Equal(AnomalySeverity.Critical, repeat.Event.Severity);
     }
 
-    private static ScoredPoint Point(int index, double probability)
+    [Fact]
+    public void SeverityFollowsTheEventsLargestAnomalyScoreAlone()
     {
-        var anomalous = probability >= 0.9999;
-        return new ScoredPoint(Synthetic.Start + Synthetic.Step * index, 90, 50, 1, 40, probability, TailProbabilityCalibrator.Deviate(40), true,
+        var tracker = new EventTracker("cpu,host=a#usage", new EventOptions(), new SeverityOptions());
+
+        tracker.Observe(Point(0, 10.5), "c1", Synthetic.Start);
+        var extended = tracker.Observe(Point(1, 4.0), "c1", Synthetic.Start)!.Event;
+
+        Assert.Equal(10.5, extended.Surprise);
+        Assert.InRange(extended.AnomalyScore, 80, 100);
+        Assert.Equal(AnomalySeverity.Critical, extended.Severity);
+    }
+
+    private static ScoredPoint Point(int index, double surprise)
+    {
+        var anomalous = surprise >= 3.719;
+        return new ScoredPoint(Synthetic.Start + Synthetic.Step * index, 90, 50, 1, 40, TailProbabilityCalibrator.NormalCdf(surprise), surprise, true,
             anomalous, anomalous ? "default" : null, 0.9999);
     }
 }

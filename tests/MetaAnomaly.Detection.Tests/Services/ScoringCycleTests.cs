@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Extensions;
 using MetaAnomaly.Detection.Feedback;
 using MetaAnomaly.Detection.Notifications;
@@ -64,13 +65,13 @@ public sealed class ScoringCycleTests : IDisposable
     }
 
     [Fact]
-    public async Task AnEventThatGrowsMoreSevereQueuesAnEscalationWebhookBesideItsOpening()
+    public async Task AnEventThatGrowsMoreSevereBeforeItsOpeningWentOutIsOneNotificationAtTheHigherSeverity()
     {
-        // Bands above the defaults, so that the first, smaller spike (surprise 4.8) opens the event as Low.
-        _options = Options.Create(new DetectionOptions { Severity = { Medium = 0.9999999, High = 0.999999999, Critical = 0.9999999999999 } });
+        // Bands above the defaults, so that the first, smaller spike (surprise 4.8, score 50) opens the event as Low.
+        _options = Options.Create(new DetectionOptions { Severity = { Medium = 54, High = 60, Critical = 68 } });
         var (cycle, store, _, _) = Create();
         var webhooks = new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector());
-        var endpoint = (await webhooks.CreateAsync(new WebhookEndpointRequest("pager", "http://127.0.0.1:9/hook"), default))!;
+        await webhooks.CreateAsync(new WebhookEndpointRequest("pager", "http://127.0.0.1:9/hook"), default);
         var a = Synthetic.Key("a");
         _forecaster.Models.Add(a);
         var values = Synthetic.Seasonal(700, seed: 21);
@@ -86,8 +87,9 @@ public sealed class ScoringCycleTests : IDisposable
 
         var anomaly = Assert.Single((await store.ListAsync(new AnomalyQuery(Series: a.ToString()), default)).Items);
         Assert.Equal(AnomalySeverity.Critical, anomaly.Severity);
-        var queued = await webhooks.DeliveriesAsync(endpoint.Id, DeliveryState.Pending, 10, default);
-        Assert.Equal([$"anomaly-{anomaly.Id}-escalated-critical", $"anomaly-{anomaly.Id}-opened"], queued.Select(d => d.IdempotencyKey).Order(StringComparer.Ordinal));
+        var queued = await webhooks.DueAsync(DateTimeOffset.UtcNow.AddHours(1), 10, default);
+        Assert.Equal([$"anomaly-{anomaly.Id}-opened", $"anomaly-{anomaly.Id}-resolved-{anomaly.End.ToUnixTimeMilliseconds()}"], queued.Select(d => d.IdempotencyKey));
+        Assert.Contains("\"severity\":\"Critical\"", queued[0].Payload);
     }
 
     [Fact]
@@ -260,7 +262,7 @@ public sealed class ScoringCycleTests : IDisposable
         var thresholds = new FeedbackThresholds(_database, _options, TimeProvider.System);
         var mask = new AnomalyAdaptationMask(_options);
         var notifications = new AnomalyNotificationService(NullLogger<AnomalyNotificationService>.Instance);
-        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector()), _options, TimeProvider.System);
+        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector()), new MaintenanceWindowStore(_database, TimeProvider.System), new DashboardLink(_options, []), _options, TimeProvider.System);
         IDetectionSink[] sinks =
         [
             .. firstSink is null ? [] : new[] { firstSink },

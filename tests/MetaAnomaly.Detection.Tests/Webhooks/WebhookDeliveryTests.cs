@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Tests.Support;
 using MetaAnomaly.Detection.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,7 +48,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnEscalationIsASecondNotificationWithItsOwnIdempotencyKeyOncePerSeverity()
+    public async Task AnEscalationAfterTheOpeningWentOutIsASecondNotificationWithItsOwnIdempotencyKeyOncePerSeverity()
     {
         var (store, dispatcher, _) = Create();
         var endpoint = await CreateEndpointAsync(store, "ok", "/ok", Secret);
@@ -55,6 +56,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var escalated = opened with { Probability = 0.9999999, Severity = AnomalySeverity.Critical };
 
         Assert.Equal(1, await Outbox(store).EnqueueAsync(opened, default));
+        await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 1);
         Assert.Equal(1, await Outbox(store).EnqueueEscalationAsync(escalated, default));
         Assert.Equal(0, await Outbox(store).EnqueueEscalationAsync(escalated, default));
         await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 2);
@@ -192,14 +194,14 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         };
         var store = new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector());
         var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
-        var dispatcher = new WebhookDispatcher(store, sender, Options.Create(options), TimeProvider.System, logger ?? new ListLogger<WebhookDispatcher>());
+        var dispatcher = new WebhookDispatcher(store, sender, new DashboardLink(Options.Create(options), []), Options.Create(options), TimeProvider.System, logger ?? new ListLogger<WebhookDispatcher>());
         _options = options;
         return (store, dispatcher, options);
     }
 
     private DetectionOptions _options = new();
 
-    private WebhookOutbox Outbox(WebhookStore store) => new(store, Options.Create(_options), TimeProvider.System);
+    private WebhookOutbox Outbox(WebhookStore store) => new(store, new MaintenanceWindowStore(_database, TimeProvider.System), new DashboardLink(Options.Create(_options), []), Options.Create(_options), TimeProvider.System);
 
     private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string name, string path, string? secret) =>
         (await store.CreateAsync(new WebhookEndpointRequest(name, _receiver.BaseUrl + path, secret), default))!;

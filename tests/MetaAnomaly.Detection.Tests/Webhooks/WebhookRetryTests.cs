@@ -1,4 +1,5 @@
 using MetaAnomaly.Detection.Events;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Tests.Support;
 using MetaAnomaly.Detection.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -159,10 +160,12 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         var options = new DetectionOptions { Webhooks = webhooks };
         var store = new WebhookStore(_database, _time, new EphemeralSecretProtector());
         var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
-        return (store, new WebhookDispatcher(store, sender, Options.Create(options), _time, new ListLogger<WebhookDispatcher>()), options);
+        return (store, new WebhookDispatcher(store, sender, Link(options), Options.Create(options), _time, new ListLogger<WebhookDispatcher>()), options);
     }
 
-    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time, new EphemeralSecretProtector()), Options.Create(options), _time);
+    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time, new EphemeralSecretProtector()), new MaintenanceWindowStore(_database, _time), Link(options), Options.Create(options), _time);
+
+    private static DashboardLink Link(DetectionOptions options) => new(Options.Create(options), []);
 
     private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string path) =>
         (await store.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), _receiver.BaseUrl + path), default))!;
