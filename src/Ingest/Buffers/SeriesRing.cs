@@ -102,6 +102,15 @@ internal sealed class SeriesRing
         }
     }
 
+    /// <summary>The points waiting for the step (none once it is known).</summary>
+    public DataPoint[] Pending()
+    {
+        lock (_gate)
+        {
+            return _pending.Select(p => new DataPoint(Key, Stamp(p.Ticks), p.Value)).ToArray();
+        }
+    }
+
     public void Restore(RingSnapshot snapshot)
     {
         lock (_gate)

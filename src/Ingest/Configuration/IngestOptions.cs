@@ -10,6 +10,8 @@ public sealed class IngestOptions
 
     public BufferOptions Buffers { get; set; } = new();
 
+    public WalOptions Wal { get; set; } = new();
+
     public TimestampOptions Timestamps { get; set; } = new();
 
     public DemoOptions Demo { get; set; } = new();
@@ -46,7 +48,7 @@ public sealed class BufferOptions
     /// <summary>Distinct timestamps needed before the step (median spacing) is fixed.</summary>
     public int PointsForStep { get; set; } = Defaults.PointsForStep;
 
-    /// <summary>How often the buffers are saved to the state database (and always on shutdown).</summary>
+    /// <summary>How often the buffers are saved to the state database (and on shutdown), which lets the write-ahead log drop what they cover.</summary>
     public TimeSpan SnapshotInterval { get; set; } = Defaults.SnapshotInterval;
 
     public static class Defaults
@@ -55,6 +57,18 @@ public sealed class BufferOptions
         public const int MaxMemoryMegabytes = 512;
         public const int PointsForStep = 8;
         public static readonly TimeSpan SnapshotInterval = TimeSpan.FromMinutes(1);
+    }
+}
+
+/// <summary><c>Ingest:Wal</c>: the write-ahead log of ingestion, in the <c>wal</c> folder beside <c>Ingest:StatePath</c>.</summary>
+public sealed class WalOptions
+{
+    /// <summary>A segment is closed and a new one started past this size (and at every buffer snapshot).</summary>
+    public int SegmentMegabytes { get; set; } = Defaults.SegmentMegabytes;
+
+    public static class Defaults
+    {
+        public const int SegmentMegabytes = 64;
     }
 }
 

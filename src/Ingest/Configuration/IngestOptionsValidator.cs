@@ -22,6 +22,7 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Require(options.Buffers.MaxMemoryMegabytes >= 1, "Ingest:Buffers:MaxMemoryMegabytes must be at least 1.");
         Require(options.Buffers.PointsForStep is >= 3 and <= 1024, "Ingest:Buffers:PointsForStep must be in [3, 1024].");
         Require(options.Buffers.SnapshotInterval >= TimeSpan.FromSeconds(1), "Ingest:Buffers:SnapshotInterval must be at least 00:00:01.");
+        Require(options.Wal.SegmentMegabytes is >= 1 and <= 4096, "Ingest:Wal:SegmentMegabytes must be in [1, 4096].");
         Require(options.Timestamps.MaxAge > TimeSpan.Zero, "Ingest:Timestamps:MaxAge must be positive.");
         Require(options.Timestamps.MaxAhead >= TimeSpan.Zero, "Ingest:Timestamps:MaxAhead must not be negative.");
         Require(options.Demo.StepInterval >= TimeSpan.FromMilliseconds(1), "Ingest:Demo:StepInterval must be at least 1 ms.");

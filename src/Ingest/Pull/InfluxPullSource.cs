@@ -6,6 +6,7 @@ using MetaAnomaly.Ingest.Influx;
 using MetaAnomaly.Ingest.Sources;
 using MetaAnomaly.Ingest.Status;
 using MetaAnomaly.Ingest.Storage;
+using MetaAnomaly.Ingest.Wal;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ namespace MetaAnomaly.Ingest.Pull;
 /// </summary>
 internal sealed partial class InfluxPullSource(
     InfluxClient client,
-    IPointIngestor ingestor,
+    IDurableIngestor ingestor,
     WatermarkStore watermarks,
     IngestStatus status,
     IOptions<IngestOptions> options,
@@ -174,7 +175,7 @@ internal sealed partial class InfluxPullSource(
                     }
                 }
             }
-            count += ingestor.Ingest(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch)).Accepted;
+            count += (await ingestor.IngestAsync(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch), cancellationToken)).Accepted;
         }
         return (count, newest);
     }
