@@ -175,6 +175,12 @@ public sealed class PullOptions
     /// <summary>Each poll re-reads this much before the watermark, for late and out-of-order points.</summary>
     public TimeSpan GraceWindow { get; set; } = Defaults.GraceWindow;
 
+    /// <summary>
+    /// How far behind the newest point of its measurement a tag set (a host) may write and still have every point
+    /// read: each poll looks this far back for tag sets with points it has not read.
+    /// </summary>
+    public TimeSpan LatenessWindow { get; set; } = Defaults.LatenessWindow;
+
     /// <summary>How far back the first poll of a measurement reaches.</summary>
     public TimeSpan InitialLookback { get; set; } = Defaults.InitialLookback;
 
@@ -195,6 +201,7 @@ public sealed class PullOptions
         public const int MaxSeries = 10000;
         public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
         public static readonly TimeSpan GraceWindow = TimeSpan.FromMinutes(2);
+        public static readonly TimeSpan LatenessWindow = TimeSpan.FromHours(1);
         public static readonly TimeSpan InitialLookback = TimeSpan.FromDays(7);
     }
 }

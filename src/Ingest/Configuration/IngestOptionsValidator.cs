@@ -40,6 +40,7 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
                 "Ingest:Influx:Password is set without Ingest:Influx:Username.");
             Require(options.Pull.Interval >= TimeSpan.FromMilliseconds(100), "Ingest:Pull:Interval must be at least 100 ms.");
             Require(options.Pull.GraceWindow >= TimeSpan.Zero, "Ingest:Pull:GraceWindow must not be negative.");
+            Require(options.Pull.LatenessWindow >= TimeSpan.Zero, "Ingest:Pull:LatenessWindow must not be negative.");
             Require(options.Pull.InitialLookback > TimeSpan.Zero, "Ingest:Pull:InitialLookback must be positive.");
             Require(options.Pull.MaxSeries >= 1, "Ingest:Pull:MaxSeries must be at least 1.");
             Require(!string.IsNullOrWhiteSpace(options.WriteBack.Measurement) && !options.WriteBack.Measurement.AsSpan().ContainsAny('\n', '\r'),

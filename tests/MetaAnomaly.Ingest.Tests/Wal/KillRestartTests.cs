@@ -5,10 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MetaAnomaly.Ingest.Tests.Wal;
 
-/// <summary>
-/// A kill-style restart: the state folder is copied while the host runs, right after the writes were answered (what a
-/// kill -9 leaves on disk: no final snapshot, no orderly close), and a new host starts on the copy.
-/// </summary>
+/// <summary>Kill-style restarts of the push path: a <see cref="CrashImage"/> taken right after the writes were answered.</summary>
 public sealed class KillRestartTests : IDisposable
 {
     private static readonly long Now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 10 * 10;
@@ -33,7 +30,7 @@ public sealed class KillRestartTests : IDisposable
                 using var response = await http.PostAsync("/write?db=telegraf&precision=s", new StringContent(Lines(batch * 100, 100)));
                 Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
             }
-            CopyFolder(_running.Path, _restarted.Path);
+            CrashImage.Copy(_running.Path, _restarted.Path);
         }
 
         await using var restarted = await PushServer.StartAsync(_restarted.Path, Settings);
@@ -56,7 +53,7 @@ public sealed class KillRestartTests : IDisposable
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
             await server.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
                 .OfType<MetaAnomaly.Ingest.Buffers.BufferSnapshotService>().Single().StopAsync(CancellationToken.None);
-            CopyFolder(_running.Path, _restarted.Path);
+            CrashImage.Copy(_running.Path, _restarted.Path);
         }
 
         await using var restarted = await PushServer.StartAsync(_restarted.Path, Settings);
@@ -74,17 +71,5 @@ public sealed class KillRestartTests : IDisposable
             text.Append($"cpu,host=h{i % 10} usage={step}.5 {Now - (50 - step) * 10}\n");
         }
         return text.ToString();
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var copy = File.Create(target);
-            source.CopyTo(copy);
-        }
     }
 }
