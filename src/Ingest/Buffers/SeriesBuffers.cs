@@ -42,6 +42,9 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
 
     public int SeriesCount => _rings.Count;
 
+    /// <summary>Whether <paramref name="key"/> has its ring (the series was admitted).</summary>
+    public bool Holds(SeriesKey key) => _rings.ContainsKey(key);
+
     /// <summary>Points from external sources: non-finite values and implausible timestamps are skipped and counted.</summary>
     public IngestOutcome Ingest(ReadOnlySpan<DataPoint> points) => Ingest(points, []);
 
@@ -114,7 +117,7 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
 
     private IngestOutcome Write(ReadOnlySpan<DataPoint> points, DateTimeOffset earliest, DateTimeOffset latest, Span<DataPoint> accepted)
     {
-        int taken = 0, notFinite = 0, outOfRange = 0, overCapacity = 0;
+        int taken = 0, notFinite = 0, outOfRange = 0, overCapacity = 0, tooOld = 0;
         SeriesRing? ring = null;
         foreach (ref readonly var point in points)
         {
@@ -146,10 +149,10 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
             }
             else
             {
-                outOfRange++;
+                tooOld++;
             }
         }
-        return new IngestOutcome(taken, notFinite, outOfRange, overCapacity);
+        return new IngestOutcome(taken, notFinite, outOfRange, overCapacity, tooOld);
     }
 
     private SeriesRing? RingFor(SeriesKey key)

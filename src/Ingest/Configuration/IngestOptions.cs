@@ -158,9 +158,17 @@ public sealed class PushOptions
     /// <summary>Largest accepted body, after decompression.</summary>
     public long MaxBodyBytes { get; set; } = Defaults.MaxBodyBytes;
 
+    /// <summary>Longest series key of a line (measurement, tags and field, escaped), as InfluxDB's 64 KB; longer lines are refused.</summary>
+    public int MaxKeyBytes { get; set; } = Defaults.MaxKeyBytes;
+
+    /// <summary>Bound of the cache of parsed series keys.</summary>
+    public int KeyCacheMegabytes { get; set; } = Defaults.KeyCacheMegabytes;
+
     public static class Defaults
     {
         public const long MaxBodyBytes = 25L * 1024 * 1024;
+        public const int MaxKeyBytes = 65535;
+        public const int KeyCacheMegabytes = 64;
     }
 }
 

@@ -27,6 +27,8 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Require(options.Timestamps.MaxAhead >= TimeSpan.Zero, "Ingest:Timestamps:MaxAhead must not be negative.");
         Require(options.Demo.StepInterval >= TimeSpan.FromMilliseconds(1), "Ingest:Demo:StepInterval must be at least 1 ms.");
         Require(options.Push.MaxBodyBytes >= 1024, "Ingest:Push:MaxBodyBytes must be at least 1024.");
+        Require(options.Push.MaxKeyBytes is >= 64 and <= 1 << 24, "Ingest:Push:MaxKeyBytes must be in [64, 16777216].");
+        Require(options.Push.KeyCacheMegabytes >= 1, "Ingest:Push:KeyCacheMegabytes must be at least 1.");
         if (options.HasInflux)
         {
             Require(Uri.TryCreate(options.Influx.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",

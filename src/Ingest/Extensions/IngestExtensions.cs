@@ -53,7 +53,11 @@ public static class IngestExtensions
         services.TryAddSingleton<BufferSnapshotStore>();
 
         services.TryAddSingleton<IngestCounters>();
-        services.TryAddSingleton<SeriesKeyCache>();
+        services.TryAddSingleton(sp =>
+        {
+            var push = sp.GetRequiredService<IOptions<IngestOptions>>().Value.Push;
+            return new SeriesKeyCache(push.MaxKeyBytes, push.KeyCacheMegabytes * 1024L * 1024, sp.GetRequiredService<SeriesBuffers>().Holds);
+        });
         services.TryAddSingleton<SeriesBuffers>();
         services.TryAddSingleton<ISeriesBuffers>(sp => sp.GetRequiredService<SeriesBuffers>());
         services.TryAddSingleton<IPointIngestor>(sp => sp.GetRequiredService<SeriesBuffers>());

@@ -73,6 +73,15 @@ public sealed partial class PushEndpoint(
         {
             problems.Add($"{outcome.SkippedNotFinite} NaN or infinite values dropped");
         }
+        if (outcome.SkippedTooOld > 0)
+        {
+            problems.Add($"{outcome.SkippedTooOld} points older than their series' buffer holds (Ingest:Buffers:Capacity={options.Value.Buffers.Capacity} slots) dropped");
+        }
+        if (outcome.SkippedOverCapacity > 0)
+        {
+            var buffers = options.Value.Buffers;
+            problems.Add($"max-series limit exceeded: (Ingest:Buffers:MaxMemoryMegabytes={buffers.MaxMemoryMegabytes} at Ingest:Buffers:Capacity={buffers.Capacity}) dropped={outcome.SkippedOverCapacity}");
+        }
         return problems.Count == 0
             ? Results.NoContent()
             : protocol.Error(new PushFailure(StatusCodes.Status400BadRequest, $"partial write: {string.Join("; ", problems)} (accepted={outcome.Accepted})"));
