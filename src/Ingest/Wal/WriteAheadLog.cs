@@ -1,19 +1,21 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 
 namespace MetaAnomaly.Ingest.Wal;
 
 /// <summary>
 /// The ingestion write-ahead log: append-only segment files in the <c>wal</c> folder beside <c>Ingest:StatePath</c>.
-/// One writer task takes every record queued since its last pass, writes them and fsyncs once (group commit); an append
-/// completes after that fsync. <see cref="OpenAsync"/> replays the segments left by the previous run (a torn or
+/// One writer task takes every record queued since its last pass, writes them and syncs once (group commit); an append
+/// completes after that sync. <see cref="OpenAsync"/> replays the segments left by the previous run (a torn or
 /// corrupt tail is cut off with a warning) and starts a new one; <see cref="RotateAsync"/> and
 /// <see cref="DeleteThrough"/> let the buffer snapshot drop the segments it covers.
 /// </summary>
@@ -183,8 +185,8 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
                         OpenSegment(_segmentId + 1);
                     }
                 }
-                _segment!.Flush(flushToDisk: true);
-                if (_segment.Length >= _segmentBytesLimit)
+                Sync(_segment!);
+                if (_segment!.Length >= _segmentBytesLimit)
                 {
                     OpenSegment(_segmentId + 1);
                 }
@@ -234,7 +236,7 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
     {
         if (_segment is not null)
         {
-            _segment.Flush(flushToDisk: true);
+            Sync(_segment);
             _segment.Dispose();
         }
         var segment = new FileStream(Path.Combine(Folder, id.ToString("D20", CultureInfo.InvariantCulture) + Extension),
@@ -243,6 +245,27 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
         _segment = segment;
         Volatile.Write(ref _segmentId, id);
     }
+
+    /// <summary>
+    /// Writes the stream's buffer and waits for the disk: <c>fdatasync</c> on Linux (the data and the file size, not
+    /// the timestamps: a third of fsync's time here, as PostgreSQL's default WAL sync), fsync elsewhere.
+    /// </summary>
+    private static void Sync(FileStream segment)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            segment.Flush(flushToDisk: true);
+            return;
+        }
+        segment.Flush(flushToDisk: false);
+        if (FDataSync(segment.SafeFileHandle) != 0)
+        {
+            throw new IOException($"fdatasync of {segment.Name} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static extern int FDataSync(SafeFileHandle handle);
 
     private List<(long Id, string Path)> Segments() =>
         Directory.EnumerateFiles(Folder, "*" + Extension)
