@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Ingest.Storage;
+using MetaAnomaly.Ingest.Wal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,16 +9,21 @@ using Microsoft.Extensions.Options;
 namespace MetaAnomaly.Ingest.Buffers;
 
 /// <summary>
-/// Restores the buffers from the state database when the host starts (before the sources, which are registered
-/// after it), saves them every <c>Ingest:Buffers:SnapshotInterval</c>, and once more when the host stops.
+/// When the host starts (before the sources, which are registered after it), restores the buffers from the state
+/// database and replays the write-ahead log over them; then every <c>Ingest:Buffers:SnapshotInterval</c>, and once
+/// more when the host stops, saves them and deletes the log segments the saved snapshot covers.
 /// </summary>
 /// <remarks>
-/// A host under <c>WebApplicationFactory</c> may call <see cref="StopAsync"/> twice (the factory and the entry
-/// point's own shutdown), the second time after disposal: every call shares the one final save.
+/// Durability rests on the log: a snapshot only shortens the replay, so a kill between two snapshots loses nothing
+/// acknowledged. A save rotates the log first, then copies the buffers: every record in a closed segment was applied
+/// before the copy (<see cref="DurableIngestor"/> applies, then logs). Points of series still waiting for their step
+/// are not in the database's snapshot; they are logged again before the covered segments go. A host under
+/// <c>WebApplicationFactory</c> may call <see cref="StopAsync"/> twice: every call shares the one final save.
 /// </remarks>
 internal sealed partial class BufferSnapshotService(
     SeriesBuffers buffers,
     BufferSnapshotStore store,
+    WriteAheadLog log,
     IOptions<IngestOptions> options,
     TimeProvider clock,
     ILogger<BufferSnapshotService> logger) : IHostedService, IDisposable
@@ -31,6 +38,8 @@ internal sealed partial class BufferSnapshotService(
         var snapshots = await store.LoadAsync(cancellationToken);
         var restored = buffers.Restore(snapshots);
         LogRestored(restored, snapshots.Sum(s => (long)s.Values.Length));
+        var replay = await log.OpenAsync(points => buffers.Replay(CollectionsMarshal.AsSpan(points)), cancellationToken);
+        LogReplayed(replay.Points, replay.Records, replay.Segments, log.Folder);
         _loop = SaveLoopAsync(_stopping.Token);
     }
 
@@ -57,7 +66,7 @@ internal sealed partial class BufferSnapshotService(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogFinalSaveCancelled(options.Value.Buffers.SnapshotInterval);
+            LogFinalSaveCancelled();
         }
     }
 
@@ -85,20 +94,29 @@ internal sealed partial class BufferSnapshotService(
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
-        var rings = buffers.Snapshot();
-        await store.SaveAsync(rings, cancellationToken);
-        LogSaved(rings.Count);
+        var covered = await log.RotateAsync(cancellationToken);
+        var snapshot = buffers.Snapshot();
+        await store.SaveAsync(snapshot.Rings, cancellationToken);
+        if (snapshot.Pending.Count > 0)
+        {
+            await log.AppendAsync(snapshot.Pending.ToArray(), cancellationToken);
+        }
+        log.DeleteThrough(covered);
+        LogSaved(snapshot.Rings.Count, covered);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Series} series ({Slots} slots) from the buffer snapshot")]
     private partial void LogRestored(int series, long slots);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Saved a buffer snapshot of {Series} series")]
-    private partial void LogSaved(int series);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Points} points ({Records} records, {Segments} segments) from the write-ahead log in {Folder}")]
+    private partial void LogReplayed(long points, long records, int segments, string folder);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The host's shutdown timeout ended the final buffer snapshot; the previous one (at most {Interval} old) stands")]
-    private partial void LogFinalSaveCancelled(TimeSpan interval);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Saved a buffer snapshot of {Series} series; write-ahead log segments through {Segment} deleted")]
+    private partial void LogSaved(int series, long segment);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Saving the buffer snapshot failed; the next interval retries")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The host's shutdown timeout ended the final buffer snapshot; the write-ahead log still holds every acknowledged point and the next start replays it")]
+    private partial void LogFinalSaveCancelled();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Saving the buffer snapshot failed; the write-ahead log keeps its segments and the next interval retries")]
     private partial void LogSaveFailed(Exception exception);
 }

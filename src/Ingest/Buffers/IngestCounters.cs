@@ -9,6 +9,7 @@ public sealed class IngestCounters
     private long _notFinite;
     private long _outOfRange;
     private long _overCapacity;
+    private long _tooOld;
     private long _rejectedLines;
     private long _nonNumericFields;
 
@@ -18,7 +19,11 @@ public sealed class IngestCounters
 
     public long SkippedOutOfRange => Interlocked.Read(ref _outOfRange);
 
+    /// <summary>Points of new series refused because the series budget is full.</summary>
     public long SkippedOverCapacity => Interlocked.Read(ref _overCapacity);
+
+    /// <summary>Points older than the oldest slot of their series' ring.</summary>
+    public long SkippedTooOld => Interlocked.Read(ref _tooOld);
 
     /// <summary>Malformed line-protocol lines.</summary>
     public long RejectedLines => Interlocked.Read(ref _rejectedLines);
@@ -32,6 +37,7 @@ public sealed class IngestCounters
         Interlocked.Add(ref _notFinite, outcome.SkippedNotFinite);
         Interlocked.Add(ref _outOfRange, outcome.SkippedOutOfRange);
         Interlocked.Add(ref _overCapacity, outcome.SkippedOverCapacity);
+        Interlocked.Add(ref _tooOld, outcome.SkippedTooOld);
     }
 
     public void AddRejectedLines(long count) => Interlocked.Add(ref _rejectedLines, count);

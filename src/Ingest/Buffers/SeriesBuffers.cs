@@ -42,16 +42,25 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
 
     public int SeriesCount => _rings.Count;
 
+    /// <summary>Whether <paramref name="key"/> has its ring (the series was admitted).</summary>
+    public bool Holds(SeriesKey key) => _rings.ContainsKey(key);
+
     /// <summary>Points from external sources: non-finite values and implausible timestamps are skipped and counted.</summary>
-    public IngestOutcome Ingest(ReadOnlySpan<DataPoint> points)
+    public IngestOutcome Ingest(ReadOnlySpan<DataPoint> points) => Ingest(points, []);
+
+    /// <summary>As <see cref="Ingest(ReadOnlySpan{DataPoint})"/>, copying the accepted points to the front of <paramref name="accepted"/> (as long as <paramref name="points"/>).</summary>
+    internal IngestOutcome Ingest(ReadOnlySpan<DataPoint> points, Span<DataPoint> accepted)
     {
         var now = _clock.GetUtcNow();
-        return Write(points, now - _timestamps.MaxAge, now + _timestamps.MaxAhead);
+        return Counted(Write(points, now - _timestamps.MaxAge, now + _timestamps.MaxAhead, accepted));
     }
 
     /// <summary>Points replayed on a synthetic data clock (the demo): everything but the timestamp range is checked.</summary>
     public IngestOutcome IngestReplay(ReadOnlySpan<DataPoint> points) =>
-        Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+        Counted(Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, []));
+
+    /// <summary>Points read back from the write-ahead log: accepted once already, so neither checked by time nor counted again.</summary>
+    internal void Replay(ReadOnlySpan<DataPoint> points) => Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, []);
 
     public IReadOnlyList<SeriesInfo> ListSeries() =>
         _rings.Values.Select(r => r.Describe()).OrderBy(i => i.Key).ToArray();
@@ -67,8 +76,24 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
     public SeriesWindow? Range(SeriesKey key, DateTimeOffset from, DateTimeOffset to) =>
         _rings.TryGetValue(key, out var ring) ? ring.Range(from, to) : null;
 
-    internal IReadOnlyList<RingSnapshot> Snapshot() =>
-        _rings.Values.Select(r => r.Snapshot()).OfType<RingSnapshot>().ToArray();
+    /// <summary>The rings whose step is known, and the points of the others (still waiting for their step).</summary>
+    internal BufferSnapshot Snapshot()
+    {
+        var rings = new List<RingSnapshot>();
+        var pending = new List<DataPoint>();
+        foreach (var ring in _rings.Values)
+        {
+            if (ring.Snapshot() is { } snapshot)
+            {
+                rings.Add(snapshot);
+            }
+            else
+            {
+                pending.AddRange(ring.Pending());
+            }
+        }
+        return new BufferSnapshot(rings, pending);
+    }
 
     internal int Restore(IEnumerable<RingSnapshot> snapshots)
     {
@@ -84,9 +109,15 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
         return restored;
     }
 
-    private IngestOutcome Write(ReadOnlySpan<DataPoint> points, DateTimeOffset earliest, DateTimeOffset latest)
+    private IngestOutcome Counted(IngestOutcome outcome)
     {
-        int accepted = 0, notFinite = 0, outOfRange = 0, overCapacity = 0;
+        _counters.Add(outcome);
+        return outcome;
+    }
+
+    private IngestOutcome Write(ReadOnlySpan<DataPoint> points, DateTimeOffset earliest, DateTimeOffset latest, Span<DataPoint> accepted)
+    {
+        int taken = 0, notFinite = 0, outOfRange = 0, overCapacity = 0, tooOld = 0;
         SeriesRing? ring = null;
         foreach (ref readonly var point in points)
         {
@@ -110,16 +141,18 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
             }
             else if (ring.Write(point.Timestamp.UtcTicks, point.Value))
             {
-                accepted++;
+                if (!accepted.IsEmpty)
+                {
+                    accepted[taken] = point;
+                }
+                taken++;
             }
             else
             {
-                outOfRange++;
+                tooOld++;
             }
         }
-        var outcome = new IngestOutcome(accepted, notFinite, outOfRange, overCapacity);
-        _counters.Add(outcome);
-        return outcome;
+        return new IngestOutcome(taken, notFinite, outOfRange, overCapacity, tooOld);
     }
 
     private SeriesRing? RingFor(SeriesKey key)

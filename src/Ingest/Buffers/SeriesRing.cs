@@ -3,13 +3,16 @@ using MetaAnomaly.Shared.Series;
 namespace MetaAnomaly.Ingest.Buffers;
 
 /// <summary>
-/// The latest <c>capacity</c> regular slots of one series. Until the step is known, points wait in a short pending
-/// list; then every point goes to the slot nearest its timestamp on the grid <c>anchor + k * step</c>. A later write to
+/// The latest <c>capacity</c> regular slots of one series. Until the step is known (the spacings of the first points
+/// agree, <see cref="StepDetector.AgreedSpacingTicks"/>), points wait in a short pending list; then every point goes to the slot nearest its timestamp on the grid <c>anchor + k * step</c>. A later write to
 /// the same slot replaces the earlier one (last write wins); slots nobody wrote are NaN (gaps); a point older than the
 /// ring is dropped. Every member locks this ring only, so writers of different series never contend.
 /// </summary>
 internal sealed class SeriesRing
 {
+    /// <summary>Points waiting at most <c>pointsForStep</c> times this for their spacings to agree.</summary>
+    private const int SettleFactor = 8;
+
     private readonly object _gate = new();
     private readonly int _pointsForStep;
     private readonly List<(long Ticks, double Value)> _pending = [];
@@ -102,6 +105,15 @@ internal sealed class SeriesRing
         }
     }
 
+    /// <summary>The points waiting for the step (none once it is known).</summary>
+    public DataPoint[] Pending()
+    {
+        lock (_gate)
+        {
+            return _pending.Select(p => new DataPoint(Key, Stamp(p.Ticks), p.Value)).ToArray();
+        }
+    }
+
     public void Restore(RingSnapshot snapshot)
     {
         lock (_gate)
@@ -139,7 +151,8 @@ internal sealed class SeriesRing
             return;
         }
         _pending.Add((ticks, value));
-        if (_pending.Count < _pointsForStep || StepDetector.MedianSpacingTicks(_pending.Select(p => p.Ticks)) is not { } step)
+        if (_pending.Count < _pointsForStep
+            || StepDetector.AgreedSpacingTicks(_pending.Select(p => p.Ticks), settle: _pending.Count >= _pointsForStep * SettleFactor) is not { } step)
         {
             return;
         }

@@ -10,6 +10,8 @@ public sealed class IngestOptions
 
     public BufferOptions Buffers { get; set; } = new();
 
+    public WalOptions Wal { get; set; } = new();
+
     public TimestampOptions Timestamps { get; set; } = new();
 
     public DemoOptions Demo { get; set; } = new();
@@ -46,7 +48,7 @@ public sealed class BufferOptions
     /// <summary>Distinct timestamps needed before the step (median spacing) is fixed.</summary>
     public int PointsForStep { get; set; } = Defaults.PointsForStep;
 
-    /// <summary>How often the buffers are saved to the state database (and always on shutdown).</summary>
+    /// <summary>How often the buffers are saved to the state database (and on shutdown), which lets the write-ahead log drop what they cover.</summary>
     public TimeSpan SnapshotInterval { get; set; } = Defaults.SnapshotInterval;
 
     public static class Defaults
@@ -55,6 +57,18 @@ public sealed class BufferOptions
         public const int MaxMemoryMegabytes = 512;
         public const int PointsForStep = 8;
         public static readonly TimeSpan SnapshotInterval = TimeSpan.FromMinutes(1);
+    }
+}
+
+/// <summary><c>Ingest:Wal</c>: the write-ahead log of ingestion, in the <c>wal</c> folder beside <c>Ingest:StatePath</c>.</summary>
+public sealed class WalOptions
+{
+    /// <summary>A segment is closed and a new one started past this size (and at every buffer snapshot).</summary>
+    public int SegmentMegabytes { get; set; } = Defaults.SegmentMegabytes;
+
+    public static class Defaults
+    {
+        public const int SegmentMegabytes = 64;
     }
 }
 
@@ -144,9 +158,17 @@ public sealed class PushOptions
     /// <summary>Largest accepted body, after decompression.</summary>
     public long MaxBodyBytes { get; set; } = Defaults.MaxBodyBytes;
 
+    /// <summary>Longest series key of a line (measurement, tags and field, escaped), as InfluxDB's 64 KB; longer lines are refused.</summary>
+    public int MaxKeyBytes { get; set; } = Defaults.MaxKeyBytes;
+
+    /// <summary>Bound of the cache of parsed series keys.</summary>
+    public int KeyCacheMegabytes { get; set; } = Defaults.KeyCacheMegabytes;
+
     public static class Defaults
     {
         public const long MaxBodyBytes = 25L * 1024 * 1024;
+        public const int MaxKeyBytes = 65535;
+        public const int KeyCacheMegabytes = 64;
     }
 }
 
@@ -160,6 +182,12 @@ public sealed class PullOptions
 
     /// <summary>Each poll re-reads this much before the watermark, for late and out-of-order points.</summary>
     public TimeSpan GraceWindow { get; set; } = Defaults.GraceWindow;
+
+    /// <summary>
+    /// How far behind the newest point of its measurement a tag set (a host) may write and still have every point
+    /// read: each poll looks this far back for tag sets with points it has not read.
+    /// </summary>
+    public TimeSpan LatenessWindow { get; set; } = Defaults.LatenessWindow;
 
     /// <summary>How far back the first poll of a measurement reaches.</summary>
     public TimeSpan InitialLookback { get; set; } = Defaults.InitialLookback;
@@ -181,6 +209,7 @@ public sealed class PullOptions
         public const int MaxSeries = 10000;
         public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
         public static readonly TimeSpan GraceWindow = TimeSpan.FromMinutes(2);
+        public static readonly TimeSpan LatenessWindow = TimeSpan.FromHours(1);
         public static readonly TimeSpan InitialLookback = TimeSpan.FromDays(7);
     }
 }

@@ -22,10 +22,13 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Require(options.Buffers.MaxMemoryMegabytes >= 1, "Ingest:Buffers:MaxMemoryMegabytes must be at least 1.");
         Require(options.Buffers.PointsForStep is >= 3 and <= 1024, "Ingest:Buffers:PointsForStep must be in [3, 1024].");
         Require(options.Buffers.SnapshotInterval >= TimeSpan.FromSeconds(1), "Ingest:Buffers:SnapshotInterval must be at least 00:00:01.");
+        Require(options.Wal.SegmentMegabytes is >= 1 and <= 4096, "Ingest:Wal:SegmentMegabytes must be in [1, 4096].");
         Require(options.Timestamps.MaxAge > TimeSpan.Zero, "Ingest:Timestamps:MaxAge must be positive.");
         Require(options.Timestamps.MaxAhead >= TimeSpan.Zero, "Ingest:Timestamps:MaxAhead must not be negative.");
         Require(options.Demo.StepInterval >= TimeSpan.FromMilliseconds(1), "Ingest:Demo:StepInterval must be at least 1 ms.");
         Require(options.Push.MaxBodyBytes >= 1024, "Ingest:Push:MaxBodyBytes must be at least 1024.");
+        Require(options.Push.MaxKeyBytes is >= 64 and <= 1 << 24, "Ingest:Push:MaxKeyBytes must be in [64, 16777216].");
+        Require(options.Push.KeyCacheMegabytes >= 1, "Ingest:Push:KeyCacheMegabytes must be at least 1.");
         if (options.HasInflux)
         {
             Require(Uri.TryCreate(options.Influx.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
@@ -39,6 +42,7 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
                 "Ingest:Influx:Password is set without Ingest:Influx:Username.");
             Require(options.Pull.Interval >= TimeSpan.FromMilliseconds(100), "Ingest:Pull:Interval must be at least 100 ms.");
             Require(options.Pull.GraceWindow >= TimeSpan.Zero, "Ingest:Pull:GraceWindow must not be negative.");
+            Require(options.Pull.LatenessWindow >= TimeSpan.Zero, "Ingest:Pull:LatenessWindow must not be negative.");
             Require(options.Pull.InitialLookback > TimeSpan.Zero, "Ingest:Pull:InitialLookback must be positive.");
             Require(options.Pull.MaxSeries >= 1, "Ingest:Pull:MaxSeries must be at least 1.");
             Require(!string.IsNullOrWhiteSpace(options.WriteBack.Measurement) && !options.WriteBack.Measurement.AsSpan().ContainsAny('\n', '\r'),

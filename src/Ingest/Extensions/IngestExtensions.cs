@@ -9,6 +9,7 @@ using MetaAnomaly.Ingest.WriteBack;
 using MetaAnomaly.Ingest.LineProtocol;
 using MetaAnomaly.Ingest.Status;
 using MetaAnomaly.Ingest.Storage;
+using MetaAnomaly.Ingest.Wal;
 using MetaAnomaly.Shared.Series;
 using MetaAnomaly.Shared.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +30,8 @@ public static class IngestExtensions
     /// <summary>
     /// Registers ingestion: <see cref="IngestOptions"/> (section <c>Ingest</c>, validated at start), the series buffers
     /// (<see cref="ISeriesBuffers"/>, <see cref="IPointIngestor"/>), the SQLite <see cref="IStateDatabase"/> with its
-    /// migrations, the buffer snapshot, <see cref="IIngestStatus"/>, and the sources: the demo replay when no InfluxDB
+    /// migrations, the write-ahead log behind <see cref="IDurableIngestor"/> (the acknowledgement path of push and
+    /// pull), the buffer snapshot, <see cref="IIngestStatus"/>, and the sources: the demo replay when no InfluxDB
     /// is configured, else pull from InfluxDB and <see cref="IWriteBack"/> to it (each an <see cref="IIngestSource"/>,
     /// run by <see cref="IngestSourceRunner"/>), and the push protocols (each an <see cref="IPushProtocol"/>: InfluxDB
     /// 1.x <c>/write</c> and 2.x <c>/api/v2/write</c>), which the host maps with <see cref="MapIngestPush"/>.
@@ -51,10 +53,16 @@ public static class IngestExtensions
         services.TryAddSingleton<BufferSnapshotStore>();
 
         services.TryAddSingleton<IngestCounters>();
-        services.TryAddSingleton<SeriesKeyCache>();
+        services.TryAddSingleton(sp =>
+        {
+            var push = sp.GetRequiredService<IOptions<IngestOptions>>().Value.Push;
+            return new SeriesKeyCache(push.MaxKeyBytes, push.KeyCacheMegabytes * 1024L * 1024, sp.GetRequiredService<SeriesBuffers>().Holds);
+        });
         services.TryAddSingleton<SeriesBuffers>();
         services.TryAddSingleton<ISeriesBuffers>(sp => sp.GetRequiredService<SeriesBuffers>());
         services.TryAddSingleton<IPointIngestor>(sp => sp.GetRequiredService<SeriesBuffers>());
+        services.TryAddSingleton<WriteAheadLog>();
+        services.TryAddSingleton<IDurableIngestor, DurableIngestor>();
         services.TryAddSingleton<IngestStatus>();
         services.TryAddSingleton<IIngestStatus>(sp => sp.GetRequiredService<IngestStatus>());
         services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest");

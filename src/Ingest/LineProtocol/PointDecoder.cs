@@ -1,3 +1,4 @@
+using System.Text.Unicode;
 using MetaAnomaly.Shared.Series;
 
 namespace MetaAnomaly.Ingest.LineProtocol;
@@ -7,8 +8,9 @@ public readonly record struct DecodeSummary(int Lines, int Points, int NonNumeri
 
 /// <summary>
 /// Turns a line-protocol body into <see cref="DataPoint"/>s: one per numeric field (float, integer, unsigned);
-/// string and boolean fields are counted and skipped; malformed lines become <see cref="LineError"/>s and decoding
-/// goes on with the next line. Not thread-safe: use one per request (the <see cref="SeriesKeyCache"/> is shared).
+/// string and boolean fields are counted and skipped; malformed lines, lines that are not UTF-8 and lines whose series
+/// key is longer than <see cref="SeriesKeyCache.MaxKeyBytes"/> become <see cref="LineError"/>s and decoding goes on
+/// with the next line. Not thread-safe: use one per request (the <see cref="SeriesKeyCache"/> is shared).
 /// </summary>
 public sealed class PointDecoder(SeriesKeyCache keys)
 {
@@ -23,8 +25,18 @@ public sealed class PointDecoder(SeriesKeyCache keys)
     {
         List<LineError>? errors = null;
         int position = 0, lineNumber = 0, lines = 0, points = 0, nonNumeric = 0, errorCount = 0;
+        var validUtf8 = Utf8.IsValid(body);
         while (LineProtocolParser.NextLine(body, ref position, ref lineNumber, out var line, out var number))
         {
+            if (!validUtf8 && !Utf8.IsValid(line))
+            {
+                errorCount++;
+                if (errorCount <= MaxReportedErrors)
+                {
+                    (errors ??= []).Add(new LineError(number, "invalid UTF-8"));
+                }
+                continue;
+            }
             if (!LineProtocolParser.TryParseLine(line, _parsed, out var error))
             {
                 if (error is not null)
@@ -54,6 +66,15 @@ public sealed class PointDecoder(SeriesKeyCache keys)
             {
                 timestamp = receivedAt;
             }
+            if (LongestKeyBytes(_parsed) is var keyBytes && keyBytes > keys.MaxKeyBytes)
+            {
+                errorCount++;
+                if (errorCount <= MaxReportedErrors)
+                {
+                    (errors ??= []).Add(new LineError(number, $"max key length exceeded: {keyBytes} > {keys.MaxKeyBytes} (Ingest:Push:MaxKeyBytes)"));
+                }
+                continue;
+            }
             lines++;
             foreach (var field in _parsed.Fields)
             {
@@ -82,6 +103,17 @@ public sealed class PointDecoder(SeriesKeyCache keys)
             errors!.Add(new LineError(0, $"{errorCount - MaxReportedErrors} more malformed lines not listed"));
         }
         return new DecodeSummary(lines, points, nonNumeric, errorCount, (IReadOnlyList<LineError>?)errors ?? []);
+    }
+
+    /// <summary>The bytes of the line's longest series key: its series part, a separator and its longest field key.</summary>
+    private static int LongestKeyBytes(ParsedLine parsed)
+    {
+        var field = 0;
+        foreach (var f in parsed.Fields)
+        {
+            field = Math.Max(field, f.Key.Length);
+        }
+        return parsed.Series.Length + 1 + field;
     }
 
     /// <summary>Nanoseconds since the Unix epoch from a timestamp in the given unit; false on overflow.</summary>

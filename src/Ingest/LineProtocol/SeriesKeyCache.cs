@@ -7,19 +7,40 @@ namespace MetaAnomaly.Ingest.LineProtocol;
 
 /// <summary>
 /// Maps the raw bytes of a line's series part and field key to its <see cref="SeriesKey"/>, so that a known series
-/// costs one lookup and no allocation. Thread-safe; cleared when it outgrows <see cref="MaxEntries"/>.
+/// costs one lookup and no allocation. Holds only the keys <c>admits</c> lets in (in the host: series the buffers
+/// already hold, so a refused series is never cached), and at most <c>maxCacheBytes</c> of them (estimated), cleared
+/// when it outgrows that. Thread-safe.
 /// </summary>
 public sealed class SeriesKeyCache
 {
-    public const int MaxEntries = 1 << 20;
+    /// <summary>Per entry beyond its text: the dictionary node, the key object and its tag array.</summary>
+    private const int EntryOverheadBytes = 160;
 
     private readonly ConcurrentDictionary<string, SeriesKey> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SeriesKey>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Func<SeriesKey, bool> _admits;
+    private readonly long _maxCacheBytes;
+    private long _cachedBytes;
 
-    public SeriesKeyCache()
+    /// <param name="maxKeyBytes">The longest series key (measurement, tags and field, escaped) a line may carry.</param>
+    /// <param name="maxCacheBytes">The bound of the cache.</param>
+    /// <param name="admits">Whether a new key may be cached; null: every key.</param>
+    public SeriesKeyCache(int maxKeyBytes = Configuration.PushOptions.Defaults.MaxKeyBytes,
+        long maxCacheBytes = Configuration.PushOptions.Defaults.KeyCacheMegabytes * 1024L * 1024,
+        Func<SeriesKey, bool>? admits = null)
     {
+        MaxKeyBytes = maxKeyBytes;
+        _maxCacheBytes = maxCacheBytes;
+        _admits = admits ?? (_ => true);
         _lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    public int MaxKeyBytes { get; }
+
+    /// <summary>Estimated bytes held.</summary>
+    public long CachedBytes => Interlocked.Read(ref _cachedBytes);
+
+    public int Count => _keys.Count;
 
     public SeriesKey Get(ReadOnlySpan<byte> line, ParsedLine parsed, in ParsedField field)
     {
@@ -38,12 +59,11 @@ public sealed class SeriesKeyCache
             {
                 return known;
             }
-            if (_keys.Count >= MaxEntries)
-            {
-                _keys.Clear();
-            }
             var created = Create(line, parsed, field);
-            _lookup.TryAdd(lookupKey, created);
+            if (_admits(created))
+            {
+                Cache(lookupKey, created);
+            }
             return created;
         }
         finally
@@ -53,6 +73,17 @@ public sealed class SeriesKeyCache
                 ArrayPool<char>.Shared.Return(rented);
             }
         }
+    }
+
+    private void Cache(ReadOnlySpan<char> lookupKey, SeriesKey key)
+    {
+        var bytes = EntryOverheadBytes + 2L * sizeof(char) * lookupKey.Length;
+        if (Interlocked.Add(ref _cachedBytes, bytes) > _maxCacheBytes)
+        {
+            _keys.Clear();
+            Interlocked.Exchange(ref _cachedBytes, bytes);
+        }
+        _lookup.TryAdd(lookupKey, key);
     }
 
     private static SeriesKey Create(ReadOnlySpan<byte> line, ParsedLine parsed, in ParsedField field)

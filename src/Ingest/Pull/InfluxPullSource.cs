@@ -6,6 +6,7 @@ using MetaAnomaly.Ingest.Influx;
 using MetaAnomaly.Ingest.Sources;
 using MetaAnomaly.Ingest.Status;
 using MetaAnomaly.Ingest.Storage;
+using MetaAnomaly.Ingest.Wal;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,15 +16,16 @@ namespace MetaAnomaly.Ingest.Pull;
 /// <summary>
 /// Polls InfluxDB every <c>Ingest:Pull:Interval</c> for the configured selection (database, retention policy,
 /// measurement regex, fields, tag filters), reading from each measurement's persisted watermark minus the grace window,
-/// so late and out-of-order points are picked up; the buffers keep one value per slot, so the overlap never
-/// duplicates. Watermarks survive restarts (no gap after a restart or an InfluxDB outage: the next poll starts where
+/// or from further back for a tag set that is behind the others (late hosts: a watermark per tag set, and
+/// <c>Ingest:Pull:LatenessWindow</c>); a point read twice lands in the same slot, so the overlap never duplicates.
+/// Watermarks move only after the points they cover are in the write-ahead log. Watermarks survive restarts (no gap after a restart or an InfluxDB outage: the next poll starts where
 /// the last successful one ended). Also closes the gaps that push leaves while MetaAnomaly was down. MetaAnomaly's own
 /// write-back (<c>Ingest:WriteBack:Measurement</c>) is never selected from the database it is written to, whatever the
 /// selection: following its own anomalies would be a feedback loop.
 /// </summary>
 internal sealed partial class InfluxPullSource(
     InfluxClient client,
-    IPointIngestor ingestor,
+    IDurableIngestor ingestor,
     WatermarkStore watermarks,
     IngestStatus status,
     IOptions<IngestOptions> options,
@@ -39,6 +41,9 @@ internal sealed partial class InfluxPullSource(
     private PullOptions Pull => options.Value.Pull;
 
     internal string WatermarkSource => $"influx:{Influx.Database}.{Influx.RetentionPolicy}";
+
+    /// <summary>The newest point read of each tag set (scope: measurement and tags), for late hosts.</summary>
+    internal string TagSetWatermarkSource => WatermarkSource + ":tagsets";
 
     public string Name => "influx-pull";
 
@@ -93,6 +98,7 @@ internal sealed partial class InfluxPullSource(
         var nowNs = ToNanoseconds(now);
         var measurements = (await client.ShowMeasurementsAsync(Influx.Database, null, cancellationToken)).Where(IsSelected).ToArray();
         var marks = await watermarks.GetAllAsync(WatermarkSource, cancellationToken);
+        var tagSetMarks = await watermarks.GetAllAsync(TagSetWatermarkSource, cancellationToken);
         long total = 0;
         foreach (var measurement in measurements)
         {
@@ -106,19 +112,30 @@ internal sealed partial class InfluxPullSource(
             {
                 continue;
             }
-            var mark = marks.TryGetValue(measurement, out var stored) ? stored : nowNs - Pull.InitialLookback.Ticks * 100;
+            var known = marks.TryGetValue(measurement, out var stored);
+            var mark = known ? stored : nowNs - Pull.InitialLookback.Ticks * 100;
             var ahead = nowNs + options.Value.Timestamps.MaxAhead.Ticks * 100;
             if (mark > ahead)
             {
                 LogWatermarkAhead(measurement, FromNanoseconds(mark), now);
                 mark = nowNs - Pull.InitialLookback.Ticks * 100;
+                known = false;
             }
             var from = mark - Pull.GraceWindow.Ticks * 100;
-            var (points, newest) = await ReadAsync(measurement, fields, from, ahead, cancellationToken);
-            total += points;
-            if (newest > mark || !marks.ContainsKey(measurement) || stored != mark)
+            if (known)
             {
-                await watermarks.SetAsync(WatermarkSource, measurement, Math.Max(newest, mark), cancellationToken);
+                from = await LateStartAsync(measurement, fields[0], mark, from, tagSetMarks, cancellationToken);
+            }
+            var read = await ReadAsync(measurement, fields, from, ahead, cancellationToken);
+            total += read.Points;
+            var moved = read.NewestByTagSet.Where(t => !tagSetMarks.TryGetValue(t.Key, out var seen) || t.Value > seen).ToArray();
+            if (moved.Length > 0)
+            {
+                await watermarks.SetAsync(TagSetWatermarkSource, moved, cancellationToken);
+            }
+            if (read.Newest > mark || !known || stored != mark)
+            {
+                await watermarks.SetAsync(WatermarkSource, measurement, Math.Max(read.Newest, mark), cancellationToken);
             }
         }
         status.InfluxState(InfluxConnectionState.Connected);
@@ -131,24 +148,62 @@ internal sealed partial class InfluxPullSource(
     private bool IsOwnWriteBack(string measurement) =>
         measurement == options.Value.WriteBack.Measurement && options.Value.WriteBack.DatabaseOr(Influx.Database) == Influx.Database;
 
-    private async Task<(long Points, long Newest)> ReadAsync(string measurement, string[] fields, long fromNs, long toNs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where a read of a known measurement starts: the grace window before its watermark, or earlier for a tag set with
+    /// points in <c>Ingest:Pull:LatenessWindow</c> that it was not read up to (a host writing late, or a new host that
+    /// starts behind the others): one <c>last()</c> per tag set over the part of that window the read would skip.
+    /// </summary>
+    private async Task<long> LateStartAsync(string measurement, string field, long mark, long from, IReadOnlyDictionary<string, long> tagSetMarks, CancellationToken cancellationToken)
     {
-        var query = new StringBuilder("SELECT ")
-            .AppendJoin(',', fields.Select(InfluxQl.Identifier))
-            .Append(" FROM ").Append(InfluxQl.From(Influx.Database, Influx.RetentionPolicy, measurement))
+        var lateFrom = mark - Pull.LatenessWindow.Ticks * 100;
+        if (lateFrom >= from)
+        {
+            return from;
+        }
+        var query = Selection(new StringBuilder("SELECT last(").Append(InfluxQl.Identifier(field)).Append(')'), measurement, lateFrom, from - 1);
+        var start = from;
+        await foreach (var series in client.QueryAsync(Influx.Database, query, cancellationToken))
+        {
+            var timeColumn = series.ColumnIndex("time");
+            var seen = tagSetMarks.TryGetValue(TagSetScope(measurement, series.Tags), out var tagSetMark);
+            if (series.Values.Any(row => row[timeColumn] is long last && (!seen || last > tagSetMark)))
+            {
+                start = Math.Min(start, seen ? tagSetMark - Pull.GraceWindow.Ticks * 100 : lateFrom);
+            }
+        }
+        if (start < from)
+        {
+            LogLateTagSets(measurement, TimeSpan.FromTicks((from - start) / 100));
+        }
+        return start;
+    }
+
+    private string Selection(StringBuilder select, string measurement, long fromNs, long toNs)
+    {
+        select.Append(" FROM ").Append(InfluxQl.From(Influx.Database, Influx.RetentionPolicy, measurement))
             .Append(" WHERE time >= ").Append(fromNs).Append(" AND time <= ").Append(toNs);
         foreach (var (key, value) in Pull.Tags)
         {
-            query.Append(" AND ").Append(InfluxQl.Identifier(key)).Append(" = ").Append(InfluxQl.Literal(value));
+            select.Append(" AND ").Append(InfluxQl.Identifier(key)).Append(" = ").Append(InfluxQl.Literal(value));
         }
-        query.Append(" GROUP BY *");
+        return select.Append(" GROUP BY *").ToString();
+    }
 
+    /// <summary>The watermark scope of one tag set: the measurement and its non-empty tags, sorted.</summary>
+    private static string TagSetScope(string measurement, IReadOnlyDictionary<string, string> tags) =>
+        string.Join(',', tags.Where(t => t.Value.Length > 0).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}").Prepend(measurement));
+
+    private async Task<PullRead> ReadAsync(string measurement, string[] fields, long fromNs, long toNs, CancellationToken cancellationToken)
+    {
+        var query = Selection(new StringBuilder("SELECT ").AppendJoin(',', fields.Select(InfluxQl.Identifier)), measurement, fromNs, toNs);
         long count = 0, newest = long.MinValue;
+        var newestByTagSet = new Dictionary<string, long>(StringComparer.Ordinal);
         var batch = new List<DataPoint>();
-        await foreach (var series in client.QueryAsync(Influx.Database, query.ToString(), cancellationToken))
+        await foreach (var series in client.QueryAsync(Influx.Database, query, cancellationToken))
         {
             var timeColumn = series.ColumnIndex("time");
             var tags = series.Tags.Where(t => t.Value.Length > 0).ToArray();
+            var scope = TagSetScope(measurement, series.Tags);
             var keys = new SeriesKey?[series.Columns.Count];
             for (var c = 0; c < keys.Length; c++)
             {
@@ -165,6 +220,7 @@ internal sealed partial class InfluxPullSource(
                     continue;
                 }
                 newest = Math.Max(newest, time);
+                newestByTagSet[scope] = Math.Max(time, newestByTagSet.GetValueOrDefault(scope, long.MinValue));
                 var timestamp = FromNanoseconds(time);
                 for (var c = 0; c < keys.Length; c++)
                 {
@@ -174,9 +230,9 @@ internal sealed partial class InfluxPullSource(
                     }
                 }
             }
-            count += ingestor.Ingest(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch)).Accepted;
+            count += (await ingestor.IngestAsync(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch), cancellationToken)).Accepted;
         }
-        return (count, newest);
+        return new PullRead(count, newest, newestByTagSet);
     }
 
     private SeriesKey? Follow(SeriesKey key)
@@ -204,6 +260,8 @@ internal sealed partial class InfluxPullSource(
 
     internal readonly record struct PullReport(int Measurements, long Points);
 
+    private sealed record PullRead(long Points, long Newest, IReadOnlyDictionary<string, long> NewestByTagSet);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Pulled {Points} points from {Measurements} measurements")]
     private partial void LogPolled(int measurements, long points);
 
@@ -215,6 +273,9 @@ internal sealed partial class InfluxPullSource(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The watermark of {Measurement} ({Watermark}) is ahead of the clock ({Now}); re-reading from Ingest:Pull:InitialLookback")]
     private partial void LogWatermarkAhead(string measurement, DateTimeOffset watermark, DateTimeOffset now);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Measurement}: tag sets behind the others; this read starts {Behind} earlier")]
+    private partial void LogLateTagSets(string measurement, TimeSpan behind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest:Pull:MaxSeries={Cap} reached: series beyond it (first: {Key}) are ignored. Narrow Ingest:Pull:Measurements/Fields/Tags or raise the cap.")]
     private partial void LogSeriesCap(int cap, string key);

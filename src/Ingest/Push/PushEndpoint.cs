@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Configuration;
+using MetaAnomaly.Ingest.Wal;
 using MetaAnomaly.Shared.Series;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -17,10 +18,11 @@ namespace MetaAnomaly.Ingest.Push;
 /// (<c>Ingest:Push:Token</c> when set, and the host's writer policy when one is given), 403 for a key that may not
 /// write, the protocol's refusal (400, 404), 413 over <c>Ingest:Push:MaxBodyBytes</c> before or after gzip
 /// decompression, 204 when every point was taken, and 400 listing the malformed lines and skipped points of a partial
-/// write (the good points are kept). Every refusal is in the protocol's error shape.
+/// write (the good points are kept). Both answers come only once the accepted points are in the write-ahead log
+/// (<see cref="IDurableIngestor"/>); 500 when it fails. Every refusal is in the protocol's error shape.
 /// </summary>
 public sealed partial class PushEndpoint(
-    IPointIngestor ingestor,
+    IDurableIngestor ingestor,
     IngestCounters counters,
     IOptions<IngestOptions> options,
     TimeProvider clock,
@@ -44,7 +46,16 @@ public sealed partial class PushEndpoint(
 
         var points = new List<DataPoint>();
         var decoding = protocol.Decode(context.Request, body.Bytes, clock.GetUtcNow(), points);
-        var outcome = ingestor.Ingest(CollectionsMarshal.AsSpan(points));
+        IngestOutcome outcome;
+        try
+        {
+            outcome = await ingestor.IngestAsync(CollectionsMarshal.AsSpan(points), context.RequestAborted);
+        }
+        catch (IOException e)
+        {
+            LogNotDurable(protocol.Route, e);
+            return protocol.Error(new PushFailure(StatusCodes.Status500InternalServerError, $"points not durable, retry the write: the write-ahead log failed: {e.Message}"));
+        }
         counters.AddNonNumericFields(decoding.NonNumericFields);
 
         var problems = new List<string>();
@@ -61,6 +72,15 @@ public sealed partial class PushEndpoint(
         if (outcome.SkippedNotFinite > 0)
         {
             problems.Add($"{outcome.SkippedNotFinite} NaN or infinite values dropped");
+        }
+        if (outcome.SkippedTooOld > 0)
+        {
+            problems.Add($"{outcome.SkippedTooOld} points older than their series' buffer holds (Ingest:Buffers:Capacity={options.Value.Buffers.Capacity} slots) dropped");
+        }
+        if (outcome.SkippedOverCapacity > 0)
+        {
+            var buffers = options.Value.Buffers;
+            problems.Add($"max-series limit exceeded: (Ingest:Buffers:MaxMemoryMegabytes={buffers.MaxMemoryMegabytes} at Ingest:Buffers:Capacity={buffers.Capacity}) dropped={outcome.SkippedOverCapacity}");
         }
         return problems.Count == 0
             ? Results.NoContent()
@@ -89,6 +109,9 @@ public sealed partial class PushEndpoint(
 
     private static bool Same(string given, string expected) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "POST {Route}: the write-ahead log failed; answered 500")]
+    private partial void LogNotDurable(string route, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "POST {Route}: {Count} malformed lines skipped, first: {First}")]
     private partial void LogMalformed(string route, int count, string first);

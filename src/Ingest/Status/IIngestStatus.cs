@@ -19,7 +19,8 @@ public enum InfluxConnectionState
 
 /// <summary>
 /// One reading of ingestion health. <see cref="Lag"/> is wall time minus the newest buffered timestamp (negative for
-/// the accelerated demo, whose data clock runs ahead).
+/// the accelerated demo, whose data clock runs ahead). <see cref="SkippedOverCapacity"/> counts the points of series
+/// refused by the series budget (each answered as a partial write).
 /// </summary>
 public sealed record IngestHealth(
     IReadOnlyList<string> Sources,
@@ -34,4 +35,5 @@ public sealed record IngestHealth(
     TimeSpan? Lag,
     InfluxConnectionState Influx,
     string? LastError,
-    DateTimeOffset? LastErrorAt);
+    DateTimeOffset? LastErrorAt,
+    long SkippedTooOld);

@@ -53,7 +53,8 @@ public sealed class IngestStatus(SeriesBuffers buffers, IngestCounters counters,
             newest is { } last ? now - last : null,
             influx,
             error?.Message,
-            error?.At);
+            error?.At,
+            counters.SkippedTooOld);
     }
 
     internal void SourceStarted(string name) => _sources.TryAdd(name, 0);

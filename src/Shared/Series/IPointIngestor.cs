@@ -7,13 +7,17 @@ public interface IPointIngestor
 }
 
 /// <summary>How many points were accepted and how many were skipped, by reason.</summary>
-public readonly record struct IngestOutcome(int Accepted, int SkippedNotFinite, int SkippedOutOfRange, int SkippedOverCapacity)
+/// <param name="SkippedOutOfRange">Outside the plausible timestamp range.</param>
+/// <param name="SkippedOverCapacity">Of new series beyond the buffers' series budget.</param>
+/// <param name="SkippedTooOld">Older than the oldest slot their series' ring holds.</param>
+public readonly record struct IngestOutcome(int Accepted, int SkippedNotFinite, int SkippedOutOfRange, int SkippedOverCapacity, int SkippedTooOld = 0)
 {
-    public int Skipped => SkippedNotFinite + SkippedOutOfRange + SkippedOverCapacity;
+    public int Skipped => SkippedNotFinite + SkippedOutOfRange + SkippedOverCapacity + SkippedTooOld;
 
     public static IngestOutcome operator +(IngestOutcome a, IngestOutcome b) => new(
         a.Accepted + b.Accepted,
         a.SkippedNotFinite + b.SkippedNotFinite,
         a.SkippedOutOfRange + b.SkippedOutOfRange,
-        a.SkippedOverCapacity + b.SkippedOverCapacity);
+        a.SkippedOverCapacity + b.SkippedOverCapacity,
+        a.SkippedTooOld + b.SkippedTooOld);
 }

@@ -1,6 +1,7 @@
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Ingest.Storage;
+using MetaAnomaly.Ingest.Wal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static MetaAnomaly.Ingest.Tests.TestBuffers;
@@ -19,7 +20,8 @@ public sealed class BufferSnapshotServiceTests : IDisposable
         var database = new SqliteStateDatabase(_temp.File("state.db"), IngestMigrations.All, NullLogger<SqliteStateDatabase>.Instance);
         var store = new BufferSnapshotStore(database, TimeProvider.System);
         var buffers = Create(capacity: 32);
-        var service = new BufferSnapshotService(buffers, store, Options.Create(new IngestOptions()), TimeProvider.System,
+        await using var log = new WriteAheadLog(_temp.File("wal"), 1 << 20, NullLogger<WriteAheadLog>.Instance);
+        var service = new BufferSnapshotService(buffers, store, log, Options.Create(new IngestOptions()), TimeProvider.System,
             NullLogger<BufferSnapshotService>.Instance);
         await service.StartAsync(CancellationToken.None);
         buffers.Ingest(Regular(Key("a"), 20, TimeSpan.FromSeconds(30)));

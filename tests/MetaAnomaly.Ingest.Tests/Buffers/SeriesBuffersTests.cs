@@ -21,6 +21,23 @@ public sealed class SeriesBuffersTests
     }
 
     [Fact]
+    public void FirstPointsArrivingShuffledStillGiveTheRealStepAndEveryPointASlot()
+    {
+        var buffers = Create();
+        var key = Key();
+        var points = Regular(key, 50, Minute);
+        Random.Shared.Shuffle(points);
+        foreach (var point in points)
+        {
+            buffers.Ingest([point]);
+        }
+
+        Assert.Equal(Minute, buffers.Describe(key)!.Step);
+        Assert.Equal(50, buffers.Describe(key)!.PointCount);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (double)i), buffers.Latest(key, 50)!.Values);
+    }
+
+    [Fact]
     public void UnknownStepGivesNoWindow()
     {
         var buffers = Create();
@@ -70,7 +87,7 @@ public sealed class SeriesBuffersTests
     }
 
     [Fact]
-    public void RingKeepsOnlyTheLatestCapacityAndDropsOlderPoints()
+    public void RingKeepsOnlyTheLatestCapacityAndCountsOlderPointsAsTooOld()
     {
         var buffers = Create(capacity: 16);
         var key = Key();
@@ -81,7 +98,7 @@ public sealed class SeriesBuffersTests
         Assert.Equal(16, window.Count);
         Assert.Equal(24, window.Values[0]);
         Assert.Equal(39, window.Values[^1]);
-        Assert.Equal(1, outcome.SkippedOutOfRange);
+        Assert.Equal(new IngestOutcome(0, 0, 0, 0, SkippedTooOld: 1), outcome);
     }
 
     [Fact]

@@ -78,6 +78,7 @@ public sealed class InfluxPullSourceTests : IDisposable
         settings["Ingest:Pull:Fields:0"] = "usage";
         settings["Ingest:Pull:Tags:host"] = "a";
         using var host = IngestHost.Build(_temp.Path, settings);
+        await host.StartAsync();
         await CreateDatabaseAsync(host, database);
         await Client(host).WriteAsync(database, null, (byte[])[.. CpuLines(10, "a"), .. CpuLines(10, "b"), .. "disk,host=a used=1 1700000000\n"u8], "s", CancellationToken.None);
 
@@ -90,6 +91,7 @@ public sealed class InfluxPullSourceTests : IDisposable
         settings.Remove("Ingest:Pull:Tags:host");
         settings["Ingest:Pull:MaxSeries"] = "1";
         using var capped = IngestHost.Build(Directory.CreateDirectory(_temp.File("capped")).FullName, settings);
+        await capped.StartAsync();
         await ActivatorUtilities.CreateInstance<InfluxPullSource>(capped.Services).PollOnceAsync(CancellationToken.None);
         Assert.Single(capped.Services.GetRequiredService<ISeriesBuffers>().ListSeries());
     }
@@ -100,6 +102,7 @@ public sealed class InfluxPullSourceTests : IDisposable
         var database = NewDatabase("loop");
         var settings = Settings(TestEnvironment.InfluxDbUrl, database);
         using var host = IngestHost.Build(_temp.Path, settings);
+        await host.StartAsync();
         await CreateDatabaseAsync(host, database);
         await Client(host).WriteAsync(database, null, CpuLines(10), "s", CancellationToken.None);
         var anomaly = new WriteBackPoint(
@@ -121,6 +124,7 @@ public sealed class InfluxPullSourceTests : IDisposable
         var settings = Settings(TestEnvironment.InfluxDbUrl, database);
         settings["Ingest:WriteBack:Database"] = NewDatabase("output");
         using var host = IngestHost.Build(_temp.Path, settings);
+        await host.StartAsync();
         await CreateDatabaseAsync(host, database);
         await Client(host).WriteAsync(database, null, Encoding.UTF8.GetBytes($"{WriteBackOptions.Defaults.Measurement} score=3 1700000000\n"), "s", CancellationToken.None);
 
@@ -136,6 +140,7 @@ public sealed class InfluxPullSourceTests : IDisposable
         var settings = Settings(TestEnvironment.InfluxDbUrl, database);
         settings["Ingest:Influx:RetentionPolicy"] = "missing";
         using var host = IngestHost.Build(_temp.Path, settings);
+        await host.StartAsync();
         await CreateDatabaseAsync(host, database);
         await Client(host).WriteAsync(database, null, CpuLines(10), "s", CancellationToken.None);
         var watermarks = host.Services.GetRequiredService<WatermarkStore>();
@@ -148,6 +153,7 @@ public sealed class InfluxPullSourceTests : IDisposable
 
         settings["Ingest:Influx:RetentionPolicy"] = "autogen";
         using var fixedHost = IngestHost.Build(Directory.CreateDirectory(_temp.File("fixed")).FullName, settings);
+        await fixedHost.StartAsync();
         var pull = ActivatorUtilities.CreateInstance<InfluxPullSource>(fixedHost.Services);
         var future = InfluxPullSource.ToNanoseconds(DateTimeOffset.UtcNow.AddYears(5));
         var fixedWatermarks = fixedHost.Services.GetRequiredService<WatermarkStore>();

@@ -19,7 +19,7 @@ public sealed class BufferSnapshotStoreTests : IDisposable
         var step = TimeSpan.FromSeconds(30);
         buffers.Ingest(Regular(Key("a"), 50, step, i => i * 0.5));
         buffers.Ingest(Regular(Key("b"), 12, step, i => i == 5 ? double.NaN : i));
-        await store.SaveAsync(buffers.Snapshot(), CancellationToken.None);
+        await store.SaveAsync(buffers.Snapshot().Rings, CancellationToken.None);
 
         var restored = Create(capacity: 32);
         Assert.Equal(2, restored.Restore(await store.LoadAsync(CancellationToken.None)));
