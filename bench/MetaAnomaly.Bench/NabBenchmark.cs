@@ -281,14 +281,14 @@ public sealed class NabBenchmark : IBenchmark
         return (table, scores);
     }
 
-    private static string? Argument(IReadOnlyList<string> arguments, string name)
+    internal static string? Argument(IReadOnlyList<string> arguments, string name)
     {
         var index = arguments.ToList().IndexOf(name);
         return index >= 0 && index + 1 < arguments.Count ? arguments[index + 1] : null;
     }
 
     /// <summary>../shared/data/nab beside the checkout (found from the working directory or the binary).</summary>
-    private static string DefaultDataFolder()
+    internal static string DefaultDataFolder()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
