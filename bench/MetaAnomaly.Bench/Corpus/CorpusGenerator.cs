@@ -24,13 +24,7 @@ internal static class CorpusGenerator
         for (var s = 0; s < shuffled.Length; s++)
         {
             var series = shuffled[s];
-            if (s < cleanCount)
-            {
-                AddGaps(series, [], random);
-                corpus.Add(new LabelledSeries(CleanCategory, series, [], []));
-                continue;
-            }
-            var injected = InjectFitting(series, perKind, random);
+            List<Injection> injected = s < cleanCount ? [] : InjectFitting(series, perKind, random);
             if (injected.Count == 0)
             {
                 AddGaps(series, [], random);
