@@ -9,9 +9,7 @@ namespace MetaAnomaly.Detection.Scoring;
 /// <remarks>
 /// 1.4826 MAD estimates the standard deviation of a normal sample and ignores up to half of it as outliers. On
 /// quantised or mostly-flat series (CPU at one value for hours) the MAD collapses towards 0 and every small step
-/// becomes a huge score, so the scale never drops below <c>stdFraction</c> x the residuals' standard deviation. When
-/// more than half the residuals are equal (a series at one value, a count at zero most of the time), the MAD is 0 and
-/// says nothing of the other half: the scale is then their standard deviation.
+/// becomes a huge score, so the scale never drops below <c>stdFraction</c> x the residuals' standard deviation.
 /// </remarks>
 internal sealed class RobustScale(int window, int minOnline, double stdFraction)
 {
@@ -45,8 +43,7 @@ internal sealed class RobustScale(int window, int minOnline, double stdFraction)
         Array.Sort(_sorted);
         var mean = _sorted.Average();
         var std = Math.Sqrt(_sorted.Sum(r => (r - mean) * (r - mean)) / _sorted.Length);
-        var mad = RobustStatistics.MadScale(_sorted);
-        var online = Math.Max(mad > 0 ? mad : std, stdFraction * std);
+        var online = Math.Max(RobustStatistics.MadScale(_sorted), stdFraction * std);
         return double.IsFinite(adaptationScale) && adaptationScale > 0 ? Math.Max(online, 0.5 * adaptationScale) : online;
     }
 }
