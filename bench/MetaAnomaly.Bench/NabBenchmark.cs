@@ -4,6 +4,7 @@ using System.Text;
 using MetaAnomaly.Bench.Replay;
 using MetaAnomaly.Detection;
 using MetaAnomaly.Detection.Evaluation;
+using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Shared.Statistics;
 using MetaAnomaly.Forecasting.Extensions;
@@ -82,7 +83,10 @@ public sealed class NabBenchmark : IBenchmark
         output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {Surprise(profiles[0].Threshold):F2})");
         var productThreshold = detection.EffectiveRules[0].Threshold;
         var atDefault = profiles.Select(p => AtProductThreshold(scored, p.Profile, productThreshold)).ToArray();
-        output.WriteLine($"at the product's alarm threshold instead (probability {productThreshold}): {string.Join(" / ", profiles.Select((p, i) => $"{p.Profile.Name} {atDefault[i]:F1}"))}");
+        output.WriteLine($"at the product's alarm threshold instead (probability {productThreshold}): {string.Join(" / ", profiles.Select((p, i) => $"{p.Profile.Name} {atDefault[i].NormalizedScore:F1}"))}");
+        var (falseAlarms, cleanSeriesDays) = CleanFalseAlarms(files, corpus, replay.Recorder);
+        var falseAlarmRate = cleanSeriesDays > 0 ? 1000 * falseAlarms / cleanSeriesDays : double.NaN;
+        output.WriteLine($"false alarms (events the product opened) on the files of categories without windows: {falseAlarms} over {cleanSeriesDays:F0} scored series-days, {falseAlarmRate:F1} per 1,000 series-days");
         output.Write(FileTable(scored, profiles[0]));
         output.WriteLine();
         if (Argument(arguments, "--reference") is { } reference)
@@ -93,7 +97,7 @@ public sealed class NabBenchmark : IBenchmark
             output.Write(FileTable(referenceFiles, referenceScore));
             output.WriteLine();
         }
-        var (categoryTable, categoryScores) = CategoryTable(scored, profiles[0]);
+        var (categoryTable, categoryScores) = CategoryTable(scored, profiles[0], atDefault[0]);
         output.Write(categoryTable);
         output.WriteLine();
         var totals = new ResultTable("detector", "standard", "reward_low_FP", "reward_low_FN");
@@ -108,12 +112,13 @@ public sealed class NabBenchmark : IBenchmark
             .Add("standard", profiles[0].NormalizedScore, "F1")
             .Add("low_fp", profiles[1].NormalizedScore, "F1")
             .Add("low_fn", profiles[2].NormalizedScore, "F1")
-            .Add("default_threshold_standard", atDefault[0], "F1");
+            .Add("default_threshold_standard", atDefault[0].NormalizedScore, "F1");
         if (categoryScores.Count > 0)
         {
-            result.Add("mean_category", categoryScores.Values.Average(), "F1").Add("worst_category", categoryScores.Values.Min(), "F1");
+            result.Add("mean_category", categoryScores.Values.Average(s => s.Swept), "F1").Add("worst_category", categoryScores.Values.Min(s => s.Swept), "F1")
+                .Add("default_threshold_mean_category", categoryScores.Values.Average(s => s.AtDefault), "F1");
         }
-        return result;
+        return result.Add("false_alarms_per_1000_series_days", falseAlarmRate, "F1");
     }
 
     /// <summary>The configuration a run overrides: the seed, then <c>--learner</c>, <c>--meta-steps</c> and each <c>--set KEY=VALUE</c>.</summary>
@@ -216,15 +221,34 @@ public sealed class NabBenchmark : IBenchmark
         return kept;
     }
 
-    /// <summary>The normalised NAB score with the threshold fixed at the alarm probability an operator gets by default,
-    /// instead of NAB's best threshold for the corpus.</summary>
-    private static double AtProductThreshold(IReadOnlyList<NabFile> files, NabProfile profile, double probability)
+    /// <summary>NAB's score with the threshold fixed at the alarm probability an operator gets by default, instead of
+    /// NAB's best threshold for the corpus.</summary>
+    private static NabScore AtProductThreshold(IReadOnlyList<NabFile> files, NabProfile profile, double probability)
     {
         var surprise = NormalQuantile.Of(probability);
         var threshold = surprise / (surprise + 10);
         var windows = files.Sum(f => f.Windows.Count);
-        var raw = files.Sum(f => NabScorer.ScoreFile(f, profile, threshold).RawScore);
-        return NabScorer.Normalize(raw, -windows * profile.FnWeight, windows * profile.TpWeight);
+        var perFile = files.Select(f => NabScorer.ScoreFile(f, profile, threshold)).ToArray();
+        var raw = perFile.Sum(p => p.RawScore);
+        return new NabScore(profile, threshold, raw, NabScorer.Normalize(raw, -windows * profile.FnWeight, windows * profile.TpWeight), windows, perFile);
+    }
+
+    /// <summary>
+    /// The events the product itself opened (at its default threshold, before NAB's per-row conventions) on the files
+    /// of categories that have no window at all (the corpus' <c>clean</c>, NAB's <c>artificialNoAnomaly</c>), and the
+    /// series-days they were watched: from each file's first scored point to its last row.
+    /// </summary>
+    private static (int Events, double SeriesDays) CleanFalseAlarms(NabReplayFile[] files, NabCorpus corpus, ScoredPointRecorder recorder)
+    {
+        var clean = files.GroupBy(f => Path.GetDirectoryName(f.Name)!)
+            .Where(category => category.All(f => corpus.Windows[f.Name].Count == 0))
+            .SelectMany(category => category)
+            .ToDictionary(f => f.Key.ToString());
+        var events = recorder.Changes.Count(c => c.Kind == EventChangeKind.Opened && clean.ContainsKey(c.Event.SeriesKey));
+        var days = clean.Values.Sum(f => recorder.PointsOf(f.Key).FirstOrDefault(p => p.Scored) is { } first
+            ? (f.ReplayedEnd - first.Timestamp).TotalDays
+            : 0);
+        return (events, days);
     }
 
     /// <summary>NAB's anomaly_score in [0, 1): a monotone, non-saturating map of the calibrated surprise.</summary>
@@ -261,34 +285,41 @@ public sealed class NabBenchmark : IBenchmark
         return table;
     }
 
-    /// <summary>Per category at the standard profile's threshold, with each category's own normalised score.</summary>
-    private static (ResultTable Table, Dictionary<string, double> Scores) CategoryTable(IReadOnlyList<NabFile> files, NabScore standard)
+    /// <summary>Per category at the standard profile's corpus threshold and at the product's default one, with each
+    /// category's own normalised score at both.</summary>
+    private static (ResultTable Table, Dictionary<string, (double Swept, double AtDefault)> Scores) CategoryTable(
+        IReadOnlyList<NabFile> files, NabScore standard, NabScore atDefault)
     {
-        var table = new ResultTable("category", "files", "windows", "detected", "missed", "false positives", "standard (category)");
-        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        var table = new ResultTable("category", "files", "windows", "detected", "missed", "false positives", "standard (category)",
+            "detected at default", "false positives at default", "standard at default");
+        var scores = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
         foreach (var category in files.GroupBy(f => f.Category).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var parts = standard.Files.Where(f => category.Any(c => c.Name == f.Name)).ToArray();
+            var defaultParts = atDefault.Files.Where(f => category.Any(c => c.Name == f.Name)).ToArray();
             var windows = category.Sum(f => f.Windows.Count);
-            var raw = parts.Sum(p => p.RawScore);
             if (windows > 0)
             {
-                scores[category.Key] = NabScorer.Normalize(raw, -windows, windows);
+                scores[category.Key] = (NabScorer.Normalize(parts.Sum(p => p.RawScore), -windows, windows),
+                    NabScorer.Normalize(defaultParts.Sum(p => p.RawScore), -windows, windows));
             }
+            string Score(Func<(double Swept, double AtDefault), double> which) =>
+                windows == 0 ? "n/a" : which(scores[category.Key]).ToString("F1", CultureInfo.InvariantCulture);
             table.AddRow(category.Key, category.Count(), windows, parts.Sum(p => p.TruePositives), parts.Sum(p => p.FalseNegatives),
-                parts.Sum(p => p.FalsePositives), windows == 0 ? "n/a" : scores[category.Key].ToString("F1", CultureInfo.InvariantCulture));
+                parts.Sum(p => p.FalsePositives), Score(s => s.Swept),
+                defaultParts.Sum(p => p.TruePositives), defaultParts.Sum(p => p.FalsePositives), Score(s => s.AtDefault));
         }
         return (table, scores);
     }
 
-    private static string? Argument(IReadOnlyList<string> arguments, string name)
+    internal static string? Argument(IReadOnlyList<string> arguments, string name)
     {
         var index = arguments.ToList().IndexOf(name);
         return index >= 0 && index + 1 < arguments.Count ? arguments[index + 1] : null;
     }
 
     /// <summary>../shared/data/nab beside the checkout (found from the working directory or the binary).</summary>
-    private static string DefaultDataFolder()
+    internal static string DefaultDataFolder()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

@@ -33,6 +33,9 @@ internal sealed class NabReplayFile
 
     public double[] Values { get; }
 
+    /// <summary>The last row's time in the replay.</summary>
+    public DateTimeOffset ReplayedEnd => _replayed[^1];
+
     public static NabReplayFile Read(NabCorpus corpus, string name, DateTimeOffset replayWeek)
     {
         var (timestamps, values) = corpus.ReadData(name);

@@ -293,7 +293,7 @@ public sealed class AnomalyDetectorTests
     }
 
     /// <summary>Scores every point against the previous value (the naive forecast, scale 1), as an aperiodic series' anchor does.</summary>
-    private static List<(int Index, ScoredPoint Point)> RunNaive(double[] values, double residualScale = 1)
+    internal static List<(int Index, ScoredPoint Point)> RunNaive(double[] values, double residualScale = 1)
     {
         var detector = DetectionExtensions.CreateDetector(new DetectionOptions(), ConfiguredThresholds.Instance, TimeProvider.System);
         var key = Synthetic.Key();
