@@ -4,6 +4,7 @@ using MetaAnomaly.Ingest.Demo;
 using MetaAnomaly.Ingest.Influx;
 using MetaAnomaly.Ingest.Pull;
 using MetaAnomaly.Ingest.Push;
+using MetaAnomaly.Ingest.Push.Prometheus;
 using MetaAnomaly.Ingest.Sources;
 using MetaAnomaly.Ingest.WriteBack;
 using MetaAnomaly.Ingest.LineProtocol;
@@ -32,7 +33,8 @@ public static class IngestExtensions
     /// migrations, the buffer snapshot, <see cref="IIngestStatus"/>, and the sources: the demo replay when no InfluxDB
     /// is configured, else pull from InfluxDB and <see cref="IWriteBack"/> to it (each an <see cref="IIngestSource"/>,
     /// run by <see cref="IngestSourceRunner"/>), and the push protocols (each an <see cref="IPushProtocol"/>: InfluxDB
-    /// 1.x <c>/write</c> and 2.x <c>/api/v2/write</c>), which the host maps with <see cref="MapIngestPush"/>.
+    /// 1.x <c>/write</c>, 2.x <c>/api/v2/write</c>
+    /// and Prometheus remote-write <c>/api/v1/prom/write</c>), which the host maps with <see cref="MapIngestPush"/>.
     /// </summary>
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
@@ -83,6 +85,7 @@ public static class IngestExtensions
         services.TryAddSingleton<PushEndpoint>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV1Write>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV2Write>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, PrometheusRemoteWrite>());
 
         var options = builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
         if (options.DemoRuns)
