@@ -6,6 +6,7 @@ using MetaAnomaly.Dashboard.Health;
 using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
+using MetaAnomaly.Dashboard.Telemetry;
 using MetaAnomaly.Detection.Apis;
 using MetaAnomaly.Ingest.Extensions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,6 +69,7 @@ public static class Extensions
             o.SerializerOptions.Converters.Add(new SeriesKeyJsonConverter());
         });
         services.AddOpenApi();
+        services.AddProductTelemetry();
         return builder;
     }
 
@@ -91,6 +93,7 @@ public static class Extensions
         app.MapSeriesApi();
         app.MapDetectionApi();
         app.MapIngestPush(AccessPolicies.Writer);
+        app.MapProductMetrics();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -9,6 +9,7 @@ using MetaAnomaly.Ingest.Storage;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MetaAnomaly.Shared.Telemetry;
 
 namespace MetaAnomaly.Ingest.Pull;
 
@@ -176,6 +177,7 @@ internal sealed partial class InfluxPullSource(
             }
             count += ingestor.Ingest(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch)).Accepted;
         }
+        ProductMetrics.Ingested(Name, count);
         return (count, newest);
     }
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MetaAnomaly.Shared.Telemetry;
 
 namespace MetaAnomaly.Ingest.Push;
 
@@ -45,6 +46,7 @@ public sealed partial class PushEndpoint(
         var points = new List<DataPoint>();
         var decoding = protocol.Decode(context.Request, body.Bytes, clock.GetUtcNow(), points);
         var outcome = ingestor.Ingest(CollectionsMarshal.AsSpan(points));
+        ProductMetrics.Ingested(protocol.Name, outcome.Accepted);
         counters.AddNonNumericFields(decoding.NonNumericFields);
 
         var problems = new List<string>();
