@@ -31,7 +31,8 @@ public static class IngestExtensions
     /// Registers ingestion: <see cref="IngestOptions"/> (section <c>Ingest</c>, validated at start), the series buffers
     /// (<see cref="ISeriesBuffers"/>, <see cref="IPointIngestor"/>), the SQLite <see cref="IStateDatabase"/> with its
     /// migrations, the buffer snapshot, <see cref="IIngestStatus"/>, and the sources: the demo replay when no InfluxDB
-    /// is configured, else pull from InfluxDB and <see cref="IWriteBack"/> to it (each an <see cref="IIngestSource"/>,
+    /// is configured, else pull from InfluxDB and <see cref="IWriteBack"/> to it (InfluxDB.Client's write API and a
+    /// ping health check for <c>Ingest:Influx:Version=2</c>; each source an <see cref="IIngestSource"/>,
     /// run by <see cref="IngestSourceRunner"/>), and the push protocols (each an <see cref="IPushProtocol"/>: InfluxDB
     /// 1.x <c>/write</c>, 2.x <c>/api/v2/write</c>
     /// and Prometheus remote-write <c>/api/v1/prom/write</c>), which the host maps with <see cref="MapIngestPush"/>.
@@ -39,7 +40,7 @@ public static class IngestExtensions
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).PostConfigure(o => o.Influx.AddressBucket()).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
@@ -65,6 +66,7 @@ public static class IngestExtensions
         services.AddHostedService<BufferSnapshotService>();
 
         services.TryAddSingleton<InfluxClient>();
+        services.TryAddSingleton<InfluxV2Connection>();
         var resiliencePipeline = services.AddHttpClient(InfluxClient.HttpClientName)
             .ConfigureHttpClient((sp, http) => InfluxClient.Configure(http, sp.GetRequiredService<IOptions<IngestOptions>>().Value.Influx))
             .AddStandardResilienceHandler();
@@ -97,9 +99,21 @@ public static class IngestExtensions
             services.AddSingleton<IIngestSource, InfluxPullSource>();
         }
         services.AddHostedService<IngestSourceRunner>();
+        var influxV2 = options.HasInflux && options.Influx.Version == 2;
+        if (influxV2)
+        {
+            services.AddHealthChecks().AddCheck<InfluxV2HealthCheck>("influxdb");
+        }
         if (options.HasInflux && options.WriteBack.Enabled)
         {
-            services.AddSingleton<IWriteBack, InfluxWriteBack>();
+            if (influxV2)
+            {
+                services.AddSingleton<IWriteBack, InfluxV2WriteBack>();
+            }
+            else
+            {
+                services.AddSingleton<IWriteBack, InfluxWriteBack>();
+            }
         }
         return builder;
     }
