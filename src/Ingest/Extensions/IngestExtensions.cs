@@ -87,6 +87,7 @@ public static class IngestExtensions
         services.TryAddSingleton<PushEndpoint>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV1Write>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV2Write>());
+        services.TryAddSingleton<RemoteWriteDecoder>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, PrometheusRemoteWrite>());
 
         var options = builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();

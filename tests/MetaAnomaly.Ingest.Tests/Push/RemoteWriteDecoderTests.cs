@@ -33,7 +33,7 @@ public sealed class RemoteWriteDecoderTests
     {
         var points = new List<DataPoint>();
 
-        var decoding = RemoteWriteDecoder.Decode(
+        var decoding = new RemoteWriteDecoder().Decode(
             Body(Series("http_requests_total", [("job", "api"), ("code", "200")], (1.5, Now - 1000), (2.5, Now))), MaxBytes, points);
 
         Assert.Equal(0, decoding.Malformed);
@@ -48,7 +48,7 @@ public sealed class RemoteWriteDecoderTests
     {
         var points = new List<DataPoint>();
 
-        RemoteWriteDecoder.Decode(Body(Series("up", [("job", "a"), ("instance", "")], (1, Now))), MaxBytes, points);
+        new RemoteWriteDecoder().Decode(Body(Series("up", [("job", "a"), ("instance", "")], (1, Now))), MaxBytes, points);
 
         Assert.Equal(new SeriesKey("up", [new("job", "a")], "value"), Assert.Single(points).Key);
     }
@@ -59,7 +59,7 @@ public sealed class RemoteWriteDecoderTests
         var staleMarker = BitConverter.Int64BitsToDouble(0x7ff0000000000002);
         var points = new List<DataPoint>();
 
-        var decoding = RemoteWriteDecoder.Decode(
+        var decoding = new RemoteWriteDecoder().Decode(
             Body(Series("up", [], (staleMarker, Now - 2000), (double.NaN, Now - 1000), (double.PositiveInfinity, Now), (3, Now))), MaxBytes, points);
 
         Assert.Equal(0, decoding.Malformed);
@@ -72,7 +72,7 @@ public sealed class RemoteWriteDecoderTests
     {
         var points = new List<DataPoint>();
 
-        var decoding = RemoteWriteDecoder.Decode(Body(
+        var decoding = new RemoteWriteDecoder().Decode(Body(
             Series(null, [("job", "a")], (1, Now)),
             Series("up", [("job", "a"), ("job", "b")], (1, Now)),
             Series("up", [("", "x")], (1, Now)),
@@ -90,7 +90,7 @@ public sealed class RemoteWriteDecoderTests
     {
         var points = new List<DataPoint>();
 
-        var decoding = RemoteWriteDecoder.Decode(Body(Series("up", [("job", "a")], (1, long.MaxValue), (2, Now))), MaxBytes, points);
+        var decoding = new RemoteWriteDecoder().Decode(Body(Series("up", [("job", "a")], (1, long.MaxValue), (2, Now))), MaxBytes, points);
 
         Assert.Equal($"time series 1 (up,job=a#value): timestamp {long.MaxValue} ms out of range", Assert.Single(decoding.Problems));
         Assert.Equal(2, Assert.Single(points).Value);
@@ -101,7 +101,7 @@ public sealed class RemoteWriteDecoderTests
     {
         var points = new List<DataPoint>();
 
-        var decoding = RemoteWriteDecoder.Decode("cpu value=1\n"u8, MaxBytes, points);
+        var decoding = new RemoteWriteDecoder().Decode("cpu value=1\n"u8, MaxBytes, points);
 
         Assert.Equal(1, decoding.Malformed);
         Assert.StartsWith("the body is not a snappy-compressed protobuf WriteRequest", Assert.Single(decoding.Problems));
@@ -115,7 +115,7 @@ public sealed class RemoteWriteDecoderTests
         request.Timeseries.Add(Series("up", [("job", "a")], (1, Now)));
         var points = new List<DataPoint>();
 
-        var decoding = RemoteWriteDecoder.Decode(request.ToByteArray(), MaxBytes, points);
+        var decoding = new RemoteWriteDecoder().Decode(request.ToByteArray(), MaxBytes, points);
 
         Assert.Equal(1, decoding.Malformed);
         Assert.Empty(points);
@@ -128,10 +128,24 @@ public sealed class RemoteWriteDecoderTests
         var body = Body(series);
         var points = new List<DataPoint>();
 
-        var decoding = RemoteWriteDecoder.Decode(body, maxDecodedBytes: 1000, points);
+        var decoding = new RemoteWriteDecoder().Decode(body, maxDecodedBytes: 1000, points);
 
         Assert.Matches(@"^the body decompresses to \d+ bytes, over Ingest:Push:MaxBodyBytes=1000$", Assert.Single(decoding.Problems));
         Assert.Empty(points);
+    }
+
+    [Fact]
+    public void AKnownSeriesKeepsItsKeyAndAnInvalidOneIsNeverRemembered()
+    {
+        var decoder = new RemoteWriteDecoder();
+        var first = new List<DataPoint>();
+        var second = new List<DataPoint>();
+
+        decoder.Decode(Body(Series("up", [("job", "a")], (1, Now)), Series("up", [("job", "a"), ("job", "a")], (1, Now))), MaxBytes, first);
+        var again = decoder.Decode(Body(Series("up", [("job", "a")], (2, Now)), Series("up", [("job", "a"), ("job", "a")], (2, Now))), MaxBytes, second);
+
+        Assert.Same(Assert.Single(first).Key, Assert.Single(second).Key);
+        Assert.Equal(1, again.Malformed);
     }
 
     [Fact]
@@ -139,7 +153,7 @@ public sealed class RemoteWriteDecoderTests
     {
         var series = Enumerable.Range(0, RemoteWriteDecoder.MaxReportedProblems + 5).Select(_ => Series(null, [("job", "a")], (1, Now))).ToArray();
 
-        var decoding = RemoteWriteDecoder.Decode(Body(series), MaxBytes, []);
+        var decoding = new RemoteWriteDecoder().Decode(Body(series), MaxBytes, []);
 
         Assert.Equal(RemoteWriteDecoder.MaxReportedProblems + 5, decoding.Malformed);
         Assert.Equal(RemoteWriteDecoder.MaxReportedProblems + 1, decoding.Problems.Count);

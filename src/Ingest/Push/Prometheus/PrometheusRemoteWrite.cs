@@ -12,7 +12,7 @@ namespace MetaAnomaly.Ingest.Push.Prometheus;
 /// <see cref="RemoteWriteDecoder"/>'s. Errors are plain text, which Prometheus logs as it gets them; a 4xx tells it not
 /// to retry the batch (the good series of a partial write are kept).
 /// </summary>
-internal sealed class PrometheusRemoteWrite(IOptions<IngestOptions> options) : IPushProtocol
+internal sealed class PrometheusRemoteWrite(RemoteWriteDecoder decoder, IOptions<IngestOptions> options) : IPushProtocol
 {
     public string Name => "PrometheusRemoteWrite";
 
@@ -27,7 +27,7 @@ internal sealed class PrometheusRemoteWrite(IOptions<IngestOptions> options) : I
                 $"Content-Encoding '{request.Headers.ContentEncoding}' is not supported: remote-write bodies are snappy-compressed (Content-Encoding: snappy)");
 
     public PushDecoding Decode(HttpRequest request, ReadOnlySpan<byte> body, DateTimeOffset receivedAt, List<DataPoint> points) =>
-        RemoteWriteDecoder.Decode(body, options.Value.Push.MaxBodyBytes, points);
+        decoder.Decode(body, options.Value.Push.MaxBodyBytes, points);
 
     public IResult Error(PushFailure failure) => Results.Text(failure.Message + "\n", "text/plain", statusCode: failure.Status);
 }

@@ -8,9 +8,9 @@ namespace MetaAnomaly.Ingest.Push.Prometheus;
 /// empty value is absent, as in Prometheus) and the field <c>value</c>, as InfluxDB keys what Prometheus writes to it.
 /// Sample timestamps are milliseconds. NaN and infinite samples (stale markers, empty summaries) and native histograms
 /// carry no number to score: they are counted as non-numeric and skipped. A malformed time series is reported and
-/// skipped; the others are kept.
+/// skipped; the others are kept. Series keys are cached (<see cref="RemoteWriteSeriesKeys"/>): use one decoder for all requests.
 /// </summary>
-public static class RemoteWriteDecoder
+public sealed class RemoteWriteDecoder
 {
     /// <summary>The field of every series that remote-write feeds.</summary>
     public const string Field = "value";
@@ -18,13 +18,13 @@ public static class RemoteWriteDecoder
     /// <summary>Problems listed per body; the rest are counted only.</summary>
     public const int MaxReportedProblems = 100;
 
-    private const string MetricNameLabel = "__name__";
-
     /// <summary><see cref="DateTimeOffset.MinValue"/> and <see cref="DateTimeOffset.MaxValue"/> in Unix milliseconds.</summary>
     private const long MinUnixMilliseconds = -62_135_596_800_000, MaxUnixMilliseconds = 253_402_300_799_999;
 
-    /// <summary>Decodes <paramref name="body"/> into <paramref name="points"/>; a body over <paramref name="maxDecodedBytes"/> once decompressed is refused whole.</summary>
-    public static PushDecoding Decode(ReadOnlySpan<byte> body, long maxDecodedBytes, List<DataPoint> points)
+    private readonly RemoteWriteSeriesKeys _keys = new();
+
+    /// <summary>Decodes <paramref name="body"/> into <paramref name="points"/>; a body over <paramref name="maxDecodedBytes"/> once decompressed is refused whole. Thread-safe.</summary>
+    public PushDecoding Decode(ReadOnlySpan<byte> body, long maxDecodedBytes, List<DataPoint> points)
     {
         if (!TryReadDecodedLength(body, out var decodedLength))
         {
@@ -50,7 +50,7 @@ public static class RemoteWriteDecoder
         {
             var series = request.Timeseries[index];
             nonNumeric += series.Histograms.Count;
-            if (KeyOf(series, out var invalid) is not { } key)
+            if (_keys.Get(series, out var invalid) is not { } key)
             {
                 Report($"time series {index + 1}: {invalid}");
                 continue;
@@ -88,42 +88,6 @@ public static class RemoteWriteDecoder
     }
 
     private static PushDecoding Refused(string reason) => new(1, [reason], 0);
-
-    /// <summary>The series key of <paramref name="series"/>, or null and why it has none.</summary>
-    private static SeriesKey? KeyOf(TimeSeries series, out string? problem)
-    {
-        problem = null;
-        string? name = null;
-        var tags = new List<KeyValuePair<string, string>>(series.Labels.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var label in series.Labels)
-        {
-            if (label.Name.Length == 0)
-            {
-                problem = "a label has an empty name";
-                return null;
-            }
-            if (!seen.Add(label.Name))
-            {
-                problem = $"the label {label.Name} appears twice";
-                return null;
-            }
-            if (label.Name == MetricNameLabel)
-            {
-                name = label.Value;
-            }
-            else if (label.Value.Length > 0)
-            {
-                tags.Add(new(label.Name, label.Value));
-            }
-        }
-        if (string.IsNullOrEmpty(name))
-        {
-            problem = "no metric name (label __name__)";
-            return null;
-        }
-        return new SeriesKey(name, tags, Field);
-    }
 
     /// <summary>The decompressed length that opens a snappy block: an unsigned varint of at most 32 bits.</summary>
     private static bool TryReadDecodedLength(ReadOnlySpan<byte> block, out ulong length)
