@@ -2,10 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using MetaAnomaly.Dashboard.Security;
-using MetaAnomaly.Testing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MetaAnomaly.Integration.Tests;
 
@@ -14,27 +10,11 @@ public sealed class ProductMetricsTests : IAsyncLifetime
 {
     private const string MetricsKey = "scrape-key-0123456789";
 
-    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("metaanomaly-metrics-").FullName;
-    private readonly int _port = FreePort.Next();
+    private readonly QuietProduct _product = new(new Dictionary<string, string?> { ["Dashboard:Telemetry:MetricsKey"] = MetricsKey });
     private readonly HttpClient _http = new();
-    private WebApplicationFactory<Program> _product = null!;
-
-    private Uri Url(string path) => new($"http://127.0.0.1:{_port}{path}");
 
     public Task InitializeAsync()
     {
-        _product = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("Urls", $"http://127.0.0.1:{_port}");
-            builder.UseSetting("Ingest:Demo:Enabled", "false");
-            builder.UseSetting("Ingest:StatePath", Path.Combine(_stateDirectory, "state.db"));
-            builder.UseSetting("Dashboard:AdminPassword", "integration-admin");
-            builder.UseSetting("Dashboard:KeysPath", Path.Combine(_stateDirectory, "keys"));
-            builder.UseSetting("Dashboard:Telemetry:MetricsKey", MetricsKey);
-            builder.UseSetting("Forecasting:ModelDirectory", Path.Combine(_stateDirectory, "models"));
-            builder.UseSetting("Forecasting:Device", "cpu");
-        });
-        _product.UseKestrel(_port);
         _product.StartServer();
         return Task.CompletedTask;
     }
@@ -43,21 +23,13 @@ public sealed class ProductMetricsTests : IAsyncLifetime
     {
         _http.Dispose();
         await _product.DisposeAsync();
-        try
-        {
-            Directory.Delete(_stateDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 
-    private async Task<string> KeyAsync(string role) =>
-        (await _product.Services.GetRequiredService<IAccountStore>().CreateApiKeyAsync($"metrics-{role}", role, CancellationToken.None)).Text;
+    private Task<string> KeyAsync(string role) => _product.CreateKeyAsync(role);
 
     private async Task<HttpResponseMessage> ScrapeAsync(string? bearer)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, Url("/metrics"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, _product.Url("/metrics"));
         if (bearer is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
@@ -69,7 +41,7 @@ public sealed class ProductMetricsTests : IAsyncLifetime
     public async Task AnAdminKeyScrapesTheProductsMetricsInPrometheusTextFormat()
     {
         var writer = await KeyAsync(DashboardRoles.Writer);
-        using var write = new HttpRequestMessage(HttpMethod.Post, Url("/write?db=telegraf&precision=s"))
+        using var write = new HttpRequestMessage(HttpMethod.Post, _product.Url("/write?db=telegraf&precision=s"))
         {
             Content = new StringContent($"cpu,host=metrics usage=0.5 {DateTimeOffset.UtcNow.ToUnixTimeSeconds()}\n", Encoding.UTF8),
         };
