@@ -17,6 +17,13 @@ if ((${#need_packages[@]})); then
     exit 1
   fi
 fi
+# Prometheus is optional: the remote-write test starts its own (it must point it at the product's port) and skips,
+# saying so, where it is not installed.
+if ! command -v prometheus >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing prometheus (apt-get)..."
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } \
+    || echo "prometheus did not install: its test will skip." >&2
+fi
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet not on PATH)." >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -45,6 +52,7 @@ echo "InfluxDB $(influxd version 2>/dev/null | awk '{print $2}') on 127.0.0.1:$h
 export METAANOMALY_TEST_INFLUXDB_URL="http://127.0.0.1:$http_port"
 export METAANOMALY_TEST_INFLUXD="$(command -v influxd)"
 export METAANOMALY_TEST_CHROMIUM="$(command -v chromium)"
+export METAANOMALY_TEST_PROMETHEUS="$(command -v prometheus || true)"
 export METAANOMALY_SHARED_DATA="${METAANOMALY_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
+using Google.Protobuf;
 using MetaAnomaly.Ingest.Extensions;
 using MetaAnomaly.Ingest.LineProtocol;
+using MetaAnomaly.Ingest.Push.Prometheus;
 using MetaAnomaly.Shared.Series;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -15,8 +17,8 @@ namespace MetaAnomaly.Bench;
 
 /// <summary>
 /// Ingestion throughput: line-protocol parsing on one core, decoding into points, push over HTTP on loopback into the
-/// buffers (InfluxDB 1.x <c>/write</c> and 2.x <c>/api/v2/write</c>, each into a fresh host, best of three alternating
-/// rounds), and InfluxDB's own write rate for the same bodies in the same run (a local influxd is started when
+/// buffers (InfluxDB 1.x <c>/write</c>, 2.x <c>/api/v2/write</c> and Prometheus remote-write <c>/api/v1/prom/write</c>
+/// with the same points as snappy-compressed protobuf, each into a fresh host, best of three alternating rounds), and InfluxDB's own write rate for the same bodies in the same run (a local influxd is started when
 /// METAANOMALY_TEST_INFLUXDB_URL is not set). Arguments: <c>[hosts=1000] [steps=200] [batch=5000]</c>.
 /// </summary>
 public sealed class IngestBenchmark : IBenchmark
@@ -38,13 +40,16 @@ public sealed class IngestBenchmark : IBenchmark
         var (decode, decodeWall) = MeasureDecode(body);
         var batches = lines.Chunk(batch).Select(chunk => Encoding.UTF8.GetBytes(string.Concat(chunk))).ToArray();
         var points = lines.Length * 2;
+        var remoteWriteBatches = batches.Select(RemoteWriteBody).ToArray();
+        var (remoteWriteDecode, remoteWriteDecodeWall) = MeasureRemoteWriteDecode(remoteWriteBatches);
 
         // Alternating rounds, best of three each: the first host of the process also pays the JIT for both paths.
-        double push = 0, pushV2 = 0;
+        double push = 0, pushV2 = 0, remoteWrite = 0;
         for (var round = 0; round < 3; round++)
         {
             push = Math.Max(push, await MeasurePushAsync("write?db=bench", batches, points, cancellationToken));
             pushV2 = Math.Max(pushV2, await MeasurePushAsync("api/v2/write?org=bench&bucket=bench&precision=ns", batches, points, cancellationToken));
+            remoteWrite = Math.Max(remoteWrite, await MeasurePushAsync("api/v1/prom/write", remoteWriteBatches, points, cancellationToken, "snappy"));
         }
         var configured = Environment.GetEnvironmentVariable("METAANOMALY_TEST_INFLUXDB_URL");
         await using var influxd = configured is null ? await IngestInfluxd.StartAsync(cancellationToken) : null;
@@ -54,8 +59,10 @@ public sealed class IngestBenchmark : IBenchmark
         var table = new ResultTable("stage", "what", "rate per CPU second", "rate per wall second", "unit");
         table.AddRow("parse", "NextLine + TryParseLine, 1 thread", parse, parseWall, "lines/s");
         table.AddRow("decode", "parse + SeriesKey cache -> DataPoint, 1 thread", decode, decodeWall, "points/s");
+        table.AddRow("remote-write decode", "snappy + protobuf + series keys -> DataPoint, 1 thread", remoteWriteDecode, remoteWriteDecodeWall, "points/s");
         table.AddRow("push", "POST /write on loopback -> buffers, 1 connection", "", push, "points/s");
         table.AddRow("push v2", "POST /api/v2/write on loopback -> buffers, 1 connection", "", pushV2, "points/s");
+        table.AddRow("remote-write", "POST /api/v1/prom/write (snappy protobuf) on loopback -> buffers, 1 connection", "", remoteWrite, "points/s");
         table.AddRow("influx", $"POST /write to influxd {(influxd is null ? "(configured)" : "(started here)")}, 1 connection", "", influx, "points/s");
         output.WriteLine($"load average before the run: {LoadAverage()} on {Environment.ProcessorCount} cores (per-CPU-second rates are what one core does; wall rates share the machine)");
         output.WriteLine(table);
@@ -63,8 +70,10 @@ public sealed class IngestBenchmark : IBenchmark
             .Add("parse_lines_per_s", parse, "F0")
             .Add("parse_lines_per_wall_s", parseWall, "F0")
             .Add("decode_points_per_s", decode, "F0")
+            .Add("remote_write_decode_points_per_s", remoteWriteDecode, "F0")
             .Add("push_points_per_s", push, "F0")
             .Add("push_v2_points_per_s", pushV2, "F0")
+            .Add("remote_write_points_per_s", remoteWrite, "F0")
             .Add("influx_points_per_s", influx, "F0")
             .Add("push_vs_influx", push / influx, "F2")
             .Add("lines", lines.Length)
@@ -94,6 +103,26 @@ public sealed class IngestBenchmark : IBenchmark
         return lines;
     }
 
+    /// <summary>
+    /// The points of one line-protocol batch as Prometheus sends them: a snappy-compressed <c>WriteRequest</c> with one
+    /// time series per point, named measurement_field and labelled with the tags.
+    /// </summary>
+    private static byte[] RemoteWriteBody(byte[] lineBatch)
+    {
+        var points = new List<DataPoint>();
+        new PointDecoder(new SeriesKeyCache()).Decode(lineBatch, 1, DateTimeOffset.UtcNow, points);
+        var request = new WriteRequest();
+        foreach (var point in points)
+        {
+            var series = new TimeSeries();
+            series.Labels.Add(new Label { Name = "__name__", Value = $"{point.Key.Measurement}_{point.Key.Field}" });
+            series.Labels.Add(point.Key.Tags.Select(tag => new Label { Name = tag.Key, Value = tag.Value }));
+            series.Samples.Add(new Sample { Value = point.Value, Timestamp = point.Timestamp.ToUnixTimeMilliseconds() });
+            request.Timeseries.Add(series);
+        }
+        return IronSnappy.Snappy.Encode(request.ToByteArray());
+    }
+
     /// <summary>Best of five rounds: lines per CPU second of this process (one busy thread) and per wall second.</summary>
     private static (double PerCpuSecond, double PerWallSecond) MeasureParse(byte[] body, int expectedLines)
     {
@@ -120,6 +149,24 @@ public sealed class IngestBenchmark : IBenchmark
         {
             points.Clear();
             return decoder.Decode(body, 1, DateTimeOffset.UtcNow, points).Points;
+        });
+    }
+
+    /// <summary>Every remote-write body through one decoder (its key cache warm after the first pass), as the endpoint decodes them.</summary>
+    private static (double PerCpuSecond, double PerWallSecond) MeasureRemoteWriteDecode(byte[][] bodies)
+    {
+        var decoder = new RemoteWriteDecoder();
+        var points = new List<DataPoint>();
+        return BestOf(3, () =>
+        {
+            var count = 0;
+            foreach (var body in bodies)
+            {
+                points.Clear();
+                decoder.Decode(body, int.MaxValue, points);
+                count += points.Count;
+            }
+            return count;
         });
     }
 
@@ -163,7 +210,7 @@ public sealed class IngestBenchmark : IBenchmark
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static async Task<double> MeasurePushAsync(string path, byte[][] batches, int points, CancellationToken cancellationToken)
+    private static async Task<double> MeasurePushAsync(string path, byte[][] batches, int points, CancellationToken cancellationToken, string? contentEncoding = null)
     {
         var folder = Directory.CreateTempSubdirectory("metaanomaly-bench-push-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = folder, EnvironmentName = "Production" });
@@ -183,8 +230,8 @@ public sealed class IngestBenchmark : IBenchmark
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            await PostAllAsync(http, path, batches.Take(2).ToArray(), cancellationToken);
-            var rate = await TimedAsync(() => PostAllAsync(http, path, batches, cancellationToken), points);
+            await PostAllAsync(http, path, batches.Take(2).ToArray(), cancellationToken, contentEncoding);
+            var rate = await TimedAsync(() => PostAllAsync(http, path, batches, cancellationToken, contentEncoding), points);
             var buffers = app.Services.GetRequiredService<ISeriesBuffers>();
             var held = buffers.ListSeries().Sum(s => Math.Min(s.PointCount, 4096));
             if (held != points)
@@ -226,11 +273,16 @@ public sealed class IngestBenchmark : IBenchmark
         return points / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task PostAllAsync(HttpClient http, string path, byte[][] batches, CancellationToken cancellationToken)
+    private static async Task PostAllAsync(HttpClient http, string path, byte[][] batches, CancellationToken cancellationToken, string? contentEncoding = null)
     {
         foreach (var batch in batches)
         {
-            using var response = await http.PostAsync(path, new ByteArrayContent(batch), cancellationToken);
+            using var content = new ByteArrayContent(batch);
+            if (contentEncoding is not null)
+            {
+                content.Headers.ContentEncoding.Add(contentEncoding);
+            }
+            using var response = await http.PostAsync(path, content, cancellationToken);
             if (response.StatusCode != HttpStatusCode.NoContent)
             {
                 throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");

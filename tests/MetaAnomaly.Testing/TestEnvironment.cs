@@ -1,8 +1,9 @@
 namespace MetaAnomaly.Testing;
 
 /// <summary>
-/// Where the tests find what test.sh provides: the repository, the shared development data, the InfluxDB it started
-/// and Debian's Chromium. Tests that need a missing one fail with a message naming it, never pass silently.
+/// Where the tests find what test.sh provides: the repository, the shared development data, the InfluxDB it started,
+/// Debian's Chromium and Prometheus. Tests that need a missing one fail with a message naming it (Prometheus: skip,
+/// saying so), never pass silently.
 /// </summary>
 public static class TestEnvironment
 {
@@ -33,6 +34,14 @@ public static class TestEnvironment
     public static string ChromiumPath => Environment.GetEnvironmentVariable("METAANOMALY_TEST_CHROMIUM")
         ?? (File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium"
             : throw new InvalidOperationException("Chromium is not installed: run the tests with ./test.sh."));
+
+    /// <summary>
+    /// Debian's prometheus binary (METAANOMALY_TEST_PROMETHEUS, else /usr/bin/prometheus), or null where it is not
+    /// installed: the tests that need it skip, saying so.
+    /// </summary>
+    public static string? PrometheusPath => Environment.GetEnvironmentVariable("METAANOMALY_TEST_PROMETHEUS") is { Length: > 0 } path
+        ? path
+        : File.Exists("/usr/bin/prometheus") ? "/usr/bin/prometheus" : null;
 
     private static string FindRepositoryRoot()
     {

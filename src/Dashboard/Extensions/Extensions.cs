@@ -6,6 +6,7 @@ using MetaAnomaly.Dashboard.Health;
 using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
+using MetaAnomaly.Dashboard.Telemetry;
 using MetaAnomaly.Detection.Apis;
 using MetaAnomaly.Dashboard.Hosting;
 using MetaAnomaly.Forecasting.Extensions;
@@ -86,6 +87,7 @@ public static class Extensions
             o.SerializerOptions.Converters.Add(new SeriesKeyJsonConverter());
         });
         services.AddOpenApi();
+        services.AddProductTelemetry();
         return builder;
     }
 
@@ -114,6 +116,7 @@ public static class Extensions
         app.MapSeriesApi();
         app.MapDetectionApi();
         app.MapIngestPush(AccessPolicies.Writer);
+        app.MapProductMetrics();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

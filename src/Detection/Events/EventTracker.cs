@@ -1,5 +1,6 @@
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Shared.Statistics;
+using MetaAnomaly.Shared.Telemetry;
 
 namespace MetaAnomaly.Detection.Events;
 
@@ -24,6 +25,7 @@ internal sealed class EventTracker(string seriesKey, EventOptions options, Sever
                 return new EventChange(_current.Severity > current.Severity ? EventChangeKind.Escalated : EventChangeKind.Extended, _current);
             }
             _current = Start(point, clusterId, now);
+            ProductMetrics.EventOpened();
             return new EventChange(EventChangeKind.Opened, _current);
         }
         if (_current is { Open: true } open && ++_normalRun >= options.ReturnToNormalPoints)

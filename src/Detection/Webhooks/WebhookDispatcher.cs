@@ -3,6 +3,7 @@ using MetaAnomaly.Detection.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MetaAnomaly.Shared.Telemetry;
 
 namespace MetaAnomaly.Detection.Webhooks;
 
@@ -75,6 +76,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
     {
         var now = _time.GetUtcNow();
         var due = await _store.DueAsync(now, 500, cancellationToken);
+        ProductMetrics.WebhooksDue(due.Count);
         if (due.Count == 0)
         {
             return [];
@@ -161,6 +163,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
                     LogAttemptFailed(target.Name, delivery.Id, attempt, outcome.Error ?? "", state);
                 }
                 await _store.RecordAttemptAsync(delivery.Id, attempt, now, outcome.Status, outcome.Error, outcome.LatencyMs, state, next, cancellationToken);
+                ProductMetrics.WebhookAttempted(state.ToString());
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

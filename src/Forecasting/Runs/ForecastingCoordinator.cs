@@ -4,6 +4,7 @@ using MetaAnomaly.Forecasting.Serving;
 using MetaAnomaly.Forecasting.Training;
 using MetaAnomaly.Shared.Forecasts;
 using Microsoft.Extensions.Logging;
+using MetaAnomaly.Shared.Telemetry;
 
 namespace MetaAnomaly.Forecasting.Runs;
 
@@ -60,6 +61,7 @@ internal sealed class ForecastingCoordinator(
             if (run.SeriesAdapted > 0 || kind != RunKind.CatchUp || run.Errors.Count > 0)
             {
                 progress.Record(summary);
+                ProductMetrics.Adapted(trigger, summary.Duration, run.SeriesAdapted);
                 logger.LogInformation("Forecasting run ({Trigger}) adapted {Series} series in {Clusters} clusters in {Seconds:F2} s with {Errors} errors",
                     trigger, run.SeriesAdapted, run.ClustersAdapted, summary.Duration.TotalSeconds, run.Errors.Count);
             }

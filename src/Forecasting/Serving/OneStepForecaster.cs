@@ -3,6 +3,7 @@ using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using static TorchSharp.torch;
+using MetaAnomaly.Shared.Telemetry;
 
 namespace MetaAnomaly.Forecasting.Serving;
 
@@ -14,6 +15,7 @@ internal sealed class OneStepForecaster(SeriesStates states, ServingSnapshots sn
 {
     public IReadOnlyList<OneStepForecast> ForecastNext(IReadOnlyList<OneStepRequest> requests)
     {
+        var started = TimeProvider.System.GetTimestamp();
         var results = new OneStepForecast[requests.Count];
         var byChunk = new Dictionary<(ServingSnapshot Snapshot, int Chunk), List<(int Request, ServingSlot Slot)>>();
         for (var i = 0; i < requests.Count; i++)
@@ -38,6 +40,7 @@ internal sealed class OneStepForecaster(SeriesStates states, ServingSnapshots sn
                 Forecast(snapshot.Layout, snapshot.Chunks[chunkIndex], items, requests, results);
             }
         });
+        ProductMetrics.Forecasted(TimeProvider.System.GetElapsedTime(started));
         return results;
     }
 

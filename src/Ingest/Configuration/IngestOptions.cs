@@ -104,11 +104,25 @@ public sealed class DemoOptions
     }
 }
 
-/// <summary><c>Ingest:Influx</c>: the InfluxDB v1 HTTP API (1.x, 2.x v1-compat, 3.x).</summary>
+/// <summary>
+/// <c>Ingest:Influx</c>: the InfluxDB to follow. Version 1 (1.x) speaks the v1 HTTP API with MetaAnomaly's own client;
+/// version 2 (2.x and 3.x) authenticates with a token, writes back and checks health through InfluxDB.Client, and
+/// pulls <see cref="Bucket"/> through the v1-compatible query API (on 2.x through the bucket's DBRP mapping, whose
+/// database name must be the bucket's; on 3.x the database is the bucket).
+/// </summary>
 public sealed class InfluxOptions
 {
     /// <summary>For example <c>http://127.0.0.1:8086</c>; empty means no InfluxDB.</summary>
     public string? Url { get; set; }
+
+    /// <summary>1 (InfluxDB 1.x, the default) or 2 (InfluxDB 2.x or 3.x: <see cref="Token"/>, <see cref="Org"/>, <see cref="Bucket"/>).</summary>
+    public int Version { get; set; } = 1;
+
+    /// <summary>Version 2: the organization written to.</summary>
+    public string? Org { get; set; }
+
+    /// <summary>Version 2: the bucket pulled and written back to (replaces <see cref="Database"/>).</summary>
+    public string? Bucket { get; set; }
 
     public string Database { get; set; } = Defaults.Database;
 
@@ -132,6 +146,15 @@ public sealed class InfluxOptions
 
     /// <summary>Rows per chunk of a chunked query.</summary>
     public int QueryChunkSize { get; set; } = Defaults.QueryChunkSize;
+
+    /// <summary>Version 2 addresses <see cref="Bucket"/> wherever version 1 names <see cref="Database"/>.</summary>
+    internal void AddressBucket()
+    {
+        if (Version == 2 && !string.IsNullOrEmpty(Bucket))
+        {
+            Database = Bucket;
+        }
+    }
 
     public static class Defaults
     {

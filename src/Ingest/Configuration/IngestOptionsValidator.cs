@@ -40,6 +40,14 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             Require(options.Influx.QueryChunkSize is >= 1 and <= 1_000_000, "Ingest:Influx:QueryChunkSize must be in [1, 1000000].");
             Require(string.IsNullOrEmpty(options.Influx.Password) || !string.IsNullOrEmpty(options.Influx.Username),
                 "Ingest:Influx:Password is set without Ingest:Influx:Username.");
+            Require(options.Influx.Version is 1 or 2, $"Ingest:Influx:Version must be 1 (InfluxDB 1.x) or 2 (InfluxDB 2.x/3.x), not {options.Influx.Version}.");
+            if (options.Influx.Version == 2)
+            {
+                Require(!string.IsNullOrWhiteSpace(options.Influx.Token), "Ingest:Influx:Token must be set with Ingest:Influx:Version=2 (an InfluxDB API token).");
+                Require(!string.IsNullOrWhiteSpace(options.Influx.Org), "Ingest:Influx:Org must be set with Ingest:Influx:Version=2.");
+                Require(!string.IsNullOrWhiteSpace(options.Influx.Bucket), "Ingest:Influx:Bucket must be set with Ingest:Influx:Version=2.");
+                Require(string.IsNullOrEmpty(options.Influx.Username), "Ingest:Influx:Username is not used with Ingest:Influx:Version=2: authenticate with Ingest:Influx:Token.");
+            }
             Require(options.Pull.Interval >= TimeSpan.FromMilliseconds(100), "Ingest:Pull:Interval must be at least 100 ms.");
             Require(options.Pull.GraceWindow >= TimeSpan.Zero, "Ingest:Pull:GraceWindow must not be negative.");
             Require(options.Pull.LatenessWindow >= TimeSpan.Zero, "Ingest:Pull:LatenessWindow must not be negative.");

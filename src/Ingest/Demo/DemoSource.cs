@@ -6,6 +6,7 @@ using MetaAnomaly.Ingest.Storage;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MetaAnomaly.Shared.Telemetry;
 
 namespace MetaAnomaly.Ingest.Demo;
 
@@ -57,6 +58,7 @@ internal sealed partial class DemoSource(
             replays.Add(new Replay(series, recording, anchor.Value) { Next = next });
         }
         LogStarted(replays.Count, backfilled, options.Value.Demo.StepInterval);
+        ProductMetrics.Ingested(Name, backfilled);
         status.SourceStarted(Name);
 
         using var timer = new PeriodicTimer(options.Value.Demo.StepInterval, clock);
@@ -70,7 +72,7 @@ internal sealed partial class DemoSource(
                     var replay = replays[i];
                     batch[i] = Point(replay.Series, replay.Recording, replay.Anchor, replay.Next++);
                 }
-                buffers.IngestReplay(batch);
+                ProductMetrics.Ingested(Name, buffers.IngestReplay(batch).Accepted);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

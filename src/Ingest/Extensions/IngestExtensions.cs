@@ -4,6 +4,7 @@ using MetaAnomaly.Ingest.Demo;
 using MetaAnomaly.Ingest.Influx;
 using MetaAnomaly.Ingest.Pull;
 using MetaAnomaly.Ingest.Push;
+using MetaAnomaly.Ingest.Push.Prometheus;
 using MetaAnomaly.Ingest.Sources;
 using MetaAnomaly.Ingest.WriteBack;
 using MetaAnomaly.Ingest.LineProtocol;
@@ -32,14 +33,16 @@ public static class IngestExtensions
     /// (<see cref="ISeriesBuffers"/>, <see cref="IPointIngestor"/>), the SQLite <see cref="IStateDatabase"/> with its
     /// migrations, the write-ahead log behind <see cref="IDurableIngestor"/> (the acknowledgement path of push and
     /// pull), the buffer snapshot, <see cref="IIngestStatus"/>, and the sources: the demo replay when no InfluxDB
-    /// is configured, else pull from InfluxDB and <see cref="IWriteBack"/> to it (each an <see cref="IIngestSource"/>,
+    /// is configured, else pull from InfluxDB and <see cref="IWriteBack"/> to it (InfluxDB.Client's write API and a
+    /// ping health check for <c>Ingest:Influx:Version=2</c>; each source an <see cref="IIngestSource"/>,
     /// run by <see cref="IngestSourceRunner"/>), and the push protocols (each an <see cref="IPushProtocol"/>: InfluxDB
-    /// 1.x <c>/write</c> and 2.x <c>/api/v2/write</c>), which the host maps with <see cref="MapIngestPush"/>.
+    /// 1.x <c>/write</c>, 2.x <c>/api/v2/write</c>
+    /// and Prometheus remote-write <c>/api/v1/prom/write</c>), which the host maps with <see cref="MapIngestPush"/>.
     /// </summary>
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).PostConfigure(o => o.Influx.AddressBucket()).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
@@ -71,6 +74,7 @@ public static class IngestExtensions
         services.AddHostedService<BufferSnapshotService>();
 
         services.TryAddSingleton<InfluxClient>();
+        services.TryAddSingleton<InfluxV2Connection>();
         var resiliencePipeline = services.AddHttpClient(InfluxClient.HttpClientName)
             .ConfigureHttpClient((sp, http) => InfluxClient.Configure(http, sp.GetRequiredService<IOptions<IngestOptions>>().Value.Influx))
             .AddStandardResilienceHandler();
@@ -91,6 +95,8 @@ public static class IngestExtensions
         services.TryAddSingleton<PushEndpoint>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV1Write>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV2Write>());
+        services.TryAddSingleton<RemoteWriteDecoder>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, PrometheusRemoteWrite>());
 
         var options = builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
         if (options.DemoRuns)
@@ -102,9 +108,21 @@ public static class IngestExtensions
             services.AddSingleton<IIngestSource, InfluxPullSource>();
         }
         services.AddHostedService<IngestSourceRunner>();
+        var influxV2 = options.HasInflux && options.Influx.Version == 2;
+        if (influxV2)
+        {
+            services.AddHealthChecks().AddCheck<InfluxV2HealthCheck>("influxdb");
+        }
         if (options.HasInflux && options.WriteBack.Enabled)
         {
-            services.AddSingleton<IWriteBack, InfluxWriteBack>();
+            if (influxV2)
+            {
+                services.AddSingleton<IWriteBack, InfluxV2WriteBack>();
+            }
+            else
+            {
+                services.AddSingleton<IWriteBack, InfluxWriteBack>();
+            }
         }
         return builder;
     }

@@ -10,6 +10,7 @@ using MetaAnomaly.Ingest.Wal;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MetaAnomaly.Shared.Telemetry;
 
 namespace MetaAnomaly.Ingest.Pull;
 
@@ -232,6 +233,7 @@ internal sealed partial class InfluxPullSource(
             }
             count += (await ingestor.IngestAsync(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch), cancellationToken)).Accepted;
         }
+        ProductMetrics.Ingested(Name, count);
         return new PullRead(count, newest, newestByTagSet);
     }
 

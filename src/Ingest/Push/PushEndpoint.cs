@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MetaAnomaly.Shared.Telemetry;
 
 namespace MetaAnomaly.Ingest.Push;
 
@@ -56,6 +57,7 @@ public sealed partial class PushEndpoint(
             LogNotDurable(protocol.Route, e);
             return protocol.Error(new PushFailure(StatusCodes.Status500InternalServerError, $"points not durable, retry the write: the write-ahead log failed: {e.Message}"));
         }
+        ProductMetrics.Ingested(protocol.Name, outcome.Accepted);
         counters.AddNonNumericFields(decoding.NonNumericFields);
 
         var problems = new List<string>();
