@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
@@ -12,7 +14,8 @@ namespace MetaAnomaly.Bench;
 /// <summary>
 /// Daily-adaptation throughput: 100,000 synthetic series (K = 24, L = 24, 5 inner steps, forecast 24 ahead) through
 /// the serving code path (<see cref="ChunkAdaptation"/>: support tensors, adaptation, residual scale, rolled
-/// forecast), batched in chunks versus one series at a time, with 1 and 2 threads; the fraction of the measured
+/// forecast), batched in chunks versus one series at a time, with 1 and 2 threads, the inner loop's held-out share the
+/// product's default unless <c>--held-out</c> says otherwise; the fraction of the measured
 /// float32 matmul rate reached; and meta-training tasks per second, second and first order.
 /// </summary>
 /// <remarks>
@@ -30,7 +33,7 @@ public sealed class AdaptBenchmark : IBenchmark
 
     public string Name => "adapt";
 
-    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --threads 1,2 --steps N --horizon N --device cpu|cuda --learners a,b --retain-heap 1|0]";
+    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --threads 1,2 --steps N --horizon N --device cpu|cuda --learners a,b --retain-heap 1|0 --held-out SHARE]";
 
     public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
@@ -39,6 +42,7 @@ public sealed class AdaptBenchmark : IBenchmark
         var seriesCount = options.Int("series", 100_000);
         var chunkSize = options.Int("chunk", 512);
         var steps = options.Int("steps", DefaultSteps);
+        var heldOutShare = double.Parse(options.Text("held-out", ForecastingOptions.Defaults.InnerLoopHeldOutShare.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var horizon = options.Int("horizon", DefaultHorizon);
         var threadCounts = options.Text("threads", "1,2").Split(',').Select(int.Parse).ToArray();
         var loopCount = options.Int("loop", 300);
@@ -46,11 +50,11 @@ public sealed class AdaptBenchmark : IBenchmark
         var segments = Synthetic(seriesCount, new Random(options.Int("seed", 1)));
         var learnerName = options.Learners.Contains(MamlFactory.LearnerName) ? MamlFactory.LearnerName : options.Learners[0];
         var device = DeviceOf(options.Text("device", "cpu"));
-        var settings = new LearnerSettings(layout.InputSize, device, 1, [40, 40], 0.01, steps);
+        var settings = new LearnerSettings(layout.InputSize, device, 1, [40, 40], 0.01, steps, HeldOutShare: heldOutShare);
         var flopsPerSeries = FlopsPerSeries(layout.InputSize, 40, 40, steps, horizon);
         var table = new ResultTable("threads", "mode", "day", "series", "seconds", "CPU seconds", "series/s", "GFLOP/s", "peak GFLOP/s", "peak fraction");
         var result = new BenchmarkResult().Add("device", device.type.ToString().ToLowerInvariant());
-        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {steps} steps, horizon {horizon}, chunk {chunkSize}, learner {learnerName}, device {device.type}; {flopsPerSeries / 1e6:F2} MFLOP per series; freed native memory retained: {(retainedHeap ? "yes" : "no")}");
+        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {steps} steps (held-out share {heldOutShare}), horizon {horizon}, chunk {chunkSize}, learner {learnerName}, device {device.type}; {flopsPerSeries / 1e6:F2} MFLOP per series; freed native memory retained: {(retainedHeap ? "yes" : "no")}");
         if (device.type == DeviceType.CUDA)
         {
             var difference = MaxForecastDifference(options.Registry, learnerName, settings, segments.Take(chunkSize).ToArray(), layout, horizon);

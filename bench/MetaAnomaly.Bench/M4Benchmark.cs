@@ -19,7 +19,9 @@ namespace MetaAnomaly.Bench;
 /// actual values before it, as the detector does. With no arguments it runs a fresh install's defaults (learner,
 /// meta-training steps, lags, K); the horizon is M4 Hourly's (48). <c>--learners a,b</c> runs one instance per
 /// learner; <c>--steps N</c>, <c>--lags N</c>, <c>--k N</c>, <c>--seed N</c> and <c>--set KEY=VALUE</c> override the
-/// configuration.
+/// configuration. The first learner also runs in a second instance that serves its meta-initialisations without the
+/// daily inner loop (<c>Forecasting:ServeInitialisation</c>): the "adapted against not adapted" pair. Meta-training is
+/// the same in both only when it is bounded by steps, not by its wall-clock budget.
 /// </summary>
 public sealed class M4Benchmark : IBenchmark
 {
@@ -61,41 +63,17 @@ public sealed class M4Benchmark : IBenchmark
             oneStepRows.Add((name, smape, mase));
         }
         var learners = arguments.Contains("--learners") ? options.Learners : [ForecastingOptions.Defaults.Learner];
-        foreach (var learnerName in learners)
+        var unadapted = $"{learners[0]}, not adapted";
+        var instances = learners.Select(l => (Learner: l, Label: l, SwitchedOn: (string?)null)).ToList();
+        instances.Insert(1, (learners[0], unadapted, "Forecasting:ServeInitialisation"));
+        foreach (var (learnerName, label, extra) in instances)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var clock = Stopwatch.StartNew();
-            try
+            var scored = await RunProductAsync(label, Settings(arguments, options, learnerName, seed, extra), seed, evaluated, keys, train, test, output, cancellationToken);
+            if (scored is { } s)
             {
-                manual_seed(seed);
-                using var replay = ProductReplay.Compose(ForecastOrigin, Settings(arguments, options, learnerName, seed));
-                foreach (var (id, values) in train)
-                {
-                    var start = ForecastOrigin - TimeSpan.FromHours(values.Length);
-                    replay.Push(values.Select((v, i) => new DataPoint(keys[id], start + TimeSpan.FromHours(i), v)).ToArray());
-                }
-                var run = await replay.RunDailyAdaptationAsync(cancellationToken);
-                var readModel = replay.Services.GetRequiredService<IForecastingReadModel>();
-                output.WriteLine($"  {learnerName}: {run.SeriesAdapted} series adapted in {run.ClustersAdapted} clusters, {run.Errors.Count} errors ({clock.Elapsed.TotalSeconds:F1} s){string.Concat(run.Errors.Take(3).Select(e => $"; {e}"))}");
-                var forecasts = evaluated.ToDictionary(id => id, id => readModel.ForecastOf(keys[id]) is { Values.Count: >= Horizon } f
-                    ? f.Values.Take(Horizon).ToArray()
-                    : SeasonalNaive(train[id]));
-                var missing = evaluated.Count(id => readModel.ForecastOf(keys[id]) is not { Values.Count: >= Horizon });
-                if (missing > 0)
-                {
-                    output.WriteLine($"  {learnerName}: {missing} series had no product forecast; scored with seasonal naive (48 steps and one step)");
-                }
-                var oneStep = OneStepAhead(replay.Services.GetRequiredService<IOneStepForecaster>(), evaluated, keys, train, test);
-                var (smape, mase) = Score(evaluated, id => forecasts[id], train, test);
-                rows.Add((learnerName, smape, mase));
-                var (oneStepSmape, oneStepMase) = Score(evaluated, id => oneStep[id], train, test);
-                oneStepRows.Add((learnerName, oneStepSmape, oneStepMase));
-                output.Write(ClusterTable(readModel, evaluated, keys, forecasts, train, test, learnerName));
-                output.WriteLine($"  {learnerName}: sMAPE {smape:F3}, MASE {mase:F3} ({clock.Elapsed.TotalSeconds:F1} s)");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                output.WriteLine($"  {learnerName} failed: {e}");
+                rows.Add((label, s.Smape, s.Mase));
+                oneStepRows.Add((label, s.OneStepSmape, s.OneStepMase));
             }
         }
         var table = new ResultTable("method", "sMAPE", "MASE", "OWA");
@@ -122,20 +100,74 @@ public sealed class M4Benchmark : IBenchmark
         var snaive = rows.Single(r => r.Method == "seasonal naive");
         result.Add("smape", main.Smape).Add("mase", main.Mase).Add("owa", Owa(main.Smape, main.Mase, naive2))
             .Add("snaive_owa", Owa(snaive.Smape, snaive.Mase, naive2)).Add("learner", main.Method);
-        foreach (var row in rows.Where(r => !baselines.ContainsKey(r.Method)))
+        if (rows.FirstOrDefault(r => r.Method == unadapted) is { Method: not null } notAdapted)
         {
-            result.Add($"{row.Method.Replace(' ', '_').Replace('-', '_')}_owa", Owa(row.Smape, row.Mase, naive2));
+            result.Add("unadapted_owa", Owa(notAdapted.Smape, notAdapted.Mase, naive2));
+        }
+        foreach (var row in rows.Where(r => !baselines.ContainsKey(r.Method) && r.Method != unadapted))
+        {
+            result.Add($"{ResultName(row.Method)}_owa", Owa(row.Smape, row.Mase, naive2));
         }
         result.Add("naive2_smape", naive2.Smape).Add("naive2_mase", naive2.Mase);
         foreach (var row in oneStepRows)
         {
-            result.Add($"onestep_{row.Method.Replace(' ', '_').Replace('-', '_')}_mase", row.Mase);
+            result.Add($"onestep_{(row.Method == unadapted ? "unadapted" : ResultName(row.Method))}_mase", row.Mase);
         }
         return result;
     }
 
-    /// <summary>The configuration of one instance: the seed and learner, then <c>--steps</c>, <c>--lags</c>, <c>--k</c> and each <c>--set KEY=VALUE</c>.</summary>
-    private static List<KeyValuePair<string, string?>> Settings(IReadOnlyList<string> arguments, AdaptationBenchArguments options, string learner, int seed)
+    /// <summary>
+    /// One instance of the product (<see cref="ProductReplay"/>) with <paramref name="settings"/>: the training parts
+    /// pushed, one daily adaptation, then the 48-step and one-step scores of the evaluated series (seasonal naive where
+    /// the product made no forecast) and the per-cluster table. Null when the instance failed (it says why).
+    /// </summary>
+    private static async Task<(double Smape, double Mase, double OneStepSmape, double OneStepMase)?> RunProductAsync(string label,
+        List<KeyValuePair<string, string?>> settings, int seed, string[] evaluated, Dictionary<string, SeriesKey> keys,
+        Dictionary<string, double[]> train, Dictionary<string, double[]> test, TextWriter output, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            manual_seed(seed);
+            using var replay = ProductReplay.Compose(ForecastOrigin, settings);
+            foreach (var (id, values) in train)
+            {
+                var start = ForecastOrigin - TimeSpan.FromHours(values.Length);
+                replay.Push(values.Select((v, i) => new DataPoint(keys[id], start + TimeSpan.FromHours(i), v)).ToArray());
+            }
+            var run = await replay.RunDailyAdaptationAsync(cancellationToken);
+            var readModel = replay.Services.GetRequiredService<IForecastingReadModel>();
+            output.WriteLine($"  {label}: {run.SeriesAdapted} series adapted in {run.ClustersAdapted} clusters, {run.Errors.Count} errors ({clock.Elapsed.TotalSeconds:F1} s){string.Concat(run.Errors.Take(3).Select(e => $"; {e}"))}");
+            var forecasts = evaluated.ToDictionary(id => id, id => readModel.ForecastOf(keys[id]) is { Values.Count: >= Horizon } f
+                ? f.Values.Take(Horizon).ToArray()
+                : SeasonalNaive(train[id]));
+            var missing = evaluated.Count(id => readModel.ForecastOf(keys[id]) is not { Values.Count: >= Horizon });
+            if (missing > 0)
+            {
+                output.WriteLine($"  {label}: {missing} series had no product forecast; scored with seasonal naive (48 steps and one step)");
+            }
+            var oneStep = OneStepAhead(replay.Services.GetRequiredService<IOneStepForecaster>(), evaluated, keys, train, test);
+            var (smape, mase) = Score(evaluated, id => forecasts[id], train, test);
+            var (oneStepSmape, oneStepMase) = Score(evaluated, id => oneStep[id], train, test);
+            output.Write(ClusterTable(readModel, evaluated, keys, forecasts, train, test, label));
+            output.WriteLine($"  {label}: sMAPE {smape:F3}, MASE {mase:F3} ({clock.Elapsed.TotalSeconds:F1} s)");
+            return (smape, mase, oneStepSmape, oneStepMase);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            output.WriteLine($"  {label} failed: {e}");
+            return null;
+        }
+    }
+
+    private static string ResultName(string method) => method.Replace(' ', '_').Replace('-', '_');
+
+    /// <summary>
+    /// The configuration of one instance: the seed and learner, then <c>--steps</c>, <c>--lags</c>, <c>--k</c>, each
+    /// <c>--set KEY=VALUE</c> and, last, <paramref name="switchedOn"/> (a boolean key) set to true.
+    /// </summary>
+    private static List<KeyValuePair<string, string?>> Settings(IReadOnlyList<string> arguments, AdaptationBenchArguments options, string learner, int seed,
+        string? switchedOn)
     {
         var settings = new List<KeyValuePair<string, string?>>
         {
@@ -154,6 +186,10 @@ public sealed class M4Benchmark : IBenchmark
         {
             var parts = setting.Split('=', 2);
             settings.Add(new(parts[0], parts.Length == 2 ? parts[1] : throw new ArgumentException($"--set takes KEY=VALUE; got '{setting}'.")));
+        }
+        if (switchedOn is not null)
+        {
+            settings.Add(new(switchedOn, "true"));
         }
         return settings;
     }

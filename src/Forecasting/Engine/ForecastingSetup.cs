@@ -41,7 +41,7 @@ public sealed class ForecastingSetup
 
     public LearnerSettings SettingsFor(EpisodeLayout layout) => new(
         layout.InputSize, Device, Options.Seed, Options.HiddenSizes,
-        Options.AdaptationLearningRate, Options.AdaptationSteps, Options.MetaLearningRate);
+        Options.AdaptationLearningRate, Options.AdaptationSteps, Options.MetaLearningRate, HeldOutShare: Options.InnerLoopHeldOutShare);
 
     private int HorizonFor(int period, int support) =>
         Options.Horizon > 0 ? Options.Horizon : Math.Min(period > 0 ? period : support, ForecastingOptions.Defaults.MaxHorizon);

@@ -48,7 +48,7 @@ internal static class FunctionalMlp
     /// Gradients of the summed per-task losses with respect to each task's weights, by explicit back-propagation
     /// (no autograd graph): the fast path for serving-time adaptation. Weights are [T, ...] (one copy per task) or
     /// [1, ...] (one set shared by every task, as at the first inner step). Returns per-task gradients [T, ...], and
-    /// the per-task losses before the step.
+    /// the per-task losses and the predictions [T, N] before the step.
     /// </summary>
     /// <remarks>
     /// With e = mask (y_hat - y) and n_t the observed count of task t, dL/dy_hat = 2 e / n_t; for each layer from the
@@ -57,7 +57,7 @@ internal static class FunctionalMlp
     /// is 1.0 where z_{l-1} > 0, else 0.0 (a boolean mask converted to float costs more than the layer's product here).
     /// Scalar arguments are <see cref="KeptScalars"/>, so that adaptation can run on several threads at once.
     /// </remarks>
-    public static (Tensor[] Gradients, Tensor Losses) Backpropagate(Tensor inputs, Tensor targets, Tensor mask, IReadOnlyList<Tensor> weights)
+    public static (Tensor[] Gradients, Tensor Losses, Tensor Predictions) Backpropagate(Tensor inputs, Tensor targets, Tensor mask, IReadOnlyList<Tensor> weights)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -71,7 +71,8 @@ internal static class FunctionalMlp
             h = l < layers - 1 ? z.relu_() : z;
         }
         var counts = mask.sum(1, keepdim: true).clamp_min(KeptScalars.One);
-        var error = h.squeeze(-1).sub(targets).mul_(mask);
+        var predictions = h.squeeze(-1);
+        var error = predictions.sub(targets).mul_(mask);
         var losses = error.mul(error).sum(1, keepdim: true).div_(counts).squeeze(1);
         var dz = error.mul_(counts.reciprocal().mul_(KeptScalars.Two)).unsqueeze(-1);
         var gradients = new Tensor[weights.Count];
@@ -88,7 +89,7 @@ internal static class FunctionalMlp
         {
             g.MoveToOuterDisposeScope();
         }
-        return (gradients, losses.MoveToOuterDisposeScope());
+        return (gradients, losses.MoveToOuterDisposeScope(), predictions.MoveToOuterDisposeScope());
     }
 
     /// <summary>h W + b for h [T, N, in]: returns [T, N, out].</summary>

@@ -36,6 +36,15 @@ public sealed class ForecastingOptions
 
     public int AdaptationSteps { get; set; } = Defaults.AdaptationSteps;
 
+    /// <summary>Share of each support's latest points the inner loop holds out: the steps fit the earlier points, and
+    /// each series keeps the step (none included) that forecast its held-out points best, in meta-training as each day;
+    /// the anchor fallback is judged on those points. 0 fits the whole support for every step.</summary>
+    public double InnerLoopHeldOutShare { get; set; } = Defaults.InnerLoopHeldOutShare;
+
+    /// <summary>Serve each cluster's meta-initialisation without the daily inner loop (meta-training is unchanged): the
+    /// "not adapted" half of an adapted-against-not-adapted comparison. Off in the product.</summary>
+    public bool ServeInitialisation { get; set; }
+
     public double AdaptationLearningRate { get; set; } = Defaults.AdaptationLearningRate;
 
     public double MetaLearningRate { get; set; } = Defaults.MetaLearningRate;
@@ -92,6 +101,7 @@ public sealed class ForecastingOptions
         public static readonly IReadOnlyList<int> HiddenSizes = [40, 40];
         public const int AdaptationSteps = 5;
         public const double AdaptationLearningRate = 0.02;
+        public const double InnerLoopHeldOutShare = 0;
         public const double MetaLearningRate = 0.001;
         public const int CpuChunkSize = 512;
         public const int CudaChunkSize = 8192;

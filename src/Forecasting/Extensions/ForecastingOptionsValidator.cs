@@ -40,6 +40,10 @@ internal sealed class ForecastingOptionsValidator(MetaLearnerRegistry learners) 
         {
             errors.Add("Forecasting:AdaptationLearningRate and Forecasting:MetaLearningRate must be positive.");
         }
+        if (!(options.InnerLoopHeldOutShare >= 0 && options.InnerLoopHeldOutShare < 1))
+        {
+            errors.Add($"Forecasting:InnerLoopHeldOutShare must be at least 0 and below 1 (got {options.InnerLoopHeldOutShare}).");
+        }
         if (!IsValidCron(options.AdaptationCron))
         {
             errors.Add($"Forecasting:AdaptationCron '{options.AdaptationCron}' is not a valid Quartz cron expression (for example '0 30 3 * * ?').");

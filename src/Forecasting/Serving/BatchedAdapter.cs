@@ -108,7 +108,7 @@ internal sealed class BatchedAdapter(
                 var round = parts.Skip(first).Take(ChunksPerRound * workers).ToArray();
                 var segments = round.Select(part => part.Select(p => histories.Segment(p.Key, p.Window)).ToArray()).ToArray();
                 var lost = judgePrevious ? PreviousModelsLost(round, segments, layout) : null;
-                var chunks = ConcurrentChunkAdaptation.Adapt(model.Learner, segments, layout, horizon, workers, cancellationToken, lost);
+                var chunks = ConcurrentChunkAdaptation.Adapt(model.Learner, segments, layout, horizon, workers, cancellationToken, lost, !setup.Options.ServeInitialisation);
                 for (var c = 0; c < round.Length; c++)
                 {
                     adapted.Add((chunks[c], round[c], lost?[c]));

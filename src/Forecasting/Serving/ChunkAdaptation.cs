@@ -1,6 +1,7 @@
 using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.Learners.Optimization;
 using MetaAnomaly.Shared.Statistics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,10 +11,14 @@ namespace MetaAnomaly.Forecasting.Serving;
 /// <summary>
 /// The daily adaptation of one chunk of series in one batched computation: support tensors from each series' latest
 /// K points, the learner's adaptation (first order, in place, no graph for the optimization learners), the residual
-/// scale on the support, and the next-horizon forecast by rolling the one-step model forward.
+/// scale on the support, and the next-horizon forecast by rolling the one-step model forward. Without the inner loop
+/// (<c>Forecasting:ServeInitialisation</c>, the "not adapted" half of a comparison) the learner adapts to a support
+/// with no observed pair: a gradient learner's inner steps then move nothing, and each series serves the
+/// meta-initialisation itself, with the same anchor fallback and residual scale as an adapted one.
 /// </summary>
 /// <remarks>
-/// A series whose adapted model fits its own support worse (mean absolute error) than its anchor alone, or whose
+/// A series whose adapted model fits its own support worse (mean absolute error) than its anchor alone (only the
+/// support's held-out tail is judged when the inner loop holds one out, <see cref="HeldOutTail"/>), or whose
 /// previous model the caller found worse than its anchor out of sample (<see cref="OutOfSampleJudge"/>), serves the
 /// anchor (<see cref="AnchorFallback"/>). Residual scale: 1.4826 * MAD of the observed one-step support residuals of what
 /// serves, in series units, floored at <see cref="MinimumResidualShare"/> of the normalisation scale so that a
@@ -24,7 +29,7 @@ public static class ChunkAdaptation
     public const double MinimumResidualShare = 0.05;
 
     public static AdaptedChunk Adapt(IMetaLearner learner, IReadOnlyList<SeriesSegment> segments, EpisodeLayout layout, int horizon,
-        IReadOnlyList<bool>? distrusted = null)
+        IReadOnlyList<bool>? distrusted = null, bool innerLoop = true)
     {
         if (segments.Count == 0)
         {
@@ -34,7 +39,7 @@ public static class ChunkAdaptation
         var (support, normalisations) = EpisodeBuilder.BuildLatestSupport(segments, layout, learner.Settings.Device);
         // Built for this chunk alone: freed when the chunk is done rather than left to the finalizer.
         using var chunkSupport = support;
-        IAdaptedBatch model = learner.Adapt(support);
+        IAdaptedBatch model = learner.Adapt(innerLoop ? support : support with { Mask = zeros_like(support.Mask) });
         try
         {
             var fitted = TensorSpans.Of(model.Predict(support.Inputs).cpu().contiguous());
@@ -43,10 +48,12 @@ public static class ChunkAdaptation
             var scales = new double[segments.Count];
             var anchorOnly = new bool[segments.Count];
             var residuals = new double[layout.SupportSize];
+            var heldOut = HeldOutTail.Count(layout.SupportSize, learner.Settings.HeldOutShare);
+            var judgedFrom = heldOut > 0 ? layout.SupportSize - heldOut : 0;
             for (var t = 0; t < segments.Count; t++)
             {
                 double modelError = 0, anchorError = 0;
-                for (var n = 0; n < layout.SupportSize; n++)
+                for (var n = judgedFrom; n < layout.SupportSize; n++)
                 {
                     var i = t * layout.SupportSize + n;
                     modelError += mask[i] * Math.Abs(fitted[i] - targets[i]);

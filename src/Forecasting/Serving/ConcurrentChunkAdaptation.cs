@@ -26,10 +26,11 @@ public static class ConcurrentChunkAdaptation
     /// <summary>
     /// Adapts <paramref name="chunks"/> on up to <paramref name="workers"/> threads; returns one result per chunk, in
     /// order. On failure or cancellation every chunk already adapted is disposed before the exception surfaces.
-    /// <paramref name="distrusted"/>, when given, holds each chunk's series that must serve their anchor.
+    /// <paramref name="distrusted"/>, when given, holds each chunk's series that must serve their anchor;
+    /// <paramref name="innerLoop"/> false serves the initialisation (<see cref="ChunkAdaptation.Adapt"/>).
     /// </summary>
     public static AdaptedChunk[] Adapt(IMetaLearner learner, IReadOnlyList<IReadOnlyList<SeriesSegment>> chunks, EpisodeLayout layout, int horizon,
-        int workers, CancellationToken cancellationToken = default, IReadOnlyList<IReadOnlyList<bool>>? distrusted = null)
+        int workers, CancellationToken cancellationToken = default, IReadOnlyList<IReadOnlyList<bool>>? distrusted = null, bool innerLoop = true)
     {
         var results = new AdaptedChunk?[chunks.Count];
         var threads = Math.Min(workers, chunks.Count);
@@ -40,7 +41,7 @@ public static class ConcurrentChunkAdaptation
                 for (var i = 0; i < chunks.Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon, distrusted?[i]);
+                    results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon, distrusted?[i], innerLoop);
                 }
             }
             catch
@@ -69,7 +70,7 @@ public static class ConcurrentChunkAdaptation
                         while (Volatile.Read(ref failure) is null && !cancellationToken.IsCancellationRequested
                             && (i = Interlocked.Increment(ref next)) < chunks.Count)
                         {
-                            results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon, distrusted?[i]);
+                            results[i] = ChunkAdaptation.Adapt(learner, chunks[i], layout, horizon, distrusted?[i], innerLoop);
                         }
                     }
                     catch (Exception e)

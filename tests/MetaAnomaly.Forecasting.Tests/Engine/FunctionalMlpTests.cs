@@ -14,11 +14,12 @@ public sealed class FunctionalMlpTests
         var support = episode.Batch.Support;
         var weights = parameters.StackDetached(support.TaskCount).Select(w => w.requires_grad_(true)).ToArray();
 
-        var (manual, losses) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, weights);
+        var (manual, losses, predictions) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, weights);
         var loss = FunctionalMlp.TaskLosses(FunctionalMlp.Forward(support.Inputs, weights), support.Targets, support.Mask);
         var automatic = autograd.grad([loss.sum()], weights);
 
         Assert.True(losses.allclose(loss, rtol: 1e-5, atol: 1e-6));
+        Assert.True(predictions.allclose(FunctionalMlp.Forward(support.Inputs, weights), rtol: 1e-5, atol: 1e-6));
         for (var i = 0; i < weights.Length; i++)
         {
             Assert.True(manual[i].allclose(automatic[i], rtol: 1e-4, atol: 1e-6), $"gradient {i} differs");
@@ -55,10 +56,10 @@ public sealed class FunctionalMlpTests
         var expanded = shared.Select(t => t.expand(support.TaskCount, t.shape[1], t.shape[2])).ToArray();
         var copies = parameters.StackDetached(support.TaskCount);
 
-        var (fromCopies, copyLosses) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, copies);
+        var (fromCopies, copyLosses, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, copies);
         foreach (var weights in new[] { shared, expanded })
         {
-            var (fromShared, sharedLosses) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, weights);
+            var (fromShared, sharedLosses, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, weights);
             Assert.True(sharedLosses.allclose(copyLosses, rtol: 1e-5, atol: 1e-6));
             for (var i = 0; i < copies.Length; i++)
             {

@@ -80,6 +80,28 @@ public sealed class ChunkAdaptationTests
             Assert.True(adapted.ResidualScales[t] >= ChunkAdaptation.MinimumResidualShare * adapted.Normalisations[t].Scale * 0.999));
     }
 
+    [Theory]
+    [InlineData("maml")]
+    [InlineData("reptile")]
+    [InlineData("meta-sgd")]
+    public void WithoutTheInnerLoopAGradientLearnerServesItsInitialisation(string name)
+    {
+        var random = new Random(5);
+        var history = Enumerable.Range(0, 3).Select(_ => SyntheticTasks.Seasonal(random, Layout.ServingSpan, Layout.Period, noise: 0.01)).ToArray();
+        var settings = new LearnerSettings(Layout.InputSize, CPU, 3, [16, 16], 0.05, 10) { ZeroOutputLayer = false };
+        var registry = MetaLearnerRegistry.CreateDefault();
+        using var learner = registry.Create(name, settings);
+        using var frozen = registry.Create(name, settings with { AdaptationSteps = 0 });
+
+        using var adapted = ChunkAdaptation.Adapt(learner, history, Layout, Layout.Period);
+        using var initialisation = ChunkAdaptation.Adapt(learner, history, Layout, Layout.Period, innerLoop: false);
+        using var zeroSteps = ChunkAdaptation.Adapt(frozen, history, Layout, Layout.Period);
+
+        Assert.Equal(zeroSteps.Forecasts.SelectMany(f => f), initialisation.Forecasts.SelectMany(f => f));
+        Assert.Equal(zeroSteps.ResidualScales, initialisation.ResidualScales);
+        Assert.NotEqual(adapted.Forecasts.SelectMany(f => f), initialisation.Forecasts.SelectMany(f => f));
+    }
+
     [Fact]
     public void ASeriesWhoseAdaptedModelFitsItsSupportWorseThanItsAnchorServesTheAnchor()
     {

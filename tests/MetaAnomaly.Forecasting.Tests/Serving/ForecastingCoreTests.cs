@@ -250,6 +250,7 @@ public sealed class ForecastingCoreTests : IDisposable
         Assert.Contains("Forecasting:Learner", result.FailureMessage);
         Assert.Contains("Forecasting:AdaptationCron", result.FailureMessage);
         Assert.Contains("Forecasting:ModelRefreshInterval", validator.Validate(null, new ForecastingOptions { ModelRefreshInterval = TimeSpan.FromDays(-1) }).FailureMessage);
+        Assert.Contains("Forecasting:InnerLoopHeldOutShare", validator.Validate(null, new ForecastingOptions { InnerLoopHeldOutShare = 1 }).FailureMessage);
         Assert.True(validator.Validate(null, new ForecastingOptions()).Succeeded);
     }
 

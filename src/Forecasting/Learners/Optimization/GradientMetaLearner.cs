@@ -80,30 +80,53 @@ internal abstract class GradientMetaLearner : IMetaLearner
         return losses.mean().MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The inner loop serving runs (<see cref="Adapt"/>), differentiable: the same steps, rate, gradient bound and held-out
+    /// tail. With a held-out tail (<see cref="LearnerSettings.HeldOutShare"/>) the steps fit the earlier support pairs and
+    /// each task keeps the step whose weights forecast its tail best; the choice is made on detached losses, and the
+    /// meta-gradient flows through the kept step's weights.
+    /// </summary>
     protected Tensor[] AdaptDifferentiably(TaskSet support)
     {
+        var heldOut = HeldOutTail.Count(support.PairCount, Settings.HeldOutShare);
+        var (fitted, stopping) = heldOut > 0 ? HeldOutTail.Masks(support.Mask, heldOut) : (support.Mask, (Tensor?)null);
         var fast = Initialisation.Broadcast(support.TaskCount);
+        var kept = new KeptStep(fast);
         for (var step = 0; step < Settings.AdaptationSteps; step++)
         {
-            var loss = FunctionalMlp.TaskLosses(FunctionalMlp.Forward(support.Inputs, fast), support.Targets, support.Mask).sum();
+            var predictions = FunctionalMlp.Forward(support.Inputs, fast);
+            if (stopping is not null)
+            {
+                kept.Offer(FunctionalMlp.TaskLosses(predictions.detach(), support.Targets, stopping), fast);
+            }
+            var loss = FunctionalMlp.TaskLosses(predictions, support.Targets, fitted).sum();
             var gradients = autograd.grad([loss], fast, create_graph: !Settings.FirstOrder, retain_graph: true);
-            fast = fast.Select((w, i) => InnerStep(i, w, Settings.FirstOrder ? gradients[i].detach() : gradients[i])).ToArray();
+            fast = fast.Select((w, i) => InnerStep(i, w, Bounded(Settings.FirstOrder ? gradients[i].detach() : gradients[i]))).ToArray();
         }
-        return fast;
+        if (stopping is null)
+        {
+            return fast;
+        }
+        kept.Offer(FunctionalMlp.TaskLosses(FunctionalMlp.Forward(support.Inputs, fast).detach(), support.Targets, stopping), fast);
+        return kept.Weights;
     }
 
     public IAdaptedBatch Adapt(TaskSet support)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        var heldOut = HeldOutTail.Count(support.PairCount, Settings.HeldOutShare);
+        var (fitted, stopping) = heldOut > 0 ? HeldOutTail.Masks(support.Mask, heldOut) : (support.Mask, (Tensor?)null);
         var fast = Initialisation.StackDetached(support.TaskCount);
+        var kept = stopping is null ? null : new KeptStep(fast.Select(w => w.clone()).ToArray());
         for (var step = 0; step < Settings.AdaptationSteps; step++)
         {
             using var stepScope = NewDisposeScope();
             // Every task starts from theta: the first step's products run once over all tasks' pairs with the shared
             // weights rather than per task with T copies of them.
             IReadOnlyList<Tensor> current = step == 0 ? Initialisation.Tensors.Select(t => t.detach()).ToArray() : fast;
-            var (gradients, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, current);
+            var (gradients, _, predictions) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, fitted, current);
+            kept?.OfferInPlace(FunctionalMlp.TaskLosses(predictions, support.Targets, stopping!), fast);
             for (var i = 0; i < fast.Length; i++)
             {
                 // A support window unlike anything the initialisation was trained on can make a plain step overshoot
@@ -111,11 +134,23 @@ internal abstract class GradientMetaLearner : IMetaLearner
                 InnerStepInPlace(i, fast[i], gradients[i].clamp_(_gradientFloor, _gradientCeiling));
             }
         }
-        return new FastWeightBatch(Name, fast);
+        if (kept is null)
+        {
+            return new FastWeightBatch(Name, fast);
+        }
+        using (NewDisposeScope())
+        {
+            var tail = support.PairCount - heldOut;
+            var predictions = FunctionalMlp.Forward(support.Inputs.narrow(1, tail, heldOut), fast);
+            kept.OfferInPlace(FunctionalMlp.TaskLosses(predictions, support.Targets.narrow(1, tail, heldOut), stopping!.narrow(1, tail, heldOut)), fast);
+        }
+        return new FastWeightBatch(Name, kept.Weights);
     }
 
     public IAdaptedBatch Restack(IReadOnlyList<AdaptedTaskState> states) =>
         FastWeightBatch.Restack(Name, states, Initialisation.LayerSizes, Settings.Device);
+
+    private Tensor Bounded(Tensor gradient) => gradient.clamp(_gradientFloor, _gradientCeiling);
 
     /// <summary>Differentiable inner update of parameter <paramref name="index"/>.</summary>
     protected virtual Tensor InnerStep(int index, Tensor fast, Tensor gradient) => fast - gradient.mul(_learningRate);

@@ -177,7 +177,7 @@ internal sealed class LstmMetaLearner : IMetaLearner
     /// <summary>The support loss per task [T] and its gradient [T, P] at the given weights, both as constants.</summary>
     private (Tensor Gradient, Tensor Losses) SupportGradient(TaskSet support, Tensor weights)
     {
-        var (gradients, losses) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, Unflatten(weights.detach()));
+        var (gradients, losses, _) = FunctionalMlp.Backpropagate(support.Inputs, support.Targets, support.Mask, Unflatten(weights.detach()));
         return (Flatten(gradients), losses);
     }
 

@@ -12,13 +12,15 @@ public sealed class OptimizationLearnerTests
     private static readonly MetaLearnerRegistry Registry = MetaLearnerRegistry.CreateDefault();
 
     [Theory]
-    [InlineData(MamlFactory.LearnerName)]
-    [InlineData(FomamlFactory.LearnerName)]
-    [InlineData(MetaSgdFactory.LearnerName)]
-    public void MetaGradientsMatchPerTaskReference(string name)
+    [InlineData(MamlFactory.LearnerName, 0)]
+    [InlineData(FomamlFactory.LearnerName, 0)]
+    [InlineData(MetaSgdFactory.LearnerName, 0)]
+    [InlineData(MamlFactory.LearnerName, 0.25)]
+    [InlineData(MetaSgdFactory.LearnerName, 0.25)]
+    public void MetaGradientsMatchPerTaskReference(string name, double heldOutShare)
     {
         using var scope = NewDisposeScope();
-        using var learner = (GradientMetaLearner)Registry.Create(name, SyntheticTasks.Settings());
+        using var learner = (GradientMetaLearner)Registry.Create(name, SyntheticTasks.Settings() with { HeldOutShare = heldOutShare });
         using var episode = SyntheticTasks.Episode(tasks: 4, seed: 13);
         var batched = learner.MetaGradients(episode.Batch);
 
@@ -36,6 +38,43 @@ public sealed class OptimizationLearnerTests
         {
             Assert.True(batched[i].allclose(reference[i], rtol: 1e-4, atol: 1e-6), $"gradient {i}: batched and per-task mean differ");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Learners))]
+    public void WithAHeldOutTailEachSeriesKeepsTheInnerStepThatForecastItsTailBest(string name)
+    {
+        using var scope = NewDisposeScope();
+        const int steps = 6;
+        var settings = SyntheticTasks.Settings(steps: steps) with { HeldOutShare = 0.25, AdaptationLearningRate = 0.3, ZeroOutputLayer = false };
+        using var episode = SyntheticTasks.Episode(tasks: 6, seed: 21);
+        var support = episode.Batch.Support;
+        var heldOut = HeldOutTail.Count(support.PairCount, settings.HeldOutShare);
+        var fitted = support.Mask.clone();
+        fitted.narrow(1, support.PairCount - heldOut, heldOut).zero_();
+        var tail = support.Inputs.narrow(1, support.PairCount - heldOut, heldOut);
+        var tailTargets = support.Targets.narrow(1, support.PairCount - heldOut, heldOut);
+        // One learner per step count, each fitting the earlier pairs only for every step: their tail forecasts and losses.
+        var byStep = Enumerable.Range(0, steps + 1).Select(s =>
+        {
+            using var fixedSteps = Registry.Create(name, settings with { HeldOutShare = 0, AdaptationSteps = s });
+            using var adapted = fixedSteps.Adapt(support with { Mask = fitted });
+            var forecast = adapted.Predict(tail);
+            return (Forecast: forecast, Losses: (forecast - tailTargets).pow(2).mean([1L]).data<float>().ToArray());
+        }).ToArray();
+        using var learner = Registry.Create(name, settings);
+
+        using var stopped = learner.Adapt(support);
+
+        var forecasts = stopped.Predict(tail);
+        var chosenSteps = new HashSet<int>();
+        for (var t = 0; t < 6; t++)
+        {
+            var best = Enumerable.Range(0, steps + 1).MinBy(s => byStep[s].Losses[t]);
+            chosenSteps.Add(best);
+            Assert.True(forecasts[t].allclose(byStep[best].Forecast[t], rtol: 1e-4, atol: 1e-5), $"task {t}: not the forecast of step {best}");
+        }
+        Assert.True(chosenSteps.Count > 1, $"precondition: the series stop at different steps (all at {string.Join(", ", chosenSteps)})");
     }
 
     [Fact]
