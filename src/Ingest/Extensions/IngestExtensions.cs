@@ -95,7 +95,11 @@ public static class IngestExtensions
         services.TryAddSingleton<PushEndpoint>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV1Write>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, InfluxV2Write>());
-        services.TryAddSingleton<RemoteWriteDecoder>();
+        services.TryAddSingleton(provider =>
+        {
+            var push = provider.GetRequiredService<IOptions<IngestOptions>>().Value.Push;
+            return new RemoteWriteDecoder(push.MaxKeyBytes, push.KeyCacheMegabytes * 1024L * 1024);
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPushProtocol, PrometheusRemoteWrite>());
 
         var options = builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();

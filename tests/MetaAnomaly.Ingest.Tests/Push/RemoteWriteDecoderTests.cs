@@ -159,4 +159,17 @@ public sealed class RemoteWriteDecoderTests
         Assert.Equal(RemoteWriteDecoder.MaxReportedProblems + 1, decoding.Problems.Count);
         Assert.Equal("5 more malformed time series or samples not listed", decoding.Problems[^1]);
     }
+
+    [Fact]
+    public void ASeriesWhoseLabelsExceedTheKeyLimitIsRefusedAndTheOthersAreKept()
+    {
+        var points = new List<DataPoint>();
+
+        var decoding = new RemoteWriteDecoder(maxKeyBytes: 64).Decode(
+            Body(Series("up", [("job", new string('x', 100))], (1, Now)), Series("up", [("job", "a")], (2, Now))), MaxBytes, points);
+
+        Assert.Equal(1, decoding.Malformed);
+        Assert.Contains("over Ingest:Push:MaxKeyBytes=64", Assert.Single(decoding.Problems));
+        Assert.Equal(new SeriesKey("up", [new("job", "a")], "value"), Assert.Single(points).Key);
+    }
 }

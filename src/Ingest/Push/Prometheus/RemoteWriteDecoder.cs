@@ -1,3 +1,4 @@
+using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Shared.Series;
 
 namespace MetaAnomaly.Ingest.Push.Prometheus;
@@ -21,7 +22,14 @@ public sealed class RemoteWriteDecoder
     /// <summary><see cref="DateTimeOffset.MinValue"/> and <see cref="DateTimeOffset.MaxValue"/> in Unix milliseconds.</summary>
     private const long MinUnixMilliseconds = -62_135_596_800_000, MaxUnixMilliseconds = 253_402_300_799_999;
 
-    private readonly RemoteWriteSeriesKeys _keys = new();
+    private readonly RemoteWriteSeriesKeys _keys;
+
+    /// <param name="maxKeyBytes">The longest series key, as <c>Ingest:Push:MaxKeyBytes</c>.</param>
+    /// <param name="maxCacheBytes">The bound of the series-key cache, as <c>Ingest:Push:KeyCacheMegabytes</c>.</param>
+    public RemoteWriteDecoder(int maxKeyBytes = PushOptions.Defaults.MaxKeyBytes, long maxCacheBytes = PushOptions.Defaults.KeyCacheMegabytes * 1024L * 1024)
+    {
+        _keys = new RemoteWriteSeriesKeys(maxKeyBytes, maxCacheBytes);
+    }
 
     /// <summary>Decodes <paramref name="body"/> into <paramref name="points"/>; a body over <paramref name="maxDecodedBytes"/> once decompressed is refused whole. Thread-safe.</summary>
     public PushDecoding Decode(ReadOnlySpan<byte> body, long maxDecodedBytes, List<DataPoint> points)

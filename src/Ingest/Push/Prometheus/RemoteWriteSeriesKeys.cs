@@ -7,30 +7,37 @@ namespace MetaAnomaly.Ingest.Push.Prometheus;
 /// <summary>
 /// Maps the labels of a remote-written time series, as sent, to its <see cref="SeriesKey"/> (metric name as the
 /// measurement, the other labels with a value as tags, field <see cref="RemoteWriteDecoder.Field"/>), so that a
-/// known series costs one lookup and no allocation. Thread-safe; cleared when it outgrows <see cref="MaxEntries"/>.
+/// known series costs one lookup and no allocation. A series whose labels exceed <c>maxKeyBytes</c> (UTF-8) has no key,
+/// as a line protocol key over <c>Ingest:Push:MaxKeyBytes</c> has none. Thread-safe; cleared when it outgrows
+/// <c>maxCacheBytes</c> (estimated).
 /// </summary>
-internal sealed class RemoteWriteSeriesKeys
+internal sealed class RemoteWriteSeriesKeys(int maxKeyBytes, long maxCacheBytes)
 {
-    public const int MaxEntries = 1 << 20;
+    /// <summary>Per entry beyond its text: the dictionary node, the key object and its tag array.</summary>
+    private const int EntryOverheadBytes = 160;
 
     private const string MetricNameLabel = "__name__";
 
     private readonly ConcurrentDictionary<string, SeriesKey> _keys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SeriesKey>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private long _cachedBytes;
 
-    public RemoteWriteSeriesKeys()
-    {
-        _lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
-    }
+    private ConcurrentDictionary<string, SeriesKey>.AlternateLookup<ReadOnlySpan<char>> Lookup => _keys.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The series key of <paramref name="series"/>, or null and why it has none.</summary>
     public SeriesKey? Get(TimeSeries series, out string? problem)
     {
         problem = null;
         var length = 0;
+        var bytes = 0;
         foreach (var label in series.Labels)
         {
             length += label.Name.Length + label.Value.Length + 2;
+            bytes += System.Text.Encoding.UTF8.GetByteCount(label.Name) + System.Text.Encoding.UTF8.GetByteCount(label.Value) + 2;
+        }
+        if (bytes > maxKeyBytes)
+        {
+            problem = $"its labels take {bytes} bytes, over Ingest:Push:MaxKeyBytes={maxKeyBytes}";
+            return null;
         }
         char[]? rented = null;
         var chars = length <= 1024 ? stackalloc char[length] : (rented = ArrayPool<char>.Shared.Rent(length));
@@ -47,7 +54,8 @@ internal sealed class RemoteWriteSeriesKeys
                 chars[written++] = '\0';
             }
             var lookupKey = chars[..written];
-            if (_lookup.TryGetValue(lookupKey, out var known))
+            var lookup = Lookup;
+            if (lookup.TryGetValue(lookupKey, out var known))
             {
                 return known;
             }
@@ -55,11 +63,13 @@ internal sealed class RemoteWriteSeriesKeys
             {
                 return null;
             }
-            if (_keys.Count >= MaxEntries)
+            var entryBytes = 2L * lookupKey.Length + EntryOverheadBytes;
+            if (Interlocked.Add(ref _cachedBytes, entryBytes) > maxCacheBytes)
             {
                 _keys.Clear();
+                Interlocked.Exchange(ref _cachedBytes, entryBytes);
             }
-            _lookup.TryAdd(lookupKey, created);
+            lookup.TryAdd(lookupKey, created);
             return created;
         }
         finally
