@@ -14,28 +14,16 @@ namespace MetaAnomaly.Detection.Tests.Webhooks;
 /// One event's notifications from opening to resolution against a real loopback receiver, on a fake clock: folded
 /// escalations, the per-series minimum interval, acknowledgement and the resolution.
 /// </summary>
-public sealed class NotificationLifecycleTests : IAsyncLifetime
+public sealed class NotificationLifecycleTests : LoopbackWebhookTests
 {
-    private readonly SqliteTestDatabase _database = new();
-    private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero));
     private readonly DetectionOptions _options = new();
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        await _http.DisposeAsync();
-        _database.Dispose();
-    }
 
     [Fact]
     public async Task AnOpenedEventThatResolvesSendsOpenedThenResolvedWithDurationAndPeak()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", _receiver.BaseUrl + "/ok"), default);
+        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
 
         await outbox.EnqueueAsync(opened, default);
@@ -44,7 +32,7 @@ public sealed class NotificationLifecycleTests : IAsyncLifetime
         await outbox.EnqueueResolutionAsync(closed, default);
         await PollAsync(dispatcher);
 
-        var bodies = _receiver.On("/ok").Select(r => JsonDocument.Parse(r.Body).RootElement).ToArray();
+        var bodies = Receiver.On("/ok").Select(r => JsonDocument.Parse(r.Body).RootElement).ToArray();
         Assert.Equal(["anomaly.opened", "anomaly.resolved"], bodies.Select(b => b.GetProperty("type").GetString()));
         var resolved = bodies[1].GetProperty("anomaly");
         Assert.False(resolved.GetProperty("open").GetBoolean());
@@ -58,21 +46,21 @@ public sealed class NotificationLifecycleTests : IAsyncLifetime
     public async Task AResolutionGoesOnlyToEndpointsThatWereToldOfTheEvent()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("critical", _receiver.BaseUrl + "/critical", MinSeverity: AnomalySeverity.Critical), default);
+        await webhooks.CreateAsync(new WebhookEndpointRequest("critical", Receiver.BaseUrl + "/critical", MinSeverity: AnomalySeverity.Critical), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
 
         await outbox.EnqueueAsync(opened, default);
         Assert.Equal(0, await outbox.EnqueueResolutionAsync(opened with { Open = false }, default));
         await PollAsync(dispatcher);
 
-        Assert.Empty(_receiver.On("/critical"));
+        Assert.Empty(Receiver.On("/critical"));
     }
 
     [Fact]
     public async Task AnEscalationSoonAfterTheOpeningWentOutWaitsForTheSeriesMinimumInterval()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        var endpoint = (await webhooks.CreateAsync(new WebhookEndpointRequest("ok", _receiver.BaseUrl + "/ok"), default))!;
+        var endpoint = (await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default))!;
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
         await outbox.EnqueueAsync(opened, default);
         await PollAsync(dispatcher);
@@ -80,11 +68,11 @@ public sealed class NotificationLifecycleTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(2));
         await outbox.EnqueueEscalationAsync(opened with { Severity = AnomalySeverity.Critical }, default);
         await PollAsync(dispatcher);
-        Assert.Single(_receiver.On("/ok"));
+        Assert.Single(Receiver.On("/ok"));
 
         _time.Advance(_options.Webhooks.MinSeriesInterval);
         await PollAsync(dispatcher);
-        Assert.Equal(2, _receiver.On("/ok").Count);
+        Assert.Equal(2, Receiver.On("/ok").Count);
         Assert.All(await webhooks.DeliveriesAsync(endpoint.Id, null, 10, default), d => Assert.Equal(DeliveryState.Delivered, d.State));
     }
 
@@ -92,14 +80,14 @@ public sealed class NotificationLifecycleTests : IAsyncLifetime
     public async Task AnEscalationBeforeTheOpeningWentOutIsFoldedIntoIt()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", _receiver.BaseUrl + "/ok"), default);
+        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
 
         await outbox.EnqueueAsync(opened, default);
         await outbox.EnqueueEscalationAsync(opened with { Severity = AnomalySeverity.Critical }, default);
         await PollAsync(dispatcher);
 
-        var request = Assert.Single(_receiver.On("/ok"));
+        var request = Assert.Single(Receiver.On("/ok"));
         Assert.Equal($"anomaly-{opened.Id}-opened", request.Headers[WebhookSignature.IdempotencyHeader]);
         Assert.Equal("Critical", JsonDocument.Parse(request.Body).RootElement.GetProperty("anomaly").GetProperty("severity").GetString());
     }
@@ -108,7 +96,7 @@ public sealed class NotificationLifecycleTests : IAsyncLifetime
     public async Task AnAcknowledgedEventIsNotEscalated()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", _receiver.BaseUrl + "/ok"), default);
+        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
         await outbox.EnqueueAsync(opened, default);
         await PollAsync(dispatcher);
@@ -120,15 +108,15 @@ public sealed class NotificationLifecycleTests : IAsyncLifetime
 
         Assert.Equal("oncall", acknowledged.AcknowledgedBy);
         Assert.Equal(_time.GetUtcNow() - TimeSpan.FromHours(1), acknowledged.AcknowledgedAt);
-        Assert.Single(_receiver.On("/ok"));
+        Assert.Single(Receiver.On("/ok"));
     }
 
     [Fact]
     public async Task AnEventAMaintenanceWindowCoversIsStoredButNotSentAndNeitherIsItsResolution()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", _receiver.BaseUrl + "/ok"), default);
-        var windows = new MaintenanceWindowStore(_database, _time);
+        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
+        var windows = new MaintenanceWindowStore(Database, _time);
         var at = _time.GetUtcNow();
         await windows.CreateAsync(new MaintenanceWindowRequest("deploy", at.AddMinutes(-5), at.AddMinutes(30), SeriesPattern: "cpu,*"), "admin", default);
         var covered = await anomalies.UpsertAsync(Anomaly(), default);
@@ -140,14 +128,14 @@ public sealed class NotificationLifecycleTests : IAsyncLifetime
         await PollAsync(dispatcher);
 
         Assert.NotNull(await anomalies.GetAsync(covered.Id, default));
-        Assert.Equal([$"anomaly-{elsewhere.Id}-opened"], _receiver.On("/ok").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]));
+        Assert.Equal([$"anomaly-{elsewhere.Id}-opened"], Receiver.On("/ok").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]));
     }
 
     [Fact]
     public async Task ASnoozedEventIsNotEscalatedUntilTheSnoozeEnds()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", _receiver.BaseUrl + "/ok"), default);
+        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
         await outbox.EnqueueAsync(opened, default);
         await PollAsync(dispatcher);
@@ -162,11 +150,11 @@ public sealed class NotificationLifecycleTests : IAsyncLifetime
     private (WebhookStore Webhooks, WebhookOutbox Outbox, WebhookDispatcher Dispatcher, SqlAnomalyStore Anomalies) Create()
     {
         var options = Options.Create(_options);
-        var store = new WebhookStore(_database, _time, new EphemeralSecretProtector());
+        var store = new WebhookStore(Database, _time, new EphemeralSecretProtector());
         var link = new DashboardLink(options, []);
-        var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
-        return (store, new WebhookOutbox(store, new MaintenanceWindowStore(_database, _time), link, options, _time), new WebhookDispatcher(store, sender, link, options, _time, new ListLogger<WebhookDispatcher>()),
-            new SqlAnomalyStore(_database, _time));
+        var sender = new WebhookSender(Http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
+        return (store, new WebhookOutbox(store, new MaintenanceWindowStore(Database, _time), link, options, _time), new WebhookDispatcher(store, sender, link, options, _time, new ListLogger<WebhookDispatcher>()),
+            new SqlAnomalyStore(Database, _time));
     }
 
     private static async Task PollAsync(WebhookDispatcher dispatcher) => await Task.WhenAll(await dispatcher.StartDueAsync(default));

@@ -8,22 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace MetaAnomaly.Detection.Tests.Webhooks;
 
-public sealed class WebhookDeliveryTests : IAsyncLifetime
+public sealed class WebhookDeliveryTests : LoopbackWebhookTests
 {
     private const string Secret = "s3cr3t-never-logged";
     private static readonly TimeSpan ShortHorizon = TimeSpan.FromMilliseconds(200);
-    private readonly SqliteTestDatabase _database = new();
-    private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        await _http.DisposeAsync();
-        _database.Dispose();
-    }
 
     [Fact]
     public async Task DeliversSignedPayloadWithIdempotencyKey()
@@ -35,7 +23,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await Outbox(store).EnqueueAsync(anomaly, default);
         await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 1);
 
-        var request = Assert.Single(_receiver.On("/ok"));
+        var request = Assert.Single(Receiver.On("/ok"));
         Assert.Equal("anomaly-7-opened", request.Headers[WebhookSignature.IdempotencyHeader]);
         Assert.True(WebhookSignature.Verify(Secret, request.Headers[WebhookSignature.Header], request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
         Assert.False(WebhookSignature.Verify("wrong", request.Headers[WebhookSignature.Header], request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
@@ -61,7 +49,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(0, await Outbox(store).EnqueueEscalationAsync(escalated, default));
         await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 2);
 
-        var requests = _receiver.On("/ok");
+        var requests = Receiver.On("/ok");
         Assert.Equal(["anomaly-8-escalated-critical", "anomaly-8-opened"], requests.Select(r => r.Headers[WebhookSignature.IdempotencyHeader]).Order(StringComparer.Ordinal));
         var second = requests.Single(r => r.Headers[WebhookSignature.IdempotencyHeader] == "anomaly-8-escalated-critical");
         Assert.True(WebhookSignature.Verify(Secret, second.Headers[WebhookSignature.Header], second.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
@@ -94,11 +82,11 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
         Assert.Single(await store.DeliveriesAsync(ok.Id, DeliveryState.Delivered, 10, default));
         // At least once: a receipt slower than the attempt timeout is retried with the same idempotency key.
-        Assert.Single(_receiver.On("/ok").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]).Distinct());
+        Assert.Single(Receiver.On("/ok").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]).Distinct());
         var failed = Assert.Single(await store.DeliveriesAsync(failing.Id, null, 10, default));
         Assert.Equal(500, failed.LastStatus);
         var attempts = await store.AttemptsAsync(failed.Id, default);
-        Assert.Equal(_receiver.On("/fail").Count, attempts.Count);
+        Assert.Equal(Receiver.On("/fail").Count, attempts.Count);
         Assert.Equal(Enumerable.Range(1, attempts.Count), attempts.Select(a => a.Attempt));
         var deadline = failed.CreatedAt + options.Webhooks.RetryHorizon;
         Assert.True(attempts[^1].At >= deadline, "Dead-lettered before its retry horizon.");
@@ -117,7 +105,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await Outbox(store).EnqueueAsync(Anomaly(2), default);
         await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(gone.Id, DeliveryState.DeadLettered, 10, default)).Count == 1);
 
-        Assert.Single(_receiver.On("/gone"));
+        Assert.Single(Receiver.On("/gone"));
     }
 
     [Fact]
@@ -125,17 +113,17 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         var (store, dispatcher, _) = Create(retryHorizon: ShortHorizon);
         var endpoint = await CreateEndpointAsync(store, "flaky", "/flaky", null);
-        _receiver.Answers["/flaky"] = 503;
+        Receiver.Answers["/flaky"] = 503;
         await Outbox(store).EnqueueAsync(Anomaly(3), default);
         await DrainUntilAsync(dispatcher, async () => (await store.DeliveriesAsync(endpoint.Id, DeliveryState.DeadLettered, 10, default)).Count == 1);
         var dead = Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default));
 
-        _receiver.Answers["/flaky"] = 200;
+        Receiver.Answers["/flaky"] = 200;
         Assert.True(await store.ReplayAsync(dead.Id, default));
         Assert.False(await store.ReplayAsync(dead.Id, default));
         await DrainUntilAsync(dispatcher, async () => (await store.DeliveryAsync(dead.Id, default))!.State == DeliveryState.Delivered);
 
-        var requests = _receiver.On("/flaky");
+        var requests = Receiver.On("/flaky");
         Assert.All(requests, r => Assert.Equal("anomaly-3-opened", r.Headers[WebhookSignature.IdempotencyHeader]));
     }
 
@@ -144,14 +132,14 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         var (store, firstRun, _) = Create();
         var endpoint = await CreateEndpointAsync(store, "restart", "/restart", Secret);
-        _receiver.Answers["/restart"] = 500;
+        Receiver.Answers["/restart"] = 500;
         await Outbox(store).EnqueueAsync(Anomaly(4), default);
         await Outbox(store).EnqueueAsync(Anomaly(4), default);
         await DrainUntilAsync(firstRun, async () => (await store.AttemptsAsync((await store.DeliveriesAsync(endpoint.Id, null, 10, default)).Single().Id, default)).Count >= 1);
         Assert.Equal(DeliveryState.Pending, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
-        var failedBeforeRestart = _receiver.On("/restart").Count;
+        var failedBeforeRestart = Receiver.On("/restart").Count;
 
-        _receiver.Answers["/restart"] = 200;
+        Receiver.Answers["/restart"] = 200;
         var (restartedStore, restarted, _) = Create();
         using var stop = new CancellationTokenSource();
         await restarted.StartAsync(stop.Token);
@@ -160,8 +148,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var (_, again, _) = Create();
         await Task.WhenAll(await again.StartDueAsync(default));
 
-        Assert.Equal(failedBeforeRestart + 1, _receiver.On("/restart").Count);
-        Assert.All(_receiver.On("/restart"), r => Assert.Equal("anomaly-4-opened", r.Headers[WebhookSignature.IdempotencyHeader]));
+        Assert.Equal(failedBeforeRestart + 1, Receiver.On("/restart").Count);
+        Assert.All(Receiver.On("/restart"), r => Assert.Equal("anomaly-4-opened", r.Headers[WebhookSignature.IdempotencyHeader]));
         Assert.Single(await restartedStore.DeliveriesAsync(endpoint.Id, null, 10, default));
     }
 
@@ -169,9 +157,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     public async Task EndpointFiltersBySeverityAndSeries()
     {
         var (store, _, _) = Create();
-        await store.CreateAsync(new WebhookEndpointRequest("critical-only", _receiver.BaseUrl + "/ok", MinSeverity: AnomalySeverity.Critical), default);
-        await store.CreateAsync(new WebhookEndpointRequest("disk", _receiver.BaseUrl + "/ok", SeriesFilter: "disk,*"), default);
-        await store.CreateAsync(new WebhookEndpointRequest("cpu", _receiver.BaseUrl + "/ok", SeriesFilter: "cpu,*"), default);
+        await store.CreateAsync(new WebhookEndpointRequest("critical-only", Receiver.BaseUrl + "/ok", MinSeverity: AnomalySeverity.Critical), default);
+        await store.CreateAsync(new WebhookEndpointRequest("disk", Receiver.BaseUrl + "/ok", SeriesFilter: "disk,*"), default);
+        await store.CreateAsync(new WebhookEndpointRequest("cpu", Receiver.BaseUrl + "/ok", SeriesFilter: "cpu,*"), default);
 
         Assert.Equal(1, await Outbox(store).EnqueueAsync(Anomaly(20), default));
     }
@@ -192,8 +180,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
                 PollInterval = TimeSpan.FromMilliseconds(20),
             },
         };
-        var store = new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector());
-        var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
+        var store = new WebhookStore(Database, TimeProvider.System, new EphemeralSecretProtector());
+        var sender = new WebhookSender(Http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
         var dispatcher = new WebhookDispatcher(store, sender, new DashboardLink(Options.Create(options), []), Options.Create(options), TimeProvider.System, logger ?? new ListLogger<WebhookDispatcher>());
         _options = options;
         return (store, dispatcher, options);
@@ -201,10 +189,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
     private DetectionOptions _options = new();
 
-    private WebhookOutbox Outbox(WebhookStore store) => new(store, new MaintenanceWindowStore(_database, TimeProvider.System), new DashboardLink(Options.Create(_options), []), Options.Create(_options), TimeProvider.System);
+    private WebhookOutbox Outbox(WebhookStore store) => new(store, new MaintenanceWindowStore(Database, TimeProvider.System), new DashboardLink(Options.Create(_options), []), Options.Create(_options), TimeProvider.System);
 
     private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string name, string path, string? secret) =>
-        (await store.CreateAsync(new WebhookEndpointRequest(name, _receiver.BaseUrl + path, secret), default))!;
+        (await store.CreateAsync(new WebhookEndpointRequest(name, Receiver.BaseUrl + path, secret), default))!;
 
     private static AnomalyEvent Anomaly(long id) => new(
         id, "cpu,host=a#usage", "c1", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 90, 50, 45, 55, 12,

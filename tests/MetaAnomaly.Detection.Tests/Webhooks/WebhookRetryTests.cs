@@ -9,28 +9,16 @@ using Microsoft.Extensions.Time.Testing;
 namespace MetaAnomaly.Detection.Tests.Webhooks;
 
 /// <summary>Retries over hours against a real loopback receiver, on a fake clock moved by the test (no waiting on wall time).</summary>
-public sealed class WebhookRetryTests : IAsyncLifetime
+public sealed class WebhookRetryTests : LoopbackWebhookTests
 {
-    private readonly SqliteTestDatabase _database = new();
-    private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero));
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        await _http.DisposeAsync();
-        _database.Dispose();
-    }
 
     [Fact]
     public async Task AReceiverDownForTenMinutesGetsTheAlertExactlyOnceWhenItComesBack()
     {
         var (store, dispatcher, options) = Create(new WebhookOptions());
         var endpoint = await CreateEndpointAsync(store, "/down");
-        _receiver.Answers["/down"] = 503;
+        Receiver.Answers["/down"] = 503;
         await OutboxFor(options).EnqueueAsync(Anomaly(1), default);
         var start = _time.GetUtcNow();
 
@@ -47,11 +35,11 @@ public sealed class WebhookRetryTests : IAsyncLifetime
             }
             _time.Advance(TimeSpan.FromSeconds(5));
         }
-        var failedWhileDown = _receiver.On("/down").Count;
+        var failedWhileDown = Receiver.On("/down").Count;
         Assert.True(sawOpenCircuit, "The endpoint's circuit never opened.");
         Assert.Equal(DeliveryState.Pending, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
 
-        _receiver.Answers["/down"] = 200;
+        Receiver.Answers["/down"] = 200;
         for (var step = 0; step < 200 && (await store.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 0; step++)
         {
             _time.Advance(TimeSpan.FromSeconds(5));
@@ -63,8 +51,8 @@ public sealed class WebhookRetryTests : IAsyncLifetime
             await PollAsync(dispatcher);
         }
 
-        Assert.Equal(failedWhileDown + 1, _receiver.On("/down").Count);
-        Assert.Single(_receiver.On("/down").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]).Distinct());
+        Assert.Equal(failedWhileDown + 1, Receiver.On("/down").Count);
+        Assert.Single(Receiver.On("/down").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]).Distinct());
         Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
         var health = Assert.Single(await dispatcher.HealthAsync(default));
         Assert.Equal(new WebhookEndpointHealth(endpoint.Id, endpoint.Name, WebhookHealthState.Healthy, null, 0, 0, 0, null), health);
@@ -94,7 +82,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         var gaps = attempts.Zip(attempts.Skip(1), (a, b) => b.At - a.At).ToArray();
         Assert.All(gaps, gap => Assert.True(gap <= settings.MaxBackoff + step, $"A delay of {gap} is beyond MaxBackoff."));
         Assert.Contains(gaps, gap => gap >= settings.MaxBackoff / 2);
-        Assert.Equal(attempts.Count, _receiver.On("/fail").Count);
+        Assert.Equal(attempts.Count, Receiver.On("/fail").Count);
     }
 
     [Fact]
@@ -115,11 +103,11 @@ public sealed class WebhookRetryTests : IAsyncLifetime
             _time.Advance(TimeSpan.FromSeconds(1));
             await PollAsync(dispatcher);
         }
-        Assert.Equal(2, _receiver.On("/fail").Count);
+        Assert.Equal(2, Receiver.On("/fail").Count);
         _time.Advance(TimeSpan.FromSeconds(1));
         await PollAsync(dispatcher);
 
-        Assert.Equal(3, _receiver.On("/fail").Count);
+        Assert.Equal(3, Receiver.On("/fail").Count);
         var deliveries = await store.DeliveriesAsync(endpoint.Id, null, 10, default);
         Assert.All(deliveries, d => Assert.Equal(DeliveryState.Pending, d.State));
         Assert.Equal(3, deliveries.Sum(d => d.Attempts));
@@ -152,23 +140,23 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         var deliveries = await store.DeliveriesAsync(endpoint.Id, null, 10, default);
         Assert.All(deliveries, d => Assert.Equal(DeliveryState.DeadLettered, d.State));
         Assert.Single(deliveries, d => d.LastError == "HTTP 500 Internal Server Error");
-        Assert.Equal(_receiver.On("/fail").Count, deliveries.Sum(d => d.Attempts));
+        Assert.Equal(Receiver.On("/fail").Count, deliveries.Sum(d => d.Attempts));
     }
 
     private (WebhookStore Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(WebhookOptions webhooks)
     {
         var options = new DetectionOptions { Webhooks = webhooks };
-        var store = new WebhookStore(_database, _time, new EphemeralSecretProtector());
-        var sender = new WebhookSender(_http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
+        var store = new WebhookStore(Database, _time, new EphemeralSecretProtector());
+        var sender = new WebhookSender(Http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
         return (store, new WebhookDispatcher(store, sender, Link(options), Options.Create(options), _time, new ListLogger<WebhookDispatcher>()), options);
     }
 
-    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(_database, _time, new EphemeralSecretProtector()), new MaintenanceWindowStore(_database, _time), Link(options), Options.Create(options), _time);
+    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(Database, _time, new EphemeralSecretProtector()), new MaintenanceWindowStore(Database, _time), Link(options), Options.Create(options), _time);
 
     private static DashboardLink Link(DetectionOptions options) => new(Options.Create(options), []);
 
     private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string path) =>
-        (await store.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), _receiver.BaseUrl + path), default))!;
+        (await store.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), Receiver.BaseUrl + path), default))!;
 
     private static async Task PollAsync(WebhookDispatcher dispatcher) => await Task.WhenAll(await dispatcher.StartDueAsync(default));
 
