@@ -19,7 +19,9 @@ namespace MetaAnomaly.Bench;
 /// Ingestion throughput: line-protocol parsing on one core, decoding into points, push over HTTP on loopback into the
 /// buffers (InfluxDB 1.x <c>/write</c>, 2.x <c>/api/v2/write</c> and Prometheus remote-write <c>/api/v1/prom/write</c>
 /// with the same points as snappy-compressed protobuf, each into a fresh host, best of three alternating rounds), and InfluxDB's own write rate for the same bodies in the same run (a local influxd is started when
-/// METAANOMALY_TEST_INFLUXDB_URL is not set). Arguments: <c>[hosts=1000] [steps=200] [batch=5000]</c>.
+/// METAANOMALY_TEST_INFLUXDB_URL is not set, best of three runs too). Both <c>/write</c> paths are also measured with
+/// several connections at once (the batches dealt round-robin to them), where one group commit of the write-ahead log
+/// serves the writes that arrive together. Arguments: <c>[hosts=1000] [steps=200] [batch=5000] [connections=4]</c>.
 /// </summary>
 public sealed class IngestBenchmark : IBenchmark
 {
@@ -32,6 +34,7 @@ public sealed class IngestBenchmark : IBenchmark
         var hosts = Argument(arguments, 0, 1000);
         var steps = Argument(arguments, 1, 200);
         var batch = Argument(arguments, 2, 5000);
+        var connections = Argument(arguments, 3, 4);
         var lines = Lines(hosts, steps);
         var body = Encoding.UTF8.GetBytes(string.Concat(lines));
         output.WriteLine($"ingest: {lines.Length:N0} lines ({hosts} hosts x {steps} steps, 3 tags, 2 float fields), {body.Length / 1e6:F1} MB, batches of {batch} lines");
@@ -44,17 +47,23 @@ public sealed class IngestBenchmark : IBenchmark
         var (remoteWriteDecode, remoteWriteDecodeWall) = MeasureRemoteWriteDecode(remoteWriteBatches);
 
         // Alternating rounds, best of three each: the first host of the process also pays the JIT for both paths.
-        double push = 0, pushV2 = 0, remoteWrite = 0;
+        double push = 0, pushV2 = 0, remoteWrite = 0, pushConcurrent = 0;
         for (var round = 0; round < 3; round++)
         {
-            push = Math.Max(push, await MeasurePushAsync("write?db=bench", batches, points, cancellationToken));
-            pushV2 = Math.Max(pushV2, await MeasurePushAsync("api/v2/write?org=bench&bucket=bench&precision=ns", batches, points, cancellationToken));
-            remoteWrite = Math.Max(remoteWrite, await MeasurePushAsync("api/v1/prom/write", remoteWriteBatches, points, cancellationToken, "snappy"));
+            push = Math.Max(push, await MeasurePushAsync("write?db=bench", batches, points, 1, cancellationToken));
+            pushV2 = Math.Max(pushV2, await MeasurePushAsync("api/v2/write?org=bench&bucket=bench&precision=ns", batches, points, 1, cancellationToken));
+            remoteWrite = Math.Max(remoteWrite, await MeasurePushAsync("api/v1/prom/write", remoteWriteBatches, points, 1, cancellationToken, "snappy"));
+            pushConcurrent = Math.Max(pushConcurrent, await MeasurePushAsync("write?db=bench", batches, points, connections, cancellationToken));
         }
         var configured = Environment.GetEnvironmentVariable("METAANOMALY_TEST_INFLUXDB_URL");
         await using var influxd = configured is null ? await IngestInfluxd.StartAsync(cancellationToken) : null;
         var influxUrl = influxd?.Url ?? new Uri(configured!.TrimEnd('/') + "/");
-        var influx = await MeasureInfluxAsync(influxUrl, batches, points, cancellationToken);
+        double influx = 0, influxConcurrent = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            influx = Math.Max(influx, await MeasureInfluxAsync(influxUrl, batches, points, 1, cancellationToken));
+            influxConcurrent = Math.Max(influxConcurrent, await MeasureInfluxAsync(influxUrl, batches, points, connections, cancellationToken));
+        }
 
         var table = new ResultTable("stage", "what", "rate per CPU second", "rate per wall second", "unit");
         table.AddRow("parse", "NextLine + TryParseLine, 1 thread", parse, parseWall, "lines/s");
@@ -64,6 +73,8 @@ public sealed class IngestBenchmark : IBenchmark
         table.AddRow("push v2", "POST /api/v2/write on loopback -> buffers, 1 connection", "", pushV2, "points/s");
         table.AddRow("remote-write", "POST /api/v1/prom/write (snappy protobuf) on loopback -> buffers, 1 connection", "", remoteWrite, "points/s");
         table.AddRow("influx", $"POST /write to influxd {(influxd is null ? "(configured)" : "(started here)")}, 1 connection", "", influx, "points/s");
+        table.AddRow("push, concurrent", $"POST /write on loopback -> buffers, {connections} connections", "", pushConcurrent, "points/s");
+        table.AddRow("influx, concurrent", $"POST /write to influxd, {connections} connections", "", influxConcurrent, "points/s");
         output.WriteLine($"load average before the run: {LoadAverage()} on {Environment.ProcessorCount} cores (per-CPU-second rates are what one core does; wall rates share the machine)");
         output.WriteLine(table);
         return new BenchmarkResult()
@@ -76,6 +87,10 @@ public sealed class IngestBenchmark : IBenchmark
             .Add("remote_write_points_per_s", remoteWrite, "F0")
             .Add("influx_points_per_s", influx, "F0")
             .Add("push_vs_influx", push / influx, "F2")
+            .Add("push_concurrent_points_per_s", pushConcurrent, "F0")
+            .Add("influx_concurrent_points_per_s", influxConcurrent, "F0")
+            .Add("push_vs_influx_concurrent", pushConcurrent / influxConcurrent, "F2")
+            .Add("connections", connections)
             .Add("lines", lines.Length)
             .Add("batch", batch);
     }
@@ -210,7 +225,8 @@ public sealed class IngestBenchmark : IBenchmark
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static async Task<double> MeasurePushAsync(string path, byte[][] batches, int points, CancellationToken cancellationToken, string? contentEncoding = null)
+    private static async Task<double> MeasurePushAsync(
+        string path, byte[][] batches, int points, int connections, CancellationToken cancellationToken, string? contentEncoding = null)
     {
         var folder = Directory.CreateTempSubdirectory("metaanomaly-bench-push-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = folder, EnvironmentName = "Production" });
@@ -231,7 +247,7 @@ public sealed class IngestBenchmark : IBenchmark
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             await PostAllAsync(http, path, batches.Take(2).ToArray(), cancellationToken, contentEncoding);
-            var rate = await TimedAsync(() => PostAllAsync(http, path, batches, cancellationToken, contentEncoding), points);
+            var rate = await TimedAsync(() => PostConcurrentlyAsync(http, path, batches, connections, cancellationToken, contentEncoding), points);
             var buffers = app.Services.GetRequiredService<ISeriesBuffers>();
             var held = buffers.ListSeries().Sum(s => Math.Min(s.PointCount, 4096));
             if (held != points)
@@ -248,17 +264,17 @@ public sealed class IngestBenchmark : IBenchmark
         }
     }
 
-    private static async Task<double> MeasureInfluxAsync(Uri url, byte[][] batches, int points, CancellationToken cancellationToken)
+    private static async Task<double> MeasureInfluxAsync(Uri url, byte[][] batches, int points, int connections, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
-        var database = "ingest_bench_" + Environment.ProcessId;
+        var database = $"ingest_bench_{Environment.ProcessId}_{connections}";
         using (var create = await http.PostAsync("query?q=" + Uri.EscapeDataString($"CREATE DATABASE {database}"), null, cancellationToken))
         {
             create.EnsureSuccessStatusCode();
         }
         try
         {
-            return await TimedAsync(() => PostAllAsync(http, $"write?db={database}", batches, cancellationToken), points);
+            return await TimedAsync(() => PostConcurrentlyAsync(http, $"write?db={database}", batches, connections, cancellationToken), points);
         }
         finally
         {
@@ -272,6 +288,12 @@ public sealed class IngestBenchmark : IBenchmark
         await run();
         return points / watch.Elapsed.TotalSeconds;
     }
+
+    /// <summary>The batches dealt round-robin to <paramref name="connections"/> writers, each posting its share in order.</summary>
+    private static Task PostConcurrentlyAsync(
+        HttpClient http, string path, byte[][] batches, int connections, CancellationToken cancellationToken, string? contentEncoding = null) =>
+        Task.WhenAll(Enumerable.Range(0, connections).Select(lane =>
+            PostAllAsync(http, path, batches.Where((_, i) => i % connections == lane).ToArray(), cancellationToken, contentEncoding)));
 
     private static async Task PostAllAsync(HttpClient http, string path, byte[][] batches, CancellationToken cancellationToken, string? contentEncoding = null)
     {

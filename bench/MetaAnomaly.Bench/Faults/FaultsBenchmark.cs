@@ -1,18 +1,35 @@
 namespace MetaAnomaly.Bench.Faults;
 
 /// <summary>
-/// Ingestion faults end to end: each <see cref="IFaultScenario"/> against real product processes (<see cref="FaultHost"/>,
-/// killed with SIGKILL) on loopback and a real influxd (started here unless METAANOMALY_TEST_INFLUXDB_URL is set). A
-/// table, then <c>RESULT faults</c> with one column per measure, summed over the scenarios that report it.
+/// Faults end to end: each <see cref="IFaultScenario"/> against real product processes on loopback (the ingestion
+/// composition, <see cref="FaultHost"/>, killed with SIGKILL; the whole Dashboard host for webhooks and scoring) and a
+/// real influxd (started here unless METAANOMALY_TEST_INFLUXDB_URL is set). A table, then <c>RESULT faults</c> with one
+/// column per measure, summed over the scenarios that report it. Arguments, all optional: <c>outage=00:10:00</c> (the
+/// webhook receiver's), <c>backoff=00:05:00</c> (<c>Detection:Webhooks:MaxBackoff</c>), <c>only=TEXT</c> (the scenarios
+/// whose name contains it).
 /// </summary>
 public sealed class FaultsBenchmark : IBenchmark
 {
-    private static readonly IFaultScenario[] Scenarios =
-        [new PushKillScenario(), new PullKillScenario(), new LateHostScenario(), new SeriesFloodScenario(), new HugeKeysScenario()];
+    private static readonly string[] Learners = ["matching", "prototypical", "relation", "siamese"];
+
+    private static readonly string[] Columns = ["push_lost", "pull_lost", "late_lost", "webhook_undelivered", "scoring_stopped"];
 
     public string Name => "faults";
 
-    public string Description => "ingestion faults end to end: kill -9 after 204s and during a pull, a late host, 200,000 series, huge keys";
+    public string Description => "faults end to end: kill -9 after 204s and during a pull, a late host, 200,000 series, huge keys, a webhook receiver down, metric learners, hostile series";
+
+    private static IFaultScenario[] Scenarios(IReadOnlyList<string> arguments)
+    {
+        string? Named(string name) => arguments.FirstOrDefault(a => a.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+        var outage = Named("outage") is { } o ? TimeSpan.Parse(o, System.Globalization.CultureInfo.InvariantCulture) : TimeSpan.FromMinutes(10);
+        var backoff = Named("backoff") is { } b ? TimeSpan.Parse(b, System.Globalization.CultureInfo.InvariantCulture) : TimeSpan.FromMinutes(5);
+        IFaultScenario[] all =
+        [
+            new PushKillScenario(), new PullKillScenario(), new LateHostScenario(), new SeriesFloodScenario(), new HugeKeysScenario(),
+            new WebhookOutageScenario(outage, backoff), .. Learners.Select(l => new LearnerScenario(l)), new HostileSeriesScenario(),
+        ];
+        return Named("only") is { } only ? all.Where(s => s.Name.Contains(only, StringComparison.Ordinal)).ToArray() : all;
+    }
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
@@ -27,7 +44,7 @@ public sealed class FaultsBenchmark : IBenchmark
 
         var table = new ResultTable("scenario", "fault", "sent", "acknowledged", "held after", "lost", "silent drops", "RSS growth MB", "note");
         var outcomes = new List<FaultOutcome>();
-        foreach (var scenario in Scenarios)
+        foreach (var scenario in Scenarios(arguments))
         {
             output.WriteLine($"faults: {scenario.Name} ...");
             var outcome = await scenario.RunAsync(context, cancellationToken);
@@ -37,7 +54,7 @@ public sealed class FaultsBenchmark : IBenchmark
         }
         output.WriteLine(table);
         var result = new BenchmarkResult();
-        foreach (var column in new[] { "push_lost", "pull_lost", "late_lost" })
+        foreach (var column in Columns)
         {
             result.Add(column, outcomes.Where(o => o.Column == column).Sum(o => o.Lost), "F0");
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -6,60 +7,66 @@ using System.Reflection;
 
 namespace MetaAnomaly.Bench.Faults;
 
-/// <summary>A <see cref="FaultHost"/> process on a loopback port with its state in one folder; <see cref="Kill"/> is kill -9.</summary>
+/// <summary>
+/// A product process on a loopback port with its state in one folder: the ingestion composition (<see cref="FaultHost"/>,
+/// <see cref="StartAsync"/>) or the whole Dashboard host (<see cref="StartDashboardAsync"/>). Its output is kept
+/// line by line (and written to <c>product-N.log</c> in the state folder when it ends); <see cref="Kill"/> is kill -9.
+/// </summary>
 internal sealed class ProductProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
 
-    private ProductProcess(Process process, Uri url)
+    private readonly string _log;
+
+    private ProductProcess(Process process, Uri url, string log)
     {
         _process = process;
         Url = url;
+        _log = log;
         Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
     public Uri Url { get; }
 
     public HttpClient Http { get; }
 
+    /// <summary>Everything the process wrote to stdout and stderr so far, one entry per line.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    /// <summary>The ingestion composition (<see cref="FaultHost"/>); ready once <c>/faults/held</c> answers.</summary>
     public static async Task<ProductProcess> StartAsync(string stateFolder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
-        var port = FreePort();
         var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(self);
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         }
-        foreach (var argument in (string[])["faults", FaultHost.Argument, $"--Urls=http://127.0.0.1:{port}", $"--contentRoot={stateFolder}",
-            "--Ingest:Demo:Enabled=false", $"--Ingest:StatePath={Path.Combine(stateFolder, "state.db")}"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var (key, value) in settings)
-        {
-            start.ArgumentList.Add($"--{key}={value}");
-        }
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var product = new ProductProcess(process, new Uri($"http://127.0.0.1:{port}/"));
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            try
-            {
-                await product.HeldAsync(cancellationToken);
-                return product;
-            }
-            catch (HttpRequestException) when (!process.HasExited)
-            {
-                await Task.Delay(100, cancellationToken);
-            }
-        }
-        await product.DisposeAsync();
-        throw new InvalidOperationException("The product process did not answer within 60 s.");
+        start.ArgumentList.Add("faults");
+        start.ArgumentList.Add(FaultHost.Argument);
+        var product = Start(start, stateFolder, "state.db", settings);
+        await product.WaitUntilAnswersAsync(async () => await product.HeldAsync(cancellationToken), cancellationToken);
+        return product;
+    }
+
+    /// <summary>
+    /// The Dashboard host exactly as shipped (<c>MetaAnomaly.Dashboard.dll</c> of this build, run from its own folder);
+    /// ready once <c>/health</c> answers.
+    /// </summary>
+    public static async Task<ProductProcess> StartDashboardAsync(string stateFolder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var host = DashboardBuild();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(host)! };
+        start.ArgumentList.Add(host);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var product = Start(start, stateFolder, "metaanomaly.db", settings);
+        await product.WaitUntilAnswersAsync(async () => (await product.Http.GetAsync("health", cancellationToken)).Dispose(), cancellationToken);
+        return product;
     }
 
     /// <summary>POSTs a line-protocol body to <c>/write</c> (precision s); the status and the error text, if any.</summary>
@@ -107,6 +114,74 @@ internal sealed class ProductProcess : IAsyncDisposable
             await Kill();
         }
         _process.Dispose();
+        await File.WriteAllLinesAsync(_log, _output);
+    }
+
+    private static ProductProcess Start(ProcessStartInfo start, string stateFolder, string stateFile, IReadOnlyDictionary<string, string> settings)
+    {
+        var port = FreePort();
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        foreach (var argument in (string[])[$"--Urls=http://127.0.0.1:{port}", "--Ingest:Demo:Enabled=false",
+            $"--Ingest:StatePath={Path.Combine(stateFolder, stateFile)}"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        if (start.WorkingDirectory is "")
+        {
+            start.ArgumentList.Add($"--contentRoot={stateFolder}");
+        }
+        foreach (var (key, value) in settings)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+        var log = Path.Combine(stateFolder, $"product-{Directory.GetFiles(stateFolder, "product-*.log").Length + 1}.log");
+        return new ProductProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"), log);
+    }
+
+    private async Task WaitUntilAnswersAsync(Func<Task> probe, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            try
+            {
+                await probe();
+                return;
+            }
+            catch (HttpRequestException) when (!_process.HasExited)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+        var output = string.Join('\n', _output.TakeLast(40));
+        await DisposeAsync();
+        throw new InvalidOperationException($"The product process did not answer within 120 s. Its last output:\n{output}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
+    /// <summary>The Dashboard host that this bench's build built beside it (a project reference that builds it).</summary>
+    private static string DashboardBuild()
+    {
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "MetaAnomaly.sln")))
+        {
+            folder = folder.Parent;
+        }
+        var host = folder is null ? null : Path.Combine(folder.FullName, "src", "Dashboard", "bin", configuration, "net10.0", "MetaAnomaly.Dashboard.dll");
+        return File.Exists(host) ? host : throw new InvalidOperationException($"The Dashboard host is not built ({host ?? "no MetaAnomaly.sln above " + AppContext.BaseDirectory}).");
     }
 
     private static int FreePort()

@@ -63,7 +63,9 @@ public static class DetectionExtensions
             sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<AnomalyAdaptationMask>(),
             sp.GetRequiredService<FeedbackThresholds>(), sp.GetRequiredService<IAnomalyNotifications>()));
 
-        services.AddHttpClient(WebhookSender.ClientName);
+        // The dispatcher logs each failed attempt in one line with its reason, and the delivery log keeps every attempt:
+        // an HTTP logger (the host's included) would log every failure of a dead endpoint a second time.
+        services.AddHttpClient(WebhookSender.ClientName).RemoveAllLoggers();
         services.TryAddSingleton<ISecretProtector, UnavailableSecretProtector>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<IWebhookManagement, WebhookManagement>();

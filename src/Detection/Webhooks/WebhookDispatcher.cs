@@ -13,7 +13,8 @@ namespace MetaAnomaly.Detection.Webhooks;
 /// backoff with jitter up to <c>MaxBackoff</c>) until the delivery's <c>RetryHorizon</c> has passed, then dead-lettered
 /// (at once on 410 Gone). A per-endpoint <see cref="CircuitBreaker"/> slows a failing endpoint down to one probe per
 /// <c>MaxBackoff</c> rather than giving up. A timed-out (hung) request is one failed attempt, retried with the same
-/// idempotency key. Because the queue is in the database, deliveries pending at shutdown go out after the next start
+/// idempotency key. A failing endpoint is logged in one line per failed attempt, with the reason; the explanation and
+/// any stack trace once per change of reason (<see cref="FailureLogGate"/>), and its recovery once. Because the queue is in the database, deliveries pending at shutdown go out after the next start
 /// (at least once; receivers deduplicate on the Idempotency-Key header).
 /// </summary>
 public sealed partial class WebhookDispatcher : BackgroundService
@@ -27,6 +28,10 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly CircuitBreaker _breaker;
     private readonly RetrySchedule _schedule;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+    private readonly FailureLogGate _attemptLog = new();
+    private readonly FailureLogGate _loopLog = new();
+
+    private const long PollKey = 0;
 
     internal WebhookDispatcher(
         WebhookStore store, WebhookSender sender, DashboardLink link, IOptions<DetectionOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
@@ -54,10 +59,18 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 try
                 {
                     await StartDueAsync(stoppingToken);
+                    _loopLog.Ended(PollKey);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    LogPollFailed(exception);
+                    if (_loopLog.Changed(PollKey, exception.Message))
+                    {
+                        LogPollFailed(exception);
+                    }
+                    else
+                    {
+                        LogPollFailedAgain(exception.Message);
+                    }
                 }
                 await Task.Delay(Settings.PollInterval, _time, stoppingToken);
             }
@@ -151,6 +164,10 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 var next = now;
                 if (outcome.Delivered)
                 {
+                    if (_breaker.Of(target.Id) is { } failing && _attemptLog.Ended(target.Id))
+                    {
+                        LogRecovered(target.Name, failing.ConsecutiveFailures, failing.FailingSince);
+                    }
                     _breaker.Succeeded(target.Id);
                     state = DeliveryState.Delivered;
                 }
@@ -160,7 +177,12 @@ public sealed partial class WebhookDispatcher : BackgroundService
                     var retry = outcome.Gone ? null : _schedule.NextAttempt(delivery.RetrySince, attempt, now, Random.Shared.NextDouble());
                     state = retry is null ? DeliveryState.DeadLettered : DeliveryState.Pending;
                     next = retry ?? now;
-                    LogAttemptFailed(target.Name, delivery.Id, attempt, outcome.Error ?? "", state);
+                    var error = outcome.Error ?? "";
+                    if (_attemptLog.Changed(target.Id, error))
+                    {
+                        LogEndpointFailing(target.Name, error, Settings.MaxBackoff, Settings.RetryHorizon);
+                    }
+                    LogAttemptFailed(target.Name, delivery.Id, attempt, error, state);
                 }
                 await _store.RecordAttemptAsync(delivery.Id, attempt, now, outcome.Status, outcome.Error, outcome.LatencyMs, state, next, cancellationToken);
                 ProductMetrics.WebhookAttempted(state.ToString());
@@ -171,7 +193,14 @@ public sealed partial class WebhookDispatcher : BackgroundService
         }
         catch (Exception exception)
         {
-            LogEndpointFailed(exception, target.Name);
+            if (_loopLog.Changed(target.Id, exception.Message))
+            {
+                LogEndpointFailed(exception, target.Name);
+            }
+            else
+            {
+                LogEndpointFailedAgain(target.Name, exception.Message);
+            }
         }
     }
 
@@ -192,9 +221,22 @@ public sealed partial class WebhookDispatcher : BackgroundService
     [LoggerMessage(LogLevel.Warning, "Webhook {Endpoint}: delivery {DeliveryId} attempt {Attempt} failed ({Error}); now {State}")]
     private partial void LogAttemptFailed(string endpoint, long deliveryId, int attempt, string error, DeliveryState state);
 
+    [LoggerMessage(LogLevel.Warning,
+        "Webhook {Endpoint} is failing: {Error}. Its deliveries are kept and retried with backoff up to {MaxBackoff} for {RetryHorizon}; each further failed attempt is logged in one line")]
+    private partial void LogEndpointFailing(string endpoint, string error, TimeSpan maxBackoff, TimeSpan retryHorizon);
+
+    [LoggerMessage(LogLevel.Information, "Webhook {Endpoint} delivers again, after {Failures} failed attempts since {FailingSince}")]
+    private partial void LogRecovered(string endpoint, int failures, DateTimeOffset failingSince);
+
     [LoggerMessage(LogLevel.Error, "Webhook {Endpoint}: delivery loop failed")]
     private partial void LogEndpointFailed(Exception exception, string endpoint);
 
+    [LoggerMessage(LogLevel.Error, "Webhook {Endpoint}: delivery loop failed again ({Error}); the stack trace was logged when it first failed so")]
+    private partial void LogEndpointFailedAgain(string endpoint, string error);
+
     [LoggerMessage(LogLevel.Error, "Webhook outbox poll failed")]
     private partial void LogPollFailed(Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "Webhook outbox poll failed again ({Error}); the stack trace was logged when it first failed so")]
+    private partial void LogPollFailedAgain(string error);
 }

@@ -4,7 +4,8 @@ using MetaAnomaly.Detection.Events;
 namespace MetaAnomaly.Detection.Webhooks;
 
 /// <summary>
-/// A webhook endpoint as the API shows it: never its secret (only whether it has one), and header values redacted.
+/// A webhook endpoint as the API shows it: never its secret (only whether it has one, and why it cannot be used when
+/// it cannot be read), and header values redacted.
 /// </summary>
 public sealed record WebhookEndpoint(
     long Id,
@@ -14,9 +15,14 @@ public sealed record WebhookEndpoint(
     bool HasSecret,
     AnomalySeverity MinSeverity,
     string? SeriesFilter,
-    bool FromConfiguration);
+    bool FromConfiguration,
+    string? SecretProblem = null);
 
-/// <summary>An endpoint with its secret and header values, for delivery only: never serialised to a client or a log.</summary>
+/// <summary>
+/// An endpoint with its secret and header values, for delivery only: never serialised to a client or a log. A stored
+/// secret that cannot be unprotected leaves <see cref="Secret"/> null and says why in <see cref="SecretProblem"/>:
+/// nothing is sent to that endpoint (unsigned would be refused by a receiver that checks signatures) until it is set again.
+/// </summary>
 internal sealed record WebhookTarget(
     long Id,
     string Name,
@@ -25,12 +31,14 @@ internal sealed record WebhookTarget(
     string? Secret,
     AnomalySeverity MinSeverity,
     string? SeriesFilter,
-    bool FromConfiguration)
+    bool FromConfiguration,
+    string? SecretProblem = null)
 {
     public const string Redacted = "***";
 
     public WebhookEndpoint ToPublic() => new(
-        Id, Name, Url, Headers.ToDictionary(h => h.Key, _ => Redacted), Secret is not null, MinSeverity, SeriesFilter, FromConfiguration);
+        Id, Name, Url, Headers.ToDictionary(h => h.Key, _ => Redacted), Secret is not null || SecretProblem is not null, MinSeverity, SeriesFilter,
+        FromConfiguration, SecretProblem);
 
     /// <summary>Whether this endpoint wants the event: severity at least its minimum, series matching its filter.</summary>
     public bool Wants(AnomalyEvent anomaly) => anomaly.Severity >= MinSeverity && SeriesMatches(SeriesFilter, anomaly.SeriesKey);

@@ -7,7 +7,10 @@ namespace MetaAnomaly.Detection.Webhooks;
 /// <summary>The outcome of one HTTP attempt.</summary>
 internal sealed record AttemptOutcome(bool Delivered, bool Gone, int? Status, string? Error, long LatencyMs);
 
-/// <summary>Posts one signed payload to one endpoint, once, within the attempt timeout.</summary>
+/// <summary>
+/// Posts one signed payload to one endpoint, once, within the attempt timeout; an endpoint whose secret cannot be read
+/// gets nothing (the attempt fails with that reason, without a request).
+/// </summary>
 internal sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time)
 {
     public const string ClientName = "MetaAnomaly.Webhooks";
@@ -15,6 +18,10 @@ internal sealed class WebhookSender(IHttpClientFactory clients, TimeProvider tim
     public async Task<AttemptOutcome> SendAsync(
         WebhookTarget target, string idempotencyKey, string payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (target.SecretProblem is { } problem)
+        {
+            return new AttemptOutcome(false, false, null, problem, 0);
+        }
         using var request = new HttpRequestMessage(HttpMethod.Post, target.Url)
         {
             Content = new StringContent(payload, Encoding.UTF8, "application/json"),

@@ -332,20 +332,21 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time, I
 
     private string? Protect(string? secret) => string.IsNullOrEmpty(secret) ? secret : ProtectedPrefix + secrets.Protect(secret);
 
-    private string? Unprotect(string name, string? stored)
+    /// <summary>The stored secret in clear, or why it cannot be read (the Data Protection keys that protected it are gone).</summary>
+    private (string? Secret, string? Problem) Unprotect(string? stored)
     {
         if (stored is null || !stored.StartsWith(ProtectedPrefix, StringComparison.Ordinal))
         {
-            return stored;
+            return (stored, null);
         }
         try
         {
-            return secrets.Unprotect(stored[ProtectedPrefix.Length..]);
+            return (secrets.Unprotect(stored[ProtectedPrefix.Length..]), null);
         }
-        catch (CryptographicException e)
+        catch (CryptographicException)
         {
-            throw new InvalidOperationException(
-                $"The signing secret of webhook '{name}' cannot be read: the Data Protection keys that protected it (Dashboard:KeysPath) are gone; set the secret again.", e);
+            return (null, "The signing secret cannot be read: the Data Protection keys that protected it (Dashboard:KeysPath) are gone or changed; "
+                + "set the secret again. Nothing is sent to this endpoint until then.");
         }
     }
 
@@ -356,10 +357,11 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time, I
         var targets = new List<WebhookTarget>();
         while (await reader.ReadAsync(cancellationToken))
         {
+            var (secret, problem) = Unprotect(reader.NullableString(4));
             targets.Add(new WebhookTarget(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
                 JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3)) ?? [],
-                Unprotect(reader.GetString(1), reader.NullableString(4)), (AnomalySeverity)reader.GetInt64(5), reader.NullableString(6), reader.GetInt64(7) != 0));
+                secret, (AnomalySeverity)reader.GetInt64(5), reader.NullableString(6), reader.GetInt64(7) != 0, problem));
         }
         return targets;
     }

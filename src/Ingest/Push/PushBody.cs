@@ -27,17 +27,17 @@ public sealed class PushBody : IDisposable
     /// <summary>Reads the body of <paramref name="request"/>, holding it to <paramref name="maxBytes"/> before and after decompression.</summary>
     public static async Task<PushBody> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        var body = new PushBody(ArrayPool<byte>.Shared.Rent(InitialBufferBytes));
         if (request.ContentLength > maxBytes)
         {
-            body.Failure = TooLarge(maxBytes, request.ContentLength);
-            return body;
+            return new PushBody(ArrayPool<byte>.Shared.Rent(0)) { Failure = TooLarge(maxBytes, request.ContentLength) };
         }
+        var gzip = request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+        // A plain body of known length is read into one buffer of its size (plus the byte that sees its end), not grown by doubling.
+        var body = new PushBody(ArrayPool<byte>.Shared.Rent(!gzip && request.ContentLength is { } length ? (int)Math.Min(length + 1, Array.MaxLength) : InitialBufferBytes));
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = maxBytes;
         }
-        var gzip = request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
         await using var source = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
         try
         {

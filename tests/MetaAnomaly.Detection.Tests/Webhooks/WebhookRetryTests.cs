@@ -143,20 +143,92 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
         Assert.Equal(Receiver.On("/fail").Count, deliveries.Sum(d => d.Attempts));
     }
 
-    private (WebhookStore Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(WebhookOptions webhooks)
+    [Fact]
+    public async Task AWebhookWhoseSecretWasProtectedWithLostKeysIsReportedAndTheOthersKeepDelivering()
+    {
+        var (before, _, _) = Create(new WebhookOptions());
+        var orphan = await CreateEndpointAsync(before, "/orphan", "secret-of-the-lost-keys");
+        var logger = new ListLogger<WebhookDispatcher>();
+        var keysLost = EphemeralSecretProtector.WithNewKeyRing();
+        var (store, dispatcher, options) = Create(new WebhookOptions(), logger, keysLost);
+        var healthy = (await store.CreateAsync(new WebhookEndpointRequest("healthy", Receiver.BaseUrl + "/healthy", "secret-of-the-new-keys"), default))!;
+
+        var listed = await new WebhookManagement(store, dispatcher).ListAsync(default);
+        Assert.Contains("Dashboard:KeysPath", listed.Single(e => e.Id == orphan.Id).SecretProblem);
+        Assert.True(listed.Single(e => e.Id == orphan.Id).HasSecret);
+        Assert.Null(listed.Single(e => e.Id == healthy.Id).SecretProblem);
+        await new WebhookOutbox(store, new MaintenanceWindowStore(Database, _time), Link(options), Options.Create(options), _time).EnqueueAsync(Anomaly(30), default);
+        for (var step = 0; step < 60; step++)
+        {
+            await PollAsync(dispatcher);
+            _time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.DeliveriesAsync(healthy.Id, null, 10, default)).State);
+        Assert.Single(Receiver.On("/healthy"));
+        Assert.Empty(Receiver.On("/orphan"));
+        var held = Assert.Single(await store.DeliveriesAsync(orphan.Id, null, 10, default));
+        Assert.Equal(DeliveryState.Pending, held.State);
+        Assert.Contains("Dashboard:KeysPath", held.LastError);
+        Assert.Single(logger.Lines, line => line.Contains("is failing", StringComparison.Ordinal) && line.Contains("Dashboard:KeysPath", StringComparison.Ordinal));
+
+        Assert.True(await store.UpdateAsync(orphan.Id, new WebhookEndpointRequest("orphan", Receiver.BaseUrl + "/orphan", "set-again"), default));
+        for (var step = 0; step < 80 && (await store.DeliveriesAsync(orphan.Id, DeliveryState.Delivered, 10, default)).Count == 0; step++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            await PollAsync(dispatcher);
+        }
+        var request = Assert.Single(Receiver.On("/orphan"));
+        Assert.True(WebhookSignature.Verify("set-again", request.Headers[WebhookSignature.Header], request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public async Task ADeadEndpointLogsOneLinePerFailedAttemptAndItsExplanationOnceUntilItRecovers()
+    {
+        var logger = new ListLogger<WebhookDispatcher>();
+        var (store, dispatcher, options) = Create(new WebhookOptions { BreakerFailures = 100, MaxBackoff = TimeSpan.FromSeconds(30) }, logger);
+        var refused = (await store.CreateAsync(new WebhookEndpointRequest("refused", WebhookReceiver.RefusingUrl()), default))!;
+        var failing = await CreateEndpointAsync(store, "/failing");
+        Receiver.Answers["/failing"] = 500;
+        await OutboxFor(options).EnqueueAsync(Anomaly(40), default);
+
+        for (var step = 0; step < 120; step++)
+        {
+            await PollAsync(dispatcher);
+            _time.Advance(TimeSpan.FromSeconds(5));
+        }
+        Receiver.Answers["/failing"] = 200;
+        for (var step = 0; step < 12; step++)
+        {
+            await PollAsync(dispatcher);
+            _time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        var attempts = (await store.DeliveriesAsync(refused.Id, null, 10, default)).Single().Attempts;
+        Assert.True(attempts >= 10, $"Only {attempts} attempts in ten minutes.");
+        Assert.Equal(attempts, logger.Lines.Count(line => line.Contains("Webhook refused: delivery", StringComparison.Ordinal)));
+        Assert.Single(logger.Lines, line => line.Contains("Webhook refused is failing: ConnectionError", StringComparison.Ordinal));
+        Assert.Single(logger.Lines, line => line.Contains("Webhook failing is failing: HTTP 500", StringComparison.Ordinal));
+        Assert.Single(logger.Lines, line => line.Contains("Webhook failing delivers again", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Lines, line => line.Contains(" at ", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal));
+        Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.DeliveriesAsync(failing.Id, null, 10, default)).State);
+    }
+
+    private (WebhookStore Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(
+        WebhookOptions webhooks, ListLogger<WebhookDispatcher>? logger = null, EphemeralSecretProtector? secrets = null)
     {
         var options = new DetectionOptions { Webhooks = webhooks };
-        var store = new WebhookStore(Database, _time, new EphemeralSecretProtector());
+        var store = new WebhookStore(Database, _time, secrets ?? new EphemeralSecretProtector());
         var sender = new WebhookSender(Http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
-        return (store, new WebhookDispatcher(store, sender, Link(options), Options.Create(options), _time, new ListLogger<WebhookDispatcher>()), options);
+        return (store, new WebhookDispatcher(store, sender, Link(options), Options.Create(options), _time, logger ?? new ListLogger<WebhookDispatcher>()), options);
     }
 
     private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(Database, _time, new EphemeralSecretProtector()), new MaintenanceWindowStore(Database, _time), Link(options), Options.Create(options), _time);
 
     private static DashboardLink Link(DetectionOptions options) => new(Options.Create(options), []);
 
-    private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string path) =>
-        (await store.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), Receiver.BaseUrl + path), default))!;
+    private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string path, string? secret = null) =>
+        (await store.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), Receiver.BaseUrl + path, secret), default))!;
 
     private static async Task PollAsync(WebhookDispatcher dispatcher) => await Task.WhenAll(await dispatcher.StartDueAsync(default));
 
