@@ -54,30 +54,49 @@ internal sealed partial class ScoringCycle(
         var forecasts = Forecast(requests, targets);
         var scored = new List<(SeriesKey, ScoredPoint)>();
         var changes = new List<EventChange>();
+        var failed = new HashSet<SeriesKey>();
         for (var i = 0; i < requests.Count; i++)
         {
             var request = requests[i];
             var forecast = forecasts[i];
+            if (failed.Contains(request.Key))
+            {
+                continue;
+            }
             if (!forecast.Available)
             {
                 SetStatus(request.Key, false, forecast.Reason ?? "The forecaster made no forecast.", targets[i].Cluster);
                 continue;
             }
-            if (targets[i].Priming)
+            try
             {
-                detector.Prime(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster);
-                SetStatus(request.Key, true, "Priming on stored history: scored, never anomalous.", targets[i].Cluster);
-                continue;
+                if (targets[i].Priming)
+                {
+                    detector.Prime(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster);
+                    SetStatus(request.Key, true, "Priming on stored history: scored, never anomalous.", targets[i].Cluster);
+                    continue;
+                }
+                if (detector.Observe(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster) is not { } result)
+                {
+                    continue;
+                }
+                scored.Add((request.Key, result.Point));
+                SetStatus(request.Key, true, result.Point.Scored ? null : "Calibrating: warm-up points are scored but never anomalous.", targets[i].Cluster);
+                if (result.Change is { } change)
+                {
+                    changes.Add(change);
+                }
             }
-            if (detector.Observe(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster) is not { } result)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                continue;
-            }
-            scored.Add((request.Key, result.Point));
-            SetStatus(request.Key, true, result.Point.Scored ? null : "Calibrating: warm-up points are scored but never anomalous.", targets[i].Cluster);
-            if (result.Change is { } change)
-            {
-                changes.Add(change);
+                // One series whose scoring throws loses this tick's points, never the other series' (nor the next tick).
+                failed.Add(request.Key);
+                var reason = $"Scoring failed: {exception.Message}";
+                if (!_status.TryGetValue(request.Key, out var before) || before.Reason != reason)
+                {
+                    LogSeriesFailed(exception, request.Key.ToString());
+                }
+                SetStatus(request.Key, false, reason, targets[i].Cluster);
             }
         }
 
@@ -215,6 +234,9 @@ internal sealed partial class ScoringCycle(
 
     [LoggerMessage(LogLevel.Warning, "Detection sink {Sink} failed on a tick; the other sinks ran")]
     private partial void LogSinkFailed(Exception exception, string sink);
+
+    [LoggerMessage(LogLevel.Warning, "Scoring series {SeriesKey} failed; its points of this tick are skipped, the other series are scored (logged again only if the reason changes)")]
+    private partial void LogSeriesFailed(Exception exception, string seriesKey);
 
     [LoggerMessage(LogLevel.Warning, "The forecaster failed on a batch of {Requests} requests; forecasting cluster by cluster")]
     private partial void LogForecastFailed(Exception exception, int requests);

@@ -3,6 +3,7 @@ using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Extensions;
 using MetaAnomaly.Detection.Feedback;
 using MetaAnomaly.Detection.Notifications;
+using MetaAnomaly.Detection.PostRules;
 using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Detection.Services;
 using MetaAnomaly.Detection.Sinks;
@@ -228,6 +229,27 @@ public sealed class ScoringCycleTests : IDisposable
     }
 
     [Fact]
+    public async Task ASeriesWhoseScoringThrowsLeavesTheOtherSeriesScoredAndSaysWhy()
+    {
+        var (good, bad) = (Synthetic.Key("good"), Synthetic.Key("bad"));
+        _forecaster.Models.UnionWith([good, bad]);
+        var throwing = new AnomalyDetector(_options.Value, [new PostRuleFactory(() => new ThrowsOnHugeValues())], TimeProvider.System);
+        var (cycle, store, _, _) = Create(detector: throwing);
+        _buffers.Append(good, Synthetic.Seasonal(100, seed: 21));
+        _buffers.Append(bad, Synthetic.Seasonal(100, seed: 22).Select(v => v + 1e9).ToArray());
+        await cycle.RunOnceAsync(default);
+
+        _buffers.Append(good, Synthetic.Seasonal(10, seed: 23));
+        _buffers.Append(bad, Synthetic.Seasonal(10, seed: 24).Select(v => v + 1e9).ToArray());
+
+        Assert.Equal(10, await cycle.RunOnceAsync(default));
+        Assert.Equal(11, (await store.ScoresAsync(good, Synthetic.Start, Synthetic.Start + Synthetic.Step * 110, default)).Count);
+        var status = Assert.Single(cycle.Statuses, s => s.SeriesKey == bad.ToString());
+        Assert.False(status.Scoring);
+        Assert.Equal("Scoring failed: no rule for values this large", status.Reason);
+    }
+
+    [Fact]
     public async Task AStoredEventKeepsTheReasonOfItsPeak()
     {
         var (cycle, store, _, _) = Create();
@@ -256,7 +278,7 @@ public sealed class ScoringCycleTests : IDisposable
     }
 
     private (ScoringCycle Cycle, IAnomalyStore Store, AnomalyAdaptationMask Mask, IAnomalyNotifications Notifications) Create(
-        IOneStepForecaster? forecaster = null, IDetectionSink? firstSink = null)
+        IOneStepForecaster? forecaster = null, IDetectionSink? firstSink = null, AnomalyDetector? detector = null)
     {
         var store = new SqlAnomalyStore(_database, TimeProvider.System);
         var thresholds = new FeedbackThresholds(_database, _options, TimeProvider.System);
@@ -272,7 +294,7 @@ public sealed class ScoringCycleTests : IDisposable
             new WriteBackSink([_writeBack], NullLogger<WriteBackSink>.Instance),
         ];
         var cycle = new ScoringCycle(
-            _buffers, forecaster ?? _forecaster, DetectionExtensions.CreateDetector(_options.Value, thresholds, TimeProvider.System), store,
+            _buffers, forecaster ?? _forecaster, detector ?? DetectionExtensions.CreateDetector(_options.Value, thresholds, TimeProvider.System), store,
             sinks, _options, NullLogger<ScoringCycle>.Instance);
         return (cycle, store, mask, notifications);
     }
@@ -292,6 +314,18 @@ public sealed class ScoringCycleTests : IDisposable
     {
         public Task HandleAsync(ScoringTick tick, CancellationToken cancellationToken) =>
             tick.Changes.Count > 0 ? throw new InvalidOperationException("sink down") : Task.CompletedTask;
+    }
+
+    /// <summary>A post-rule with a bug on one kind of input: it throws for values above a billion.</summary>
+    private sealed class ThrowsOnHugeValues : IPostRule
+    {
+        public void Apply(PointAssessment point)
+        {
+            if (point.Value > 1e9 - 1000)
+            {
+                throw new InvalidOperationException("no rule for values this large");
+            }
+        }
     }
 
     /// <summary>Puts each series in its own cluster and fails every batch that holds <paramref name="failing"/>.</summary>
