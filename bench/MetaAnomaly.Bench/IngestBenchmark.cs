@@ -237,7 +237,7 @@ public sealed class IngestBenchmark : IBenchmark
             ["Ingest:Buffers:SnapshotInterval"] = "01:00:00",
         });
         builder.Logging.ClearProviders();
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.AddIngest();
         await using var app = builder.Build();
@@ -310,12 +310,5 @@ public sealed class IngestBenchmark : IBenchmark
                 throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace MetaAnomaly.Bench;
 
@@ -22,7 +20,7 @@ internal sealed class IngestInfluxd : IAsyncDisposable
     public static async Task<IngestInfluxd> StartAsync(CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("metaanomaly-bench-influxd-").FullName;
-        var httpPort = FreePort();
+        var httpPort = LoopbackPort.Free();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("METAANOMALY_TEST_INFLUXD") ?? "influxd", "-config /dev/null")
         {
             RedirectStandardOutput = true,
@@ -30,7 +28,7 @@ internal sealed class IngestInfluxd : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["INFLUXDB_HTTP_BIND_ADDRESS"] = $"127.0.0.1:{httpPort}";
-        start.Environment["INFLUXDB_BIND_ADDRESS"] = $"127.0.0.1:{FreePort()}";
+        start.Environment["INFLUXDB_BIND_ADDRESS"] = $"127.0.0.1:{LoopbackPort.Free()}";
         start.Environment["INFLUXDB_META_DIR"] = Path.Combine(folder, "meta");
         start.Environment["INFLUXDB_DATA_DIR"] = Path.Combine(folder, "data");
         start.Environment["INFLUXDB_DATA_WAL_DIR"] = Path.Combine(folder, "wal");
@@ -72,12 +70,5 @@ internal sealed class IngestInfluxd : IAsyncDisposable
         }
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

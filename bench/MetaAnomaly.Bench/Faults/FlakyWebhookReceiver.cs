@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +12,7 @@ namespace MetaAnomaly.Bench.Faults;
 /// </summary>
 internal sealed class FlakyWebhookReceiver : IAsyncDisposable
 {
-    private readonly int _port = FreePort();
+    private readonly int _port = LoopbackPort.Free();
     private readonly ConcurrentDictionary<string, int> _taken = new(StringComparer.Ordinal);
     private WebApplication? _app;
     private volatile bool _healthy;
@@ -53,12 +51,5 @@ internal sealed class FlakyWebhookReceiver : IAsyncDisposable
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

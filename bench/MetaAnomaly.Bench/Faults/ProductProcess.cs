@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace MetaAnomaly.Bench.Faults;
@@ -119,7 +118,7 @@ internal sealed class ProductProcess : IAsyncDisposable
 
     private static ProductProcess Start(ProcessStartInfo start, string stateFolder, string stateFile, IReadOnlyDictionary<string, string> settings)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -182,12 +181,5 @@ internal sealed class ProductProcess : IAsyncDisposable
         }
         var host = folder is null ? null : Path.Combine(folder.FullName, "src", "Dashboard", "bin", configuration, "net10.0", "MetaAnomaly.Dashboard.dll");
         return File.Exists(host) ? host : throw new InvalidOperationException($"The Dashboard host is not built ({host ?? "no MetaAnomaly.sln above " + AppContext.BaseDirectory}).");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
