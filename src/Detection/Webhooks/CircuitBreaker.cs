@@ -18,18 +18,18 @@ internal sealed class CircuitBreaker(int failuresToOpen, TimeSpan probeEvery)
 
     public void Succeeded(long endpointId) => _circuits.TryRemove(endpointId, out _);
 
-    public void Failed(long endpointId, DateTimeOffset now) =>
-        _circuits.AddOrUpdate(endpointId, _ => Next(new EndpointCircuit(0, now, null), now), (_, circuit) => Next(circuit, now));
+    public void Failed(long endpointId, DateTimeOffset now, string error) =>
+        _circuits.AddOrUpdate(endpointId, _ => Next(new EndpointCircuit(0, now, null, error), now, error), (_, circuit) => Next(circuit, now, error));
 
     /// <summary>The endpoint's failures so far; null while it is healthy.</summary>
     public EndpointCircuit? Of(long endpointId) => _circuits.TryGetValue(endpointId, out var circuit) ? circuit : null;
 
-    private EndpointCircuit Next(EndpointCircuit circuit, DateTimeOffset now)
+    private EndpointCircuit Next(EndpointCircuit circuit, DateTimeOffset now, string error)
     {
         var failures = circuit.ConsecutiveFailures + 1;
-        return circuit with { ConsecutiveFailures = failures, NextProbeAt = failures >= failuresToOpen ? now + probeEvery : null };
+        return circuit with { ConsecutiveFailures = failures, NextProbeAt = failures >= failuresToOpen ? now + probeEvery : null, LastError = error };
     }
 }
 
-/// <summary>An endpoint's run of failed attempts: how many, since when, and the next probe while its circuit is open.</summary>
-internal sealed record EndpointCircuit(int ConsecutiveFailures, DateTimeOffset FailingSince, DateTimeOffset? NextProbeAt);
+/// <summary>An endpoint's run of failed attempts: how many, since when, the next probe while its circuit is open, and why the last one failed.</summary>
+internal sealed record EndpointCircuit(int ConsecutiveFailures, DateTimeOffset FailingSince, DateTimeOffset? NextProbeAt, string LastError);

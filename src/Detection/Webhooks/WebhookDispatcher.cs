@@ -141,7 +141,8 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 : circuit?.NextProbeAt is { } probe && probe > due ? probe
                 : due < now ? now : due;
             return new WebhookEndpointHealth(
-                target.Id, target.Name, state, circuit?.FailingSince, circuit?.ConsecutiveFailures ?? 0, queue.Pending, queue.DeadLettered, next);
+                target.Id, target.Name, state, circuit?.FailingSince, circuit?.ConsecutiveFailures ?? 0, queue.Pending, queue.DeadLettered, next,
+                circuit?.LastError);
         }).ToArray();
     }
 
@@ -173,11 +174,11 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 }
                 else
                 {
-                    _breaker.Failed(target.Id, now);
+                    var error = outcome.Error ?? "";
+                    _breaker.Failed(target.Id, now, error);
                     var retry = outcome.Gone ? null : _schedule.NextAttempt(delivery.RetrySince, attempt, now, Random.Shared.NextDouble());
                     state = retry is null ? DeliveryState.DeadLettered : DeliveryState.Pending;
                     next = retry ?? now;
-                    var error = outcome.Error ?? "";
                     if (_attemptLog.Changed(target.Id, error))
                     {
                         LogEndpointFailing(target.Name, error, Settings.MaxBackoff, Settings.RetryHorizon);

@@ -16,8 +16,9 @@ public enum WebhookHealthState
 }
 
 /// <summary>
-/// How an endpoint is doing, for a dashboard badge: its state, the run of failures (since when, how many), its pending
-/// and dead-lettered deliveries and when the next attempt is due (the next probe while the circuit is open).
+/// How an endpoint is doing, for a dashboard badge: its state, the run of failures (since when, how many, why the last
+/// one failed), its pending and dead-lettered deliveries and when the next attempt is due (the next probe while the
+/// circuit is open).
 /// </summary>
 public sealed record WebhookEndpointHealth(
     long EndpointId,
@@ -27,4 +28,5 @@ public sealed record WebhookEndpointHealth(
     int ConsecutiveFailures,
     int Pending,
     int DeadLettered,
-    DateTimeOffset? NextAttemptAt);
+    DateTimeOffset? NextAttemptAt,
+    string? LastError = null);

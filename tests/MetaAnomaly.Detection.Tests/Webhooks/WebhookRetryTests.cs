@@ -171,6 +171,10 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
         Assert.Equal(DeliveryState.Pending, held.State);
         Assert.Contains("Dashboard:KeysPath", held.LastError);
         Assert.Single(logger.Lines, line => line.Contains("is failing", StringComparison.Ordinal) && line.Contains("Dashboard:KeysPath", StringComparison.Ordinal));
+        var badge = (await dispatcher.HealthAsync(default)).Single(h => h.EndpointId == orphan.Id);
+        Assert.NotEqual(WebhookHealthState.Healthy, badge.State);
+        Assert.Contains("Dashboard:KeysPath", badge.LastError);
+        Assert.Null((await dispatcher.HealthAsync(default)).Single(h => h.EndpointId == healthy.Id).LastError);
 
         Assert.True(await store.UpdateAsync(orphan.Id, new WebhookEndpointRequest("orphan", Receiver.BaseUrl + "/orphan", "set-again"), default));
         for (var step = 0; step < 80 && (await store.DeliveriesAsync(orphan.Id, DeliveryState.Delivered, 10, default)).Count == 0; step++)
