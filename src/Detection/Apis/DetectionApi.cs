@@ -29,8 +29,10 @@ public static class DetectionApi
     {
         var api = endpoints.MapGroup("/api").WithTags("Detection");
 
-        api.MapGet("/anomalies", ListAnomaliesAsync).RequireAuthorization(AccessPolicies.Viewer);
-        api.MapGet("/anomalies/{id:long}", GetAnomalyAsync).RequireAuthorization(AccessPolicies.Viewer);
+        api.MapGet("/anomalies", ListAnomaliesAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("Anomalies, paged and filtered (series glob, cluster, severity, time, open, feedback); the total in X-Total-Count");
+        api.MapGet("/anomalies/{id:long}", GetAnomalyAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("One anomaly with its explanation, 0-100 score, severity and lifecycle");
         api.MapPost("/anomalies/{id:long}/feedback", SubmitFeedbackAsync).RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Confirm or dismiss an anomaly, or clear the verdict (None)");
         api.MapPost("/anomalies/{id:long}/acknowledge", AcknowledgeAsync).RequireAuthorization(AccessPolicies.Admin)
@@ -43,9 +45,12 @@ public static class DetectionApi
             .WithSummary("Add a one-off or recurring maintenance window, global, per series pattern or per cluster");
         api.MapDelete("/maintenance-windows/{id:long}", DeleteMaintenanceWindowAsync).RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Remove a maintenance window");
-        api.MapGet("/anomalies/precision", PrecisionAsync).RequireAuthorization(AccessPolicies.Viewer);
-        api.MapGet("/detection/series", SeriesStatus).RequireAuthorization(AccessPolicies.Viewer);
-        api.MapGet("/detection/scores", ScoresAsync).RequireAuthorization(AccessPolicies.Viewer);
+        api.MapGet("/anomalies/precision", PrecisionAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("Per cluster: confirmed and dismissed anomalies, precision, and the thresholds feedback set");
+        api.MapGet("/detection/series", SeriesStatus).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("Every series' detection status: scored or not, and why not");
+        api.MapGet("/detection/scores", ScoresAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("A series' stored per-point scores (query: series, from, to)");
         api.MapGet("/detection/sensitivities", ListSensitivities).RequireAuthorization(AccessPolicies.Viewer)
             .WithSummary("The sensitivities operators set per series and per cluster (a series' own wins; unset is Medium)");
         api.MapPut("/detection/sensitivities/series", SetSeriesSensitivityAsync).RequireAuthorization(AccessPolicies.Admin)
@@ -59,15 +64,23 @@ public static class DetectionApi
         api.MapGet("/detection/preview", PreviewAsync).RequireAuthorization(AccessPolicies.Viewer)
             .WithSummary("What would have alerted: replay a series' stored points through the detector at a sensitivity (query: key, sensitivity, from, to)");
 
-        api.MapGet("/webhooks", ListWebhooksAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapGet("/webhooks/{id:long}", GetWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapPost("/webhooks", CreateWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapPut("/webhooks/{id:long}", UpdateWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapDelete("/webhooks/{id:long}", DeleteWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapPost("/webhooks/{id:long}/test", TestWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapGet("/webhooks/{id:long}/deliveries", DeliveriesAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapGet("/webhooks/deliveries/{deliveryId:long}/attempts", AttemptsAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapPost("/webhooks/deliveries/{deliveryId:long}/replay", ReplayAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapGet("/webhooks", ListWebhooksAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Webhook endpoints (secrets never shown)");
+        api.MapGet("/webhooks/{id:long}", GetWebhookAsync).RequireAuthorization(AccessPolicies.Admin).WithSummary("One webhook endpoint");
+        api.MapPost("/webhooks", CreateWebhookAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Add a webhook endpoint (URL, optional signing secret and headers, minimum severity, series filter)");
+        api.MapPut("/webhooks/{id:long}", UpdateWebhookAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Change a webhook endpoint (not one from configuration)");
+        api.MapDelete("/webhooks/{id:long}", DeleteWebhookAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Remove a webhook endpoint and its delivery log (not one from configuration)");
+        api.MapPost("/webhooks/{id:long}/test", TestWebhookAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Send a sample payload to the endpoint now and return the attempt");
+        api.MapGet("/webhooks/{id:long}/deliveries", DeliveriesAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("The endpoint's latest deliveries, newest first (query: state, limit)");
+        api.MapGet("/webhooks/deliveries/{deliveryId:long}/attempts", AttemptsAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Every HTTP attempt of one delivery");
+        api.MapPost("/webhooks/deliveries/{deliveryId:long}/replay", ReplayAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Queue a dead-lettered delivery again");
         return api;
     }
 
