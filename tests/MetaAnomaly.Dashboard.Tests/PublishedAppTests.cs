@@ -10,8 +10,8 @@ namespace MetaAnomaly.Dashboard.Tests;
 
 /// <summary>
 /// The published app as the container runs it: an unprivileged user, a read-only app folder and one writable state
-/// folder. It signs in, stops on SIGTERM within the host's shutdown timeout, and a configuration error ends it with a
-/// clean exit code and the setting's name.
+/// folder. It signs in, stops on SIGTERM within the host's shutdown timeout, and a configuration error (a taken address
+/// included) ends it with a clean exit code and the setting's name.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 [Collection(nameof(PublishedAppTests))]
@@ -67,6 +67,29 @@ public sealed class PublishedAppTests(PublishedApp app, ITestOutputHelper output
         Assert.True(await running.WaitForExitAsync(StartTimeout), running.Output);
         Assert.Equal(StartupFailure.ConfigurationErrorExitCode, running.ExitCode);
         Assert.Contains($"{StatePaths.StatePathSetting}: this process", running.Output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task ASecondInstanceOnATakenAddressEndsWithTheConfigurationExitCodeNamingUrlsBeforeTouchingItsState()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Unix users and signals");
+        var port = FreePort.Next();
+        var first = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+        first.Start();
+        try
+        {
+            var state = app.NewStateFolder();
+            using var running = app.Start(Settings(state, port));
+
+            Assert.True(await running.WaitForExitAsync(StartTimeout), running.Output);
+            Assert.Equal(StartupFailure.ConfigurationErrorExitCode, running.ExitCode);
+            Assert.Contains($"{ListenAddressCheck.UrlsSetting}: http://127.0.0.1:{port} is already in use", running.Output, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(state, "metaanomaly.db")), "the second instance opened the state database");
+        }
+        finally
+        {
+            first.Stop();
+        }
     }
 
     private static Dictionary<string, string> Settings(string state, int port) => new()

@@ -13,9 +13,9 @@ public static class ApiKeysApi
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/api/keys").WithTags("API keys").RequireAuthorization(AccessPolicies.Admin);
-        keys.MapGet("/", ListAsync);
-        keys.MapPost("/", CreateAsync).DisableAntiforgery();
-        keys.MapDelete("/{id}", RevokeAsync);
+        keys.MapGet("/", ListAsync).WithSummary("API keys with their role and dates (never their secrets)");
+        keys.MapPost("/", CreateAsync).DisableAntiforgery().WithSummary("Create an API key (viewer, writer or admin); its full text is returned once");
+        keys.MapDelete("/{id}", RevokeAsync).WithSummary("Revoke an API key: it is refused from the next request");
         return app;
     }
 

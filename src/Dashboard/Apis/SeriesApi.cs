@@ -17,12 +17,16 @@ public static class SeriesApi
     public static IEndpointRouteBuilder MapSeriesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(AccessPolicies.Viewer);
-        api.MapGet("/series", ListSeries).WithTags("Series");
-        api.MapGet("/series/chart", ChartAsync).WithTags("Series");
-        api.MapGet("/clusters", (IForecastingReadModel forecasting) => TypedResults.Ok(forecasting.Clusters())).WithTags("Clusters");
-        api.MapGet("/clusters/{id}", Cluster).WithTags("Clusters");
-        api.MapGet("/adaptation", Adaptation).WithTags("Clusters");
-        api.MapGet("/ingest/status", (IIngestStatus status) => TypedResults.Ok(status.Current())).WithTags("Ingest");
+        api.MapGet("/series", ListSeries).WithTags("Series")
+            .WithSummary("Series with their step, extent and model state (query: search, measurement, field, tag=name=value)");
+        api.MapGet("/series/chart", ChartAsync).WithTags("Series")
+            .WithSummary("A series' chart over a range: actual, one-step forecast and band, forecast ahead, anomalies (query: key, from, to)");
+        api.MapGet("/clusters", (IForecastingReadModel forecasting) => TypedResults.Ok(forecasting.Clusters())).WithTags("Clusters")
+            .WithSummary("Clusters with their period, members, learner and model version");
+        api.MapGet("/clusters/{id}", Cluster).WithTags("Clusters").WithSummary("One cluster");
+        api.MapGet("/adaptation", Adaptation).WithTags("Clusters").WithSummary("The last and next daily adaptation, and what runs now");
+        api.MapGet("/ingest/status", (IIngestStatus status) => TypedResults.Ok(status.Current())).WithTags("Ingest")
+            .WithSummary("Ingestion: sources, points per second, lag, InfluxDB state");
         return app;
     }
 

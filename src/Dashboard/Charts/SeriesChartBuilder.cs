@@ -39,7 +39,7 @@ public sealed class SeriesChartBuilder(
         var scores = (await anomalies.ScoresAsync(key, from, to, cancellationToken)).Where(p => double.IsFinite(p.Forecast)).ToArray();
         var times = scores.Select(p => p.Timestamp).ToArray();
         var clusterId = forecasting.StateOf(key).ClusterId;
-        var bandZ = bandWidth.InScales(clusterId);
+        var bandZ = bandWidth.InScales(key, clusterId);
         var forecast = Line(times, scores.Select(p => p.Forecast).ToArray(), maxPoints);
         var lower = Line(times, scores.Select(p => p.Forecast - bandZ * p.Scale).ToArray(), maxPoints);
         var upper = Line(times, scores.Select(p => p.Forecast + bandZ * p.Scale).ToArray(), maxPoints);

@@ -3,6 +3,7 @@ using MetaAnomaly.Dashboard.Apis;
 using MetaAnomaly.Dashboard.Charts;
 using MetaAnomaly.Dashboard.Components;
 using MetaAnomaly.Dashboard.Health;
+using MetaAnomaly.Dashboard.OpenApi;
 using MetaAnomaly.Dashboard.Overview;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Security;
@@ -42,6 +43,7 @@ public static class Extensions
                 $"Dashboard:AdminPassword must be at least {PasswordHasher.MinimumLength} characters.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<ListenAddressCheck>();
 
         foreach (var migration in DashboardMigrations.All)
         {
@@ -86,20 +88,29 @@ public static class Extensions
             o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
             o.SerializerOptions.Converters.Add(new SeriesKeyJsonConverter());
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<DeclaredSecurity>();
+            o.AddOperationTransformer<DeclaredSecurity>();
+            o.AddOperationTransformer<PushParameters>();
+        });
         services.AddProductTelemetry();
         return builder;
     }
 
     /// <summary>
-    /// Middleware and endpoints: security headers, first-start setup, sign-in limits, auth, the same-origin check of
-    /// cookie requests, antiforgery, pages and the JSON API.
+    /// Middleware and endpoints: security headers, ProblemDetails for error statuses (a page for a browser's unknown
+    /// address), first-start setup, sign-in limits, auth, the same-origin check of cookie requests, antiforgery, pages
+    /// and the JSON API.
     /// </summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseSecurityHeaders();
         app.UseStatusCodePages();
+        app.UseBrowserNotFoundPage();
+        // Routing after the status-code pages, so that the not-found page's re-execution is routed.
+        app.UseRouting();
         app.UseFirstStartSetup();
         app.UseSignInRateLimits();
         app.UseAuthentication();

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace MetaAnomaly.Dashboard.Hosting;
 
 /// <summary>
-/// Runs the host; a configuration error (an invalid or unconvertible setting, an unwritable state folder) ends it with
-/// <see cref="ConfigurationErrorExitCode"/> and a message naming the settings, instead of an unhandled-exception abort.
+/// Runs the host; a configuration error (an invalid or unconvertible setting, an unwritable state folder, an address in
+/// <c>Urls</c> that another process holds) ends it with <see cref="ConfigurationErrorExitCode"/> and a message naming the
+/// settings, instead of an unhandled-exception abort.
 /// </summary>
 public static class StartupFailure
 {
@@ -30,11 +31,19 @@ public static class StartupFailure
         {
             return Explain([e.Message]);
         }
+        catch (UrlInUseException e)
+        {
+            return Explain([e.Message]);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            return Explain([$"{ListenAddressCheck.UrlsSetting}: {e.Message} Stop the other process, or set {ListenAddressCheck.UrlsSetting} (--urls) to a free address."]);
+        }
     }
 
     private static int Explain(IEnumerable<string> failures)
     {
-        Console.Error.WriteLine("MetaAnomaly cannot start, its configuration is invalid:");
+        Console.Error.WriteLine("MetaAnomaly cannot start, check its configuration:");
         foreach (var failure in failures)
         {
             Console.Error.WriteLine("  - " + failure);

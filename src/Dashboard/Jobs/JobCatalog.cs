@@ -34,7 +34,7 @@ public sealed class JobCatalog(ISchedulerFactory schedulers, JobRunStore runs)
                 job.Key.Group,
                 job.Key.Name,
                 job.Description,
-                ofJob.Select(Describe).OfType<string>().ToArray(),
+                ofJob.Select(JobTriggers.Schedule).OfType<string>().ToArray(),
                 ofJob.Select(t => t.NextFireTimeUtc).Where(t => t is not null).Min(),
                 ofJob.Select(t => t.PreviousFireTimeUtc).Where(t => t is not null).Max(),
                 running.Contains(job.Key),
@@ -42,8 +42,8 @@ public sealed class JobCatalog(ISchedulerFactory schedulers, JobRunStore runs)
         }).ToArray();
     }
 
-    /// <summary>Fires the job now; false when no such job is scheduled.</summary>
-    public async ValueTask<bool> RunNowAsync(string group, string name, CancellationToken cancellationToken)
+    /// <summary>Fires the job now, noting who asked; false when no such job is scheduled.</summary>
+    public async ValueTask<bool> RunNowAsync(string group, string name, string? requestedBy, CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var key = new JobKey(name, group);
@@ -51,15 +51,7 @@ public sealed class JobCatalog(ISchedulerFactory schedulers, JobRunStore runs)
         {
             return false;
         }
-        await scheduler.TriggerJob(key, cancellationToken);
+        await scheduler.TriggerJob(key, new JobDataMap { [JobTriggers.RequestedBy] = requestedBy ?? "someone" }, cancellationToken);
         return true;
     }
-
-    private static string? Describe(ITrigger trigger) => trigger switch
-    {
-        ICronTrigger cron => $"cron {cron.CronExpressionString}",
-        ISimpleTrigger { RepeatCount: 0 } => null,
-        ISimpleTrigger simple => $"every {simple.RepeatInterval}",
-        _ => trigger.Description,
-    };
 }

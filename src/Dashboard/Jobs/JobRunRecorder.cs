@@ -1,10 +1,11 @@
 using System.Globalization;
+using MetaAnomaly.Forecasting.ReadModel;
 using Quartz;
 using Quartz.Extensibility;
 
 namespace MetaAnomaly.Dashboard.Jobs;
 
-/// <summary>Records every finished job firing (duration, result, error) in the <see cref="JobRunStore"/>.</summary>
+/// <summary>Records every finished job firing (what fired it, duration, result, error) in the <see cref="JobRunStore"/>.</summary>
 internal sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunRecorder> logger) : IJobListener
 {
     public string Name => "dashboard-job-runs";
@@ -19,9 +20,8 @@ internal sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunRe
     {
         var key = context.JobDetail.Key;
         var run = new JobRun(
-            key.Group, key.Name, context.Trigger.Key.Name, context.FireTimeUtc, context.JobRunTime, jobException is null,
-            context.Result is null ? null : Convert.ToString(context.Result, CultureInfo.InvariantCulture),
-            jobException?.GetBaseException().Message);
+            key.Group, key.Name, JobTriggers.FiredBy(context), context.FireTimeUtc, context.JobRunTime, jobException is null,
+            Describe(context.Result), jobException?.GetBaseException().Message);
         try
         {
             await store.RecordAsync(run, CancellationToken.None);
@@ -31,6 +31,15 @@ internal sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunRe
             LogRecordFailed(logger, exception, key.ToString());
         }
     }
+
+    /// <summary>What the job put in its result, in words.</summary>
+    private static string? Describe(object? result) => result switch
+    {
+        null => null,
+        AdaptationRunSummary run => string.Create(CultureInfo.InvariantCulture,
+            $"{run.SeriesAdapted} series in {run.ClustersAdapted} clusters adapted{(run.Errors.Count > 0 ? $", {run.Errors.Count} errors (first: {run.Errors[0]})" : "")}"),
+        _ => Convert.ToString(result, CultureInfo.InvariantCulture),
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the run of job {JobKey}")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, string jobKey);

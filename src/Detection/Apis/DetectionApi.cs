@@ -1,6 +1,8 @@
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Feedback;
 using MetaAnomaly.Detection.Muting;
+using MetaAnomaly.Detection.Preview;
+using MetaAnomaly.Detection.Sensitivity;
 using MetaAnomaly.Detection.Services;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
@@ -15,8 +17,9 @@ namespace MetaAnomaly.Detection.Apis;
 
 /// <summary>
 /// Detection's HTTP API under <c>/api</c>: anomalies (list, one, feedback, acknowledge, snooze, per-cluster
-/// precision), maintenance windows, per-series detection status and scores, and webhooks (CRUD, test, delivery log, replay). Reads need the Viewer policy,
-/// writes the Admin policy; the host defines both.
+/// precision), maintenance windows, sensitivities per series and cluster and the alert preview, per-series detection
+/// status and scores, and webhooks (CRUD, test, delivery log, replay). Reads need the Viewer policy, writes the Admin
+/// policy; the host defines both.
 /// </summary>
 public static class DetectionApi
 {
@@ -26,8 +29,10 @@ public static class DetectionApi
     {
         var api = endpoints.MapGroup("/api").WithTags("Detection");
 
-        api.MapGet("/anomalies", ListAnomaliesAsync).RequireAuthorization(AccessPolicies.Viewer);
-        api.MapGet("/anomalies/{id:long}", GetAnomalyAsync).RequireAuthorization(AccessPolicies.Viewer);
+        api.MapGet("/anomalies", ListAnomaliesAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("Anomalies, paged and filtered (series glob, cluster, severity, time, open, feedback); the total in X-Total-Count");
+        api.MapGet("/anomalies/{id:long}", GetAnomalyAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("One anomaly with its explanation, 0-100 score, severity and lifecycle");
         api.MapPost("/anomalies/{id:long}/feedback", SubmitFeedbackAsync).RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Confirm or dismiss an anomaly, or clear the verdict (None)");
         api.MapPost("/anomalies/{id:long}/acknowledge", AcknowledgeAsync).RequireAuthorization(AccessPolicies.Admin)
@@ -40,19 +45,42 @@ public static class DetectionApi
             .WithSummary("Add a one-off or recurring maintenance window, global, per series pattern or per cluster");
         api.MapDelete("/maintenance-windows/{id:long}", DeleteMaintenanceWindowAsync).RequireAuthorization(AccessPolicies.Admin)
             .WithSummary("Remove a maintenance window");
-        api.MapGet("/anomalies/precision", PrecisionAsync).RequireAuthorization(AccessPolicies.Viewer);
-        api.MapGet("/detection/series", SeriesStatus).RequireAuthorization(AccessPolicies.Viewer);
-        api.MapGet("/detection/scores", ScoresAsync).RequireAuthorization(AccessPolicies.Viewer);
+        api.MapGet("/anomalies/precision", PrecisionAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("Per cluster: confirmed and dismissed anomalies, precision, and the thresholds feedback set");
+        api.MapGet("/detection/series", SeriesStatus).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("Every series' detection status: scored or not, and why not");
+        api.MapGet("/detection/scores", ScoresAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("A series' stored per-point scores (query: series, from, to)");
+        api.MapGet("/detection/sensitivities", ListSensitivities).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("The sensitivities operators set per series and per cluster (a series' own wins; unset is Medium)");
+        api.MapPut("/detection/sensitivities/series", SetSeriesSensitivityAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Set a series' sensitivity (query: key; body: Low, Medium or High)");
+        api.MapDelete("/detection/sensitivities/series", ClearSeriesSensitivityAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Remove a series' sensitivity: it follows its cluster again (query: key)");
+        api.MapPut("/detection/sensitivities/clusters/{clusterId}", SetClusterSensitivityAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Set a cluster's sensitivity for its series without their own (body: Low, Medium or High)");
+        api.MapDelete("/detection/sensitivities/clusters/{clusterId}", ClearClusterSensitivityAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Remove a cluster's sensitivity: its series use the default (Medium)");
+        api.MapGet("/detection/preview", PreviewAsync).RequireAuthorization(AccessPolicies.Viewer)
+            .WithSummary("What would have alerted: replay a series' stored points through the detector at a sensitivity (query: key, sensitivity, from, to)");
 
-        api.MapGet("/webhooks", ListWebhooksAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapGet("/webhooks/{id:long}", GetWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapPost("/webhooks", CreateWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapPut("/webhooks/{id:long}", UpdateWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapDelete("/webhooks/{id:long}", DeleteWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapPost("/webhooks/{id:long}/test", TestWebhookAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapGet("/webhooks/{id:long}/deliveries", DeliveriesAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapGet("/webhooks/deliveries/{deliveryId:long}/attempts", AttemptsAsync).RequireAuthorization(AccessPolicies.Admin);
-        api.MapPost("/webhooks/deliveries/{deliveryId:long}/replay", ReplayAsync).RequireAuthorization(AccessPolicies.Admin);
+        api.MapGet("/webhooks", ListWebhooksAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Webhook endpoints (secrets never shown)");
+        api.MapGet("/webhooks/{id:long}", GetWebhookAsync).RequireAuthorization(AccessPolicies.Admin).WithSummary("One webhook endpoint");
+        api.MapPost("/webhooks", CreateWebhookAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Add a webhook endpoint (URL, optional signing secret and headers, minimum severity, series filter)");
+        api.MapPut("/webhooks/{id:long}", UpdateWebhookAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Change a webhook endpoint (not one from configuration)");
+        api.MapDelete("/webhooks/{id:long}", DeleteWebhookAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Remove a webhook endpoint and its delivery log (not one from configuration)");
+        api.MapPost("/webhooks/{id:long}/test", TestWebhookAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Send a sample payload to the endpoint now and return the attempt");
+        api.MapGet("/webhooks/{id:long}/deliveries", DeliveriesAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("The endpoint's latest deliveries, newest first (query: state, limit)");
+        api.MapGet("/webhooks/deliveries/{deliveryId:long}/attempts", AttemptsAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Every HTTP attempt of one delivery");
+        api.MapPost("/webhooks/deliveries/{deliveryId:long}/replay", ReplayAsync).RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Queue a dead-lettered delivery again");
         return api;
     }
 
@@ -144,12 +172,70 @@ public static class DetectionApi
     internal static async Task<Results<Ok<IReadOnlyList<Scoring.ScoredPoint>>, ValidationProblem>> ScoresAsync(
         string series, DateTimeOffset from, DateTimeOffset to, IAnomalyStore store, CancellationToken cancellationToken)
     {
-        if (!SeriesKey.TryParse(series, out var key) || key is null)
+        if (ParseKey(series) is not { } key)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(series)] = ["Not a series key (measurement[,tag=value...]#field)."] });
+            return NotASeriesKey(nameof(series));
         }
         return TypedResults.Ok(await store.ScoresAsync(key, from, to, cancellationToken));
     }
+
+    internal static Ok<IReadOnlyList<SensitivitySetting>> ListSensitivities(SensitivityStore sensitivities) => TypedResults.Ok(sensitivities.All);
+
+    internal static async Task<Results<Ok<SensitivitySetting>, ValidationProblem>> SetSeriesSensitivityAsync(
+        string key, SensitivityRequest request, SensitivityStore sensitivities, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (ParseKey(key) is not { } series)
+        {
+            return NotASeriesKey(nameof(key));
+        }
+        if (!Enum.IsDefined(request.Sensitivity))
+        {
+            return NotASensitivity();
+        }
+        return TypedResults.Ok(await sensitivities.SetAsync(SensitivityScope.Series, series.ToString(), request.Sensitivity, context.User.Identity?.Name, cancellationToken));
+    }
+
+    internal static async Task<Results<NoContent, NotFound, ValidationProblem>> ClearSeriesSensitivityAsync(
+        string key, SensitivityStore sensitivities, CancellationToken cancellationToken)
+    {
+        if (ParseKey(key) is not { } series)
+        {
+            return NotASeriesKey(nameof(key));
+        }
+        return await sensitivities.ClearAsync(SensitivityScope.Series, series.ToString(), cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    internal static async Task<Results<Ok<SensitivitySetting>, ValidationProblem>> SetClusterSensitivityAsync(
+        string clusterId, SensitivityRequest request, SensitivityStore sensitivities, HttpContext context, CancellationToken cancellationToken) =>
+        Enum.IsDefined(request.Sensitivity)
+            ? TypedResults.Ok(await sensitivities.SetAsync(SensitivityScope.Cluster, clusterId, request.Sensitivity, context.User.Identity?.Name, cancellationToken))
+            : NotASensitivity();
+
+    internal static async Task<Results<NoContent, NotFound>> ClearClusterSensitivityAsync(
+        string clusterId, SensitivityStore sensitivities, CancellationToken cancellationToken) =>
+        await sensitivities.ClearAsync(SensitivityScope.Cluster, clusterId, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    internal static async Task<Results<Ok<AlertPreviewResult>, ValidationProblem>> PreviewAsync(
+        string key, AlertSensitivity sensitivity, DateTimeOffset from, DateTimeOffset to, AlertPreview preview, CancellationToken cancellationToken)
+    {
+        if (ParseKey(key) is not { } series)
+        {
+            return NotASeriesKey(nameof(key));
+        }
+        if (from >= to)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(from)] = ["'from' is not before 'to'."] });
+        }
+        return TypedResults.Ok(await preview.RunAsync(series, sensitivity, from, to, cancellationToken));
+    }
+
+    private static SeriesKey? ParseKey(string? text) => SeriesKey.TryParse(text, out var key) ? key : null;
+
+    private static ValidationProblem NotASeriesKey(string parameter) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [parameter] = ["Not a series key (measurement[,tag=value...]#field)."] });
+
+    private static ValidationProblem NotASensitivity() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensitivity"] = ["Low, Medium or High."] });
 
     internal static async Task<Ok<WebhookEndpoint[]>> ListWebhooksAsync(WebhookStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(t => t.ToPublic()).ToArray());
@@ -231,6 +317,9 @@ public static class DetectionApi
             : TypedResults.Conflict("Only dead-lettered deliveries can be replayed.");
     }
 }
+
+/// <summary>The sensitivity to set on a series or a cluster.</summary>
+public sealed record SensitivityRequest(AlertSensitivity Sensitivity);
 
 /// <summary>An operator's verdict on an anomaly; <see cref="AnomalyFeedbackKind.None"/> clears the earlier one.</summary>
 public sealed record FeedbackRequest(AnomalyFeedbackKind Verdict, string? Comment = null);

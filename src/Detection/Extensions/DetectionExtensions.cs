@@ -2,8 +2,10 @@ using MetaAnomaly.Detection.Feedback;
 using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Notifications;
 using MetaAnomaly.Detection.PostRules;
+using MetaAnomaly.Detection.Preview;
 using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Detection.Sensitivity;
 using MetaAnomaly.Detection.Services;
 using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Storage;
@@ -25,8 +27,8 @@ public static class DetectionExtensions
     /// <summary>
     /// Registers detection: options from <c>Detection</c> (validated at start), its tables, the detector (residual
     /// scorer, then the post-rules below, in order), the scoring cycle and service, the sinks a tick goes to, the
-    /// adaptation mask (<see cref="IAdaptationMask"/>), feedback, live notifications and the webhook dispatcher. Needs
-    /// <see cref="ISeriesBuffers"/>, <see cref="IOneStepForecaster"/> and <c>IStateDatabase</c> from the other projects.
+    /// adaptation mask (<see cref="IAdaptationMask"/>), feedback, the operators' sensitivities and the alert preview,
+    /// live notifications and the webhook dispatcher. Needs <see cref="ISeriesBuffers"/>, <see cref="IOneStepForecaster"/> and <c>IStateDatabase</c> from the other projects.
     /// </summary>
     public static IHostApplicationBuilder AddDetection(this IHostApplicationBuilder builder)
     {
@@ -41,10 +43,14 @@ public static class DetectionExtensions
 
         services.AddSingleton<IAnomalyStore, SqlAnomalyStore>();
         services.AddSingleton<FeedbackThresholds>();
-        services.AddSingleton<IThresholdSource>(sp => sp.GetRequiredService<FeedbackThresholds>());
+        services.AddSingleton<SensitivityStore>();
+        services.AddHostedService(sp => sp.GetRequiredService<SensitivityStore>());
+        services.AddSingleton<IThresholdSource>(sp => new SensitiveThresholds(
+            sp.GetRequiredService<FeedbackThresholds>(), sp.GetRequiredService<SensitivityStore>().SensitivityOf));
 
-        void AddPostRule(Func<DetectionOptions, IServiceProvider, IPostRule?> create) => services.AddSingleton<IPostRuleFactory>(sp =>
-            new PostRuleFactory(() => create(sp.GetRequiredService<IOptions<DetectionOptions>>().Value, sp)));
+        void AddSeriesPostRule(Func<DetectionOptions, IServiceProvider, SeriesKey, IPostRule?> create) => services.AddSingleton<IPostRuleFactory>(sp =>
+            new PostRuleFactory(series => create(sp.GetRequiredService<IOptions<DetectionOptions>>().Value, sp, series)));
+        void AddPostRule(Func<DetectionOptions, IServiceProvider, IPostRule?> create) => AddSeriesPostRule((o, sp, _) => create(o, sp));
         AddPostRule((o, _) => RecurrenceRule.Create(o));
         AddPostRule((o, _) => DeviationMemoryRule.Create(o));
         AddPostRule((o, _) => ExcusedReturnRule.Create(o));
@@ -52,12 +58,15 @@ public static class DetectionExtensions
         AddPostRule((o, _) => SustainedRule.Create(o));
         AddPostRule((o, _) => FlatlineRule.Create(o));
         AddPostRule((o, _) => WarmupRule.Create(o));
-        AddPostRule((o, sp) => AlarmRules.Create(o, sp.GetRequiredService<IThresholdSource>()));
+        AddSeriesPostRule((o, sp, series) => AlarmRules.Create(o, sp.GetRequiredService<IThresholdSource>(), series));
         services.AddSingleton(sp => new AnomalyDetector(
             sp.GetRequiredService<IOptions<DetectionOptions>>().Value, sp.GetServices<IPostRuleFactory>(), sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<AnomalyAdaptationMask>();
         services.AddSingleton<IAdaptationMask>(sp => sp.GetRequiredService<AnomalyAdaptationMask>());
+        services.AddSingleton(sp => new AlertPreview(
+            sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<FeedbackThresholds>(), sp.GetRequiredService<IOneStepForecaster>(),
+            sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAnomalyNotifications, AnomalyNotificationService>();
         services.AddSingleton(sp => new FeedbackService(
             sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<AnomalyAdaptationMask>(),

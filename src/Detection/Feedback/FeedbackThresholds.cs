@@ -8,7 +8,8 @@ namespace MetaAnomaly.Detection.Feedback;
 
 /// <summary>
 /// Per-cluster rule thresholds tuned by operators' verdicts, persisted, always within
-/// [<see cref="FeedbackOptions.MinThreshold"/>, <see cref="FeedbackOptions.MaxThreshold"/>].
+/// [<see cref="FeedbackOptions.MinThreshold"/>, <see cref="FeedbackOptions.MaxThreshold"/>]; the operator's sensitivity
+/// moves them further per series or cluster (<see cref="Sensitivity.SensitiveThresholds"/>).
 /// </summary>
 /// <remarks>
 /// Thresholds move in "nines", n = -log10(1 - threshold): half a nine up when a cluster's precision is below
@@ -16,11 +17,12 @@ namespace MetaAnomaly.Detection.Feedback;
 /// <see cref="FeedbackOptions.HighPrecision"/> (alarms are trusted: catch more), once the cluster has
 /// <see cref="FeedbackOptions.MinVerdicts"/> verdicts. Each new verdict may move it once more.
 /// </remarks>
-internal sealed class FeedbackThresholds(IStateDatabase database, IOptions<DetectionOptions> options, TimeProvider time) : IThresholdSource
+internal sealed class FeedbackThresholds(IStateDatabase database, IOptions<DetectionOptions> options, TimeProvider time)
 {
     private const double Step = 0.5;
     private readonly ConcurrentDictionary<(string Cluster, string Rule), double> _tuned = new();
 
+    /// <summary>The rule's threshold for the cluster: the configured one, or where feedback moved it.</summary>
     public double ThresholdFor(string? clusterId, AlarmRuleOptions rule) =>
         _tuned.TryGetValue((clusterId ?? "", rule.Name), out var tuned) ? tuned : rule.Threshold;
 

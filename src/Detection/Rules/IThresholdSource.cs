@@ -1,9 +1,14 @@
+using MetaAnomaly.Shared.Series;
+
 namespace MetaAnomaly.Detection.Rules;
 
-/// <summary>The threshold a rule uses for a cluster: the configured one, moved by feedback within bounds.</summary>
+/// <summary>
+/// The threshold a rule uses for one series of a cluster: the configured one, moved by feedback for the cluster, then
+/// by the operator's sensitivity for the series or its cluster.
+/// </summary>
 public interface IThresholdSource
 {
-    double ThresholdFor(string? clusterId, AlarmRuleOptions rule);
+    double ThresholdFor(SeriesKey series, string? clusterId, AlarmRuleOptions rule);
 }
 
 /// <summary>The configured thresholds, unchanged (evaluation, and before any feedback).</summary>
@@ -11,5 +16,5 @@ public sealed class ConfiguredThresholds : IThresholdSource
 {
     public static ConfiguredThresholds Instance { get; } = new();
 
-    public double ThresholdFor(string? clusterId, AlarmRuleOptions rule) => rule.Threshold;
+    public double ThresholdFor(SeriesKey series, string? clusterId, AlarmRuleOptions rule) => rule.Threshold;
 }

@@ -43,6 +43,6 @@ public sealed class AnomalyDetector
 
     private SeriesDetector DetectorOf(SeriesKey key) => _series.GetOrAdd(key, k => new SeriesDetector(
         new ResidualScorer(_options.Scoring),
-        _rules.Select(f => f.Create()).OfType<IPostRule>().ToArray(),
+        _rules.Select(f => f.Create(k)).OfType<IPostRule>().ToArray(),
         new EventTracker(k.ToString(), _options.Events, _options.Severity)));
 }

@@ -119,5 +119,14 @@ internal static class DetectionMigrations
                 created_by TEXT NULL,
                 created_ms INTEGER NOT NULL);
             """),
+        new("detection-0008-sensitivities", """
+            CREATE TABLE detection_sensitivities (
+                scope INTEGER NOT NULL,
+                target TEXT NOT NULL,
+                sensitivity INTEGER NOT NULL,
+                set_by TEXT NULL,
+                set_ms INTEGER NOT NULL,
+                PRIMARY KEY (scope, target));
+            """),
     ];
 }

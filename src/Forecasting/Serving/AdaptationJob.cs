@@ -16,6 +16,6 @@ public sealed class AdaptationJob(IForecastingRuns forecasting, ILogger<Adaptati
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         logger.LogInformation("Daily adaptation triggered by {Trigger}", context.Trigger.Key);
-        await forecasting.RunScheduledAsync(cancellationToken);
+        context.Result = await forecasting.RunScheduledAsync(cancellationToken);
     }
 }

@@ -5,13 +5,15 @@ using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
+using MetaAnomaly.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MetaAnomaly.Dashboard.Tests.Browser;
 
 /// <summary>
 /// An event handed to the product's own sinks (as a scoring tick does) on a quiet host: its explanation and 0-100 score
-/// on its page and in the webhook body, then its resolution, with links to the address the host listens on.
+/// on its page and in the webhook body, then its resolution, with links to the address the host listens on; the Alerts
+/// page's health badges of that receiver and of an endpoint nobody listens on.
 /// </summary>
 public sealed class AnomalyExplanationTests : IAsyncLifetime
 {
@@ -36,9 +38,11 @@ public sealed class AnomalyExplanationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAnomalyExplainsItselfOnItsPageAndInItsOpenedThenResolvedWebhooks()
+    public async Task AnAnomalyExplainsItselfOnItsPageAndInItsOpenedThenResolvedWebhooksAndTheAlertsPageShowsEachEndpointsHealth()
     {
-        await _host.Services.GetRequiredService<IWebhookManagement>().CreateAsync(new WebhookEndpointRequest("receiver", _receiver.Url.ToString()), default);
+        var webhooks = _host.Services.GetRequiredService<IWebhookManagement>();
+        await webhooks.CreateAsync(new WebhookEndpointRequest("receiver", _receiver.Url.ToString()), default);
+        await webhooks.CreateAsync(new WebhookEndpointRequest("dead", $"http://127.0.0.1:{FreePort.Next()}/hook"), default);
         var opened = await StoreAsync(SampleEvent(open: true));
         await HandToSinksAsync(new EventChange(EventChangeKind.Opened, opened));
         var openedBody = await _receiver.WaitForAsync(b => b.GetProperty("type").GetString() == WebhookPayload.OpenedType, DeliveryWait)
@@ -72,6 +76,15 @@ public sealed class AnomalyExplanationTests : IAsyncLifetime
         await _browser.Page.ClickAsync("[data-testid=acknowledge]");
         await _browser.Page.WaitForSelectorAsync("[data-testid=acknowledged]:has-text('admin')");
         Assert.Equal(DashboardHost.AdminUser, (await _host.Services.GetRequiredService<IAnomalyStore>().GetAsync(opened.Id, default))!.AcknowledgedBy);
+
+        await WaitUntilAsync(async () => (await webhooks.HealthAsync(default)).Any(h => h is { Name: "dead", ConsecutiveFailures: > 0 }));
+        await _browser.Page.GotoAsync("/alerts");
+        await _browser.WaitForInteractivityAsync();
+        Assert.Contains("Healthy", await _browser.Page.InnerTextAsync("[data-testid=webhook-health-receiver]"));
+        Assert.StartsWith("anomaly.resolved: Delivered (2", (await _browser.Page.InnerTextAsync("[data-testid=webhook-last-receiver]")).Trim());
+        var dead = await _browser.Page.InnerTextAsync("[data-testid=webhook-health-dead]");
+        Assert.Matches("(Failing|CircuitOpen)", dead);
+        Assert.Contains("failures in a row since", dead);
         Assert.Empty(_browser.ScriptErrors);
     }
 
@@ -105,6 +118,19 @@ public sealed class AnomalyExplanationTests : IAsyncLifetime
         await _browser.WaitForInteractivityAsync();
         Assert.Contains("edge deploy", await page.InnerTextAsync("[data-testid=muted]"));
         Assert.Empty(_browser.ScriptErrors);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + DeliveryWait;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not hold in time.");
+            }
+            await Task.Delay(200);
+        }
     }
 
     private Task<AnomalyEvent> StoreAsync(AnomalyEvent anomaly) => _host.Services.GetRequiredService<IAnomalyStore>().UpsertAsync(anomaly, default);

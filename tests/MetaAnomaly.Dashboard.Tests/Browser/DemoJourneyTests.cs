@@ -45,6 +45,9 @@ public sealed class DemoJourneyTests : IAsyncLifetime
         await _browser.SignInAsync(DashboardHost.AdminUser, DashboardHost.AdminPassword);
         await page.WaitForSelectorAsync("[data-testid=latest-anomaly]");
         await page.WaitForSelectorAsync("#overview-hourly .main-svg");
+        var countTicks = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('#overview-hourly .ytick text')].map(t => t.textContent)");
+        Assert.NotEmpty(countTicks);
+        Assert.All(countTicks, tick => Assert.Matches("^[0-9,]+$", tick));
         await _browser.ScreenshotAsync("overview");
 
         await page.ClickAsync("a[href='/series']");
@@ -93,6 +96,9 @@ public sealed class DemoJourneyTests : IAsyncLifetime
         Assert.True(await RanSinceAsync(job, clickedAt), $"Job {job.Group}.{job.Name} recorded no run after Run now.");
         await page.ReloadAsync();
         await _browser.WaitForInteractivityAsync();
+        await page.WaitForSelectorAsync("[data-testid=jobs-table] :text('clusters adapted')");
+        await page.ClickAsync("[data-testid=jobs-table] >> text=History");
+        await page.WaitForSelectorAsync($"[data-testid=job-history] :text('run now by {DashboardHost.AdminUser}')");
         await _browser.ScreenshotAsync("jobs");
         Assert.Empty(_browser.ScriptErrors);
     }

@@ -21,7 +21,7 @@ public sealed class DisplaySettingsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
-    public async Task TimesFollowTheBrowsersZoneUntilTheUserSwitchesToUtcWhichIsRemembered()
+    public async Task TimesFollowTheBrowsersZoneUntilTheUserSwitchesToUtcWhichIsRememberedAsIsDarkMode()
     {
         var anomaly = await StoreAsync("cpu,host=a#usage");
         await using var browser = await BrowserSession.OpenAsync(_host.BaseAddress, timeZoneId: "America/New_York");
@@ -34,9 +34,16 @@ public sealed class DisplaySettingsTests : IAsyncLifetime
         await page.ClickAsync("[data-testid=time-zone]");
         await page.WaitForSelectorAsync("[data-testid=event-start]:has-text('2026-11-30 08:00:00 UTC')");
 
+        const string background = "getComputedStyle(document.body).backgroundColor";
+        var light = await page.EvaluateAsync<string>(background);
+        await page.ClickAsync("[data-testid=dark-mode]");
+        await page.WaitForFunctionAsync($"{background} !== '{light}'");
+        var dark = await page.EvaluateAsync<string>(background);
+
         await page.ReloadAsync();
         await browser.WaitForInteractivityAsync();
         await page.WaitForSelectorAsync("[data-testid=event-start]:has-text('2026-11-30 08:00:00 UTC')");
+        await page.WaitForFunctionAsync($"{background} === '{dark}'");
         Assert.Empty(browser.ScriptErrors);
     }
 

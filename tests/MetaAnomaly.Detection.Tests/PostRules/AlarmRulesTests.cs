@@ -1,6 +1,7 @@
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.PostRules;
 using MetaAnomaly.Detection.Rules;
+using MetaAnomaly.Shared.Series;
 
 namespace MetaAnomaly.Detection.Tests.PostRules;
 
@@ -16,7 +17,7 @@ public sealed class AlarmRulesTests
     [Fact]
     public void ASurpriseOverTheThresholdFiresTheRuleAndSaysWhichAndFromWhat()
     {
-        var rule = AlarmRules.Create(new DetectionOptions(), ConfiguredThresholds.Instance);
+        var rule = AlarmRules.Create(new DetectionOptions(), ConfiguredThresholds.Instance, SeriesKey.Parse("cpu#usage"));
 
         var quiet = rule.Through(Surprising(0, 1));
         var loud = rule.Through(Surprising(1, 6));
@@ -40,7 +41,7 @@ public sealed class AlarmRulesTests
                 new AlarmRuleOptions { Name = "any" },
             ],
         };
-        var rule = AlarmRules.Create(options, ConfiguredThresholds.Instance);
+        var rule = AlarmRules.Create(options, ConfiguredThresholds.Instance, SeriesKey.Parse("cpu#usage"));
 
         var first = rule.Through(Surprising(0, 6));
         var second = rule.Through(Surprising(1, 6));
@@ -52,7 +53,7 @@ public sealed class AlarmRulesTests
     [Fact]
     public void AnUnscoredPointNeverFires()
     {
-        var rule = AlarmRules.Create(new DetectionOptions(), ConfiguredThresholds.Instance);
+        var rule = AlarmRules.Create(new DetectionOptions(), ConfiguredThresholds.Instance, SeriesKey.Parse("cpu#usage"));
         var point = Surprising(0, 9);
         point.Unscored("warm-up");
 

@@ -3,6 +3,7 @@ using MetaAnomaly.Detection.PostRules;
 using MetaAnomaly.Detection.Rules;
 using MetaAnomaly.Detection.Tests.Scoring;
 using MetaAnomaly.Detection.Tests.Support;
+using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -18,7 +19,7 @@ public sealed class PostRulePipelineTests
         builder.Services.AddSingleton<IThresholdSource>(ConfiguredThresholds.Instance);
         using var provider = builder.Services.BuildServiceProvider();
 
-        var rules = provider.GetServices<IPostRuleFactory>().Select(f => f.Create()?.GetType()).ToArray();
+        var rules = provider.GetServices<IPostRuleFactory>().Select(f => f.Create(SeriesKey.Parse("cpu#usage"))?.GetType()).ToArray();
 
         Assert.Equal(
             [typeof(RecurrenceRule), typeof(DeviationMemoryRule), typeof(ExcusedReturnRule), typeof(PointCalibrationRule),

@@ -1,10 +1,11 @@
 using MetaAnomaly.Detection.Events;
-using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Extensions;
 using MetaAnomaly.Detection.Feedback;
+using MetaAnomaly.Detection.Muting;
 using MetaAnomaly.Detection.Notifications;
 using MetaAnomaly.Detection.PostRules;
 using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Detection.Sensitivity;
 using MetaAnomaly.Detection.Services;
 using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Storage;
@@ -294,7 +295,7 @@ public sealed class ScoringCycleTests : IDisposable
             new WriteBackSink([_writeBack], NullLogger<WriteBackSink>.Instance),
         ];
         var cycle = new ScoringCycle(
-            _buffers, forecaster ?? _forecaster, detector ?? DetectionExtensions.CreateDetector(_options.Value, thresholds, TimeProvider.System), store,
+            _buffers, forecaster ?? _forecaster, detector ?? DetectionExtensions.CreateDetector(_options.Value, new SensitiveThresholds(thresholds, (_, _) => AlertSensitivity.Medium), TimeProvider.System), store,
             sinks, _options, NullLogger<ScoringCycle>.Instance);
         return (cycle, store, mask, notifications);
     }

@@ -1,0 +1,60 @@
+using MetaAnomaly.Dashboard.Security;
+using MetaAnomaly.Dashboard.Tests.Support;
+using MetaAnomaly.Detection.Preview;
+using MetaAnomaly.Detection.Sensitivity;
+using MetaAnomaly.Detection.Storage;
+using MetaAnomaly.Shared.Series;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MetaAnomaly.Dashboard.Tests.Browser;
+
+/// <summary>
+/// A series pushed through <c>/write</c> with its scores stored as the scoring cycle stores them: on its page the preview
+/// draws the alerts High sensitivity would have raised, and the admin sets the series' sensitivity.
+/// </summary>
+public sealed class AlertPreviewTests : IAsyncLifetime
+{
+    private static readonly SeriesKey Key = SeriesKey.Parse("api,host=preview-1#latency");
+
+    private readonly DashboardHost _host = new(DashboardHost.QuietSettings(), kestrel: true);
+
+    public Task InitializeAsync()
+    {
+        _host.StartServer();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task ThePreviewDrawsTheAlertsHighSensitivityWouldHaveRaisedAndTheAdminSetsIt()
+    {
+        var points = StoredScores.For(Key);
+        using (var client = _host.CreateClient())
+        {
+            client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, await _host.CreateKeyAsync(DashboardRoles.Writer));
+            (await client.PostAsync("/write?precision=s", new StringContent(StoredScores.LineProtocol(points, "api,host=preview-1", "latency")))).EnsureSuccessStatusCode();
+        }
+        await _host.Services.GetRequiredService<IAnomalyStore>().SaveScoresAsync(points, default);
+        var expected = await _host.Services.GetRequiredService<AlertPreview>()
+            .RunAsync(Key, AlertSensitivity.High, StoredScores.End.AddDays(-1), StoredScores.End, default);
+        Assert.NotEmpty(expected.Alerts);
+
+        await using var browser = await BrowserSession.OpenAsync(_host.BaseAddress);
+        var page = browser.Page;
+        await browser.SignInAsync(DashboardHost.AdminUser, DashboardHost.AdminPassword);
+        await page.GotoAsync($"/series/view?key={Uri.EscapeDataString(Key.ToString())}");
+        await browser.WaitForInteractivityAsync();
+        await page.ClickAsync("[data-testid=preview-sensitivity] >> text=High");
+        await page.ClickAsync("[data-testid=preview-run]");
+        await page.WaitForSelectorAsync($"[data-testid=series-chart][data-preview='{expected.Alerts.Count}']");
+        Assert.Equal(expected.Alerts.Count, await page.Locator("[data-testid=preview-alert]").CountAsync());
+        Assert.Contains($"At High: {expected.Alerts.Count} alerts", await page.InnerTextAsync("[data-testid=preview-summary]"));
+        await browser.ScreenshotAsync("preview");
+
+        await page.ClickAsync("[data-testid=sensitivity-choice] >> text=High");
+        await page.WaitForSelectorAsync("[data-testid=sensitivity-effective]:has-text('High (set on this series)')");
+        Assert.Equal(AlertSensitivity.High, _host.Services.GetRequiredService<SensitivityStore>().EffectiveFor(Key, null).Sensitivity);
+        Assert.Empty(browser.ScriptErrors);
+    }
+}
