@@ -6,7 +6,6 @@ using System.Net.Http.Json;
 using System.Text;
 using MetaAnomaly.Cluster.Apis;
 using MetaAnomaly.Cluster.Tests.Support;
-using MetaAnomaly.Dashboard.Hosting;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -92,21 +91,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 await node.DisposeAsync();
             }
         }
-    }
-
-    [SkippableFact]
-    public async Task EnabledClusterWithoutPostgreSqlEndsWithTheConfigurationExitCodeAndNamesIt()
-    {
-        Skip.If(OperatingSystem.IsWindows(), "Unix processes");
-        await using var node = NodeProcess.Start("node", new Dictionary<string, string> { ["Cluster__Enabled"] = "true" });
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (!node.HasExited && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
-        Assert.True(node.HasExited, node.Output);
-        Assert.Equal(StartupFailure.ConfigurationErrorExitCode, node.ExitCode);
-        Assert.Contains("Cluster:PostgreSql", node.Output, StringComparison.Ordinal);
     }
 
     private static async Task<ClusterView> WaitForViewAsync(NodeProcess node, Func<ClusterView, bool> done, TimeSpan timeout)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace MetaAnomaly.Cluster.Configuration;
 
 /// <summary>
@@ -38,6 +40,13 @@ public sealed class ClusterOptions
 
     /// <summary>Points older than this are deleted from PostgreSQL.</summary>
     public TimeSpan PointRetention { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// Whether the configuration turns the cluster on, read before options are bound and validated (composition,
+    /// endpoint mapping); an unconvertible value counts as off here and is named by the options binding at start.
+    /// </summary>
+    public static bool EnabledIn(IConfiguration configuration) =>
+        bool.TryParse(configuration[$"{Section}:{nameof(Enabled)}"], out var enabled) && enabled;
 
     public string ResolvedNodeName => string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{SiloPort}" : NodeName;
 }

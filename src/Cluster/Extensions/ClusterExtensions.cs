@@ -5,6 +5,7 @@ using MetaAnomaly.Cluster.Hosting;
 using MetaAnomaly.Cluster.Ingest;
 using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Cluster.Storage;
+using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Wal;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -27,16 +28,16 @@ public static class ClusterExtensions
     /// <c>Cluster:Enabled=true</c> does anything else change: the node becomes an Orleans silo with ADO.NET clustering
     /// on <c>Cluster:PostgreSql</c> (its tables applied at start by <see cref="ClusterSchema"/>), the series are hashed
     /// over <c>Cluster:Shards</c> shard grains (<see cref="IShardGrain"/>), <see cref="IDurableIngestor"/> becomes
-    /// <see cref="ClusterIngestor"/> (acknowledged once the points are in PostgreSQL), and <see cref="ShardKeeper"/>
-    /// keeps every shard active. Call after <c>AddIngest</c>.
+    /// <see cref="ClusterIngestor"/> (acknowledged once the points are in PostgreSQL) in place of the local
+    /// write-ahead log and buffer snapshot, and <see cref="ShardKeeper"/> keeps every shard active. Call after
+    /// <c>AddIngest</c>.
     /// </summary>
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
-        // An unconvertible Enabled is left to the options binding at start, which names it.
-        if (!bool.TryParse(builder.Configuration[$"{ClusterOptions.Section}:{nameof(ClusterOptions.Enabled)}"], out var enabled) || !enabled)
+        if (!ClusterOptions.EnabledIn(builder.Configuration))
         {
             return builder;
         }
@@ -46,6 +47,12 @@ public static class ClusterExtensions
         services.AddSingleton(sp => new ShardMap(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Shards));
         services.AddSingleton<ClusterPointStore>();
         services.Replace(ServiceDescriptor.Singleton<IDurableIngestor, ClusterIngestor>());
+        // A node's buffers are what its shards read back from PostgreSQL: the local snapshot and write-ahead log would
+        // restore, after a restart, series whose shards now run on other nodes.
+        foreach (var snapshot in services.Where(d => d.ImplementationType == typeof(BufferSnapshotService)).ToArray())
+        {
+            services.Remove(snapshot);
+        }
 
         // Hosted services start in registration order: the tables exist before the silo joins, the silo before the keeper calls shards.
         services.AddHostedService<ClusterSchema>();
@@ -76,7 +83,7 @@ public static class ClusterExtensions
     /// <summary>Maps the cluster API (<see cref="ClusterApi"/>) on a cluster node; nothing on a single node.</summary>
     public static IEndpointRouteBuilder MapCluster(this IEndpointRouteBuilder endpoints)
     {
-        if (endpoints.ServiceProvider.GetRequiredService<IOptions<ClusterOptions>>().Value.Enabled)
+        if (ClusterOptions.EnabledIn(endpoints.ServiceProvider.GetRequiredService<IConfiguration>()))
         {
             endpoints.MapClusterApi();
         }
