@@ -1,5 +1,4 @@
 using MetaAnomaly.Cluster.Configuration;
-using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Cluster.Storage;
 using MetaAnomaly.Cluster.Tests.Support;
 using MetaAnomaly.Shared.Series;
@@ -55,8 +54,9 @@ public sealed class ClusterStorageTests
         var b = SeriesKey.Parse("cpu,host=b#usage");
         var points = Enumerable.Range(0, 10).SelectMany(i => new[] { new DataPoint(a, T0.AddMinutes(i), i), new DataPoint(b, T0.AddMinutes(i), -i) }).ToArray();
 
-        await store.AppendAsync([(1, ShardPoints.Of(points))], CancellationToken.None);
-        await store.AppendAsync([(1, ShardPoints.Of([new DataPoint(a, T0.AddMinutes(9), 99)])), (2, ShardPoints.Of([new DataPoint(b, T0, 7)]))], CancellationToken.None);
+        await store.AppendAsync(1, points, CancellationToken.None);
+        await store.AppendAsync(1, [new DataPoint(a, T0.AddMinutes(9), 98), new DataPoint(a, T0.AddMinutes(9), 99)], CancellationToken.None);
+        await store.AppendAsync(2, [new DataPoint(b, T0, 7)], CancellationToken.None);
 
         var back = await store.ReadShardAsync(1, T0.AddMinutes(2), perSeries: 3, CancellationToken.None);
         Assert.Equal([7.0, 8, 99, -7, -8, -9], back.Select(p => p.Value));

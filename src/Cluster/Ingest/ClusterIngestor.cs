@@ -1,26 +1,23 @@
 using MetaAnomaly.Cluster.Configuration;
 using MetaAnomaly.Cluster.Sharding;
-using MetaAnomaly.Cluster.Storage;
 using MetaAnomaly.Ingest.Wal;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace MetaAnomaly.Cluster.Ingest;
 
 /// <summary>
 /// <see cref="IDurableIngestor"/> of a cluster node, in place of the local write-ahead log: a batch is split by shard,
-/// each shard's grain (wherever Orleans placed it) takes its points into its node's buffers, and the accepted points
-/// of all shards are written to PostgreSQL in one statement. The task completes, and a writer is answered, only once
-/// that commit is done; a shard whose node was lost is retried until Orleans has moved it, for at most
-/// <c>Cluster:ShardWriteTimeout</c>. A failure is an <see cref="IOException"/>: the push endpoints answer 500 and the
-/// writer retries (a point written twice keeps one row).
+/// each shard's grain (wherever Orleans placed it) takes its points into its node's buffers and stores the accepted
+/// ones in PostgreSQL. The task completes, and a writer is answered, only once every shard has; a shard whose node was
+/// lost is retried until Orleans has moved it, for at most <c>Cluster:ShardWriteTimeout</c>. A failure is an
+/// <see cref="IOException"/>: the push endpoints answer 500 and the writer retries (a point written twice keeps one
+/// row).
 /// </summary>
 internal sealed partial class ClusterIngestor(
     IGrainFactory grains,
     ShardMap shards,
-    ClusterPointStore store,
     IOptions<ClusterOptions> options,
     TimeProvider clock,
     ILogger<ClusterIngestor> logger) : IDurableIngestor
@@ -50,24 +47,15 @@ internal sealed partial class ClusterIngestor(
     private async Task<IngestOutcome> WriteAsync(IReadOnlyList<(int Shard, ShardPoints Points)> batches, CancellationToken cancellationToken)
     {
         var writes = await Task.WhenAll(batches.Select(batch => ApplyAsync(batch.Shard, batch.Points, cancellationToken)));
-        try
-        {
-            await store.AppendAsync(batches.Select((batch, i) => (batch.Shard, writes[i].Accepted)).ToArray(), cancellationToken);
-        }
-        catch (NpgsqlException e)
-        {
-            throw new IOException($"PostgreSQL did not take the points ({e.Message})", e);
-        }
         var total = default(IngestOutcome);
         foreach (var write in writes)
         {
-            var outcome = write.Outcome;
             total = new IngestOutcome(
-                total.Accepted + outcome.Accepted,
-                total.SkippedNotFinite + outcome.SkippedNotFinite,
-                total.SkippedOutOfRange + outcome.SkippedOutOfRange,
-                total.SkippedOverCapacity + outcome.SkippedOverCapacity,
-                total.SkippedTooOld + outcome.SkippedTooOld);
+                total.Accepted + write.Accepted,
+                total.SkippedNotFinite + write.SkippedNotFinite,
+                total.SkippedOutOfRange + write.SkippedOutOfRange,
+                total.SkippedOverCapacity + write.SkippedOverCapacity,
+                total.SkippedTooOld + write.SkippedTooOld);
         }
         return total;
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using MetaAnomaly.Cluster.Configuration;
 using MetaAnomaly.Cluster.Storage;
 using MetaAnomaly.Ingest.Buffers;
@@ -10,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace MetaAnomaly.Cluster.Sharding;
 
 /// <inheritdoc cref="IShardGrain"/>
-[Orleans.Placement.ActivationCountBasedPlacement]
+[Orleans.Placement.RandomPlacement]
 internal sealed partial class ShardGrain(
     SeriesBuffers buffers,
     ClusterPointStore store,
@@ -39,24 +38,20 @@ internal sealed partial class ShardGrain(
         LogActivated(Shard, silo.Name, _series.Count, stored.Count);
     }
 
-    public Task<ShardWrite> ApplyAsync(ShardPoints points)
+    public async Task<ShardWrite> ApplyAsync(ShardPoints points)
     {
         var incoming = points.ToDataPoints(KeyOf);
-        var accepted = ArrayPool<DataPoint>.Shared.Rent(incoming.Length);
-        try
+        var accepted = new DataPoint[incoming.Length];
+        var outcome = buffers.Ingest(incoming, accepted);
+        var taken = new ArraySegment<DataPoint>(accepted, 0, outcome.Accepted);
+        foreach (var point in taken)
         {
-            var outcome = buffers.Ingest(incoming, accepted);
-            var taken = accepted.AsSpan(0, outcome.Accepted).ToArray();
-            foreach (var point in taken)
-            {
-                _series.TryAdd(point.Key.ToString(), point.Key);
-            }
-            return Task.FromResult(new ShardWrite(ShardPoints.Of(taken), outcome.SkippedNotFinite, outcome.SkippedOutOfRange, outcome.SkippedOverCapacity, outcome.SkippedTooOld));
+            _series.TryAdd(point.Key.ToString(), point.Key);
         }
-        finally
-        {
-            ArrayPool<DataPoint>.Shared.Return(accepted, clearArray: true);
-        }
+        // Stored by the activation itself, between the read-back of OnActivateAsync and any later activation's: a point
+        // answered for is either read back by the next activation or was never answered for.
+        await store.AppendAsync(Shard, taken, CancellationToken.None);
+        return new ShardWrite(outcome.Accepted, outcome.SkippedNotFinite, outcome.SkippedOutOfRange, outcome.SkippedOverCapacity, outcome.SkippedTooOld);
     }
 
     public Task<ShardReport> DescribeAsync() => Task.FromResult(new ShardReport(

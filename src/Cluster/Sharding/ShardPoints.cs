@@ -13,8 +13,6 @@ public sealed record ShardPoints(
     [property: Id(2)] long[] Ticks,
     [property: Id(3)] double[] Values)
 {
-    public static readonly ShardPoints Empty = new([], [], [], []);
-
     public int Length => Ticks.Length;
 
     /// <summary>Groups points by series, keeping each series' points in arrival order.</summary>

@@ -1,4 +1,3 @@
-using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Shared.Series;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,24 +5,18 @@ using NpgsqlTypes;
 namespace MetaAnomaly.Cluster.Storage;
 
 /// <summary>
-/// The durable copy of every acknowledged point, in <c>metaanomaly_points</c> by shard. A write is one statement and
-/// one commit however many shards it spans; a point written twice (a retried write) keeps its latest value.
+/// The durable copy of every acknowledged point, in <c>metaanomaly_points</c> by shard: one statement and one commit
+/// per shard of a write; a point written twice (a retried write) keeps one row, with its latest value.
 /// </summary>
 public sealed class ClusterPointStore(NpgsqlDataSource database)
 {
-    public async Task AppendAsync(IReadOnlyList<(int Shard, ShardPoints Points)> writes, CancellationToken cancellationToken)
+    /// <summary>Stores points of one shard in one statement; of a key and timestamp given twice the last value counts.</summary>
+    public async Task AppendAsync(int shard, IReadOnlyList<DataPoint> points, CancellationToken cancellationToken)
     {
-        var latest = new Dictionary<(int Shard, string Series, long Ticks), double>();
-        foreach (var (shard, points) in writes)
+        var latest = new Dictionary<(string Series, long Ticks), double>();
+        foreach (var point in points)
         {
-            var i = 0;
-            for (var s = 0; s < points.Series.Length; s++)
-            {
-                for (var n = 0; n < points.Counts[s]; n++, i++)
-                {
-                    latest[(shard, points.Series[s], points.Ticks[i])] = points.Values[i];
-                }
-            }
+            latest[(point.Key.ToString(), point.Timestamp.UtcTicks)] = point.Value;
         }
         if (latest.Count == 0)
         {
@@ -32,10 +25,10 @@ public sealed class ClusterPointStore(NpgsqlDataSource database)
 
         await using var command = database.CreateCommand("""
             INSERT INTO metaanomaly_points (shard, series_key, ts, value)
-            SELECT * FROM unnest(@shards, @series, @ts, @values)
+            SELECT @shard, series, ts, value FROM unnest(@series, @ts, @values) AS p(series, ts, value)
             ON CONFLICT (shard, series_key, ts) DO UPDATE SET value = excluded.value
             """);
-        command.Parameters.Add(new NpgsqlParameter<int[]>("shards", latest.Keys.Select(k => k.Shard).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<int>("shard", shard));
         command.Parameters.Add(new NpgsqlParameter<string[]>("series", latest.Keys.Select(k => k.Series).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<long[]>("ts", latest.Keys.Select(k => k.Ticks).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<double[]>("values", latest.Values.ToArray()));
