@@ -24,12 +24,21 @@ if ! command -v prometheus >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v 
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } \
     || echo "prometheus did not install: its test will skip." >&2
 fi
+# PostgreSQL is optional too: the cluster tests skip, saying so, without it.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null 2>&1 \
+   && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing postgresql (apt-get)..."
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; } \
+    || echo "postgresql did not install: the cluster tests will skip." >&2
+fi
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet not on PATH)." >&2; exit 1; }
 
 work=$(mktemp -d)
 influx_pid=""
+postgres_data=""
 cleanup() {
   [[ -n "$influx_pid" ]] && kill "$influx_pid" 2>/dev/null && wait "$influx_pid" 2>/dev/null
+  [[ -n "$postgres_data" ]] && as_postgres_user pg_ctl -D "$postgres_data" -m fast -w stop >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,6 +58,34 @@ done
 curl -fsS "http://127.0.0.1:$http_port/ping" >/dev/null || { echo "influxd did not start:" >&2; cat "$work/influxd.log" >&2; exit 1; }
 echo "InfluxDB $(influxd version 2>/dev/null | awk '{print $2}') on 127.0.0.1:$http_port"
 
+# PostgreSQL for the cluster tests (optional: they skip, saying so, without it). initdb refuses root, so as root the
+# server runs as the postgres user when there is one, else as nobody.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+export PATH="$PATH:${pg_bin:-/usr/local/bin}"
+as_postgres_user() {
+  if [[ $(id -u) == 0 ]]; then runuser -u "$(id -u postgres >/dev/null 2>&1 && echo postgres || echo nobody)" -- "$@"; else "$@"; fi
+}
+postgres_url=""
+if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+  pg_dir="$work/postgres"
+  mkdir -p "$pg_dir"
+  [[ $(id -u) == 0 ]] && { chmod 755 "$work"; chown "$(id -u postgres >/dev/null 2>&1 && echo postgres || echo nobody)" "$pg_dir"; }
+  pg_port=$(free_port)
+  if as_postgres_user initdb -D "$pg_dir/data" -U metaanomaly --auth=trust -E UTF8 >"$pg_dir/initdb.log" 2>&1 \
+    && as_postgres_user pg_ctl -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w \
+         -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c max_connections=200" start >/dev/null; then
+    postgres_data="$pg_dir/data"
+    postgres_url="Host=127.0.0.1;Port=$pg_port;Username=metaanomaly;Database=postgres"
+    echo "PostgreSQL $(postgres --version | awk '{print $3}') on 127.0.0.1:$pg_port"
+  else
+    echo "PostgreSQL did not start: the cluster tests will skip." >&2
+    cat "$pg_dir/initdb.log" "$pg_dir/postgres.log" 2>/dev/null | tail -5 >&2
+  fi
+else
+  echo "PostgreSQL (initdb, pg_ctl) is not installed: the cluster tests will skip (Debian: apt-get install postgresql)." >&2
+fi
+
+export METAANOMALY_TEST_POSTGRES="$postgres_url"
 export METAANOMALY_TEST_INFLUXDB_URL="http://127.0.0.1:$http_port"
 export METAANOMALY_TEST_INFLUXD="$(command -v influxd)"
 export METAANOMALY_TEST_CHROMIUM="$(command -v chromium)"

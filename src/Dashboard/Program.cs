@@ -1,3 +1,4 @@
+using MetaAnomaly.Cluster.Extensions;
 using MetaAnomaly.Dashboard.Extensions;
 using MetaAnomaly.Dashboard.Hosting;
 using MetaAnomaly.Detection.Extensions;
@@ -9,9 +10,11 @@ builder.AddIngest();
 builder.AddForecasting();
 builder.AddDetection();
 builder.AddDashboard();
+builder.AddCluster();
 
 var app = builder.Build();
 app.MapDashboard();
+app.MapCluster();
 return app.RunOrExplain();
 
 public partial class Program;

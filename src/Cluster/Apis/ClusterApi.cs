@@ -1,0 +1,63 @@
+using MetaAnomaly.Cluster.Sharding;
+using MetaAnomaly.Shared.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace MetaAnomaly.Cluster.Apis;
+
+/// <summary>
+/// The whole cluster from any node: <c>GET /api/cluster</c> (nodes, their status and shard counts) and
+/// <c>GET /api/cluster/series</c> (every series, its shard and node). Viewer role. Asking every shard activates those
+/// whose node was lost.
+/// </summary>
+public static class ClusterApi
+{
+    private static readonly TimeSpan ShardAnswerTimeout = TimeSpan.FromSeconds(10);
+
+    public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
+    {
+        var cluster = app.MapGroup("/api/cluster").WithTags("Cluster").RequireAuthorization(AccessPolicies.Viewer);
+        cluster.MapGet("/", ViewAsync);
+        cluster.MapGet("/series", SeriesAsync);
+        return app;
+    }
+
+    private static async Task<Ok<ClusterView>> ViewAsync(IGrainFactory grains, ShardMap shards, CancellationToken cancellationToken)
+    {
+        var (reports, unreachable) = await DescribeAllAsync(grains, shards, cancellationToken);
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
+        var perNode = reports.GroupBy(r => r.Node).ToDictionary(g => g.Key, g => g.Count());
+        var nodes = hosts
+            .OrderBy(h => h.SiloName, StringComparer.Ordinal)
+            .Select(h => new ClusterNode(h.SiloName, h.SiloAddress.ToString(), h.Status.ToString(), h.StartTime, h.IAmAliveTime,
+                h.Status == SiloStatus.Active ? perNode.GetValueOrDefault(h.SiloName) : 0))
+            .ToArray();
+        return TypedResults.Ok(new ClusterView(shards.Shards, nodes, unreachable));
+    }
+
+    private static async Task<Ok<ClusterSeriesView>> SeriesAsync(IGrainFactory grains, ShardMap shards, CancellationToken cancellationToken)
+    {
+        var (reports, unreachable) = await DescribeAllAsync(grains, shards, cancellationToken);
+        var series = reports.SelectMany(ClusterSeries.Of).OrderBy(s => s.Key, StringComparer.Ordinal).ToArray();
+        return TypedResults.Ok(new ClusterSeriesView(series, unreachable));
+    }
+
+    private static async Task<(ShardReport[] Reports, int[] Unreachable)> DescribeAllAsync(IGrainFactory grains, ShardMap shards, CancellationToken cancellationToken)
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, shards.Shards).Select(async shard =>
+        {
+            try
+            {
+                return (shard, Report: await grains.GetGrain<IShardGrain>(shard).DescribeAsync().WaitAsync(ShardAnswerTimeout, cancellationToken));
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return (shard, Report: (ShardReport?)null);
+            }
+        }));
+        return (answers.Where(a => a.Report is not null).Select(a => a.Report!).ToArray(),
+            answers.Where(a => a.Report is null).Select(a => a.shard).ToArray());
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using MetaAnomaly.Cluster.Apis;
+using MetaAnomaly.Cluster.Configuration;
+using MetaAnomaly.Cluster.Hosting;
+using MetaAnomaly.Cluster.Ingest;
+using MetaAnomaly.Cluster.Sharding;
+using MetaAnomaly.Cluster.Storage;
+using MetaAnomaly.Ingest.Buffers;
+using MetaAnomaly.Ingest.Wal;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using EndpointOptions = Orleans.Configuration.EndpointOptions;
+using SiloOptions = Orleans.Configuration.SiloOptions;
+using ClusterOptions = MetaAnomaly.Cluster.Configuration.ClusterOptions;
+using OrleansClusterOptions = Orleans.Configuration.ClusterOptions;
+
+namespace MetaAnomaly.Cluster.Extensions;
+
+public static class ClusterExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ClusterOptions"/> (section <c>Cluster</c>, validated at start). Only with
+    /// <c>Cluster:Enabled=true</c> does anything else change: the node becomes an Orleans silo with ADO.NET clustering
+    /// on <c>Cluster:PostgreSql</c> (its tables applied at start by <see cref="ClusterSchema"/>), the series are hashed
+    /// over <c>Cluster:Shards</c> shard grains (<see cref="IShardGrain"/>), <see cref="IDurableIngestor"/> becomes
+    /// <see cref="ClusterIngestor"/> (acknowledged once the points are in PostgreSQL) in place of the local
+    /// write-ahead log and buffer snapshot, and <see cref="ShardKeeper"/> keeps every shard active. Call after
+    /// <c>AddIngest</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
+        if (!ClusterOptions.EnabledIn(builder.Configuration))
+        {
+            return builder;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.PostgreSql!));
+        services.AddSingleton(sp => new ShardMap(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Shards));
+        services.AddSingleton<ClusterPointStore>();
+        services.Replace(ServiceDescriptor.Singleton<IDurableIngestor, ClusterIngestor>());
+        // A node's buffers are what its shards read back from PostgreSQL: the local snapshot and write-ahead log would
+        // restore, after a restart, series whose shards now run on other nodes.
+        foreach (var snapshot in services.Where(d => d.ImplementationType == typeof(BufferSnapshotService)).ToArray())
+        {
+            services.Remove(snapshot);
+        }
+
+        // Hosted services start in registration order: the tables exist before the silo joins, the silo before the keeper calls shards.
+        services.AddHostedService<ClusterSchema>();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseAdoNetClustering(ado => ado.Configure<IOptions<ClusterOptions>>((o, cluster) =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = cluster.Value.PostgreSql;
+            }));
+            silo.Services.AddOptions<OrleansClusterOptions>().Configure<IOptions<ClusterOptions>>((o, cluster) =>
+            {
+                o.ClusterId = cluster.Value.ClusterId;
+                o.ServiceId = cluster.Value.ClusterId;
+            });
+            silo.Services.AddOptions<SiloOptions>().Configure<IOptions<ClusterOptions>>((o, cluster) => o.SiloName = cluster.Value.ResolvedNodeName);
+            silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<ClusterOptions>>((o, cluster) =>
+            {
+                o.AdvertisedIPAddress = IPAddress.TryParse(cluster.Value.AdvertisedAddress, out var address) ? address : IPAddress.Loopback;
+                o.SiloPort = cluster.Value.SiloPort;
+                o.GatewayPort = cluster.Value.GatewayPort;
+            });
+        });
+        services.AddHostedService<ShardKeeper>();
+        return builder;
+    }
+
+    /// <summary>Maps the cluster API (<see cref="ClusterApi"/>) on a cluster node; nothing on a single node.</summary>
+    public static IEndpointRouteBuilder MapCluster(this IEndpointRouteBuilder endpoints)
+    {
+        if (ClusterOptions.EnabledIn(endpoints.ServiceProvider.GetRequiredService<IConfiguration>()))
+        {
+            endpoints.MapClusterApi();
+        }
+        return endpoints;
+    }
+}

@@ -1,0 +1,21 @@
+namespace MetaAnomaly.Cluster.Sharding;
+
+/// <summary>
+/// One shard (its integer key, 0 to <c>Cluster:Shards</c> - 1) of the series, placed on a node by Orleans. Its
+/// activation owns its series in that node's buffers (and so the detection and forecasting that read them there), is
+/// the only writer of its points to PostgreSQL and, when it starts on a node, reads its series back from there.
+/// </summary>
+[Alias("MetaAnomaly.IShardGrain")]
+public interface IShardGrain : IGrainWithIntegerKey
+{
+    /// <summary>Puts points into the owning node's buffers and answers once the accepted ones are in PostgreSQL.</summary>
+    [Alias("Apply")]
+    Task<ShardWrite> ApplyAsync(ShardPoints points);
+
+    [Alias("Describe")]
+    Task<ShardReport> DescribeAsync();
+
+    /// <summary>Activates the shard where it is not (after a node loss) and deletes its points older than the retention.</summary>
+    [Alias("Keep")]
+    Task KeepAsync();
+}
