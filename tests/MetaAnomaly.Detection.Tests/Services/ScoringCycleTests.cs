@@ -234,7 +234,7 @@ public sealed class ScoringCycleTests : IDisposable
     {
         var (good, bad) = (Synthetic.Key("good"), Synthetic.Key("bad"));
         _forecaster.Models.UnionWith([good, bad]);
-        var throwing = new AnomalyDetector(_options.Value, [new PostRuleFactory(() => new ThrowsOnHugeValues())], TimeProvider.System);
+        var throwing = new AnomalyDetector(_options.Value, [new PostRuleFactory(_ => new ThrowsOnHugeValues())], TimeProvider.System);
         var (cycle, store, _, _) = Create(detector: throwing);
         _buffers.Append(good, Synthetic.Seasonal(100, seed: 21));
         _buffers.Append(bad, Synthetic.Seasonal(100, seed: 22).Select(v => v + 1e9).ToArray());
