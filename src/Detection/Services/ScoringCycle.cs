@@ -52,6 +52,7 @@ internal sealed partial class ScoringCycle(
         }
 
         var forecasts = Forecast(requests, targets);
+        var inputs = new List<DetectorInput>(requests.Count);
         var scored = new List<(SeriesKey, ScoredPoint)>();
         var changes = new List<EventChange>();
         for (var i = 0; i < requests.Count; i++)
@@ -63,19 +64,21 @@ internal sealed partial class ScoringCycle(
                 SetStatus(request.Key, false, forecast.Reason ?? "The forecaster made no forecast.", targets[i].Cluster);
                 continue;
             }
-            if (targets[i].Priming)
+            var input = new DetectorInput(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster, targets[i].Priming);
+            inputs.Add(input);
+            var result = detector.Feed(input);
+            if (input.Priming)
             {
-                detector.Prime(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster);
-                SetStatus(request.Key, true, "Priming on stored history: scored, never anomalous.", targets[i].Cluster);
+                SetStatus(request.Key, true, "Priming on stored history: scored, never anomalous.", input.ClusterId);
                 continue;
             }
-            if (detector.Observe(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster) is not { } result)
+            if (result is not { } observed)
             {
                 continue;
             }
-            scored.Add((request.Key, result.Point));
-            SetStatus(request.Key, true, result.Point.Scored ? null : "Calibrating: warm-up points are scored but never anomalous.", targets[i].Cluster);
-            if (result.Change is { } change)
+            scored.Add((request.Key, observed.Point));
+            SetStatus(request.Key, true, observed.Point.Scored ? null : "Calibrating: warm-up points are scored but never anomalous.", input.ClusterId);
+            if (observed.Change is { } change)
             {
                 changes.Add(change);
             }
@@ -87,7 +90,7 @@ internal sealed partial class ScoringCycle(
         {
             stored.Add(await StoreAsync(change, cancellationToken));
         }
-        var tick = new ScoringTick(scored, stored);
+        var tick = new ScoringTick(scored, stored) { Inputs = inputs };
         foreach (var sink in sinks)
         {
             try
