@@ -109,12 +109,6 @@ public sealed class ScoringOptions
     /// <summary>What the surprise of a deviation seen before (deviation memory, excused return) is divided by (1 leaves it as it is).</summary>
     public double SeenDeviationDiscount { get; set; } = Defaults.SeenDeviationDiscount;
 
-    /// <summary>
-    /// The long-window quantile above which the point calibration and the sustained score fit a generalised Pareto
-    /// tail to their long window (peaks over threshold) instead of a normal distribution; 0 fits the normal.
-    /// </summary>
-    public double TailQuantile { get; set; } = Defaults.TailQuantile;
-
     public static class Defaults
     {
         public const int ScaleWindow = 256;
@@ -123,7 +117,6 @@ public sealed class ScoringOptions
         public const double StdFloorFraction = 0.0;
         public const double NotableDeviate = 3;
         public const double SeenDeviationDiscount = 100;
-        public const double TailQuantile = 0;
     }
 }
 

@@ -30,7 +30,6 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(scoring.RelativeScaleFloor is > 0 and < 1, "Scoring:RelativeScaleFloor", "must be in (0, 1).");
         Require(scoring.StdFloorFraction is >= 0 and <= 1, "Scoring:StdFloorFraction", "must be in [0, 1].");
         Require(scoring.NotableDeviate >= 0, "Scoring:NotableDeviate", "must not be negative.");
-        Require(scoring.TailQuantile == 0 || scoring.TailQuantile is >= 0.5 and < 1, "Scoring:TailQuantile", "must be 0 (a normal fit) or in [0.5, 1).");
         Require(scoring.SeenDeviationDiscount >= 1, "Scoring:SeenDeviationDiscount", "must be at least 1 (1 leaves seen deviations as they are).");
 
         var recurrence = options.Recurrence;

@@ -14,14 +14,14 @@ internal sealed class PointCalibrationRule : IPostRule
     private readonly double _discount;
     private readonly string _discounted;
 
-    private PointCalibrationRule(CalibrationOptions options, double discount, double tailQuantile)
+    private PointCalibrationRule(CalibrationOptions options, double discount)
     {
-        _calibrator = new RescaledTailCalibrator(options.ShortWindow, options.LongWindow, tailQuantile);
+        _calibrator = new RescaledTailCalibrator(options.ShortWindow, options.LongWindow);
         _discount = discount;
         _discounted = string.Create(CultureInfo.InvariantCulture, $"{Source}, divided by {discount:0.##} as seen before");
     }
 
-    public static IPostRule Create(DetectionOptions options) => new PointCalibrationRule(options.Calibration, options.Scoring.SeenDeviationDiscount, options.Scoring.TailQuantile);
+    public static IPostRule Create(DetectionOptions options) => new PointCalibrationRule(options.Calibration, options.Scoring.SeenDeviationDiscount);
 
     public void Apply(PointAssessment point)
     {

@@ -12,9 +12,9 @@ internal sealed class SustainedRule : IPostRule
     private readonly string _source;
     private readonly string _discounted;
 
-    private SustainedRule(SustainedOptions options, double discount, double tailQuantile)
+    private SustainedRule(SustainedOptions options, double discount)
     {
-        _calibrator = new TailProbabilityCalibrator(options.Window, options.LongWindow, tailQuantile);
+        _calibrator = new TailProbabilityCalibrator(options.Window, options.LongWindow);
         _seen = new SeenWindow(options.Window);
         _discount = discount;
         _source = string.Create(CultureInfo.InvariantCulture, $"the sustained score (mean deviate of the last {options.Window} points)");
@@ -22,7 +22,7 @@ internal sealed class SustainedRule : IPostRule
     }
 
     public static IPostRule? Create(DetectionOptions options) =>
-        options.Sustained.Window > 0 ? new SustainedRule(options.Sustained, options.Scoring.SeenDeviationDiscount, options.Scoring.TailQuantile) : null;
+        options.Sustained.Window > 0 ? new SustainedRule(options.Sustained, options.Scoring.SeenDeviationDiscount) : null;
 
     public void Apply(PointAssessment point)
     {

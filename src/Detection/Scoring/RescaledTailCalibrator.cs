@@ -3,9 +3,7 @@ namespace MetaAnomaly.Detection.Scoring;
 /// <summary>
 /// Calibrates the latest residual into a surprise like <see cref="TailProbabilityCalibrator"/>, but keeps the long
 /// window's residuals instead of their deviates and re-expresses every one of them at the current scale before
-/// comparing: the latest short-window mean of deviates against the mean and standard deviation of the long window's,
-/// or against the long window's generalised Pareto tail above its <c>tailQuantile</c> (<see cref="ParetoTail"/>; 0
-/// fits the normal).
+/// comparing: the latest short-window mean of deviates against the mean and standard deviation of the long window's.
 /// </summary>
 /// <remarks>
 /// A deviate is only as good as the scale it was measured with. When a series' noise rises (a flat metric that starts
@@ -15,7 +13,7 @@ namespace MetaAnomaly.Detection.Scoring;
 /// oscillation they were. The deviate is tabulated (|z| in steps of 1/1024, linear between), so re-expressing a long
 /// window of 1000 costs a few microseconds per point.
 /// </remarks>
-internal sealed class RescaledTailCalibrator(int shortWindow, int longWindow, double tailQuantile)
+internal sealed class RescaledTailCalibrator(int shortWindow, int longWindow)
 {
     private const double MinSigma = 1e-3;
     private const int StepsPerUnit = 1024;
@@ -26,7 +24,6 @@ internal sealed class RescaledTailCalibrator(int shortWindow, int longWindow, do
     // |residual| of each point, oldest first; NaN marks an ordinary point, which counts as the window's mean deviate.
     private readonly Queue<double> _residuals = new();
     private readonly double[] _deviates = new double[longWindow + shortWindow];
-    private readonly double[] _longMeans = new double[longWindow];
 
     public int Seen { get; private set; }
 
@@ -63,7 +60,6 @@ internal sealed class RescaledTailCalibrator(int shortWindow, int longWindow, do
             latest = running / Math.Min(i + 1, shortWindow);
             if (i < count - 1 && i >= count - 1 - longWindow)
             {
-                _longMeans[longCount] = latest;
                 longSum += latest;
                 longSquares += latest * latest;
                 longCount++;
@@ -72,10 +68,6 @@ internal sealed class RescaledTailCalibrator(int shortWindow, int longWindow, do
         if (double.IsNaN(absoluteResidual) || longCount < 2)
         {
             return 0;
-        }
-        if (tailQuantile > 0 && ParetoTail.Surprise(_longMeans.AsSpan(0, longCount), latest, tailQuantile) is { } tail)
-        {
-            return tail;
         }
         var mean = longSum / longCount;
         var sigma = Math.Max(Math.Sqrt(Math.Max(0, longSquares / longCount - mean * mean)), MinSigma);

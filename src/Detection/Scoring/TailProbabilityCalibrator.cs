@@ -6,8 +6,7 @@ namespace MetaAnomaly.Detection.Scoring;
 /// Calibrates raw scores into an anomaly probability: each |score| is first mapped to a standard normal deviate
 /// g (exactly N(0, 1) when the residual is normal with the estimated scale), the mean of the latest short window of
 /// g is compared with the normal distribution fitted to the long window of such means, and the probability is that
-/// distribution's CDF at the short mean; with a <c>tailQuantile</c>, the long window's generalised Pareto tail above
-/// that quantile replaces the normal fit (<see cref="ParetoTail"/>).
+/// distribution's CDF at the short mean.
 /// </summary>
 /// <remarks>
 /// The "anomaly likelihood" of Ahmad, Lavin, Purdy and Agha, "Unsupervised real-time anomaly detection for streaming
@@ -17,12 +16,11 @@ namespace MetaAnomaly.Detection.Scoring;
 /// instead of a poor fit to a half-normal; beyond |z| = 7, g = |z| (both tails are then Gaussian to within 0.1).
 /// The long window absorbs a forecaster whose scale is off: it learns the series' own normal level of surprise.
 /// </remarks>
-internal sealed class TailProbabilityCalibrator(int shortWindow, int longWindow, double tailQuantile)
+internal sealed class TailProbabilityCalibrator(int shortWindow, int longWindow)
 {
     private const double MinSigma = 1e-3;
     private readonly Queue<double> _short = new();
     private readonly Queue<double> _long = new();
-    private readonly double[] _window = new double[longWindow + 1];
     private double _shortSum;
     private double _longSum;
     private double _longSumSquares;
@@ -51,11 +49,6 @@ internal sealed class TailProbabilityCalibrator(int shortWindow, int longWindow,
             var variance = Math.Max(0, _longSumSquares / _long.Count - mean * mean);
             var sigma = Math.Max(Math.Sqrt(variance), MinSigma);
             surprise = (shortMean - mean) / sigma;
-            if (tailQuantile > 0)
-            {
-                _long.CopyTo(_window, 0);
-                surprise = ParetoTail.Surprise(_window.AsSpan(0, _long.Count), shortMean, tailQuantile) ?? surprise;
-            }
         }
         _long.Enqueue(shortMean);
         _longSum += shortMean;

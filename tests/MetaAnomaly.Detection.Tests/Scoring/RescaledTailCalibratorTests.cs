@@ -10,8 +10,8 @@ public sealed class RescaledTailCalibratorTests
     public void AtAConstantScaleItCalibratesLikeTheDeviateCalibrator(int shortWindow)
     {
         var random = new Random(3);
-        var rescaled = new RescaledTailCalibrator(shortWindow, 200, 0);
-        var deviates = new TailProbabilityCalibrator(shortWindow, 200, 0);
+        var rescaled = new RescaledTailCalibrator(shortWindow, 200);
+        var deviates = new TailProbabilityCalibrator(shortWindow, 200);
         const double scale = 2.5;
 
         for (var i = 0; i < 600; i++)
@@ -27,8 +27,8 @@ public sealed class RescaledTailCalibratorTests
     public void ResidualsThatWereLargeAtAnEarlierSmallerScaleAreOrdinaryAtTheCurrentOne()
     {
         var random = new Random(4);
-        var rescaled = new RescaledTailCalibrator(1, 1000, 0);
-        var deviates = new TailProbabilityCalibrator(1, 1000, 0);
+        var rescaled = new RescaledTailCalibrator(1, 1000);
+        var deviates = new TailProbabilityCalibrator(1, 1000);
         // 150 residuals of the new, wider noise measured while the scale still said 0.05, then 400 at the followed scale.
         for (var i = 0; i < 550; i++)
         {
