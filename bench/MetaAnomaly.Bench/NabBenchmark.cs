@@ -88,8 +88,13 @@ public sealed class NabBenchmark : IBenchmark
             .Select(p => NabScorer.Score(scored, p)).ToArray();
         output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {Surprise(profiles[0].Threshold):F2})");
         var productThreshold = detection.EffectiveRules[0].Threshold;
-        var atDefault = profiles.Select(p => AtProductThreshold(scored, p.Profile, productThreshold)).ToArray();
-        output.WriteLine($"at the product's alarm threshold instead (probability {productThreshold}): {string.Join(" / ", profiles.Select((p, i) => $"{p.Profile.Name} {atDefault[i].NormalizedScore:F1}"))}");
+        var atThreshold = profiles.Select(p => AtProductThreshold(scored, p.Profile, productThreshold)).ToArray();
+        output.WriteLine($"at the product's alarm threshold instead (probability {productThreshold}) on every row: {string.Join(" / ", profiles.Select((p, i) => $"{p.Profile.Name} {atThreshold[i].NormalizedScore:F1}"))}");
+        var alarmed = files.Select(f => new NabFile(f.Name, f.Timestamps,
+            Suppress(f.RowScores(recorder.PointsOf(f.Key), AlarmScore), f.Timestamps, suppressFor, escalation),
+            NabFile.RowWindows(f.Timestamps, corpus.Windows[f.Name]))).ToArray();
+        var atDefault = profiles.Select(p => OnAlarms(alarmed, p.Profile)).ToArray();
+        output.WriteLine($"on the product's own alarms (its rules at their default thresholds and durations): {string.Join(" / ", profiles.Select((p, i) => $"{p.Profile.Name} {atDefault[i].NormalizedScore:F1}"))}");
         var (falseAlarms, cleanSeriesDays) = CleanFalseAlarms(files, corpus, recorder);
         var falseAlarmRate = cleanSeriesDays > 0 ? 1000 * falseAlarms / cleanSeriesDays : double.NaN;
         output.WriteLine($"false alarms (events the product opened) on the files of categories without windows: {falseAlarms} over {cleanSeriesDays:F0} scored series-days, {falseAlarmRate:F1} per 1,000 series-days");
@@ -243,11 +248,21 @@ public sealed class NabBenchmark : IBenchmark
     }
 
     /// <summary>NAB's score with the threshold fixed at the alarm probability an operator gets by default, instead of
-    /// NAB's best threshold for the corpus.</summary>
+    /// NAB's best threshold for the corpus, applied to every reported row.</summary>
     private static NabScore AtProductThreshold(IReadOnlyList<NabFile> files, NabProfile profile, double probability)
     {
         var surprise = NormalQuantile.Of(probability);
-        var threshold = surprise / (surprise + 10);
+        return AtThreshold(files, profile, surprise / (surprise + 10));
+    }
+
+    /// <summary>
+    /// NAB's score of the rows the product itself alarmed on (a point its alarm rules found anomalous), with NAB's
+    /// per-row cool-down among those rows alone: what an operator running the defaults is shown.
+    /// </summary>
+    private static NabScore OnAlarms(IReadOnlyList<NabFile> alarmed, NabProfile profile) => AtThreshold(alarmed, profile, double.Epsilon);
+
+    private static NabScore AtThreshold(IReadOnlyList<NabFile> files, NabProfile profile, double threshold)
+    {
         var windows = files.Sum(f => f.Windows.Count);
         var perFile = files.Select(f => NabScorer.ScoreFile(f, profile, threshold)).ToArray();
         var raw = perFile.Sum(p => p.RawScore);
@@ -275,6 +290,9 @@ public sealed class NabBenchmark : IBenchmark
     /// <summary>NAB's anomaly_score in [0, 1): a monotone, non-saturating map of the calibrated surprise.</summary>
     private static double AnomalyScore(ScoredPoint point) =>
         point.Scored && point.Surprise > 0 ? point.Surprise / (point.Surprise + 10) : 0;
+
+    /// <summary>The <see cref="AnomalyScore"/> of a point the product's alarm rules found anomalous, else 0.</summary>
+    private static double AlarmScore(ScoredPoint point) => point.Anomalous ? AnomalyScore(point) : 0;
 
     /// <summary>The calibrated surprise behind an <see cref="AnomalyScore"/>.</summary>
     private static double Surprise(double anomalyScore) => 10 * anomalyScore / (1 - anomalyScore);
