@@ -6,6 +6,7 @@ using MetaAnomaly.Detection;
 using MetaAnomaly.Detection.Evaluation;
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Scoring;
+using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Shared.Statistics;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.ReadModel;
@@ -18,12 +19,15 @@ namespace MetaAnomaly.Bench;
 
 /// <summary>
 /// <c>nab [--data DIR] [--out DIR] [--files A,B] [--seed N] [--learner NAME] [--meta-steps N] [--set KEY=VALUE ...]
-/// [--suppress HOURS] [--escalation SURPRISE] [--reference DIR]</c>: replays every NAB-format file through the product
+/// [--suppress HOURS] [--escalation SURPRISE] [--reference DIR] [--record DIR | --from DIR]</c>: replays every NAB-format file through the product
 /// itself (<see cref="ProductReplay"/>: the host's own composition on a clock that replays data time), writes NAB's
 /// results layout from the anomaly scores the product's detector produced, and scores it with the C# NAB scorer.
 /// With no arguments it runs a fresh install's defaults; <c>--set</c> overrides any configuration key
 /// (<c>--set Detection:Scoring:NotableDeviate=2.5</c>), <c>--learner</c> and <c>--meta-steps</c> are short for
 /// <c>Forecasting:Learner</c> and <c>Forecasting:MetaTrainingSteps</c>, <c>--seed</c> for <c>Forecasting:Seed</c>.
+/// <c>--record DIR</c> also writes what the detector received (<see cref="DetectorRecording"/>); <c>--from DIR</c>
+/// screens a detector instead of replaying: the product's detector, with the recording's settings and any
+/// <c>--set</c>, over the recorded inputs (<see cref="DetectorScreen"/>), scored and reported the same way.
 /// </summary>
 /// <remarks>
 /// All files stream into ONE instance, as an operator's metrics do: each file is moved by whole weeks (weekday and
@@ -44,33 +48,35 @@ public sealed class NabBenchmark : IBenchmark
 
     public string Name => "nab";
 
-    public string Description => "NAB replay through the product's own composition, scored with NAB's three profiles (--data DIR, --set KEY=VALUE)";
+    public string Description => "NAB replay through the product's own composition, scored with NAB's three profiles (--data DIR, --set KEY=VALUE, --record DIR, --from DIR)";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        var data = Argument(arguments, "--data") ?? DefaultDataFolder();
+        var recording = Argument(arguments, "--from") is { } from ? DetectorRecording.Open(from) : null;
+        var data = Argument(arguments, "--data") ?? recording?.Data ?? DefaultDataFolder();
         var results = Argument(arguments, "--out") ?? Path.Combine(Path.GetTempPath(), "metaanomaly-nab-results");
         var clock = Stopwatch.StartNew();
         var seed = Argument(arguments, "--seed") is { } seedText ? int.Parse(seedText, CultureInfo.InvariantCulture) : ForecastingOptions.Defaults.Seed;
         manual_seed(seed);
-        var settings = Settings(arguments, seed);
+        List<KeyValuePair<string, string?>> settings = recording is null
+            ? [new("Forecasting:Seed", seed.ToString(CultureInfo.InvariantCulture)), .. Overrides(arguments)]
+            : [.. recording.Settings, .. Overrides(arguments)];
 
         var corpus = NabCorpus.Open(data);
         var only = Argument(arguments, "--files")?.Split(',');
         var files = corpus.FileNames.Where(name => only is null || only.Any(o => name.Contains(o, StringComparison.Ordinal)))
             .Select(name => NabReplayFile.Read(corpus, name, ReplayWeek)).ToArray();
-        output.WriteLine($"nab: {files.Length} files from {data} into one product instance; settings: {string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"))}");
+        var source = recording is null ? "into one product instance" : $"screened through the detector from the recording {recording.Folder}";
+        output.WriteLine($"nab: {files.Length} files from {data} {source}; settings: {string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"))}");
 
-        using var replay = ProductReplay.Compose(ReplayWeek, settings);
-        var detection = replay.Services.GetRequiredService<IOptions<DetectionOptions>>().Value;
-        await StreamAsync(replay, files, output, clock, cancellationToken);
+        var (recorder, detection) = recording is null
+            ? await ReplayAsync(files, settings, Argument(arguments, "--record") is { } folder ? DetectorRecording.Create(folder, data, settings) : null, output, clock, cancellationToken)
+            : await DetectorScreen.RunAsync(recording, settings, cancellationToken);
         var replaySeconds = clock.Elapsed.TotalSeconds;
-        var readModel = replay.Services.GetRequiredService<IForecastingReadModel>();
-        output.Write(ClusterTable(readModel, files));
 
         var suppressFor = TimeSpan.FromHours(Argument(arguments, "--suppress") is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : SuppressHours);
         var escalation = Argument(arguments, "--escalation") is { } margin ? double.Parse(margin, CultureInfo.InvariantCulture) : EscalationSurprise;
-        var reported = files.ToDictionary(f => f.Name, f => Suppress(f.RowScores(replay.Recorder.PointsOf(f.Key), AnomalyScore), f.Timestamps, suppressFor, escalation));
+        var reported = files.ToDictionary(f => f.Name, f => Suppress(f.RowScores(recorder.PointsOf(f.Key), AnomalyScore), f.Timestamps, suppressFor, escalation));
         foreach (var file in files)
         {
             WriteResults(results, file.Name, file.Timestamps, file.Values, reported[file.Name], corpus.Windows[file.Name]);
@@ -82,9 +88,14 @@ public sealed class NabBenchmark : IBenchmark
             .Select(p => NabScorer.Score(scored, p)).ToArray();
         output.WriteLine($"standard profile threshold: anomaly_score {profiles[0].Threshold:F4} (calibrated surprise {Surprise(profiles[0].Threshold):F2})");
         var productThreshold = detection.EffectiveRules[0].Threshold;
-        var atDefault = profiles.Select(p => AtProductThreshold(scored, p.Profile, productThreshold)).ToArray();
-        output.WriteLine($"at the product's alarm threshold instead (probability {productThreshold}): {string.Join(" / ", profiles.Select((p, i) => $"{p.Profile.Name} {atDefault[i].NormalizedScore:F1}"))}");
-        var (falseAlarms, cleanSeriesDays) = CleanFalseAlarms(files, corpus, replay.Recorder);
+        var atThreshold = profiles.Select(p => AtProductThreshold(scored, p.Profile, productThreshold)).ToArray();
+        output.WriteLine($"at the product's alarm threshold instead (probability {productThreshold}) on every row: {string.Join(" / ", profiles.Select((p, i) => $"{p.Profile.Name} {atThreshold[i].NormalizedScore:F1}"))}");
+        var alarmed = files.Select(f => new NabFile(f.Name, f.Timestamps,
+            Suppress(f.RowScores(recorder.PointsOf(f.Key), AlarmScore), f.Timestamps, suppressFor, escalation),
+            NabFile.RowWindows(f.Timestamps, corpus.Windows[f.Name]))).ToArray();
+        var atDefault = profiles.Select(p => OnAlarms(alarmed, p.Profile)).ToArray();
+        output.WriteLine($"on the product's own alarms (its rules at their default thresholds and durations): {string.Join(" / ", profiles.Select((p, i) => $"{p.Profile.Name} {atDefault[i].NormalizedScore:F1}"))}");
+        var (falseAlarms, cleanSeriesDays) = CleanFalseAlarms(files, corpus, recorder);
         var falseAlarmRate = cleanSeriesDays > 0 ? 1000 * falseAlarms / cleanSeriesDays : double.NaN;
         output.WriteLine($"false alarms (events the product opened) on the files of categories without windows: {falseAlarms} over {cleanSeriesDays:F0} scored series-days, {falseAlarmRate:F1} per 1,000 series-days");
         output.Write(FileTable(scored, profiles[0]));
@@ -121,10 +132,25 @@ public sealed class NabBenchmark : IBenchmark
         return result.Add("false_alarms_per_1000_series_days", falseAlarmRate, "F1");
     }
 
-    /// <summary>The configuration a run overrides: the seed, then <c>--learner</c>, <c>--meta-steps</c> and each <c>--set KEY=VALUE</c>.</summary>
-    private static List<KeyValuePair<string, string?>> Settings(IReadOnlyList<string> arguments, int seed)
+    /// <summary>
+    /// The full product replay (optionally writing what its detector received to <paramref name="recording"/>): the
+    /// points its detector scored and its options.
+    /// </summary>
+    private static async Task<(ScoredPointRecorder Recorder, DetectionOptions Options)> ReplayAsync(
+        NabReplayFile[] files, List<KeyValuePair<string, string?>> settings, DetectorRecording? recording, TextWriter output, Stopwatch clock,
+        CancellationToken cancellationToken)
     {
-        var settings = new List<KeyValuePair<string, string?>> { new("Forecasting:Seed", seed.ToString(CultureInfo.InvariantCulture)) };
+        using var replay = ProductReplay.Compose(ReplayWeek, settings, recording is null ? null : services =>
+            services.AddSingleton<IDetectionSink>(sp => new DetectorRecordingWriter(recording.Folder, sp.GetRequiredService<TimeProvider>())));
+        await StreamAsync(replay, files, output, clock, cancellationToken);
+        output.Write(ClusterTable(replay.Services.GetRequiredService<IForecastingReadModel>(), files));
+        return (replay.Recorder, replay.Services.GetRequiredService<IOptions<DetectionOptions>>().Value);
+    }
+
+    /// <summary>The configuration a run overrides besides the seed: <c>--learner</c>, <c>--meta-steps</c> and each <c>--set KEY=VALUE</c>.</summary>
+    private static List<KeyValuePair<string, string?>> Overrides(IReadOnlyList<string> arguments)
+    {
+        var settings = new List<KeyValuePair<string, string?>>();
         if (Argument(arguments, "--learner") is { } learner)
         {
             settings.Add(new("Forecasting:Learner", learner));
@@ -222,11 +248,21 @@ public sealed class NabBenchmark : IBenchmark
     }
 
     /// <summary>NAB's score with the threshold fixed at the alarm probability an operator gets by default, instead of
-    /// NAB's best threshold for the corpus.</summary>
+    /// NAB's best threshold for the corpus, applied to every reported row.</summary>
     private static NabScore AtProductThreshold(IReadOnlyList<NabFile> files, NabProfile profile, double probability)
     {
         var surprise = NormalQuantile.Of(probability);
-        var threshold = surprise / (surprise + 10);
+        return AtThreshold(files, profile, surprise / (surprise + 10));
+    }
+
+    /// <summary>
+    /// NAB's score of the rows the product itself alarmed on (a point its alarm rules found anomalous), with NAB's
+    /// per-row cool-down among those rows alone: what an operator running the defaults is shown.
+    /// </summary>
+    private static NabScore OnAlarms(IReadOnlyList<NabFile> alarmed, NabProfile profile) => AtThreshold(alarmed, profile, double.Epsilon);
+
+    private static NabScore AtThreshold(IReadOnlyList<NabFile> files, NabProfile profile, double threshold)
+    {
         var windows = files.Sum(f => f.Windows.Count);
         var perFile = files.Select(f => NabScorer.ScoreFile(f, profile, threshold)).ToArray();
         var raw = perFile.Sum(p => p.RawScore);
@@ -254,6 +290,9 @@ public sealed class NabBenchmark : IBenchmark
     /// <summary>NAB's anomaly_score in [0, 1): a monotone, non-saturating map of the calibrated surprise.</summary>
     private static double AnomalyScore(ScoredPoint point) =>
         point.Scored && point.Surprise > 0 ? point.Surprise / (point.Surprise + 10) : 0;
+
+    /// <summary>The <see cref="AnomalyScore"/> of a point the product's alarm rules found anomalous, else 0.</summary>
+    private static double AlarmScore(ScoredPoint point) => point.Anomalous ? AnomalyScore(point) : 0;
 
     /// <summary>The calibrated surprise behind an <see cref="AnomalyScore"/>.</summary>
     private static double Surprise(double anomalyScore) => 10 * anomalyScore / (1 - anomalyScore);

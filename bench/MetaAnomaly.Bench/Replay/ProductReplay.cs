@@ -62,9 +62,10 @@ public sealed class ProductReplay : IDisposable
 
     /// <summary>
     /// Composes the product from its defaults plus <paramref name="settings"/> (configuration keys such as
-    /// <c>Forecasting:Learner</c>), with its clock at <paramref name="start"/>. Options are validated as at the host's start.
+    /// <c>Forecasting:Learner</c>), with its clock at <paramref name="start"/>; <paramref name="configure"/> adds services
+    /// after the product's (a bench's sink). Options are validated as at the host's start.
     /// </summary>
-    public static ProductReplay Compose(DateTimeOffset start, IEnumerable<KeyValuePair<string, string?>> settings)
+    public static ProductReplay Compose(DateTimeOffset start, IEnumerable<KeyValuePair<string, string?>> settings, Action<IServiceCollection>? configure = null)
     {
         var state = Directory.CreateTempSubdirectory("metaanomaly-replay-");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = state.FullName });
@@ -82,6 +83,7 @@ public sealed class ProductReplay : IDisposable
         builder.AddIngest();
         builder.AddForecasting();
         builder.AddDetection();
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         _ = host.Services.GetRequiredService<IOptions<IngestOptions>>().Value;
         _ = host.Services.GetRequiredService<IOptions<ForecastingOptions>>().Value;

@@ -41,6 +41,15 @@ public sealed class AnomalyDetector
     public ScoredPoint? Prime(SeriesKey key, DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId) =>
         DetectorOf(key).Observe(timestamp, value, forecast, clusterId, _time.GetUtcNow(), priming: true)?.Point;
 
+    /// <summary>
+    /// One input as the scoring cycle gives it: <see cref="Prime"/> for a priming point (its point, never an event
+    /// change), else <see cref="Observe"/>.
+    /// </summary>
+    public (ScoredPoint Point, EventChange? Change)? Feed(DetectorInput input) =>
+        input.Priming
+            ? Prime(input.Key, input.Timestamp, input.Value, input.Forecast, input.ClusterId) is { } primed ? (primed, null) : null
+            : Observe(input.Key, input.Timestamp, input.Value, input.Forecast, input.ClusterId);
+
     private SeriesDetector DetectorOf(SeriesKey key) => _series.GetOrAdd(key, k => new SeriesDetector(
         new ResidualScorer(_options.Scoring),
         _rules.Select(f => f.Create(k)).OfType<IPostRule>().ToArray(),

@@ -52,6 +52,7 @@ internal sealed partial class ScoringCycle(
         }
 
         var forecasts = Forecast(requests, targets);
+        var inputs = new List<DetectorInput>(requests.Count);
         var scored = new List<(SeriesKey, ScoredPoint)>();
         var changes = new List<EventChange>();
         var failed = new HashSet<SeriesKey>();
@@ -68,21 +69,23 @@ internal sealed partial class ScoringCycle(
                 SetStatus(request.Key, false, forecast.Reason ?? "The forecaster made no forecast.", targets[i].Cluster);
                 continue;
             }
+            var input = new DetectorInput(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster, targets[i].Priming);
             try
             {
-                if (targets[i].Priming)
+                var result = detector.Feed(input);
+                inputs.Add(input);
+                if (input.Priming)
                 {
-                    detector.Prime(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster);
-                    SetStatus(request.Key, true, "Priming on stored history: scored, never anomalous.", targets[i].Cluster);
+                    SetStatus(request.Key, true, "Priming on stored history: scored, never anomalous.", input.ClusterId);
                     continue;
                 }
-                if (detector.Observe(request.Key, request.Target, targets[i].Value, forecast, targets[i].Cluster) is not { } result)
+                if (result is not { } observed)
                 {
                     continue;
                 }
-                scored.Add((request.Key, result.Point));
-                SetStatus(request.Key, true, result.Point.Scored ? null : "Calibrating: warm-up points are scored but never anomalous.", targets[i].Cluster);
-                if (result.Change is { } change)
+                scored.Add((request.Key, observed.Point));
+                SetStatus(request.Key, true, observed.Point.Scored ? null : "Calibrating: warm-up points are scored but never anomalous.", input.ClusterId);
+                if (observed.Change is { } change)
                 {
                     changes.Add(change);
                 }
@@ -106,7 +109,7 @@ internal sealed partial class ScoringCycle(
         {
             stored.Add(await StoreAsync(change, cancellationToken));
         }
-        var tick = new ScoringTick(scored, stored);
+        var tick = new ScoringTick(scored, stored) { Inputs = inputs };
         foreach (var sink in sinks)
         {
             try
