@@ -27,6 +27,11 @@ public sealed class ForecastingOptions
     /// unadapted model is seasonal naive; false forecasts the level itself.</summary>
     public bool SeasonalAnchor { get; set; } = true;
 
+    /// <summary>Each series' anchor blends the day and the week (a weekly period and its seventh, or a daily period and
+    /// seven of it), chosen per series on its latest history (<c>Episodes/AnchorBlend</c>); false: the value one period
+    /// earlier.</summary>
+    public bool MultiSeasonalAnchor { get; set; } = true;
+
     /// <summary>Meta-train and forecast the horizon directly (each step from the observed lags, the horizon an input)
     /// instead of rolling the one-step model forward: better multi-step forecasts for the dashboard, slightly worse
     /// one-step forecasts for the detector (M4 Hourly: README).</summary>
