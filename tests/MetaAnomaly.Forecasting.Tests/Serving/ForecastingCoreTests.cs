@@ -1,3 +1,5 @@
+using MetaAnomaly.Forecasting.Engine;
+using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Shared.Forecasts;
@@ -38,7 +40,7 @@ public sealed class ForecastingCoreTests : IDisposable
             Assert.True(Math.Abs(forecasts[i].Value - truth) < 0.25 * amplitude, $"series {i}: forecast {forecasts[i].Value}, truth {truth}");
             Assert.True(forecasts[i].ResidualScale > 0);
             Assert.Equal(24, core.ReadModel.ForecastOf(_bed.Windows[i].Key)!.Values.Count);
-            Assert.Equal(24, core.ReadModel.StateOf(_bed.Windows[i].Key).HistoryNeeded);
+            Assert.Equal(BlendOf(_bed.Windows[i]).ReachIn(DailyLayout), core.ReadModel.StateOf(_bed.Windows[i].Key).HistoryNeeded);
         }
     }
 
@@ -65,7 +67,7 @@ public sealed class ForecastingCoreTests : IDisposable
     }
 
     [Fact]
-    public async Task AForecastCarriesItsAnchorTheValueOnePeriodEarlier()
+    public async Task AForecastCarriesItsAnchorTheBlendChosenOnItsLatestHistory()
     {
         using var core = Create();
         await core.Runs.CatchUpAsync(CancellationToken.None);
@@ -73,7 +75,7 @@ public sealed class ForecastingCoreTests : IDisposable
 
         var forecast = core.Forecaster.ForecastNext([new OneStepRequest(window.Key, window, window.End + window.Step)])[0];
 
-        Assert.Equal(window.Values[window.Count - 24], forecast.Anchor, 6);
+        Assert.Equal(AnchorOf(window), forecast.Anchor, 6);
         Assert.NotEqual(forecast.Anchor, forecast.Value);
     }
 
@@ -154,8 +156,28 @@ public sealed class ForecastingCoreTests : IDisposable
         Assert.Contains("previous adapted model forecast the points since its adaptation worse", core.ReadModel.StateOf(Key("s0")).Reason);
         Assert.All(_bed.Windows.Skip(1).Take(5), w => Assert.DoesNotContain("previous adapted model", core.ReadModel.StateOf(w.Key).Reason ?? ""));
         var next = core.Forecaster.ForecastNext([new OneStepRequest(Key("s0"), _bed.Windows[0], _bed.Windows[0].End + _bed.Windows[0].Step)])[0];
-        Assert.Equal(_bed.Windows[0].Values[^24], next.Value, 6);
+        Assert.Equal(AnchorOf(_bed.Windows[0]), next.Value, 6);
     }
+
+    [Fact]
+    public async Task WithoutTheMultiSeasonalAnchorAForecastCarriesTheValueOnePeriodEarlier()
+    {
+        using var bed = new CoreTestBed(o => o.MultiSeasonalAnchor = false);
+        using var core = bed.Create();
+        await core.Runs.CatchUpAsync(CancellationToken.None);
+        var window = bed.Windows[0];
+
+        var forecast = core.Forecaster.ForecastNext([new OneStepRequest(window.Key, window, window.End + window.Step)])[0];
+
+        Assert.Equal(window.Values[window.Count - 24], forecast.Anchor, 6);
+        Assert.Equal(24, core.ReadModel.StateOf(window.Key).HistoryNeeded);
+    }
+
+    private EpisodeLayout DailyLayout => new ForecastingSetup(_bed.Options).LayoutFor(24);
+
+    private AnchorBlend BlendOf(SeriesWindow window) => AnchorBlend.Choose(window.Values, window.Count, DailyLayout);
+
+    private double AnchorOf(SeriesWindow window) => BlendOf(window).ValueAt(window.Values, window.Count, DailyLayout);
 
     [Fact]
     public async Task TheDailyRunRefreshesAnInitialisationOnceItIsOlderThanTheInterval()
