@@ -40,7 +40,7 @@ public sealed class ForecastingCoreTests : IDisposable
             Assert.True(Math.Abs(forecasts[i].Value - truth) < 0.25 * amplitude, $"series {i}: forecast {forecasts[i].Value}, truth {truth}");
             Assert.True(forecasts[i].ResidualScale > 0);
             Assert.Equal(24, core.ReadModel.ForecastOf(_bed.Windows[i].Key)!.Values.Count);
-            Assert.Equal(BlendOf(_bed.Windows[i]).ReachIn(DailyLayout), core.ReadModel.StateOf(_bed.Windows[i].Key).HistoryNeeded);
+            Assert.Equal(24, core.ReadModel.StateOf(_bed.Windows[i].Key).HistoryNeeded);
         }
     }
 
@@ -67,7 +67,7 @@ public sealed class ForecastingCoreTests : IDisposable
     }
 
     [Fact]
-    public async Task AForecastCarriesItsAnchorTheBlendChosenOnItsLatestHistory()
+    public async Task AForecastCarriesItsAnchorTheValueOnePeriodEarlier()
     {
         using var core = Create();
         await core.Runs.CatchUpAsync(CancellationToken.None);
@@ -75,7 +75,7 @@ public sealed class ForecastingCoreTests : IDisposable
 
         var forecast = core.Forecaster.ForecastNext([new OneStepRequest(window.Key, window, window.End + window.Step)])[0];
 
-        Assert.Equal(AnchorOf(window), forecast.Anchor, 6);
+        Assert.Equal(window.Values[window.Count - 24], forecast.Anchor, 6);
         Assert.NotEqual(forecast.Anchor, forecast.Value);
     }
 
@@ -156,28 +156,46 @@ public sealed class ForecastingCoreTests : IDisposable
         Assert.Contains("previous adapted model forecast the points since its adaptation worse", core.ReadModel.StateOf(Key("s0")).Reason);
         Assert.All(_bed.Windows.Skip(1).Take(5), w => Assert.DoesNotContain("previous adapted model", core.ReadModel.StateOf(w.Key).Reason ?? ""));
         var next = core.Forecaster.ForecastNext([new OneStepRequest(Key("s0"), _bed.Windows[0], _bed.Windows[0].End + _bed.Windows[0].Step)])[0];
-        Assert.Equal(AnchorOf(_bed.Windows[0]), next.Value, 6);
+        Assert.Equal(_bed.Windows[0].Values[^24], next.Value, 6);
     }
 
     [Fact]
-    public async Task WithoutTheMultiSeasonalAnchorAForecastCarriesTheValueOnePeriodEarlier()
+    public async Task WithTheMultiSeasonalAnchorAForecastCarriesTheBlendChosenOnItsLatestHistory()
     {
-        using var bed = new CoreTestBed(o => o.MultiSeasonalAnchor = false);
+        using var bed = new CoreTestBed(o => o.MultiSeasonalAnchor = true);
         using var core = bed.Create();
         await core.Runs.CatchUpAsync(CancellationToken.None);
+        var layout = new ForecastingSetup(bed.Options).LayoutFor(24);
         var window = bed.Windows[0];
+        var blend = AnchorBlend.Choose(window.Values, window.Count, layout);
 
         var forecast = core.Forecaster.ForecastNext([new OneStepRequest(window.Key, window, window.End + window.Step)])[0];
 
-        Assert.Equal(window.Values[window.Count - 24], forecast.Anchor, 6);
-        Assert.Equal(24, core.ReadModel.StateOf(window.Key).HistoryNeeded);
+        Assert.Equal(168, layout.LongAnchorLag);
+        Assert.Equal(blend.ValueAt(window.Values, window.Count, layout), forecast.Anchor, 6);
+        Assert.Equal(blend.ReachIn(layout), core.ReadModel.StateOf(window.Key).HistoryNeeded);
     }
 
-    private EpisodeLayout DailyLayout => new ForecastingSetup(_bed.Options).LayoutFor(24);
+    [Theory]
+    [InlineData(20, SeriesModelStatus.Adapted)]
+    [InlineData(0, SeriesModelStatus.Pending)]
+    public async Task AClusterTooShortToMetaTrainOnItsOwnStartsFromItsPeriodGroupsInitialisation(int specialisedClusterMembers, SeriesModelStatus expected)
+    {
+        using var bed = new CoreTestBed(o => o.SpecialisedClusterMembers = specialisedClusterMembers);
+        var random = new Random(2);
+        foreach (var name in new[] { "odd1", "odd2" })
+        {
+            var odd = Seasonal(name, 100, random);
+            bed.Windows.Add(odd with { Values = [.. odd.Values.Select(v => 2 * odd.Values.Average() - v)] });
+        }
+        using var core = bed.Create();
 
-    private AnchorBlend BlendOf(SeriesWindow window) => AnchorBlend.Choose(window.Values, window.Count, DailyLayout);
+        await core.Runs.CatchUpAsync(CancellationToken.None);
 
-    private double AnchorOf(SeriesWindow window) => BlendOf(window).ValueAt(window.Values, window.Count, DailyLayout);
+        Assert.Contains(core.ReadModel.Clusters(), c => c.Period == 24 && c.Members.Order().SequenceEqual([Key("odd1"), Key("odd2")]));
+        Assert.Equal(expected, core.ReadModel.StateOf(Key("odd1")).Status);
+    }
+
 
     [Fact]
     public async Task TheDailyRunRefreshesAnInitialisationOnceItIsOlderThanTheInterval()
