@@ -13,8 +13,9 @@ namespace MetaAnomaly.Bench;
 
 /// <summary>
 /// Daily-adaptation throughput: 100,000 synthetic series (K = 24, L = 24, 5 inner steps, forecast 24 ahead) through
-/// the serving code path (<see cref="ChunkAdaptation"/>: support tensors, adaptation, residual scale, rolled
-/// forecast), batched in chunks versus one series at a time, with 1 and 2 threads, the inner loop's held-out share the
+/// the serving code path (<see cref="ChunkAdaptation"/>: the anchor one period earlier, the product's default, or with
+/// <c>--multi-seasonal 1</c> the blend chosen on each series' latest week from a history of a week and a day more;
+/// support tensors, adaptation, residual scale, rolled forecast), batched in chunks versus one series at a time, with 1 and 2 threads, the inner loop's held-out share the
 /// product's default unless <c>--held-out</c> says otherwise; the fraction of the measured
 /// float32 matmul rate reached; and meta-training tasks per second, second and first order.
 /// </summary>
@@ -33,7 +34,7 @@ public sealed class AdaptBenchmark : IBenchmark
 
     public string Name => "adapt";
 
-    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --threads 1,2 --steps N --horizon N --device cpu|cuda --learners a,b --retain-heap 1|0 --held-out SHARE]";
+    public string Description => "daily adaptation throughput for 100,000 series, batched vs one at a time [--series N --chunk N --threads 1,2 --steps N --horizon N --device cpu|cuda --learners a,b --retain-heap 1|0 --held-out SHARE --multi-seasonal 1|0]";
 
     public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
@@ -46,15 +47,15 @@ public sealed class AdaptBenchmark : IBenchmark
         var horizon = options.Int("horizon", DefaultHorizon);
         var threadCounts = options.Text("threads", "1,2").Split(',').Select(int.Parse).ToArray();
         var loopCount = options.Int("loop", 300);
-        var layout = new EpisodeLayout(Lags, 24, Support, 0);
-        var segments = Synthetic(seriesCount, new Random(options.Int("seed", 1)));
+        var layout = new EpisodeLayout(Lags, 24, Support, 0) { MultiSeasonal = options.Int("multi-seasonal", 0) == 1 };
+        var segments = Synthetic(seriesCount, new Random(options.Int("seed", 1)), layout.HistorySpan);
         var learnerName = options.Learners.Contains(MamlFactory.LearnerName) ? MamlFactory.LearnerName : options.Learners[0];
         var device = DeviceOf(options.Text("device", "cpu"));
         var settings = new LearnerSettings(layout.InputSize, device, 1, [40, 40], 0.01, steps, HeldOutShare: heldOutShare);
         var flopsPerSeries = FlopsPerSeries(layout.InputSize, 40, 40, steps, horizon);
         var table = new ResultTable("threads", "mode", "day", "series", "seconds", "CPU seconds", "series/s", "GFLOP/s", "peak GFLOP/s", "peak fraction");
         var result = new BenchmarkResult().Add("device", device.type.ToString().ToLowerInvariant());
-        output.WriteLine($"adapt: {seriesCount} series, K={Support}, L={Lags}, {steps} steps (held-out share {heldOutShare}), horizon {horizon}, chunk {chunkSize}, learner {learnerName}, device {device.type}; {flopsPerSeries / 1e6:F2} MFLOP per series; freed native memory retained: {(retainedHeap ? "yes" : "no")}");
+        output.WriteLine($"adapt: {seriesCount} series of {layout.HistorySpan} points, K={Support}, L={Lags}, anchor {(layout.MultiSeasonal ? "blended per series" : "one period earlier")}, {steps} steps (held-out share {heldOutShare}), horizon {horizon}, chunk {chunkSize}, learner {learnerName}, device {device.type}; {flopsPerSeries / 1e6:F2} MFLOP per series; freed native memory retained: {(retainedHeap ? "yes" : "no")}");
         if (device.type == DeviceType.CUDA)
         {
             var difference = MaxForecastDifference(options.Registry, learnerName, settings, segments.Take(chunkSize).ToArray(), layout, horizon);
@@ -211,7 +212,7 @@ public sealed class AdaptBenchmark : IBenchmark
         return worst;
     }
 
-    private static SeriesSegment[] Synthetic(int count, Random random, int length = Lags + Support)
+    private static SeriesSegment[] Synthetic(int count, Random random, int length)
     {
         var segments = new SeriesSegment[count];
         for (var s = 0; s < count; s++)

@@ -33,7 +33,7 @@ public sealed class ForecastingSetup
     {
         var support = Options.SupportSize > 0 ? Options.SupportSize : period > 0 ? period : ForecastingOptions.Defaults.AperiodicSupportSize;
         var query = Options.DirectHorizons ? HorizonFor(period, support) : Math.Max(1, support / 2);
-        return new EpisodeLayout(Options.Lags, period, support, query) { Anchored = Options.SeasonalAnchor, Direct = Options.DirectHorizons };
+        return new EpisodeLayout(Options.Lags, period, support, query) { Anchored = Options.SeasonalAnchor, Direct = Options.DirectHorizons, MultiSeasonal = Options.MultiSeasonalAnchor };
     }
 
     /// <summary>Steps of the next-horizon forecast made at adaptation.</summary>

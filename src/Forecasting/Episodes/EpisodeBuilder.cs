@@ -29,7 +29,8 @@ public static class EpisodeBuilder
             {
                 throw new ArgumentException($"Task {t} needs slots {start - layout.Reach}..{start + layout.SupportSize + layout.QuerySize - 1} of a segment of {segment.Count}.");
             }
-            normalisations[t] = TaskNormalisation.FromObserved(segment.Values.AsSpan(start - layout.Lags, layout.Lags + layout.SupportSize));
+            normalisations[t] = TaskNormalisation.FromObserved(segment.Values.AsSpan(start - layout.Lags, layout.Lags + layout.SupportSize))
+                with { Anchor = AnchorBlend.Choose(segment.Values, start + layout.SupportSize, layout) };
             support.FillTask(t, segment, start, layout, normalisations[t]);
             query.FillTask(t, segment, start + layout.SupportSize, layout, normalisations[t], layout.Direct);
         }
@@ -51,7 +52,8 @@ public static class EpisodeBuilder
             var segment = segments[t];
             var start = segment.Count - layout.SupportSize;
             var from = Math.Max(0, start - layout.Lags);
-            normalisations[t] = TaskNormalisation.FromObserved(segment.Values.AsSpan(from));
+            normalisations[t] = TaskNormalisation.FromObserved(segment.Values.AsSpan(from))
+                with { Anchor = AnchorBlend.Choose(segment.Values, segment.Count, layout) };
             support.FillTask(t, segment, start, layout, normalisations[t]);
         }
         return (support.ToTaskSet(device), normalisations);
@@ -67,7 +69,9 @@ public static class EpisodeBuilder
         var complete = FillWindow(destination[..layout.Lags], segment, target - horizon + 1, normalisation);
         if (layout.Anchored)
         {
-            complete &= WriteValue(destination, layout.AnchorIndex, segment, target - layout.AnchorDistance(horizon), normalisation);
+            var anchor = RawAnchor(segment, target, layout, normalisation, horizon);
+            destination[layout.AnchorIndex] = double.IsFinite(anchor) ? (float)normalisation.Normalise(anchor) : 0f;
+            complete &= double.IsFinite(anchor);
         }
         if (layout.Direct)
         {
@@ -107,16 +111,21 @@ public static class EpisodeBuilder
     /// </remarks>
     public static double ToSeriesUnits(float output, SeriesSegment segment, int target, EpisodeLayout layout, TaskNormalisation normalisation, int horizon = 1)
     {
-        var anchor = RawAnchor(segment, target, layout, horizon);
+        var anchor = layout.Anchored ? RawAnchor(segment, target, layout, normalisation, horizon) : double.NaN;
         return double.IsFinite(anchor) ? anchor + output * normalisation.Scale : normalisation.Denormalise(output);
     }
 
-    /// <summary>The anchor of the pair of segment index <paramref name="target"/>, in series units; NaN when the layout
-    /// is not anchored or the anchor is a gap.</summary>
-    private static double RawAnchor(SeriesSegment segment, int target, EpisodeLayout layout, int horizon = 1)
+    /// <summary>The anchor of the pair of segment index <paramref name="target"/>, in series units: one step ahead the
+    /// task's blend, further ahead (direct horizons) the latest observed same-phase slot; NaN when a slot it reads is a
+    /// gap or outside the segment.</summary>
+    private static double RawAnchor(SeriesSegment segment, int target, EpisodeLayout layout, TaskNormalisation normalisation, int horizon)
     {
+        if (horizon == 1)
+        {
+            return normalisation.Anchor.ValueAt(segment.Values, target, layout);
+        }
         var index = target - layout.AnchorDistance(horizon);
-        return layout.Anchored && index >= 0 && index < segment.Count ? segment.Values[index] : double.NaN;
+        return index >= 0 && index < segment.Count ? segment.Values[index] : double.NaN;
     }
 
     private static bool WriteValue(Span<float> destination, int feature, SeriesSegment segment, int index, TaskNormalisation normalisation, bool clipped = true)

@@ -24,8 +24,33 @@ public sealed record EpisodeLayout(int Lags, int Period, int SupportSize, int Qu
     /// </summary>
     public bool Direct { get; init; }
 
+    /// <summary>
+    /// The anchor blends the seasonal lags <see cref="ShortAnchorLag"/> and <see cref="LongAnchorLag"/>, chosen per task
+    /// (<see cref="AnchorBlend"/>); otherwise it is the value one period earlier. Not with <see cref="Direct"/>.
+    /// </summary>
+    public bool MultiSeasonal { get; init; }
+
     /// <summary>How many slots before a target its anchor lies: the period, or 1 when aperiodic.</summary>
     public int AnchorLag => Period >= 2 ? Period : 1;
+
+    /// <summary>
+    /// The short seasonal lag of a blended anchor: the day of a weekly period (a seventh of it), else the anchor lag.
+    /// </summary>
+    public int ShortAnchorLag => BlendsLags && WeeklyPeriod ? Period / WeekDays : AnchorLag;
+
+    /// <summary>The long seasonal lag of a blended anchor (0 when the anchor is not blended): a weekly period itself, else
+    /// seven periods (the week of a daily period).</summary>
+    public int LongAnchorLag => !BlendsLags ? 0 : WeeklyPeriod ? Period : WeekDays * Period;
+
+    /// <summary>How far before a target a blended anchor may read (the blend weighs only the slots a series has).</summary>
+    public int AnchorReach => LongAnchorLag > 0 ? Math.Max(Reach, LongAnchorLag + ShortAnchorLag) : Reach;
+
+    /// <summary>Targets over which each series' blend is chosen: one long lag of them.</summary>
+    public int AnchorChoiceSpan => LongAnchorLag;
+
+    /// <summary>Values a serving adaptation reads when the series has them: the serving span, or the anchor's reach
+    /// before the targets its blend is chosen on.</summary>
+    public int HistorySpan => Math.Max(ServingSpan, AnchorReach + AnchorChoiceSpan);
 
     /// <summary>D, the forecaster's input width: the lags, the anchor when <see cref="Anchored"/>, the horizon when
     /// <see cref="Direct"/>, the phase.</summary>
@@ -52,6 +77,12 @@ public sealed record EpisodeLayout(int Lags, int Period, int SupportSize, int Qu
 
     /// <summary>Values one serving adaptation reads: the reach before the first support target through the last.</summary>
     public int ServingSpan => Reach + SupportSize;
+
+    private const int WeekDays = 7;
+
+    private bool BlendsLags => Anchored && MultiSeasonal && !Direct && Period >= 2;
+
+    private bool WeeklyPeriod => Period % WeekDays == 0 && Period / WeekDays >= 2;
 
     private int AnchorFeatures => Anchored ? 1 : 0;
 

@@ -14,6 +14,9 @@ public readonly record struct TaskNormalisation(double Mean, double Scale)
 {
     public static TaskNormalisation Identity { get; } = new(0, 1);
 
+    /// <summary>The task's anchor (<see cref="AnchorBlend"/>), chosen with its normalisation from the same history.</summary>
+    public AnchorBlend Anchor { get; init; }
+
     /// <summary>Normalised values are clipped to +-<see cref="Clip"/>: a support window whose robust scale is tiny next to
     /// its range (step-like series) must not feed the inner loop values that make it diverge.</summary>
     public const double Clip = 10.0;

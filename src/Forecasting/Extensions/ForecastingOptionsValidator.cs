@@ -32,6 +32,10 @@ internal sealed class ForecastingOptionsValidator(MetaLearnerRegistry learners) 
         {
             errors.Add("Forecasting:SupportSize, Forecasting:ChunkSize, Forecasting:Horizon and Forecasting:AdaptationThreads must be 0 (automatic) or positive.");
         }
+        if (options.SpecialisedClusterMembers < 0)
+        {
+            errors.Add($"Forecasting:SpecialisedClusterMembers must be 0 (every cluster on its own members) or positive, got {options.SpecialisedClusterMembers}.");
+        }
         if (options.HiddenSizes.Count == 0 || options.HiddenSizes.Any(h => h <= 0))
         {
             errors.Add("Forecasting:HiddenSizes must list at least one positive width.");

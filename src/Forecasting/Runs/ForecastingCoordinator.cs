@@ -85,7 +85,9 @@ internal sealed class ForecastingCoordinator(
             try
             {
                 plan.Histories.ReadMissing(cluster.Members);
-                var model = trainer.Prepare(cluster, plan.Histories, retrain: kind == RunKind.Retrain, learner, refreshIfDue: kind == RunKind.Full, run, cancellationToken);
+                var periodGroup = plan.Clusters.Where(c => c.Period == cluster.Period).SelectMany(c => c.Members).ToArray();
+                var model = trainer.Prepare(cluster, periodGroup, plan.Histories, retrain: kind == RunKind.Retrain, learner, refreshIfDue: kind == RunKind.Full, run,
+                    cancellationToken);
                 if (model is null)
                 {
                     continue;

@@ -43,7 +43,7 @@ internal sealed class BatchedAdapter(
         {
             if (histories.TryGet(key, out var window) && window.Count >= needed)
             {
-                ready.Add((key, window.TakeLast(needed)));
+                ready.Add((key, window.TakeLast(Math.Min(window.Count, layout.HistorySpan))));
             }
             else
             {

@@ -99,7 +99,7 @@ public static class ChunkAdaptation
         }
         using var scope = NewDisposeScope();
         var tasks = segments.Count;
-        var reach = layout.Reach;
+        var reach = layout.AnchorReach;
         // The observed window (normalised, unclipped), then each step's forecast written in place: step h reads its lags
         // and anchor from it. A forecast may leave the observed range by at most Clip scales on either side.
         var window = empty([tasks, reach + horizon]);
@@ -116,7 +116,7 @@ public static class ChunkAdaptation
             EpisodeBuilder.FillWindow(observed, segments[t], segments[t].Count, normalisations[t], clipped: false);
             floors[t] = float.MaxValue;
             ceilings[t] = float.MinValue;
-            foreach (var value in observed)
+            foreach (var value in observed[^Math.Min(reach, segments[t].Count)..])
             {
                 floors[t] = Math.Min(floors[t], value);
                 ceilings[t] = Math.Max(ceilings[t], value);
@@ -129,6 +129,7 @@ public static class ChunkAdaptation
                     segments[t].PhaseOrigin + segments[t].Count + h, layout.Period);
             }
         }
+        (Tensor Short, Tensor Long, Tensor LongAndShort)? blend = layout.Anchored ? AnchorWeights(normalisations, device) : null;
         window = window.to(device);
         phase = phase.to(device);
         floor = floor.to(device);
@@ -139,7 +140,7 @@ public static class ChunkAdaptation
         {
             using var step = NewDisposeScope();
             var lags = window.narrow(1, h + reach - layout.Lags, layout.Lags);
-            var anchor = layout.Anchored ? window.narrow(1, h + reach - layout.AnchorLag, 1) : null;
+            var anchor = blend is null ? null : BlendedAnchor(window, h + reach, blend.Value, layout);
             // The model reads clipped inputs, as in training; the deviation it predicts is added to the anchor itself, so
             // a level beyond the support's +-Clip scales carries on instead of collapsing to the clip.
             var inputs = cat(anchor is null ? [lags, phase[.., h]] : [lags, anchor, phase[.., h]], 1).clamp(low, high).unsqueeze(1);
@@ -153,6 +154,33 @@ public static class ChunkAdaptation
             window.narrow(1, reach + h, 1).copy_(minimum(maximum(next, floor), ceiling));
         }
         return InSeriesUnits(TensorSpans.Of(window.narrow(1, reach, horizon).cpu().contiguous()), normalisations, horizon);
+    }
+
+    /// <summary>Each task's blend weights (<see cref="AnchorBlend"/>) as [T, 1] tensors: short, long, long and short.</summary>
+    private static (Tensor Short, Tensor Long, Tensor LongAndShort) AnchorWeights(IReadOnlyList<TaskNormalisation> normalisations, Device device)
+    {
+        var weights = new float[3, normalisations.Count];
+        for (var t = 0; t < normalisations.Count; t++)
+        {
+            var anchor = normalisations[t].Anchor;
+            weights[0, t] = (float)anchor.ShortWeight;
+            weights[1, t] = (float)anchor.LongWeight;
+            weights[2, t] = (float)anchor.LongAndShortWeight;
+        }
+        var all = tensor(weights).to(device).unsqueeze(2);
+        return (all[0], all[1], all[2]);
+    }
+
+    /// <summary>The anchors [T, 1] of the targets at window column <paramref name="target"/>.</summary>
+    private static Tensor BlendedAnchor(Tensor window, int target, (Tensor Short, Tensor Long, Tensor LongAndShort) blend, EpisodeLayout layout)
+    {
+        var anchor = window.narrow(1, target - layout.ShortAnchorLag, 1) * blend.Short;
+        if (layout.LongAnchorLag > 0)
+        {
+            anchor.add_(window.narrow(1, target - layout.LongAnchorLag, 1) * blend.Long)
+                .add_(window.narrow(1, target - layout.LongAnchorLag - layout.ShortAnchorLag, 1) * blend.LongAndShort);
+        }
+        return anchor;
     }
 
     /// <summary>

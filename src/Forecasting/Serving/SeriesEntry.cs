@@ -21,7 +21,7 @@ internal sealed record SeriesEntry(
 {
     public SeriesModelState ToState() => new(Key, Status, ClusterId, Period, Learner, AdaptedAt, ResidualScale, Reason)
     {
-        HistoryNeeded = Slot?.Snapshot.Layout.Reach ?? 0,
+        HistoryNeeded = Slot is { } slot ? slot.Normalisation.Anchor.ReachIn(slot.Snapshot.Layout) : 0,
     };
 
     /// <summary>Adapted, by a model of the cluster it belongs to now.</summary>

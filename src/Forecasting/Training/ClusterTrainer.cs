@@ -32,15 +32,17 @@ internal sealed class ClusterTrainer(
 
     public Task SaveTrainedAsync(RunOutcome run, CancellationToken cancellationToken) => stored.SaveAsync(run, cancellationToken);
 
-    public ClusterModel? Prepare(SeriesCluster cluster, SeriesHistories histories, bool retrain, string? learner, bool refreshIfDue, RunOutcome run,
-        CancellationToken cancellationToken)
+    public ClusterModel? Prepare(SeriesCluster cluster, IReadOnlyList<SeriesKey> periodGroup, SeriesHistories histories, bool retrain, string? learner,
+        bool refreshIfDue, RunOutcome run, CancellationToken cancellationToken)
     {
-        var model = Ensure(cluster, histories, retrain, learner, run, cancellationToken);
-        return model is not null && refreshIfDue && RefreshDue(model) ? Refresh(cluster, model, histories, run, cancellationToken) : model;
+        var trainedOn = cluster.Members.Count >= setup.Options.SpecialisedClusterMembers ? cluster.Members : periodGroup;
+        histories.ReadMissing(trainedOn);
+        var model = Ensure(cluster, trainedOn, histories, retrain, learner, run, cancellationToken);
+        return model is not null && refreshIfDue && RefreshDue(model) ? Refresh(cluster, trainedOn, model, histories, run, cancellationToken) : model;
     }
 
-    private ClusterModel? Ensure(SeriesCluster cluster, SeriesHistories histories, bool retrain, string? learnerOverride, RunOutcome run,
-        CancellationToken cancellationToken)
+    private ClusterModel? Ensure(SeriesCluster cluster, IReadOnlyList<SeriesKey> trainedOn, SeriesHistories histories, bool retrain, string? learnerOverride,
+        RunOutcome run, CancellationToken cancellationToken)
     {
         var options = setup.Options;
         var learnerName = learnerOverride ?? (options.LearnerByCluster.TryGetValue(cluster.Id, out var configured) ? configured : options.Learner);
@@ -56,7 +58,7 @@ internal sealed class ClusterTrainer(
         {
             return Install(cluster.Id, loaded, run);
         }
-        var (windows, segments) = TrainingData(cluster, histories);
+        var (windows, segments) = TrainingData(trainedOn, histories);
         try
         {
             var trained = training.TrainNew(cluster.Id, learnerName, layout, segments, cancellationToken);
@@ -78,9 +80,10 @@ internal sealed class ClusterTrainer(
         setup.Options.ModelRefreshInterval > TimeSpan.Zero && clock.GetUtcNow() - model.RefreshedAt >= setup.Options.ModelRefreshInterval;
 
     /// <summary>The refreshed copy of <paramref name="current"/> when it forecasts the held-out series better; else <paramref name="current"/>, checked as of now.</summary>
-    private ClusterModel Refresh(SeriesCluster cluster, ClusterModel current, SeriesHistories histories, RunOutcome run, CancellationToken cancellationToken)
+    private ClusterModel Refresh(SeriesCluster cluster, IReadOnlyList<SeriesKey> trainedOn, ClusterModel current, SeriesHistories histories, RunOutcome run,
+        CancellationToken cancellationToken)
     {
-        var (windows, segments) = TrainingData(cluster, histories);
+        var (windows, segments) = TrainingData(trainedOn, histories);
         var refreshed = training.Refresh(cluster.Id, current, segments, cancellationToken);
         current.RefreshedAt = clock.GetUtcNow();
         return refreshed is null ? current : Installed(cluster.Id, new ClusterModel(refreshed.Learner, current.Layout)
@@ -91,9 +94,9 @@ internal sealed class ClusterTrainer(
         }, windows, run);
     }
 
-    private static (SeriesWindow[] Windows, SeriesSegment[] Segments) TrainingData(SeriesCluster cluster, SeriesHistories histories)
+    private static (SeriesWindow[] Windows, SeriesSegment[] Segments) TrainingData(IReadOnlyList<SeriesKey> members, SeriesHistories histories)
     {
-        var windows = histories.Of(cluster.Members);
+        var windows = histories.Of(members);
         return (windows, windows.Select(w => histories.Segment(w.Key, w)).ToArray());
     }
 

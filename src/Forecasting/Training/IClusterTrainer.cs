@@ -1,6 +1,7 @@
 using MetaAnomaly.Forecasting.Clustering;
 using MetaAnomaly.Forecasting.Planning;
 using MetaAnomaly.Forecasting.Runs;
+using MetaAnomaly.Shared.Series;
 
 namespace MetaAnomaly.Forecasting.Training;
 
@@ -20,10 +21,12 @@ internal interface IClusterTrainer
     /// The cluster's initialisation for this run: the one in memory when it fits the layout and learner, else the stored
     /// one, else a new meta-training (always when <paramref name="retrain"/>, with <paramref name="learner"/> when given);
     /// refreshed when <paramref name="refreshIfDue"/> and it is older than the refresh interval. Null when none can be
-    /// had yet: its series wait, and a previous model, if any, keeps serving.
+    /// had yet: its series wait, and a previous model, if any, keeps serving. A cluster with fewer than
+    /// <c>Forecasting:SpecialisedClusterMembers</c> members meta-trains on <paramref name="periodGroup"/>, every member
+    /// of the clusters with its period.
     /// </summary>
-    ClusterModel? Prepare(SeriesCluster cluster, SeriesHistories histories, bool retrain, string? learner, bool refreshIfDue, RunOutcome run,
-        CancellationToken cancellationToken);
+    ClusterModel? Prepare(SeriesCluster cluster, IReadOnlyList<SeriesKey> periodGroup, SeriesHistories histories, bool retrain, string? learner, bool refreshIfDue,
+        RunOutcome run, CancellationToken cancellationToken);
 
     /// <summary>Stores the initialisations <paramref name="run"/> trained as new versions.</summary>
     Task SaveTrainedAsync(RunOutcome run, CancellationToken cancellationToken);

@@ -135,18 +135,4 @@ public sealed class ChunkAdaptationTests
         var lastPeriod = drifting[1].Values[^Layout.Period..];
         Assert.Equal(lastPeriod.Select(v => Math.Round(v, 3)), judged.Forecasts[1].Select(v => Math.Round(v, 3)));
     }
-
-    /// <summary>An adapted batch whose every output is 0: the anchor (or, unanchored, the task mean) itself.</summary>
-    private sealed class ZeroBatch(int tasks) : IAdaptedBatch
-    {
-        public int TaskCount => tasks;
-
-        public Tensor Predict(Tensor queryInputs) => zeros(queryInputs.shape[0], queryInputs.shape[1]);
-
-        public AdaptedTaskState Slice(int task) => new("zero", []);
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -18,10 +18,10 @@ internal sealed class CoreTestBed : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("forecasting-tests-").FullName;
     private readonly SqliteTestDatabase _database;
 
-    public CoreTestBed()
+    public CoreTestBed(Action<ForecastingOptions>? configure = null)
     {
         _database = new SqliteTestDatabase(Path.Combine(_directory, "state.db"), ModelRegistry.Migration);
-        Options = Microsoft.Extensions.Options.Options.Create(new ForecastingOptions
+        var options = new ForecastingOptions
         {
             Device = "cpu",
             Lags = 12,
@@ -31,7 +31,9 @@ internal sealed class CoreTestBed : IDisposable
             AdaptationLearningRate = 0.05,
             ModelDirectory = Path.Combine(_directory, "models"),
             HistoryLength = 400,
-        });
+        };
+        configure?.Invoke(options);
+        Options = Microsoft.Extensions.Options.Options.Create(options);
         var random = new Random(1);
         for (var i = 0; i < 6; i++)
         {

@@ -1,3 +1,5 @@
+using MetaAnomaly.Forecasting.Engine;
+using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
 using MetaAnomaly.Shared.Forecasts;
@@ -156,6 +158,44 @@ public sealed class ForecastingCoreTests : IDisposable
         var next = core.Forecaster.ForecastNext([new OneStepRequest(Key("s0"), _bed.Windows[0], _bed.Windows[0].End + _bed.Windows[0].Step)])[0];
         Assert.Equal(_bed.Windows[0].Values[^24], next.Value, 6);
     }
+
+    [Fact]
+    public async Task WithTheMultiSeasonalAnchorAForecastCarriesTheBlendChosenOnItsLatestHistory()
+    {
+        using var bed = new CoreTestBed(o => o.MultiSeasonalAnchor = true);
+        using var core = bed.Create();
+        await core.Runs.CatchUpAsync(CancellationToken.None);
+        var layout = new ForecastingSetup(bed.Options).LayoutFor(24);
+        var window = bed.Windows[0];
+        var blend = AnchorBlend.Choose(window.Values, window.Count, layout);
+
+        var forecast = core.Forecaster.ForecastNext([new OneStepRequest(window.Key, window, window.End + window.Step)])[0];
+
+        Assert.Equal(168, layout.LongAnchorLag);
+        Assert.Equal(blend.ValueAt(window.Values, window.Count, layout), forecast.Anchor, 6);
+        Assert.Equal(blend.ReachIn(layout), core.ReadModel.StateOf(window.Key).HistoryNeeded);
+    }
+
+    [Theory]
+    [InlineData(20, SeriesModelStatus.Adapted)]
+    [InlineData(0, SeriesModelStatus.Pending)]
+    public async Task AClusterTooShortToMetaTrainOnItsOwnStartsFromItsPeriodGroupsInitialisation(int specialisedClusterMembers, SeriesModelStatus expected)
+    {
+        using var bed = new CoreTestBed(o => o.SpecialisedClusterMembers = specialisedClusterMembers);
+        var random = new Random(2);
+        foreach (var name in new[] { "odd1", "odd2" })
+        {
+            var odd = Seasonal(name, 100, random);
+            bed.Windows.Add(odd with { Values = [.. odd.Values.Select(v => 2 * odd.Values.Average() - v)] });
+        }
+        using var core = bed.Create();
+
+        await core.Runs.CatchUpAsync(CancellationToken.None);
+
+        Assert.Contains(core.ReadModel.Clusters(), c => c.Period == 24 && c.Members.Order().SequenceEqual([Key("odd1"), Key("odd2")]));
+        Assert.Equal(expected, core.ReadModel.StateOf(Key("odd1")).Status);
+    }
+
 
     [Fact]
     public async Task TheDailyRunRefreshesAnInitialisationOnceItIsOlderThanTheInterval()
