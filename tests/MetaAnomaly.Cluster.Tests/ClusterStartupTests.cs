@@ -13,12 +13,7 @@ public sealed class ClusterStartupTests
     {
         Skip.If(OperatingSystem.IsWindows(), "Unix processes");
         await using var node = NodeProcess.Start("node", new Dictionary<string, string> { ["Cluster__Enabled"] = "true" });
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (!node.HasExited && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
-        Assert.True(node.HasExited, node.Output);
+        Assert.True(await node.ExitsWithinAsync(StartTimeout), node.Output);
         Assert.True(node.ExitCode == StartupFailure.ConfigurationErrorExitCode, $"exit code {node.ExitCode}:\n{node.Output}");
         Assert.Contains("Cluster:PostgreSql", node.Output, StringComparison.Ordinal);
     }

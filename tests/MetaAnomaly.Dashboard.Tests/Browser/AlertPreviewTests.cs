@@ -12,35 +12,25 @@ namespace MetaAnomaly.Dashboard.Tests.Browser;
 /// A series pushed through <c>/write</c> with its scores stored as the scoring cycle stores them: on its page the preview
 /// draws the alerts High sensitivity would have raised, and the admin sets the series' sensitivity.
 /// </summary>
-public sealed class AlertPreviewTests : IAsyncLifetime
+public sealed class AlertPreviewTests : KestrelHostTests
 {
     private static readonly SeriesKey Key = SeriesKey.Parse("api,host=preview-1#latency");
-
-    private readonly DashboardHost _host = new(DashboardHost.QuietSettings(), kestrel: true);
-
-    public Task InitializeAsync()
-    {
-        _host.StartServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task ThePreviewDrawsTheAlertsHighSensitivityWouldHaveRaisedAndTheAdminSetsIt()
     {
         var points = StoredScores.For(Key);
-        using (var client = _host.CreateClient())
+        using (var client = Host.CreateClient())
         {
-            client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, await _host.CreateKeyAsync(DashboardRoles.Writer));
+            client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, await Host.CreateKeyAsync(DashboardRoles.Writer));
             (await client.PostAsync("/write?precision=s", new StringContent(StoredScores.LineProtocol(points, "api,host=preview-1", "latency")))).EnsureSuccessStatusCode();
         }
-        await _host.Services.GetRequiredService<IAnomalyStore>().SaveScoresAsync(points, default);
-        var expected = await _host.Services.GetRequiredService<AlertPreview>()
+        await Host.Services.GetRequiredService<IAnomalyStore>().SaveScoresAsync(points, default);
+        var expected = await Host.Services.GetRequiredService<AlertPreview>()
             .RunAsync(Key, AlertSensitivity.High, StoredScores.End.AddDays(-1), StoredScores.End, default);
         Assert.NotEmpty(expected.Alerts);
 
-        await using var browser = await BrowserSession.OpenAsync(_host.BaseAddress);
+        await using var browser = await BrowserSession.OpenAsync(Host.BaseAddress);
         var page = browser.Page;
         await browser.SignInAsync(DashboardHost.AdminUser, DashboardHost.AdminPassword);
         await page.GotoAsync($"/series/view?key={Uri.EscapeDataString(Key.ToString())}");
@@ -54,7 +44,7 @@ public sealed class AlertPreviewTests : IAsyncLifetime
 
         await page.ClickAsync("[data-testid=sensitivity-choice] >> text=High");
         await page.WaitForSelectorAsync("[data-testid=sensitivity-effective]:has-text('High (set on this series)')");
-        Assert.Equal(AlertSensitivity.High, _host.Services.GetRequiredService<SensitivityStore>().EffectiveFor(Key, null).Sensitivity);
+        Assert.Equal(AlertSensitivity.High, Host.Services.GetRequiredService<SensitivityStore>().EffectiveFor(Key, null).Sensitivity);
         Assert.Empty(browser.ScriptErrors);
     }
 }

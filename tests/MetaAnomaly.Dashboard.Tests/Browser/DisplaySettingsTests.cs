@@ -6,25 +6,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MetaAnomaly.Dashboard.Tests.Browser;
 
 /// <summary>Time zone, remembered settings and the phone layout, on a quiet host with stored events.</summary>
-public sealed class DisplaySettingsTests : IAsyncLifetime
+public sealed class DisplaySettingsTests : KestrelHostTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
-
-    private readonly DashboardHost _host = new(DashboardHost.QuietSettings(), kestrel: true);
-
-    public Task InitializeAsync()
-    {
-        _host.StartServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task TimesFollowTheBrowsersZoneUntilTheUserSwitchesToUtcWhichIsRememberedAsIsDarkMode()
     {
         var anomaly = await StoreAsync("cpu,host=a#usage");
-        await using var browser = await BrowserSession.OpenAsync(_host.BaseAddress, timeZoneId: "America/New_York");
+        await using var browser = await BrowserSession.OpenAsync(Host.BaseAddress, timeZoneId: "America/New_York");
         var page = browser.Page;
         await browser.SignInAsync(DashboardHost.AdminUser, DashboardHost.AdminPassword);
 
@@ -52,7 +42,7 @@ public sealed class DisplaySettingsTests : IAsyncLifetime
     {
         await StoreAsync("rds_postgres_connections,instance=production-database-primary-eu-west-1,cluster=payments#connections_active");
         await StoreAsync("cpu,host=a#usage", hours: 1);
-        await using var browser = await BrowserSession.OpenAsync(_host.BaseAddress, width: 390, height: 844);
+        await using var browser = await BrowserSession.OpenAsync(Host.BaseAddress, width: 390, height: 844);
         var page = browser.Page;
         await browser.SignInAsync(DashboardHost.AdminUser, DashboardHost.AdminPassword);
 
@@ -69,7 +59,7 @@ public sealed class DisplaySettingsTests : IAsyncLifetime
     }
 
     private Task<AnomalyEvent> StoreAsync(string series, int hours = 0) =>
-        _host.Services.GetRequiredService<IAnomalyStore>().UpsertAsync(new AnomalyEvent(
+        Host.Services.GetRequiredService<IAnomalyStore>().UpsertAsync(new AnomalyEvent(
             0, series, "c1", Start.AddHours(hours), Start.AddHours(hours).AddMinutes(5), Start.AddHours(hours), 98, 40, 35, 45, 14, 1,
             AnomalySeverity.High, AnomalyDirection.Up, "default", false, 2, AnomalyFeedbackKind.None, Start, "residual 14.0 scales above the forecast", 7), default);
 }
