@@ -6,7 +6,7 @@ using MetaAnomaly.Shared.Security;
 
 namespace MetaAnomaly.Dashboard.Tests;
 
-/// <summary>The OpenAPI document a client generator reads, and what a browser and an API client get for an unknown address.</summary>
+/// <summary>The OpenAPI document a client generator reads, the shape of the payloads, and what a browser and an API client get for an unknown address.</summary>
 public sealed class ApiDocumentTests(QuietDashboard dashboard) : IClassFixture<QuietDashboard>
 {
     private readonly DashboardHost _host = dashboard.Host;
@@ -39,6 +39,21 @@ public sealed class ApiDocumentTests(QuietDashboard dashboard) : IClassFixture<Q
             .Select(p => p.GetProperty("name").GetString()!).ToArray();
         Assert.Equal(["db", "rp", "precision", "u", "p"], Parameters("/write"));
         Assert.Equal(["org", "bucket", "precision"], Parameters("/api/v2/write"));
+    }
+
+    [Fact]
+    public async Task PayloadsNameTheirStatesAndGiveUnknownNumbersAsNullNotAsStrings()
+    {
+        using var client = _host.CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, await _host.CreateKeyAsync(DashboardRoles.Admin));
+        using var written = await client.PostAsync("/write?precision=s",
+            new StringContent($"disk,host=payload free=1.5 {DateTimeOffset.UtcNow.ToUnixTimeSeconds()}\n"));
+        Assert.Equal(HttpStatusCode.NoContent, written.StatusCode);
+
+        using var listed = JsonDocument.Parse(await client.GetStringAsync("/api/series?tag=host=payload"));
+        var model = Assert.Single(listed.RootElement.EnumerateArray()).GetProperty("model");
+        Assert.Equal("WarmingUp", model.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, model.GetProperty("residualScale").ValueKind);
     }
 
     [Fact]

@@ -84,8 +84,8 @@ public static class Extensions
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
         {
-            // Gaps and unknown scales are NaN: written as "NaN" rather than failing the response.
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            o.SerializerOptions.Converters.Add(new NonFiniteAsNullConverter());
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.Converters.Add(new SeriesKeyJsonConverter());
         });
         services.AddOpenApi(o =>
