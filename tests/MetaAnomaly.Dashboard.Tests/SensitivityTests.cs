@@ -81,6 +81,61 @@ public sealed class SensitivityTests(QuietDashboard dashboard) : IClassFixture<Q
         Assert.Equal(0.999, high.Threshold, 12);
     }
 
+    [Fact]
+    public async Task AClusterPreviewReplaysEachMemberAtTheSensitivityItWouldApplyAndSumsTheAlertsPerDay()
+    {
+        var own = SeriesKey.Parse("api,host=cluster-preview-1#latency");
+        var follower = SeriesKey.Parse("api,host=cluster-preview-2#latency");
+        var store = _host.Services.GetRequiredService<IAnomalyStore>();
+        await store.SaveScoresAsync(StoredScores.For(own), default);
+        await store.SaveScoresAsync(StoredScores.For(follower, seed: 8), default);
+        var sensitivities = _host.Services.GetRequiredService<SensitivityStore>();
+        await sensitivities.SetAsync(SensitivityScope.Series, own.ToString(), AlertSensitivity.Low, "test", default);
+        var preview = _host.Services.GetRequiredService<AlertPreview>();
+        var (from, to) = (StoredScores.End.AddDays(-1), StoredScores.End);
+
+        var cluster = await preview.RunClusterAsync("c-preview", [own, follower], AlertSensitivity.High, from, to, default);
+        await sensitivities.ClearAsync(SensitivityScope.Series, own.ToString(), default);
+
+        var ownAlone = await preview.RunAsync(own, AlertSensitivity.Low, from, to, default);
+        var followerAlone = await preview.RunAsync(follower, AlertSensitivity.High, from, to, default);
+        var byKey = cluster.Members.ToDictionary(m => m.SeriesKey);
+        Assert.Equal((AlertSensitivity.Low, true), (byKey[own.ToString()].Sensitivity, byKey[own.ToString()].OwnSetting));
+        Assert.Equal((AlertSensitivity.High, false), (byKey[follower.ToString()].Sensitivity, byKey[follower.ToString()].OwnSetting));
+        Assert.Equal(ownAlone.Alerts.Count, byKey[own.ToString()].Alerts.Count);
+        Assert.Equal(followerAlone.Alerts.Count, byKey[follower.ToString()].Alerts.Count);
+        Assert.True(ownAlone.Alerts.Count < followerAlone.Alerts.Count, $"Low {ownAlone.Alerts.Count}, High {followerAlone.Alerts.Count}");
+
+        Assert.Equal([DateOnly.FromDateTime(from.UtcDateTime), DateOnly.FromDateTime(to.UtcDateTime)], cluster.PerDay.Select(d => d.Day));
+        Assert.Equal(cluster.Alerts, cluster.PerDay.Sum(d => d.Alerts));
+        Assert.Equal(ownAlone.Alerts.Count + followerAlone.Alerts.Count, cluster.Alerts);
+        Assert.Equal(ownAlone.ReplayedPoints + followerAlone.ReplayedPoints, cluster.PerDay.Sum(d => d.StoredPoints));
+        Assert.False(cluster.Coverage.BeyondRetention);
+    }
+
+    [Fact]
+    public async Task APreviewReachingPastTheScoreRetentionSaysItCoversOnlyTheStoredPoints()
+    {
+        var key = SeriesKey.Parse("api,host=preview-30d#latency");
+        await _host.Services.GetRequiredService<IAnomalyStore>().SaveScoresAsync(StoredScores.For(key), default);
+        using var client = await AdminClientAsync();
+
+        var result = (await client.GetFromJsonAsync<AlertPreviewResult>(
+            $"/api/detection/preview?key={Uri.EscapeDataString(key.ToString())}&sensitivity=Medium" +
+            $"&from={Uri.EscapeDataString(StoredScores.End.AddDays(-30).ToString("O"))}&to={Uri.EscapeDataString(StoredScores.End.ToString("O"))}", Json))!;
+
+        var retention = _host.Services.GetRequiredService<IOptions<DetectionOptions>>().Value.ScoreRetention;
+        Assert.Equal(new PreviewCoverage(retention, StoredScores.Start, BeyondRetention: true), result.Coverage);
+        Assert.Equal((0, StoredScores.Points), (result.PrimedPoints, result.ReplayedPoints));
+    }
+
+    [Fact]
+    public async Task AClusterPreviewOfAnUnknownClusterIsNotFound()
+    {
+        using var client = await AdminClientAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/clusters/no-such-cluster/preview?sensitivity=High")).StatusCode);
+    }
+
     private async Task<HttpClient> AdminClientAsync()
     {
         var client = _host.CreateClient();

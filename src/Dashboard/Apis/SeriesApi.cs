@@ -1,4 +1,6 @@
 using MetaAnomaly.Dashboard.Charts;
+using MetaAnomaly.Detection.Preview;
+using MetaAnomaly.Detection.Sensitivity;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Ingest.Status;
 using MetaAnomaly.Shared.Forecasts;
@@ -24,6 +26,8 @@ public static class SeriesApi
         api.MapGet("/clusters", (IForecastingReadModel forecasting) => TypedResults.Ok(forecasting.Clusters())).WithTags("Clusters")
             .WithSummary("Clusters with their period, members, learner and model version");
         api.MapGet("/clusters/{id}", Cluster).WithTags("Clusters").WithSummary("One cluster");
+        api.MapGet("/clusters/{id}/preview", ClusterPreviewAsync).WithTags("Clusters")
+            .WithSummary("What would have alerted had the cluster this sensitivity: each member at the sensitivity it would apply, alerts per UTC day (query: sensitivity, from, to)");
         api.MapGet("/adaptation", Adaptation).WithTags("Clusters").WithSummary("The last and next daily adaptation, and what runs now");
         api.MapGet("/ingest/status", (IIngestStatus status) => TypedResults.Ok(status.Current())).WithTags("Ingest")
             .WithSummary("Ingestion: sources, points per second, lag, InfluxDB state");
@@ -69,6 +73,24 @@ public static class SeriesApi
 
     private static Results<Ok<ClusterSummary>, NotFound> Cluster(string id, IForecastingReadModel forecasting) =>
         forecasting.Cluster(id) is { } cluster ? TypedResults.Ok(cluster) : TypedResults.NotFound();
+
+    /// <summary>The cluster preview over [from, to] (default: the last 7 days of its members' data).</summary>
+    private static async Task<Results<Ok<ClusterAlertPreviewResult>, ValidationProblem, NotFound>> ClusterPreviewAsync(
+        string id, AlertSensitivity sensitivity, IForecastingReadModel forecasting, ISeriesBuffers buffers, AlertPreview preview,
+        TimeProvider time, CancellationToken cancellationToken, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        if (forecasting.Cluster(id) is not { } cluster)
+        {
+            return TypedResults.NotFound();
+        }
+        var end = to ?? cluster.Members.Select(m => buffers.Describe(m)?.LastTimestamp).Max() ?? time.GetUtcNow();
+        var start = from ?? end - TimeSpan.FromDays(7);
+        if (start >= end)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["'from' is not before 'to'."] });
+        }
+        return TypedResults.Ok(await preview.RunClusterAsync(cluster.Id, cluster.Members, sensitivity, start, end, cancellationToken));
+    }
 
     private static Ok<AdaptationStatus> Adaptation(IForecastingReadModel forecasting) =>
         TypedResults.Ok(new AdaptationStatus(forecasting.LastAdaptation, forecasting.NextScheduledAdaptation, forecasting.CurrentActivity, forecasting.AvailableLearners));

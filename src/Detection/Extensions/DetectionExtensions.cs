@@ -66,7 +66,7 @@ public static class DetectionExtensions
         services.AddSingleton<IAdaptationMask>(sp => sp.GetRequiredService<AnomalyAdaptationMask>());
         services.AddSingleton(sp => new AlertPreview(
             sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<FeedbackThresholds>(), sp.GetRequiredService<IOneStepForecaster>(),
-            sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<SensitivityStore>(), sp.GetRequiredService<IOptions<DetectionOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAnomalyNotifications, AnomalyNotificationService>();
         services.AddSingleton(sp => new FeedbackService(
             sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<AnomalyAdaptationMask>(),

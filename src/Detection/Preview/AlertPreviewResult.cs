@@ -9,6 +9,7 @@ namespace MetaAnomaly.Detection.Preview;
 /// <param name="Threshold">The first alarm rule's threshold at that sensitivity.</param>
 /// <param name="PrimedPoints">Stored points before <paramref name="From"/> the replay was primed on (never alerting).</param>
 /// <param name="ReplayedPoints">Stored points from <paramref name="From"/> to <paramref name="To"/> it replayed.</param>
+/// <param name="Coverage">How much of the range stored points cover (scores are kept only so long).</param>
 /// <param name="Alerts">The events it would have opened, in time order.</param>
 public sealed record AlertPreviewResult(
     string SeriesKey,
@@ -18,6 +19,7 @@ public sealed record AlertPreviewResult(
     DateTimeOffset To,
     int PrimedPoints,
     int ReplayedPoints,
+    PreviewCoverage Coverage,
     IReadOnlyList<PreviewAlert> Alerts);
 
 /// <summary>One event the preview's replay opened, at its peak.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Tests.Support;
@@ -49,6 +50,7 @@ public sealed class DemoJourneyTests : IAsyncLifetime
         Assert.NotEmpty(countTicks);
         Assert.All(countTicks, tick => Assert.Matches("^[0-9,]+$", tick));
         await _browser.ScreenshotAsync("overview");
+        await ChipsMeetWcagAaInLightAndDarkModeAsync();
 
         await page.ClickAsync("a[href='/series']");
         await page.WaitForSelectorAsync("[data-testid=series-table]");
@@ -86,6 +88,7 @@ public sealed class DemoJourneyTests : IAsyncLifetime
 
         await page.ClickAsync("a[href='/clusters']");
         await page.WaitForSelectorAsync("[data-testid=clusters-table]");
+        await ClusterPreviewSumsItsMembersPerDayAsync();
         await _browser.ScreenshotAsync("clusters");
 
         await page.ClickAsync("a[href='/jobs']");
@@ -101,6 +104,34 @@ public sealed class DemoJourneyTests : IAsyncLifetime
         await page.WaitForSelectorAsync($"[data-testid=job-history] :text('run now by {DashboardHost.AdminUser}')");
         await _browser.ScreenshotAsync("jobs");
         Assert.Empty(_browser.ScriptErrors);
+    }
+
+    /// <summary>The demo chip in the app bar and the overview's severity chips keep their text at 4.5:1 in both modes.</summary>
+    private async Task ChipsMeetWcagAaInLightAndDarkModeAsync()
+    {
+        var page = _browser.Page;
+        const string background = "getComputedStyle(document.body).backgroundColor";
+        foreach (var mode in new[] { "light", "dark" })
+        {
+            var chips = await _browser.ContrastAsync(".mud-chip");
+            Assert.Contains(chips, c => c.Text.StartsWith("demo", StringComparison.Ordinal));
+            Assert.True(chips.All(c => c.Ratio >= 4.5), $"{mode}: " + string.Join(", ", chips.Select(c => $"'{c.Text}' {c.Ratio:0.00}")));
+            var before = await page.EvaluateAsync<string>(background);
+            await page.ClickAsync("[data-testid=dark-mode]");
+            await page.WaitForFunctionAsync($"{background} !== '{before}'");
+        }
+    }
+
+    /// <summary>The selected cluster's preview: its per-day table adds up to the alerts its summary counts.</summary>
+    private async Task ClusterPreviewSumsItsMembersPerDayAsync()
+    {
+        var page = _browser.Page;
+        await page.ClickAsync("[data-testid=cluster-preview] [data-testid=preview-run]");
+        var summary = await (await page.WaitForSelectorAsync("[data-testid=cluster-preview-summary]"))!.InnerTextAsync();
+        var alerts = int.Parse(Regex.Match(summary, @": (\d+) alerts? from").Groups[1].Value, CultureInfo.InvariantCulture);
+        var days = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('[data-testid=cluster-preview-day] td:nth-child(2)')].map(t => t.textContent)");
+        Assert.NotEmpty(days);
+        Assert.Equal(alerts, days.Sum(d => d.Length == 0 ? 0 : int.Parse(d, CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Drags a zoom box over the chart, waits for the next live redraw and checks the zoom is still there.</summary>

@@ -10,7 +10,8 @@ namespace MetaAnomaly.Dashboard.Tests.Support;
 /// </summary>
 public static class StoredScores
 {
-    public static readonly DateTimeOffset Start = new(2026, 11, 28, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Two days before today (UTC): the host prunes scores older than Detection:ScoreRetention by the wall clock.</summary>
+    public static readonly DateTimeOffset Start = new(DateTime.UtcNow.Date.AddDays(-2), TimeSpan.Zero);
     public const int Points = 2 * 1440;
 
     /// <summary>The spikes: minute of the last day and size in noise standard deviations (signed).</summary>
