@@ -10,14 +10,15 @@ namespace MetaAnomaly.Dashboard.Tests.Browser;
 
 /// <summary>
 /// A series pushed through <c>/write</c> with its scores stored as the scoring cycle stores them: on its page the preview
-/// draws the alerts High sensitivity would have raised, and the admin sets the series' sensitivity.
+/// draws the alerts High sensitivity would have raised, and the admin sets the series' sensitivity; asked for 30 days,
+/// the preview says it covers only the stored points.
 /// </summary>
 public sealed class AlertPreviewTests : KestrelHostTests
 {
     private static readonly SeriesKey Key = SeriesKey.Parse("api,host=preview-1#latency");
 
     [Fact]
-    public async Task ThePreviewDrawsTheAlertsHighSensitivityWouldHaveRaisedAndTheAdminSetsIt()
+    public async Task ThePreviewDrawsTheAlertsHighSensitivityWouldHaveRaisedTheAdminSetsItAndThirtyDaysSayWhatIsStored()
     {
         var points = StoredScores.For(Key);
         using (var client = Host.CreateClient())
@@ -45,6 +46,10 @@ public sealed class AlertPreviewTests : KestrelHostTests
         await page.ClickAsync("[data-testid=sensitivity-choice] >> text=High");
         await page.WaitForSelectorAsync("[data-testid=sensitivity-effective]:has-text('High (set on this series)')");
         Assert.Equal(AlertSensitivity.High, Host.Services.GetRequiredService<SensitivityStore>().EffectiveFor(Key, null).Sensitivity);
+
+        await page.ClickAsync("[data-testid=preview-days] >> text=30 d");
+        await page.ClickAsync("[data-testid=preview-run]");
+        await page.WaitForSelectorAsync("[data-testid=preview-coverage]:has-text('not the 30 days asked for')");
         Assert.Empty(browser.ScriptErrors);
     }
 }

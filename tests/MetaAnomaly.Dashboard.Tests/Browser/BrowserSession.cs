@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MetaAnomaly.Dashboard.Tests.Support;
 using MetaAnomaly.Testing;
 using Microsoft.Playwright;
@@ -84,7 +85,7 @@ public sealed class BrowserSession : IAsyncDisposable
     /// The WCAG contrast ratio of each element's text against what it is drawn on: its own background, or the first
     /// ancestor's that is not transparent, with translucent colours composed over what lies beneath.
     /// </summary>
-    public async Task<IReadOnlyList<TextContrast>> ContrastAsync(string selector) => await Page.EvaluateAsync<TextContrast[]>("""
+    public async Task<IReadOnlyList<TextContrast>> ContrastAsync(string selector) => JsonSerializer.Deserialize<TextContrast[]>(await Page.EvaluateAsync<string>("""
         selector => {
           const parse = c => { const p = c.match(/rgba?\(([^)]+)\)/)[1].split(/[ ,\/]+/).filter(x => x).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
           const over = (front, back) => [0, 1, 2].map(i => front[i] * front[3] + back[i] * (1 - front[3])).concat([1]);
@@ -97,13 +98,13 @@ public sealed class BrowserSession : IAsyncDisposable
             return layers.reverse().reduce((back, layer) => over(layer, back), [255, 255, 255, 1]);
           };
           const luminance = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-          return [...document.querySelectorAll(selector)].map(element => {
+          return JSON.stringify([...document.querySelectorAll(selector)].map(element => {
             const back = background(element);
             const [light, dark] = [luminance(over(parse(getComputedStyle(element).color), back)), luminance(back)].sort((a, b) => b - a);
             return { text: element.textContent.trim(), ratio: (light + 0.05) / (dark + 0.05) };
-          });
+          }));
         }
-        """, selector);
+        """, selector), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
 
     public async ValueTask DisposeAsync()
     {

@@ -4,6 +4,7 @@ using MetaAnomaly.Dashboard.Jobs;
 using MetaAnomaly.Dashboard.Tests.Support;
 using MetaAnomaly.Detection.Events;
 using MetaAnomaly.Detection.Storage;
+using MetaAnomaly.Forecasting.ReadModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -113,6 +114,8 @@ public sealed class DemoJourneyTests : IAsyncLifetime
         const string background = "getComputedStyle(document.body).backgroundColor";
         foreach (var mode in new[] { "light", "dark" })
         {
+            // The theme's colours change through CSS transitions: measure once they have ended.
+            await page.WaitForFunctionAsync("document.getAnimations().every(a => !(a instanceof CSSTransition))");
             var chips = await _browser.ContrastAsync(".mud-chip");
             Assert.Contains(chips, c => c.Text.StartsWith("demo", StringComparison.Ordinal));
             Assert.True(chips.All(c => c.Ratio >= 4.5), $"{mode}: " + string.Join(", ", chips.Select(c => $"'{c.Text}' {c.Ratio:0.00}")));
@@ -122,16 +125,25 @@ public sealed class DemoJourneyTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The selected cluster's preview: its per-day table adds up to the alerts its summary counts.</summary>
+    /// <summary>The largest cluster's preview: its per-day table adds up to the alerts its summary counts.</summary>
     private async Task ClusterPreviewSumsItsMembersPerDayAsync()
     {
         var page = _browser.Page;
+        var largest = _host.Services.GetRequiredService<IForecastingReadModel>().Clusters().MaxBy(c => c.Members.Count)!;
+        await page.ClickAsync($"[data-testid=clusters-table] >> text=\"{largest.Id}\"");
+        await page.WaitForSelectorAsync($"[data-testid=cluster-preview]:has-text('{largest.Id}'), [data-testid=sensitivity-effective]:has-text('{largest.Id}')");
         await page.ClickAsync("[data-testid=cluster-preview] [data-testid=preview-run]");
         var summary = await (await page.WaitForSelectorAsync("[data-testid=cluster-preview-summary]"))!.InnerTextAsync();
         var alerts = int.Parse(Regex.Match(summary, @": (\d+) alerts? from").Groups[1].Value, CultureInfo.InvariantCulture);
         var days = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('[data-testid=cluster-preview-day] td:nth-child(2)')].map(t => t.textContent)");
         Assert.NotEmpty(days);
         Assert.Equal(alerts, days.Sum(d => d.Length == 0 ? 0 : int.Parse(d, CultureInfo.InvariantCulture)));
+        foreach (var close in await page.QuerySelectorAllAsync(".mud-snackbar button"))
+        {
+            await close.ClickAsync();
+        }
+        await page.WaitForSelectorAsync(".mud-snackbar", new() { State = WaitForSelectorState.Detached });
+        await page.Locator("[data-testid=cluster-preview-days]").ScrollIntoViewIfNeededAsync();
     }
 
     /// <summary>Drags a zoom box over the chart, waits for the next live redraw and checks the zoom is still there.</summary>
