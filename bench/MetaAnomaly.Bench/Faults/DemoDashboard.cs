@@ -37,7 +37,7 @@ internal static partial class DemoDashboard
         var product = await ProductProcess.StartDashboardAsync(stateFolder, all, cancellationToken);
         try
         {
-            product.Http.DefaultRequestHeaders.Add("X-Api-Key", await AdminKeyAsync(product.Url, cancellationToken));
+            product.Http.DefaultRequestHeaders.Add("X-Api-Key", await AdminKeyAsync(product.Url, AdminPassword, cancellationToken));
             return product;
         }
         catch
@@ -54,7 +54,7 @@ internal static partial class DemoDashboard
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     /// <summary>Signs in through the login form (cookie), then creates an admin API key with it, as an operator would.</summary>
-    private static async Task<string> AdminKeyAsync(Uri url, CancellationToken cancellationToken)
+    public static async Task<string> AdminKeyAsync(Uri url, string adminPassword, CancellationToken cancellationToken)
     {
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = url };
         var page = await browser.GetStringAsync("login", cancellationToken);
@@ -64,7 +64,7 @@ internal static partial class DemoDashboard
             ["_handler"] = "login",
             ["__RequestVerificationToken"] = token,
             ["Input.UserName"] = "admin",
-            ["Input.Password"] = AdminPassword,
+            ["Input.Password"] = adminPassword,
         });
         using (var signIn = await browser.PostAsync("login", form, cancellationToken))
         {

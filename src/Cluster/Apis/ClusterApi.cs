@@ -1,3 +1,4 @@
+using MetaAnomaly.Cluster.Events;
 using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Shared.Security;
 using Microsoft.AspNetCore.Builder;
@@ -9,7 +10,8 @@ namespace MetaAnomaly.Cluster.Apis;
 
 /// <summary>
 /// The whole cluster from any node: <c>GET /api/cluster</c> (nodes, their status and shard counts) and
-/// <c>GET /api/cluster/series</c> (every series, its shard and node). Viewer role. Asking every shard activates those
+/// <c>GET /api/cluster/series</c> (every series, its shard and node), <c>GET /api/cluster/anomalies</c> (the newest
+/// events of the cluster, <c>count</c> at most 1,000). Viewer role. Asking every shard activates those
 /// whose node was lost.
 /// </summary>
 public static class ClusterApi
@@ -21,6 +23,7 @@ public static class ClusterApi
         var cluster = app.MapGroup("/api/cluster").WithTags("Cluster").RequireAuthorization(AccessPolicies.Viewer);
         cluster.MapGet("/", ViewAsync);
         cluster.MapGet("/series", SeriesAsync);
+        cluster.MapGet("/anomalies", AnomaliesAsync);
         return app;
     }
 
@@ -43,6 +46,9 @@ public static class ClusterApi
         var series = reports.SelectMany(ClusterSeries.Of).OrderBy(s => s.Key, StringComparer.Ordinal).ToArray();
         return TypedResults.Ok(new ClusterSeriesView(series, unreachable));
     }
+
+    private static async Task<Ok<IReadOnlyList<ClusterAnomaly>>> AnomaliesAsync(ClusterEventLedger ledger, CancellationToken cancellationToken, int count = 200) =>
+        TypedResults.Ok(await ledger.ListAsync(Math.Clamp(count, 1, 1000), cancellationToken));
 
     private static async Task<(ShardReport[] Reports, int[] Unreachable)> DescribeAllAsync(IGrainFactory grains, ShardMap shards, CancellationToken cancellationToken)
     {

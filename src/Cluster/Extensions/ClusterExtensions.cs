@@ -1,10 +1,13 @@
 using System.Net;
 using MetaAnomaly.Cluster.Apis;
 using MetaAnomaly.Cluster.Configuration;
+using MetaAnomaly.Cluster.Events;
 using MetaAnomaly.Cluster.Hosting;
 using MetaAnomaly.Cluster.Ingest;
 using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Cluster.Storage;
+using MetaAnomaly.Detection.Sinks;
+using MetaAnomaly.Detection.Webhooks;
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Wal;
 using Microsoft.AspNetCore.Routing;
@@ -29,8 +32,9 @@ public static class ClusterExtensions
     /// on <c>Cluster:PostgreSql</c> (its tables applied at start by <see cref="ClusterSchema"/>), the series are hashed
     /// over <c>Cluster:Shards</c> shard grains (<see cref="IShardGrain"/>), <see cref="IDurableIngestor"/> becomes
     /// <see cref="ClusterIngestor"/> (acknowledged once the points are in PostgreSQL) in place of the local
-    /// write-ahead log and buffer snapshot, and <see cref="ShardKeeper"/> keeps every shard active. Call after
-    /// <c>AddIngest</c>.
+    /// write-ahead log and buffer snapshot, and <see cref="ShardKeeper"/> keeps every shard active. Anomaly events are
+    /// recorded once per cluster in PostgreSQL (<see cref="ClusterEventLedger"/>) and each webhook notification is
+    /// queued once per cluster (<see cref="ClusterWebhookClaims"/>). Call after <c>AddIngest</c> and <c>AddDetection</c>.
     /// </summary>
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
     {
@@ -46,7 +50,10 @@ public static class ClusterExtensions
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.PostgreSql!));
         services.AddSingleton(sp => new ShardMap(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Shards));
         services.AddSingleton<ClusterPointStore>();
+        services.AddSingleton<ClusterEventLedger>();
         services.Replace(ServiceDescriptor.Singleton<IDurableIngestor, ClusterIngestor>());
+        services.Replace(ServiceDescriptor.Singleton<IWebhookClaims, ClusterWebhookClaims>());
+        services.AddSingleton<IDetectionSink, ClusterEventSink>();
         // A node's buffers are what its shards read back from PostgreSQL: the local snapshot and write-ahead log would
         // restore, after a restart, series whose shards now run on other nodes.
         foreach (var snapshot in services.Where(d => d.ImplementationType == typeof(BufferSnapshotService)).ToArray())

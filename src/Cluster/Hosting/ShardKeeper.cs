@@ -15,8 +15,10 @@ internal sealed partial class ShardKeeper(IGrainFactory grains, ShardMap shards,
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass waits one interval too: at a cluster's start the nodes that are still joining then get shards.
         while (!stoppingToken.IsCancellationRequested)
         {
+            await Task.Delay(options.Value.ShardCheckInterval, clock, stoppingToken);
             var calls = Enumerable.Range(0, shards.Shards).Select(async shard =>
             {
                 try
@@ -31,7 +33,6 @@ internal sealed partial class ShardKeeper(IGrainFactory grains, ShardMap shards,
                 }
             });
             await Task.WhenAll(calls);
-            await Task.Delay(options.Value.ShardCheckInterval, clock, stoppingToken);
         }
     }
 

@@ -81,6 +81,7 @@ public static class DetectionExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton(sp => new MaintenanceWindowStore(sp.GetRequiredService<IStateDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DashboardLink>();
+        services.TryAddSingleton<IWebhookClaims, LocalWebhookClaims>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton(sp => new WebhookDispatcher(
             sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<WebhookSender>(), sp.GetRequiredService<DashboardLink>(),

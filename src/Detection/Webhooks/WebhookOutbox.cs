@@ -9,10 +9,11 @@ namespace MetaAnomaly.Detection.Webhooks;
 /// escalation, folded into the opening while that has not gone out, held until <see cref="WebhookOptions.MinSeriesInterval"/>
 /// after the series' last notification otherwise, and not sent once the event is acknowledged; the resolution, to the
 /// endpoints that were told of the event, after its other notifications. Nothing is queued for an event that a
-/// maintenance window covers or that is snoozed (it is stored and shown all the same).
+/// maintenance window covers or that is snoozed (it is stored and shown all the same). Each notification is queued
+/// for an endpoint only when <see cref="IWebhookClaims"/> claims it (always on a single node, once per cluster).
 /// </summary>
 internal sealed class WebhookOutbox(
-    WebhookStore store, MaintenanceWindowStore muting, DashboardLink link, IOptions<DetectionOptions> options, TimeProvider time)
+    WebhookStore store, MaintenanceWindowStore muting, DashboardLink link, IWebhookClaims claims, IOptions<DetectionOptions> options, TimeProvider time)
 {
     /// <summary>The event opened; returns how many endpoints it was queued for.</summary>
     public async Task<int> EnqueueAsync(AnomalyEvent anomaly, CancellationToken cancellationToken)
@@ -25,6 +26,10 @@ internal sealed class WebhookOutbox(
         var queued = 0;
         foreach (var target in await WantingAsync(anomaly, cancellationToken))
         {
+            if (!await claims.ClaimAsync(target.Url, payload.Id, cancellationToken))
+            {
+                continue;
+            }
             var due = await SpacedAsync(target.Id, anomaly.SeriesKey, cancellationToken);
             queued += await store.EnqueueAsync(target.Id, anomaly.Id, payload.Id, payload.Serialize(), due, cancellationToken) ? 1 : 0;
         }
@@ -48,6 +53,10 @@ internal sealed class WebhookOutbox(
                 queued++;
                 continue;
             }
+            if (!await claims.ClaimAsync(target.Url, escalation.Id, cancellationToken))
+            {
+                continue;
+            }
             var due = await SpacedAsync(target.Id, anomaly.SeriesKey, cancellationToken);
             queued += await store.EnqueueAsync(target.Id, anomaly.Id, escalation.Id, escalation.Serialize(), due, cancellationToken) ? 1 : 0;
         }
@@ -59,9 +68,14 @@ internal sealed class WebhookOutbox(
     {
         var payload = Payload(anomaly, WebhookPayload.ResolvedType);
         var notified = await store.NotifiedEndpointsAsync(anomaly.Id, cancellationToken);
+        var urls = (await store.ListAsync(cancellationToken)).ToDictionary(t => t.Id, t => t.Url);
         var queued = 0;
         foreach (var endpoint in notified)
         {
+            if (urls.TryGetValue(endpoint, out var url) && !await claims.ClaimAsync(url, payload.Id, cancellationToken))
+            {
+                continue;
+            }
             var last = await store.LastNotifiedAsync(endpoint, anomaly.SeriesKey, cancellationToken);
             var now = time.GetUtcNow();
             var due = last > now ? last.Value : now;
@@ -70,7 +84,8 @@ internal sealed class WebhookOutbox(
         return queued;
     }
 
-    private WebhookPayload Payload(AnomalyEvent anomaly, string type) => WebhookPayload.Create(anomaly, type, link.BaseUrl, time.GetUtcNow());
+    private WebhookPayload Payload(AnomalyEvent anomaly, string type) =>
+        WebhookPayload.Create(anomaly, type, link.BaseUrl, time.GetUtcNow()) with { Id = claims.KeyOf(anomaly, type) };
 
     private async Task<IEnumerable<WebhookTarget>> WantingAsync(AnomalyEvent anomaly, CancellationToken cancellationToken) =>
         (await store.ListAsync(cancellationToken)).Where(t => t.Wants(anomaly));

@@ -29,11 +29,14 @@ public sealed record WebhookPayload(string Id, string Type, DateTimeOffset SentA
     /// One key per event and notification: the opening, each severity the event escalates to, and each end it resolves
     /// at (a closed event that a repeat within the cool-down reopens resolves again later).
     /// </summary>
-    public static string IdempotencyKeyOf(AnomalyEvent anomaly, string type) => type switch
+    public static string IdempotencyKeyOf(AnomalyEvent anomaly, string type) => IdempotencyKeyOf($"anomaly-{anomaly.Id}", anomaly, type);
+
+    /// <summary>The key of <see cref="IdempotencyKeyOf(AnomalyEvent, string)"/> with another name for the event (a cluster's).</summary>
+    public static string IdempotencyKeyOf(string eventName, AnomalyEvent anomaly, string type) => type switch
     {
-        EscalatedType => $"anomaly-{anomaly.Id}-escalated-{anomaly.Severity.ToString().ToLowerInvariant()}",
-        ResolvedType => $"anomaly-{anomaly.Id}-resolved-{anomaly.End.ToUnixTimeMilliseconds()}",
-        _ => $"anomaly-{anomaly.Id}-opened",
+        EscalatedType => $"{eventName}-escalated-{anomaly.Severity.ToString().ToLowerInvariant()}",
+        ResolvedType => $"{eventName}-resolved-{anomaly.End.ToUnixTimeMilliseconds()}",
+        _ => $"{eventName}-opened",
     };
 
     /// <summary>The notification type a delivery's idempotency key stands for (the delivery log's column).</summary>

@@ -285,7 +285,7 @@ public sealed class ScoringCycleTests : IDisposable
         var thresholds = new FeedbackThresholds(_database, _options, TimeProvider.System);
         var mask = new AnomalyAdaptationMask(_options);
         var notifications = new AnomalyNotificationService(NullLogger<AnomalyNotificationService>.Instance);
-        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector()), new MaintenanceWindowStore(_database, TimeProvider.System), new DashboardLink(_options, []), _options, TimeProvider.System);
+        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector()), new MaintenanceWindowStore(_database, TimeProvider.System), new DashboardLink(_options, []), new LocalWebhookClaims(), _options, TimeProvider.System);
         IDetectionSink[] sinks =
         [
             .. firstSink is null ? [] : new[] { firstSink },

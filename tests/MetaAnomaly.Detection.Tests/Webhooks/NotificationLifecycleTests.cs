@@ -153,7 +153,7 @@ public sealed class NotificationLifecycleTests : LoopbackWebhookTests
         var store = new WebhookStore(Database, _time, new EphemeralSecretProtector());
         var link = new DashboardLink(options, []);
         var sender = new WebhookSender(Http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
-        return (store, new WebhookOutbox(store, new MaintenanceWindowStore(Database, _time), link, options, _time), new WebhookDispatcher(store, sender, link, options, _time, new ListLogger<WebhookDispatcher>()),
+        return (store, new WebhookOutbox(store, new MaintenanceWindowStore(Database, _time), link, new LocalWebhookClaims(), options, _time), new WebhookDispatcher(store, sender, link, options, _time, new ListLogger<WebhookDispatcher>()),
             new SqlAnomalyStore(Database, _time));
     }
 

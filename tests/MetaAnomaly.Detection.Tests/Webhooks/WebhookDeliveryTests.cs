@@ -189,7 +189,7 @@ public sealed class WebhookDeliveryTests : LoopbackWebhookTests
 
     private DetectionOptions _options = new();
 
-    private WebhookOutbox Outbox(WebhookStore store) => new(store, new MaintenanceWindowStore(Database, TimeProvider.System), new DashboardLink(Options.Create(_options), []), Options.Create(_options), TimeProvider.System);
+    private WebhookOutbox Outbox(WebhookStore store) => new(store, new MaintenanceWindowStore(Database, TimeProvider.System), new DashboardLink(Options.Create(_options), []), new LocalWebhookClaims(), Options.Create(_options), TimeProvider.System);
 
     private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string name, string path, string? secret) =>
         (await store.CreateAsync(new WebhookEndpointRequest(name, Receiver.BaseUrl + path, secret), default))!;

@@ -157,7 +157,7 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
         Assert.Contains("Dashboard:KeysPath", listed.Single(e => e.Id == orphan.Id).SecretProblem);
         Assert.True(listed.Single(e => e.Id == orphan.Id).HasSecret);
         Assert.Null(listed.Single(e => e.Id == healthy.Id).SecretProblem);
-        await new WebhookOutbox(store, new MaintenanceWindowStore(Database, _time), Link(options), Options.Create(options), _time).EnqueueAsync(Anomaly(30), default);
+        await new WebhookOutbox(store, new MaintenanceWindowStore(Database, _time), Link(options), new LocalWebhookClaims(), Options.Create(options), _time).EnqueueAsync(Anomaly(30), default);
         for (var step = 0; step < 60; step++)
         {
             await PollAsync(dispatcher);
@@ -227,7 +227,7 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
         return (store, new WebhookDispatcher(store, sender, Link(options), Options.Create(options), _time, logger ?? new ListLogger<WebhookDispatcher>()), options);
     }
 
-    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(Database, _time, new EphemeralSecretProtector()), new MaintenanceWindowStore(Database, _time), Link(options), Options.Create(options), _time);
+    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(Database, _time, new EphemeralSecretProtector()), new MaintenanceWindowStore(Database, _time), Link(options), new LocalWebhookClaims(), Options.Create(options), _time);
 
     private static DashboardLink Link(DetectionOptions options) => new(Options.Create(options), []);
 
