@@ -3,6 +3,7 @@ using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Serving;
 using MetaAnomaly.Forecasting.Tests.Serving;
+using MetaAnomaly.Shared.Forecasts;
 using Microsoft.Extensions.Options;
 
 namespace MetaAnomaly.Forecasting.Tests.Engine;
