@@ -47,7 +47,7 @@ public sealed class AdaptBenchmark : IBenchmark
         var horizon = options.Int("horizon", DefaultHorizon);
         var threadCounts = options.Text("threads", "1,2").Split(',').Select(int.Parse).ToArray();
         var loopCount = options.Int("loop", 300);
-        var layout = new EpisodeLayout(Lags, 24, Support, 0) { MultiSeasonal = options.Int("multi-seasonal", 0) == 1 };
+        var layout = new EpisodeLayout(Lags, 24, Support, 0) { DayLag = options.Int("multi-seasonal", 0) == 1 ? 24 : 0 };
         var segments = Synthetic(seriesCount, new Random(options.Int("seed", 1)), layout.HistorySpan);
         var learnerName = options.Learners.Contains(MamlFactory.LearnerName) ? MamlFactory.LearnerName : options.Learners[0];
         var device = DeviceOf(options.Text("device", "cpu"));

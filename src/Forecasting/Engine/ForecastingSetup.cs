@@ -29,11 +29,23 @@ public sealed class ForecastingSetup
     /// <summary>Threads adapting chunks at once (<c>Forecasting:AdaptationThreads</c>, 0 = one per processor).</summary>
     public int AdaptationWorkers => Options.AdaptationThreads > 0 ? Options.AdaptationThreads : Environment.ProcessorCount;
 
-    public EpisodeLayout LayoutFor(int period)
+    /// <summary>
+    /// The layout of series of <paramref name="period"/> sampled every <paramref name="step"/> (null when unknown or not
+    /// shared). With <c>MultiSeasonalAnchor</c> the anchor blends the day and the week only when the period is a calendar
+    /// day or week at that step and the history holds a week, a day before it and a day of targets to choose the blend on;
+    /// otherwise the layout is the one without it.
+    /// </summary>
+    public EpisodeLayout LayoutFor(int period, TimeSpan? step)
     {
         var support = Options.SupportSize > 0 ? Options.SupportSize : period > 0 ? period : ForecastingOptions.Defaults.AperiodicSupportSize;
         var query = Options.DirectHorizons ? HorizonFor(period, support) : Math.Max(1, support / 2);
-        return new EpisodeLayout(Options.Lags, period, support, query) { Anchored = Options.SeasonalAnchor, Direct = Options.DirectHorizons, MultiSeasonal = Options.MultiSeasonalAnchor };
+        var layout = new EpisodeLayout(Options.Lags, period, support, query) { Anchored = Options.SeasonalAnchor, Direct = Options.DirectHorizons };
+        if (!Options.MultiSeasonalAnchor)
+        {
+            return layout;
+        }
+        var calendar = layout with { DayLag = EpisodeLayout.SlotsPerDay(step) };
+        return calendar.MultiSeasonal && calendar.AnchorReach + calendar.ShortAnchorLag <= Options.HistoryLength ? calendar : layout;
     }
 
     /// <summary>Steps of the next-horizon forecast made at adaptation.</summary>

@@ -25,22 +25,24 @@ public sealed record EpisodeLayout(int Lags, int Period, int SupportSize, int Qu
     public bool Direct { get; init; }
 
     /// <summary>
-    /// The anchor blends the seasonal lags <see cref="ShortAnchorLag"/> and <see cref="LongAnchorLag"/>, chosen per task
-    /// (<see cref="AnchorBlend"/>); otherwise it is the value one period earlier. Not with <see cref="Direct"/>.
+    /// The slots of one calendar day at the series' step when the anchor blends the day and the week (0: it does not):
+    /// with a period of one day or one week (<see cref="DayLag"/> or seven of it) the anchor blends the value one day
+    /// and one week earlier, chosen per task (<see cref="AnchorBlend"/>); any other period, or none, keeps the value one
+    /// period earlier (<see cref="SlotsPerDay"/>). Not with <see cref="Direct"/>.
     /// </summary>
-    public bool MultiSeasonal { get; init; }
+    public int DayLag { get; init; }
+
+    /// <summary>Whether the anchor blends the day and the week.</summary>
+    public bool MultiSeasonal => BlendsLags;
 
     /// <summary>How many slots before a target its anchor lies: the period, or 1 when aperiodic.</summary>
     public int AnchorLag => Period >= 2 ? Period : 1;
 
-    /// <summary>
-    /// The short seasonal lag of a blended anchor: the day of a weekly period (a seventh of it), else the anchor lag.
-    /// </summary>
-    public int ShortAnchorLag => BlendsLags && WeeklyPeriod ? Period / WeekDays : AnchorLag;
+    /// <summary>The short seasonal lag of a blended anchor, the day; else the anchor lag.</summary>
+    public int ShortAnchorLag => BlendsLags ? DayLag : AnchorLag;
 
-    /// <summary>The long seasonal lag of a blended anchor (0 when the anchor is not blended): a weekly period itself, else
-    /// seven periods (the week of a daily period).</summary>
-    public int LongAnchorLag => !BlendsLags ? 0 : WeeklyPeriod ? Period : WeekDays * Period;
+    /// <summary>The long seasonal lag of a blended anchor, the week (0 when the anchor is not blended).</summary>
+    public int LongAnchorLag => BlendsLags ? WeekDays * DayLag : 0;
 
     /// <summary>How far before a target a blended anchor may read (the blend weighs only the slots a series has).</summary>
     public int AnchorReach => LongAnchorLag > 0 ? Math.Max(Reach, LongAnchorLag + ShortAnchorLag) : Reach;
@@ -80,13 +82,15 @@ public sealed record EpisodeLayout(int Lags, int Period, int SupportSize, int Qu
 
     private const int WeekDays = 7;
 
-    private bool BlendsLags => Anchored && MultiSeasonal && !Direct && Period >= 2;
-
-    private bool WeeklyPeriod => Period % WeekDays == 0 && Period / WeekDays >= 2;
+    private bool BlendsLags => Anchored && !Direct && DayLag >= 2 && (Period == DayLag || Period == WeekDays * DayLag);
 
     private int AnchorFeatures => Anchored ? 1 : 0;
 
     private int HorizonFeatures => Direct ? 1 : 0;
+
+    /// <summary>The slots of one day at <paramref name="step"/>: 0 when the step is unknown or does not divide a day.</summary>
+    public static int SlotsPerDay(TimeSpan? step) =>
+        step is { Ticks: > 0 } known && TimeSpan.TicksPerDay % known.Ticks == 0 ? (int)(TimeSpan.TicksPerDay / known.Ticks) : 0;
 
     public void Validate()
     {

@@ -109,7 +109,7 @@ internal sealed class ClusterPlanner(
         var observed = window.Count - window.GapCount;
         if (estimate.IsPeriodic)
         {
-            var layout = setup.LayoutFor(estimate.Period);
+            var layout = setup.LayoutFor(estimate.Period, window.Step);
             var needed = layout.ServingSpan;
             if (window.Count < needed)
             {
@@ -136,7 +136,7 @@ internal sealed class ClusterPlanner(
     {
         var maxPeriod = setup.Options.MaxPeriod;
         var day = step > TimeSpan.Zero ? (int)Math.Min(int.MaxValue / 4, TimeSpan.FromDays(1) / step) : maxPeriod;
-        var layout = setup.LayoutFor(0);
+        var layout = setup.LayoutFor(0, step);
         return Math.Min(setup.Options.HistoryLength, Math.Max(layout.ServingSpan + 1, 2 * Math.Min(day, maxPeriod)));
     }
 }

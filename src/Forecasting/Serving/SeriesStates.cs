@@ -21,6 +21,21 @@ internal sealed class SeriesStates
     /// </summary>
     public bool NeedsAdaptation(SeriesKey key) => !_entries.TryGetValue(key, out var entry) || !entry.ServedByItsCluster;
 
+    /// <summary>The step every one of <paramref name="keys"/> is known to be sampled at; null when one is unknown or they differ.</summary>
+    public TimeSpan? CommonStep(IEnumerable<SeriesKey> keys)
+    {
+        TimeSpan? common = null;
+        foreach (var key in keys)
+        {
+            if (!_entries.TryGetValue(key, out var entry) || entry.Step is not { } step || (common is not null && common != step))
+            {
+                return null;
+            }
+            common = step;
+        }
+        return common;
+    }
+
     public SeriesModelState StateOf(SeriesKey key) => _entries.TryGetValue(key, out var entry)
         ? entry.ToState()
         : new SeriesModelState(key, SeriesModelStatus.WarmingUp, null, null, null, null, double.NaN, "not yet seen by the forecasting core");

@@ -48,7 +48,7 @@ internal sealed class ClusterTrainer(
         var learnerName = learnerOverride ?? (options.LearnerByCluster.TryGetValue(cluster.Id, out var configured) ? configured : options.Learner);
         var automatic = LearnerSelector.IsAuto(learnerName);
         bool Fits(string learner) => automatic || learner == learnerName;
-        var layout = setup.LayoutFor(cluster.Period);
+        var layout = setup.LayoutFor(cluster.Period, states.CommonStep(cluster.Members));
         _models.TryGetValue(cluster.Id, out var current);
         if (!retrain && current is not null && current.Layout == layout && Fits(current.Learner.Name))
         {

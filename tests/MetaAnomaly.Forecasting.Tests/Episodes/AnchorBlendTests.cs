@@ -7,12 +7,11 @@ namespace MetaAnomaly.Forecasting.Tests.Episodes;
 
 public sealed class AnchorBlendTests
 {
-    private static readonly EpisodeLayout Daily = new(Lags: 24, Period: 24, SupportSize: 24, QuerySize: 0) { MultiSeasonal = true };
+    private static readonly EpisodeLayout Daily = new(Lags: 24, Period: 24, SupportSize: 24, QuerySize: 0) { DayLag = 24 };
 
     [Theory]
     [InlineData(24, 24, 168)]
     [InlineData(168, 24, 168)]
-    [InlineData(10, 10, 70)]
     public void ADailyPeriodBlendsItselfAndItsWeekAWeeklyPeriodItsDayAndItself(int period, int shortLag, int longLag)
     {
         var layout = Daily with { Period = period };
@@ -23,10 +22,11 @@ public sealed class AnchorBlendTests
     }
 
     [Fact]
-    public void WithoutMultiSeasonalDirectOrAperiodicTheAnchorIsOneLag()
+    public void WithoutADayDirectAperiodicOrWithAPeriodNeitherADayNorAWeekTheAnchorIsOneLag()
     {
-        foreach (var layout in new[] { Daily with { MultiSeasonal = false }, Daily with { Direct = true }, Daily with { Period = 0 } })
+        foreach (var layout in new[] { Daily with { DayLag = 0 }, Daily with { Direct = true }, Daily with { Period = 0 }, Daily with { Period = 12 }, Daily with { Period = 84 } })
         {
+            Assert.False(layout.MultiSeasonal);
             Assert.Equal(0, layout.LongAnchorLag);
             Assert.Equal(layout.AnchorLag, layout.ShortAnchorLag);
             Assert.Equal(layout.Reach, layout.AnchorReach);

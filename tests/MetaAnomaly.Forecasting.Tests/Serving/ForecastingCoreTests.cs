@@ -165,7 +165,7 @@ public sealed class ForecastingCoreTests : IDisposable
         using var bed = new CoreTestBed(o => o.MultiSeasonalAnchor = true);
         using var core = bed.Create();
         await core.Runs.CatchUpAsync(CancellationToken.None);
-        var layout = new ForecastingSetup(bed.Options).LayoutFor(24);
+        var layout = new ForecastingSetup(bed.Options).LayoutFor(24, TimeSpan.FromHours(1));
         var window = bed.Windows[0];
         var blend = AnchorBlend.Choose(window.Values, window.Count, layout);
 

@@ -28,7 +28,7 @@ public sealed class OneStepForecasterTests : IDisposable
     public void ASeriesMovedOutOfItsClusterKeepsServingFromTheOldChunkUntilItIsAdaptedElsewhere()
     {
         var setup = new ForecastingSetup(_bed.Options);
-        var layout = setup.LayoutFor(24);
+        var layout = setup.LayoutFor(24, TimeSpan.FromHours(1));
         var window = _bed.Windows[0].TakeLast(layout.ServingSpan);
         using var learner = MetaLearnerRegistry.CreateDefault().Create("maml", setup.SettingsFor(layout));
         var chunk = new ServedChunk(ChunkAdaptation.Adapt(learner, [new SeriesSegment(window.Values, SeriesSegment.SlotIndex(window.Start, window.Step))], layout, 0));
@@ -56,7 +56,7 @@ public sealed class OneStepForecasterTests : IDisposable
     [Fact]
     public void ASeriesNotAdaptedInItsNewClusterKeepsItsModelAndSaysWhy()
     {
-        var layout = new ForecastingSetup(_bed.Options).LayoutFor(24);
+        var layout = new ForecastingSetup(_bed.Options).LayoutFor(24, TimeSpan.FromHours(1));
         var snapshot = new ServingSnapshot("aperiodic-a", layout, []);
         var moved = new SeriesEntry(_bed.Windows[0].Key, TimeSpan.FromHours(1), 24, [], "p24-a", SeriesModelStatus.Adapted, null,
             Slot: new ServingSlot(snapshot, 0, 0, default));
