@@ -17,18 +17,11 @@ namespace MetaAnomaly.Ingest.Wal;
 /// One writer task takes every record queued since its last pass, writes them and syncs once (group commit); an append
 /// completes after that sync. <see cref="OpenAsync"/> replays the segments left by the previous run (a torn or
 /// corrupt tail is cut off with a warning) and starts a new one; <see cref="RotateAsync"/> and
-/// <see cref="DeleteThrough"/> let the buffer snapshot drop the segments it covers. A segment is written into zeros
-/// laid down ahead of it in <see cref="PreallocationBytes"/> steps, as PostgreSQL does with its WAL: a sync then
-/// flushes data only, without a journal commit for the file's size each time, and a closed segment is cut to its
-/// records (a crash leaves the zeros, which replay reads as the end).
+/// <see cref="DeleteThrough"/> let the buffer snapshot drop the segments it covers.
 /// </summary>
 internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
 {
     private const string Extension = ".wal";
-
-    private const int PreallocationBytes = 4 << 20;
-
-    private static readonly byte[] Zeros = new byte[1 << 20];
 
     private static ReadOnlySpan<byte> Magic => "MAWAL01\n"u8;
 
@@ -37,7 +30,6 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
     private readonly ILogger<WriteAheadLog> _logger;
     private FileStream? _segment;
     private long _segmentId;
-    private long _zeroedThrough;
     private Task? _writer;
 
     public WriteAheadLog(IOptions<IngestOptions> options, IHostEnvironment environment, ILogger<WriteAheadLog> logger)
@@ -70,7 +62,7 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
             var (id, path) = segments[i];
             var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
             var good = Replay(bytes, keys, apply, ref records, ref points);
-            if (good < bytes.Length && bytes.AsSpan((int)good).ContainsAnyExcept((byte)0))
+            if (good < bytes.Length)
             {
                 var last = i == segments.Count - 1;
                 LogTornRecord(path, good, bytes.Length - good, last ? "the torn tail is cut off" : "the rest of this segment is skipped");
@@ -80,12 +72,6 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
                     file.SetLength(good);
                     file.Flush(flushToDisk: true);
                 }
-            }
-            else if (good < bytes.Length && i == segments.Count - 1)
-            {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
-                file.SetLength(good);
-                file.Flush(flushToDisk: true);
             }
             _segmentId = id;
         }
@@ -140,10 +126,7 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
         {
             await _writer;
         }
-        if (_segment is not null)
-        {
-            CloseSegment(_segment);
-        }
+        _segment?.Dispose();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -159,7 +142,7 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
         {
             var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset));
             var crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset + sizeof(int)));
-            if (length <= 0 || length > bytes.Length - offset - WalRecord.HeaderBytes)
+            if (length < 0 || length > bytes.Length - offset - WalRecord.HeaderBytes)
             {
                 break;
             }
@@ -194,7 +177,6 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
                 {
                     if (batch[i].Frame is { } frame)
                     {
-                        ZeroAhead(_segment!.Position + frame.Length);
                         _segment!.Write(frame.Buffer, 0, frame.Length);
                     }
                     else
@@ -204,7 +186,7 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
                     }
                 }
                 Sync(_segment!);
-                if (_segment!.Position >= _segmentBytesLimit)
+                if (_segment!.Length >= _segmentBytesLimit)
                 {
                     OpenSegment(_segmentId + 1);
                 }
@@ -254,40 +236,14 @@ internal sealed partial class WriteAheadLog : IAsyncDisposable, IDisposable
     {
         if (_segment is not null)
         {
-            CloseSegment(_segment);
+            Sync(_segment);
+            _segment.Dispose();
         }
         var segment = new FileStream(Path.Combine(Folder, id.ToString("D20", CultureInfo.InvariantCulture) + Extension),
             FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20);
-        _segment = segment;
-        _zeroedThrough = 0;
-        ZeroAhead(Magic.Length);
         segment.Write(Magic);
+        _segment = segment;
         Volatile.Write(ref _segmentId, id);
-    }
-
-    /// <summary>Cuts the segment to its records, syncs and closes it.</summary>
-    private static void CloseSegment(FileStream segment)
-    {
-        segment.Flush(flushToDisk: false);
-        segment.SetLength(segment.Position);
-        Sync(segment);
-        segment.Dispose();
-    }
-
-    /// <summary>Lays zeros on disk past the write position until the segment has room for <paramref name="end"/> bytes.</summary>
-    private void ZeroAhead(long end)
-    {
-        if (end <= _zeroedThrough)
-        {
-            return;
-        }
-        var target = (end + PreallocationBytes - 1) / PreallocationBytes * PreallocationBytes;
-        var handle = _segment!.SafeFileHandle;
-        for (var offset = _zeroedThrough; offset < target; offset += Zeros.Length)
-        {
-            RandomAccess.Write(handle, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, target - offset)), offset);
-        }
-        _zeroedThrough = target;
     }
 
     /// <summary>

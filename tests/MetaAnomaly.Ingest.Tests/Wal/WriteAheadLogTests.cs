@@ -71,47 +71,6 @@ public sealed class WriteAheadLogTests : IDisposable
     }
 
     [Fact]
-    public async Task ZerosLaidAheadOfTheRecordsAreReadAsTheEndWithoutAWarning()
-    {
-        await using (var log = Log())
-        {
-            await log.OpenAsync(_ => { }, CancellationToken.None);
-            await log.AppendAsync(Batch("cpu#usage", 0, 2), CancellationToken.None);
-            await log.AppendAsync(Batch("cpu#usage", 2, 2), CancellationToken.None);
-        }
-        var segment = Directory.GetFiles(_folder.Path, "*.wal").Single(f => new FileInfo(f).Length > 8);
-        var records = new FileInfo(segment).Length;
-        using (var file = new FileStream(segment, FileMode.Append))
-        {
-            file.Write(new byte[64 * 1024]);
-        }
-
-        var replayed = await ReplayAsync();
-
-        Assert.Equal(Batch("cpu#usage", 0, 4), replayed);
-        Assert.DoesNotContain(_logs.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Equal(records, new FileInfo(segment).Length);
-    }
-
-    [Fact]
-    public async Task OpenSegmentHoldsItsRecordsFollowedByZerosAndIsCutToThemWhenClosed()
-    {
-        string segment;
-        await using (var log = Log())
-        {
-            await log.OpenAsync(_ => { }, CancellationToken.None);
-            await log.AppendAsync(Batch("cpu#usage", 0, 2), CancellationToken.None);
-            segment = Directory.GetFiles(_folder.Path, "*.wal").Max()!;
-            var open = await File.ReadAllBytesAsync(segment);
-            Assert.True(open.Length >= 1 << 20, $"the open segment is laid out ahead of its records ({open.Length} bytes)");
-            Assert.False(open.AsSpan(open.Length - 1024).ContainsAnyExcept((byte)0));
-        }
-
-        Assert.True(new FileInfo(segment).Length < 1024, "a closed segment holds its records only");
-        Assert.Equal(Batch("cpu#usage", 0, 2), await ReplayAsync());
-    }
-
-    [Fact]
     public async Task SegmentsThroughARotationAreDeletedAndLaterOnesKept()
     {
         await using (var log = Log())
