@@ -28,12 +28,18 @@ internal static partial class DemoDashboard
             ["Forecasting:CatchUpInterval"] = "00:00:05",
             ["Forecasting:MetaTrainingSteps"] = "60",
             ["Forecasting:MetaTrainingBudget"] = "00:00:10",
-            ["Dashboard:AdminPassword"] = AdminPassword,
         };
         foreach (var (key, value) in settings)
         {
             all[key] = value;
         }
+        return await StartSignedInAsync(stateFolder, all, cancellationToken);
+    }
+
+    /// <summary>The Dashboard host as shipped with <paramref name="settings"/>, signed in as the seeded admin.</summary>
+    public static async Task<ProductProcess> StartSignedInAsync(string stateFolder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var all = new Dictionary<string, string>(settings) { ["Dashboard:AdminPassword"] = AdminPassword };
         var product = await ProductProcess.StartDashboardAsync(stateFolder, all, cancellationToken);
         try
         {

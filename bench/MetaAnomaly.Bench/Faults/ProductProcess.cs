@@ -10,6 +10,8 @@ namespace MetaAnomaly.Bench.Faults;
 /// A product process on a loopback port with its state in one folder: the ingestion composition (<see cref="FaultHost"/>,
 /// <see cref="StartAsync"/>) or the whole Dashboard host (<see cref="StartDashboardAsync"/>). Its output is kept
 /// line by line (and written to <c>product-N.log</c> in the state folder when it ends); <see cref="Kill"/> is kill -9.
+/// <see cref="HeldAsync"/> reads what its buffers hold: <c>/faults/held</c> of the fault host, <c>/api/series</c> of the
+/// Dashboard host (which needs the API key a caller adds to <see cref="Http"/>).
 /// </summary>
 internal sealed class ProductProcess : IAsyncDisposable
 {
@@ -17,12 +19,14 @@ internal sealed class ProductProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
 
     private readonly string _log;
+    private readonly Func<HttpClient, CancellationToken, Task<FaultHost.Held>> _held;
 
-    private ProductProcess(Process process, Uri url, string log)
+    private ProductProcess(Process process, Uri url, string log, Func<HttpClient, CancellationToken, Task<FaultHost.Held>> held)
     {
         _process = process;
         Url = url;
         _log = log;
+        _held = held;
         Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
         process.OutputDataReceived += (_, line) => Keep(line.Data);
         process.ErrorDataReceived += (_, line) => Keep(line.Data);
@@ -48,7 +52,7 @@ internal sealed class ProductProcess : IAsyncDisposable
         }
         start.ArgumentList.Add("faults");
         start.ArgumentList.Add(FaultHost.Argument);
-        var product = Start(start, stateFolder, "state.db", settings);
+        var product = Start(start, stateFolder, "state.db", settings, FaultHostHeldAsync);
         await product.WaitUntilAnswersAsync(async () => await product.HeldAsync(cancellationToken), cancellationToken);
         return product;
     }
@@ -63,7 +67,7 @@ internal sealed class ProductProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(host)! };
         start.ArgumentList.Add(host);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var product = Start(start, stateFolder, "metaanomaly.db", settings);
+        var product = Start(start, stateFolder, "metaanomaly.db", settings, SeriesApiHeldAsync);
         await product.WaitUntilAnswersAsync(async () => (await product.Http.GetAsync("health", cancellationToken)).Dispose(), cancellationToken);
         return product;
     }
@@ -88,8 +92,7 @@ internal sealed class ProductProcess : IAsyncDisposable
         return held;
     }
 
-    public async Task<FaultHost.Held> HeldAsync(CancellationToken cancellationToken) =>
-        (await Http.GetFromJsonAsync<FaultHost.Held>("faults/held", cancellationToken))!;
+    public Task<FaultHost.Held> HeldAsync(CancellationToken cancellationToken) => _held(Http, cancellationToken);
 
     /// <summary>Resident memory of the process (Linux <c>/proc</c>), in megabytes.</summary>
     public double RssMegabytes()
@@ -116,7 +119,17 @@ internal sealed class ProductProcess : IAsyncDisposable
         await File.WriteAllLinesAsync(_log, _output);
     }
 
-    private static ProductProcess Start(ProcessStartInfo start, string stateFolder, string stateFile, IReadOnlyDictionary<string, string> settings)
+    private static async Task<FaultHost.Held> FaultHostHeldAsync(HttpClient http, CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<FaultHost.Held>("faults/held", cancellationToken))!;
+
+    private static async Task<FaultHost.Held> SeriesApiHeldAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var series = await http.GetFromJsonAsync<SeriesListing[]>("api/series", DemoDashboard.Json, cancellationToken) ?? [];
+        return new FaultHost.Held(series.Length, series.Sum(s => s.Info.PointCount));
+    }
+
+    private static ProductProcess Start(ProcessStartInfo start, string stateFolder, string stateFile, IReadOnlyDictionary<string, string> settings,
+        Func<HttpClient, CancellationToken, Task<FaultHost.Held>> held)
     {
         var port = LoopbackPort.Free();
         start.UseShellExecute = false;
@@ -136,7 +149,7 @@ internal sealed class ProductProcess : IAsyncDisposable
             start.ArgumentList.Add($"--{key}={value}");
         }
         var log = Path.Combine(stateFolder, $"product-{Directory.GetFiles(stateFolder, "product-*.log").Length + 1}.log");
-        return new ProductProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"), log);
+        return new ProductProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"), log, held);
     }
 
     private async Task WaitUntilAnswersAsync(Func<Task> probe, CancellationToken cancellationToken)
@@ -157,6 +170,10 @@ internal sealed class ProductProcess : IAsyncDisposable
         await DisposeAsync();
         throw new InvalidOperationException($"The product process did not answer within 120 s. Its last output:\n{output}");
     }
+
+    private sealed record SeriesListing(string Key, SeriesListingInfo Info);
+
+    private sealed record SeriesListingInfo(long PointCount);
 
     private void Keep(string? line)
     {

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace MetaAnomaly.Bench.Faults;
 
-/// <summary>100,000 points pushed and answered 204, then kill -9 at once; counted after the restart.</summary>
+/// <summary>100,000 points pushed to the Dashboard host as shipped and answered 204, then kill -9 at once; counted after the restart.</summary>
 public sealed class PushKillScenario : IFaultScenario
 {
     private const int Hosts = 1000, Steps = 100, StepsPerWrite = 10;
@@ -15,7 +15,7 @@ public sealed class PushKillScenario : IFaultScenario
     {
         var folder = context.NewStateFolder("push");
         long acknowledged = 0;
-        await using (var product = await ProductProcess.StartAsync(folder, new Dictionary<string, string>(), cancellationToken))
+        await using (var product = await DemoDashboard.StartSignedInAsync(folder, new Dictionary<string, string>(), cancellationToken))
         {
             for (var step = 0; step < Steps; step += StepsPerWrite)
             {
@@ -24,7 +24,7 @@ public sealed class PushKillScenario : IFaultScenario
             }
             await product.Kill();
         }
-        await using var restarted = await ProductProcess.StartAsync(folder, new Dictionary<string, string>(), cancellationToken);
+        await using var restarted = await DemoDashboard.StartSignedInAsync(folder, new Dictionary<string, string>(), cancellationToken);
         var held = (await restarted.HeldAsync(cancellationToken)).Points;
         return new FaultOutcome("push_lost", Hosts * Steps, acknowledged, held, Math.Max(0, acknowledged - held), 0, 0, "");
     }
