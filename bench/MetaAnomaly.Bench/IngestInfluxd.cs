@@ -35,7 +35,17 @@ internal sealed class IngestInfluxd : IAsyncDisposable
         start.Environment["INFLUXDB_REPORTING_DISABLED"] = "true";
         start.Environment["INFLUXDB_HTTP_LOG_ENABLED"] = "false";
         start.Environment["INFLUXDB_DATA_QUERY_LOG_ENABLED"] = "false";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("influxd did not start (is it installed?).");
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"influxd could not be started ({start.FileName}: {e.Message}): install it (Debian: apt-get install influxdb), "
+                + "point METAANOMALY_TEST_INFLUXD at it, or set METAANOMALY_TEST_INFLUXDB_URL to a running InfluxDB 1.x.", e);
+        }
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

@@ -16,6 +16,15 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
-var result = await benchmark.RunAsync(args[1..], Console.Out, cancellation.Token);
+BenchmarkResult result;
+try
+{
+    result = await benchmark.RunAsync(args[1..], Console.Out, cancellation.Token);
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"{benchmark.Name}: {e.Message}");
+    return 1;
+}
 Console.WriteLine(result.ToResultLine(benchmark.Name));
 return 0;
