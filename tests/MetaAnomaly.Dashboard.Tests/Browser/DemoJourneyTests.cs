@@ -61,7 +61,8 @@ public sealed class DemoJourneyTests : IAsyncLifetime
         await page.Locator(".mud-toggle-item", new() { HasTextRegex = new Regex("^\\s*all\\s*$") }).ClickAsync();
         // Plotly draws each marker of the anomaly trace as an SVG path inside the scatter layer.
         await page.WaitForSelectorAsync("[data-testid=series-chart] .scatterlayer .trace:last-child .points path");
-        Assert.True(int.Parse(await page.GetAttributeAsync("[data-testid=series-chart]", "data-markers") ?? "0") > 0);
+        // A live update may redraw the chart between the two reads: wait for the marker count rather than read it once.
+        await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=series-chart]')?.getAttribute('data-markers') ?? 0) > 0");
         await _browser.ScreenshotAsync("series-chart");
         await ZoomKeepsThroughALiveUpdateAsync();
 
