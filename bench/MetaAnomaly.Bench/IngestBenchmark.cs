@@ -31,10 +31,10 @@ public sealed class IngestBenchmark : IBenchmark
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        var hosts = Argument(arguments, 0, 1000);
-        var steps = Argument(arguments, 1, 200);
-        var batch = Argument(arguments, 2, 5000);
-        var connections = Argument(arguments, 3, 4);
+        var hosts = PositionalArguments.Count(arguments, 0, 1000);
+        var steps = PositionalArguments.Count(arguments, 1, 200);
+        var batch = PositionalArguments.Count(arguments, 2, 5000);
+        var connections = PositionalArguments.Count(arguments, 3, 4);
         var lines = Lines(hosts, steps);
         var body = Encoding.UTF8.GetBytes(string.Concat(lines));
         output.WriteLine($"ingest: {lines.Length:N0} lines ({hosts} hosts x {steps} steps, 3 tags, 2 float fields), {body.Length / 1e6:F1} MB, batches of {batch} lines");
@@ -95,8 +95,6 @@ public sealed class IngestBenchmark : IBenchmark
             .Add("batch", batch);
     }
 
-    private static int Argument(IReadOnlyList<string> arguments, int index, int fallback) =>
-        arguments.Count > index && int.TryParse(arguments[index], out var value) ? value : fallback;
 
     /// <summary>Realistic telegraf-like lines: 3 tags, 2 float fields, second timestamps 10 s apart ending now.</summary>
     private static string[] Lines(int hosts, int steps)

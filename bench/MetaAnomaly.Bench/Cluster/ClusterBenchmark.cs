@@ -38,11 +38,11 @@ public sealed class ClusterBenchmark : IBenchmark
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        var series = Argument(arguments, 0, 200);
-        var steps = Argument(arguments, 1, 1440);
-        var batch = Argument(arguments, 2, 2000);
-        var writers = Argument(arguments, 3, 4);
-        var maxNodes = Argument(arguments, 4, 3);
+        var series = PositionalArguments.Count(arguments, 0, 200);
+        var steps = PositionalArguments.Count(arguments, 1, 1440);
+        var batch = PositionalArguments.Count(arguments, 2, 2000);
+        var writers = PositionalArguments.Count(arguments, 3, 4);
+        var maxNodes = PositionalArguments.Count(arguments, 4, 3);
         var start = DateTimeOffset.FromUnixTimeSeconds((DateTimeOffset.UtcNow - Step * (steps + LiveSteps)).ToUnixTimeSeconds() / 300 * 300);
         var history = Enumerable.Range(0, steps).SelectMany(step => Enumerable.Range(0, series).Select(s => Line(s, start + Step * step, Value(s, step))))
             .Chunk(batch).Select(chunk => string.Concat(chunk)).ToArray();
@@ -412,8 +412,6 @@ public sealed class ClusterBenchmark : IBenchmark
 
     private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-    private static int Argument(IReadOnlyList<string> arguments, int index, int fallback) =>
-        arguments.Count > index && int.TryParse(arguments[index], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 
     private static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
