@@ -7,17 +7,24 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MetaAnomaly.Ingest.Tests;
 
 /// <summary>
-/// The whole product (the Dashboard host with its API keys and access policies) on a free loopback port, quiet (no
+/// The whole product (the Dashboard host with its API keys and access policies) on a loopback port Kestrel picks, quiet (no
 /// demo stream), with its state in a temporary directory: for the push endpoints as the host composes them.
 /// </summary>
 internal sealed class ProductHost : WebApplicationFactory<Program>
 {
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("metaanomaly-ingest-product-").FullName;
-    private readonly int _port = FreePort.Next();
 
-    public ProductHost() => UseKestrel(_port);
+    public ProductHost() => UseKestrel(LoopbackAnyPort.Port);
 
-    public Uri BaseAddress => new($"http://127.0.0.1:{_port}");
+    /// <summary>Where the host listens; starts it when it has not started yet.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return ClientOptions.BaseAddress;
+        }
+    }
 
     /// <summary>Creates an API key with the role and returns its text.</summary>
     public async Task<string> CreateKeyAsync(string role) =>
@@ -26,7 +33,7 @@ internal sealed class ProductHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("Urls", BaseAddress.ToString());
+        builder.UseSetting("Urls", LoopbackAnyPort.Url);
         builder.UseSetting("Ingest:Demo:Enabled", "false");
         builder.UseSetting("Ingest:StatePath", Path.Combine(_stateDirectory, "state.db"));
         builder.UseSetting("Dashboard:AdminPassword", "correct-horse-42");

@@ -7,23 +7,27 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MetaAnomaly.Integration.Tests;
 
 /// <summary>
-/// The whole product on Kestrel at a free loopback port, without the demo stream, its state in a temporary folder:
+/// The whole product on Kestrel at a loopback port Kestrel picks, without the demo stream, its state in a temporary folder:
 /// for tests where outside programs (Prometheus, scrapers) talk to it over HTTP.
 /// </summary>
 internal sealed class QuietProduct : WebApplicationFactory<Program>
 {
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("metaanomaly-quiet-product-").FullName;
-    private readonly int _port = FreePort.Next();
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
     /// <param name="settings">Settings on top of the quiet defaults.</param>
     public QuietProduct(IReadOnlyDictionary<string, string?>? settings = null)
     {
         _settings = settings ?? new Dictionary<string, string?>();
-        UseKestrel(_port);
+        UseKestrel(LoopbackAnyPort.Port);
     }
 
-    public Uri Url(string path) => new($"http://127.0.0.1:{_port}{path}");
+    /// <summary>A path on the host; starts it when it has not started yet.</summary>
+    public Uri Url(string path)
+    {
+        StartServer();
+        return new Uri(ClientOptions.BaseAddress, path);
+    }
 
     /// <summary>Creates an API key with the role and returns its text.</summary>
     public async Task<string> CreateKeyAsync(string role) =>
@@ -31,7 +35,7 @@ internal sealed class QuietProduct : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Urls", $"http://127.0.0.1:{_port}");
+        builder.UseSetting("Urls", LoopbackAnyPort.Url);
         builder.UseSetting("Ingest:Demo:Enabled", "false");
         builder.UseSetting("Ingest:StatePath", Path.Combine(_stateDirectory, "state.db"));
         builder.UseSetting("Dashboard:AdminPassword", "integration-admin");

@@ -8,7 +8,8 @@ namespace MetaAnomaly.Dashboard.Tests.Support;
 
 /// <summary>
 /// The real product, in-process, with its state in a temporary directory. <see cref="Settings"/> override
-/// configuration; with <paramref name="kestrel"/> it listens on a free loopback port (for the browser tests).
+/// configuration; with <paramref name="kestrel"/> it listens on a loopback port that Kestrel itself picks (for the
+/// browser tests), so no other process can take the port between its choice and the bind.
 /// </summary>
 /// <remarks>A host given a <c>stateDirectory</c> leaves it in place (restart tests); otherwise its own is deleted.</remarks>
 public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings, bool kestrel = false, string? stateDirectory = null)
@@ -18,11 +19,18 @@ public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings,
     public const string AdminPassword = "correct-horse-42";
 
     private readonly string _stateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("metaanomaly-dashboard-").FullName;
-    private readonly int _port = kestrel ? FreePort.Next() : 0;
 
     public IReadOnlyDictionary<string, string?> Settings { get; } = settings;
 
-    public Uri BaseAddress => new($"http://127.0.0.1:{_port}");
+    /// <summary>Where the host listens; starts it when it has not started yet.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return ClientOptions.BaseAddress;
+        }
+    }
 
     /// <summary>Settings that make the demo produce anomalies within a couple of minutes on a small machine.</summary>
     public static Dictionary<string, string?> FastDemoSettings()
@@ -64,8 +72,8 @@ public sealed class DashboardHost(IReadOnlyDictionary<string, string?> settings,
         }
         if (kestrel)
         {
-            builder.UseSetting("Urls", BaseAddress.ToString());
-            UseKestrel(_port);
+            builder.UseSetting("Urls", LoopbackAnyPort.Url);
+            UseKestrel(LoopbackAnyPort.Port);
         }
     }
 
