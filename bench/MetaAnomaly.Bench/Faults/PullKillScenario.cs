@@ -1,9 +1,14 @@
 namespace MetaAnomaly.Bench.Faults;
 
-/// <summary>80,000 points of history in the real influxd; kill -9 while the first pull reads them; restart and resume.</summary>
+/// <summary>
+/// 80,000 points of history in the real influxd; the Dashboard host as shipped pulls them, and is killed with -9 as
+/// soon as its ingest counter on <c>/metrics</c> shows the first pulled points in its write-ahead log (no sign-in
+/// before the kill, which would come after the pull); restarted, it must resume and hold every point.
+/// </summary>
 public sealed class PullKillScenario : IFaultScenario
 {
     private const int Hosts = 800, Steps = 100;
+    private const string Source = "influx-pull";
 
     public string Name => "pull kill -9";
 
@@ -15,14 +20,19 @@ public sealed class PullKillScenario : IFaultScenario
         var settings = InfluxDatabase.PullSettings(context.Influx, database);
         var folder = context.NewStateFolder("pull");
         long beforeKill;
-        await using (var product = await ProductProcess.StartAsync(folder, settings, cancellationToken))
+        await using (var product = await DemoDashboard.StartShippedAsync(folder, settings, cancellationToken))
         {
-            beforeKill = (await product.WaitForAsync(h => h.Points > 0, TimeSpan.FromSeconds(60), cancellationToken)).Points;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while ((beforeKill = await product.IngestedAsync(Source, cancellationToken)) == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10, cancellationToken);
+            }
             await product.Kill();
         }
-        await using var restarted = await ProductProcess.StartAsync(folder, settings, cancellationToken);
+        await using var restarted = await DemoDashboard.StartSignedInAsync(folder, settings, cancellationToken);
+        var afterRestart = (await restarted.HeldAsync(cancellationToken)).Points;
         var held = (await restarted.WaitForAsync(h => h.Points >= Hosts * Steps, TimeSpan.FromSeconds(60), cancellationToken)).Points;
         return new FaultOutcome("pull_lost", Hosts * Steps, Hosts * Steps, held, Math.Max(0, Hosts * Steps - held), 0, 0,
-            $"{beforeKill:N0} held at the kill");
+            $"{beforeKill:N0} in the log at the last scrape before the kill, {afterRestart:N0} held once signed in after the restart");
     }
 }
