@@ -1,9 +1,10 @@
 namespace MetaAnomaly.Bench.Faults;
 
 /// <summary>
-/// 80,000 points of history in the real influxd; the Dashboard host as shipped pulls them, and is killed with -9 as
-/// soon as its ingest counter on <c>/metrics</c> shows the first pulled points in its write-ahead log (no sign-in
-/// before the kill, which would come after the pull); restarted, it must resume and hold every point.
+/// 80,000 points of history in the real influxd; the Dashboard host as shipped pulls them and is killed with -9 as soon
+/// as its ingest counter on <c>/metrics</c> shows pulled points in its write-ahead log (no sign-in before the kill: it
+/// would come after the pull). Restarted with the pull off, it must hold at least what the counter showed (what the
+/// kill left); restarted again with the pull on, it must resume and hold every point.
 /// </summary>
 public sealed class PullKillScenario : IFaultScenario
 {
@@ -19,20 +20,26 @@ public sealed class PullKillScenario : IFaultScenario
         var database = await InfluxDatabase.CreateAsync(context.Influx, "faults_pull", Lines.Steps("cpu", Hosts, 0, Steps, Steps), cancellationToken);
         var settings = InfluxDatabase.PullSettings(context.Influx, database);
         var folder = context.NewStateFolder("pull");
-        long beforeKill;
+        long logged;
         await using (var product = await DemoDashboard.StartShippedAsync(folder, settings, cancellationToken))
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while ((beforeKill = await product.IngestedAsync(Source, cancellationToken)) == 0 && DateTime.UtcNow < deadline)
+            while ((logged = await product.IngestedAsync(Source, cancellationToken)) == 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(10, cancellationToken);
             }
             await product.Kill();
         }
-        await using var restarted = await DemoDashboard.StartSignedInAsync(folder, settings, cancellationToken);
-        var afterRestart = (await restarted.HeldAsync(cancellationToken)).Points;
-        var held = (await restarted.WaitForAsync(h => h.Points >= Hosts * Steps, TimeSpan.FromSeconds(60), cancellationToken)).Points;
-        return new FaultOutcome("pull_lost", Hosts * Steps, Hosts * Steps, held, Math.Max(0, Hosts * Steps - held), 0, 0,
-            $"{beforeKill:N0} in the log at the last scrape before the kill, {afterRestart:N0} held once signed in after the restart");
+        long atKill;
+        await using (var replayed = await DemoDashboard.StartSignedInAsync(folder, new Dictionary<string, string>(settings) { ["Ingest:Pull:Enabled"] = "false" }, cancellationToken))
+        {
+            atKill = (await replayed.HeldAsync(cancellationToken)).Points;
+        }
+        await using var resumed = await DemoDashboard.StartSignedInAsync(folder, settings, cancellationToken);
+        var held = (await resumed.WaitForAsync(h => h.Points >= Hosts * Steps, TimeSpan.FromSeconds(60), cancellationToken)).Points;
+        var lost = Math.Max(0, Hosts * Steps - held) + Math.Max(0, logged - atKill);
+        return new FaultOutcome("pull_lost", Hosts * Steps, Hosts * Steps, held, lost, 0, 0,
+            $"{logged:N0} in the log at the last scrape before the kill, {atKill:N0} held at the kill (restarted with the pull off)"
+            + (atKill >= Hosts * Steps ? "; the pull had ended: not a mid-pull kill" : ""));
     }
 }
