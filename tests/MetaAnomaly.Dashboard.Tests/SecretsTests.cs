@@ -50,6 +50,7 @@ public sealed class SecretsTests
         Assert.Equal(HttpStatusCode.NoContent, written.StatusCode);
 
         Assert.Contains(logs.Messages, m => m.Contains("/write", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("u=telegraf", StringComparison.Ordinal) || m.Contains("db=telegraf", StringComparison.Ordinal));
         Assert.True(ApiKeySecret.TryParse(key, out var parsed));
         Assert.DoesNotContain(logs.Messages, m => m.Contains(parsed.Secret, StringComparison.Ordinal) || m.Contains(Uri.EscapeDataString(parsed.Secret), StringComparison.Ordinal));
     }
@@ -115,13 +116,21 @@ public sealed class SecretsTests
             await using var host = new DashboardHost(DashboardHost.QuietSettings(), stateDirectory: state);
             host.StartServer();
             await host.SignInAsync(DashboardHost.AdminUser, DashboardHost.AdminPassword);
+            using var writer = host.CreateClient();
+            writer.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, await host.CreateKeyAsync(DashboardRoles.Writer));
+            using (var pushed = await writer.PostAsync("/write?db=telegraf&precision=s", new StringContent($"cpu,host=modes usage=1 {DateTimeOffset.UtcNow.ToUnixTimeSeconds()}\n")))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, pushed.StatusCode);
+            }
 
             var written = Directory.GetFileSystemEntries(state, "*", SearchOption.AllDirectories);
             Assert.Contains(Path.Combine(state, "state.db"), written);
             Assert.Contains(written, path => path.StartsWith(Path.Combine(state, "keys"), StringComparison.Ordinal) && path.EndsWith(".xml", StringComparison.Ordinal));
+            Assert.Contains(written, path => path.StartsWith(Path.Combine(state, "wal") + Path.DirectorySeparatorChar, StringComparison.Ordinal));
             const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
                 | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-            Assert.All(written, path => Assert.True((File.GetUnixFileMode(path) & others) == 0, $"{path} is {File.GetUnixFileMode(path)}"));
+            Assert.All(written.Where(Directory.Exists), path => Assert.True((File.GetUnixFileMode(path) & others) == 0, $"{path} is {File.GetUnixFileMode(path)}"));
+            Assert.All(written.Where(File.Exists), path => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)));
         }
         finally
         {

@@ -10,7 +10,13 @@ public sealed class ProductMetricsTests : IAsyncLifetime
 {
     private const string MetricsKey = "scrape-key-0123456789";
 
-    private readonly QuietProduct _product = new(new Dictionary<string, string?> { ["Dashboard:Telemetry:MetricsKey"] = MetricsKey });
+    // A series budget of 4 (2 MB of 65,536-slot rings), so that a few series are enough to go over it.
+    private readonly QuietProduct _product = new(new Dictionary<string, string?>
+    {
+        ["Dashboard:Telemetry:MetricsKey"] = MetricsKey,
+        ["Ingest:Buffers:Capacity"] = "65536",
+        ["Ingest:Buffers:MaxMemoryMegabytes"] = "2",
+    });
     private readonly HttpClient _http = new();
 
     public Task InitializeAsync()
@@ -58,6 +64,25 @@ public sealed class ProductMetricsTests : IAsyncLifetime
         Assert.Matches(@"(?m)^metaanomaly_ingest_lag_seconds\{?[^ ]* -?[0-9]", text);
         Assert.Matches(@"(?m)^metaanomaly_series_state\{[^}]*state=""WarmingUp""", text);
         Assert.Contains("# TYPE metaanomaly_ingest_points_total counter", text);
+    }
+
+    [Fact]
+    public async Task PointsOfSeriesBeyondTheBudgetAreCountedAsSkippedOverCapacity()
+    {
+        var writer = await KeyAsync(DashboardRoles.Writer);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var write = new HttpRequestMessage(HttpMethod.Post, _product.Url("/write?db=telegraf&precision=s"))
+        {
+            Content = new StringContent(string.Concat(Enumerable.Range(0, 7).Select(h => $"cpu,host=h{h} usage={h} {now}\n")), Encoding.UTF8),
+        };
+        write.Headers.Authorization = new AuthenticationHeaderValue("Token", writer);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.SendAsync(write)).StatusCode);
+
+        using var response = await ScrapeAsync(MetricsKey);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Matches(@"(?m)^metaanomaly_ingest_skipped_total\{[^}]*reason=""over_capacity""[^}]*\} 3( |$)", text);
+        Assert.Matches(@"(?m)^metaanomaly_ingest_skipped_total\{[^}]*reason=""not_finite""[^}]*\} 0( |$)", text);
     }
 
     [Fact]

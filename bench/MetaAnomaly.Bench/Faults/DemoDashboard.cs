@@ -36,11 +36,14 @@ internal static partial class DemoDashboard
         return await StartSignedInAsync(stateFolder, all, cancellationToken);
     }
 
+    /// <summary>The Dashboard host as shipped with <paramref name="settings"/>, its admin seeded, not signed in.</summary>
+    public static Task<ProductProcess> StartShippedAsync(string stateFolder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken) =>
+        ProductProcess.StartDashboardAsync(stateFolder, new Dictionary<string, string>(settings) { ["Dashboard:AdminPassword"] = AdminPassword }, cancellationToken);
+
     /// <summary>The Dashboard host as shipped with <paramref name="settings"/>, signed in as the seeded admin.</summary>
     public static async Task<ProductProcess> StartSignedInAsync(string stateFolder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
-        var all = new Dictionary<string, string>(settings) { ["Dashboard:AdminPassword"] = AdminPassword };
-        var product = await ProductProcess.StartDashboardAsync(stateFolder, all, cancellationToken);
+        var product = await StartShippedAsync(stateFolder, settings, cancellationToken);
         try
         {
             product.Http.DefaultRequestHeaders.Add("X-Api-Key", await AdminKeyAsync(product.Url, AdminPassword, cancellationToken));

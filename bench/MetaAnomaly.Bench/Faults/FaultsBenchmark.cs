@@ -1,12 +1,11 @@
 namespace MetaAnomaly.Bench.Faults;
 
 /// <summary>
-/// Faults end to end: each <see cref="IFaultScenario"/> against real product processes on loopback (the ingestion
-/// composition, <see cref="FaultHost"/>, killed with SIGKILL; the whole Dashboard host for webhooks and scoring) and a
-/// real influxd (started here unless METAANOMALY_TEST_INFLUXDB_URL is set). A table, then <c>RESULT faults</c> with one
-/// column per measure, summed over the scenarios that report it. Arguments, all optional: <c>outage=00:10:00</c> (the
-/// webhook receiver's), <c>backoff=00:05:00</c> (<c>Detection:Webhooks:MaxBackoff</c>), <c>only=TEXT</c> (the scenarios
-/// whose name contains it).
+/// Faults end to end: each <see cref="IFaultScenario"/> against the whole Dashboard host as shipped, in processes of
+/// its own on loopback (killed with SIGKILL where the scenario says so), and a real influxd (started here unless
+/// METAANOMALY_TEST_INFLUXDB_URL is set). A table, then <c>RESULT faults</c> with one column per measure, summed over
+/// the scenarios that report it. Arguments, all optional: <c>outage=00:10:00</c> (the webhook receiver's),
+/// <c>backoff=00:05:00</c> (<c>Detection:Webhooks:MaxBackoff</c>), <c>only=TEXT</c> (the scenarios whose name contains it).
 /// </summary>
 public sealed class FaultsBenchmark : IBenchmark
 {
@@ -33,11 +32,6 @@ public sealed class FaultsBenchmark : IBenchmark
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        if (arguments.Count > 0 && arguments[0] == FaultHost.Argument)
-        {
-            await FaultHost.RunAsync(arguments.Skip(1).ToArray(), cancellationToken);
-            return new BenchmarkResult();
-        }
         var configured = Environment.GetEnvironmentVariable("METAANOMALY_TEST_INFLUXDB_URL");
         await using var influxd = configured is null ? await IngestInfluxd.StartAsync(cancellationToken) : null;
         var context = new FaultContext(influxd?.Url ?? new Uri(configured!.TrimEnd('/') + "/"));

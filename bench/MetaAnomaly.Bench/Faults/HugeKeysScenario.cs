@@ -11,7 +11,7 @@ public sealed class HugeKeysScenario : IFaultScenario
 
     public async Task<FaultOutcome> RunAsync(FaultContext context, CancellationToken cancellationToken)
     {
-        await using var product = await ProductProcess.StartAsync(context.NewStateFolder("keys"), new Dictionary<string, string>(), cancellationToken);
+        await using var product = await DemoDashboard.StartSignedInAsync(context.NewStateFolder("keys"), new Dictionary<string, string>(), cancellationToken);
         await product.WriteAsync(Lines.Steps("warmup", 10, 0, 10, 10), cancellationToken);
         var before = product.RssMegabytes();
         long refused = 0;

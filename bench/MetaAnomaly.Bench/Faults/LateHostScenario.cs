@@ -12,7 +12,7 @@ public sealed class LateHostScenario : IFaultScenario
     public async Task<FaultOutcome> RunAsync(FaultContext context, CancellationToken cancellationToken)
     {
         var database = await InfluxDatabase.CreateAsync(context.Influx, "faults_late", "", cancellationToken);
-        await using var product = await ProductProcess.StartAsync(context.NewStateFolder("late"), InfluxDatabase.PullSettings(context.Influx, database), cancellationToken);
+        await using var product = await DemoDashboard.StartSignedInAsync(context.NewStateFolder("late"), InfluxDatabase.PullSettings(context.Influx, database), cancellationToken);
         for (var round = 0; round < Steps / StepsPerRound + RoundsBehind; round++)
         {
             var lines = "";

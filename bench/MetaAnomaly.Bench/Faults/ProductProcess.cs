@@ -2,16 +2,16 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Reflection;
+using System.Globalization;
 
 namespace MetaAnomaly.Bench.Faults;
 
 /// <summary>
-/// A product process on a loopback port with its state in one folder: the ingestion composition (<see cref="FaultHost"/>,
-/// <see cref="StartAsync"/>) or the whole Dashboard host (<see cref="StartDashboardAsync"/>). Its output is kept
-/// line by line (and written to <c>product-N.log</c> in the state folder when it ends); <see cref="Kill"/> is kill -9.
-/// <see cref="HeldAsync"/> reads what its buffers hold: <c>/faults/held</c> of the fault host, <c>/api/series</c> of the
-/// Dashboard host (which needs the API key a caller adds to <see cref="Http"/>).
+/// The whole Dashboard host as shipped on a loopback port, with its state in one folder. Its output is kept line by
+/// line (and written to <c>product-N.log</c> in the state folder when it ends); <see cref="Kill"/> is kill -9.
+/// <see cref="HeldAsync"/> reads what its buffers hold through <c>/api/series</c> (which needs the API key a caller
+/// adds to <see cref="Http"/>); <see cref="IngestedAsync"/> reads the ingest counter of <c>/metrics</c>, which needs no
+/// sign-in: the process is started with a <c>Dashboard:Telemetry:MetricsKey</c> of its own.
 /// </summary>
 internal sealed class ProductProcess : IAsyncDisposable
 {
@@ -19,14 +19,14 @@ internal sealed class ProductProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
 
     private readonly string _log;
-    private readonly Func<HttpClient, CancellationToken, Task<FaultHost.Held>> _held;
+    private readonly string _metricsKey;
 
-    private ProductProcess(Process process, Uri url, string log, Func<HttpClient, CancellationToken, Task<FaultHost.Held>> held)
+    private ProductProcess(Process process, Uri url, string log, string metricsKey)
     {
+        _metricsKey = metricsKey;
         _process = process;
         Url = url;
         _log = log;
-        _held = held;
         Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
         process.OutputDataReceived += (_, line) => Keep(line.Data);
         process.ErrorDataReceived += (_, line) => Keep(line.Data);
@@ -41,22 +41,6 @@ internal sealed class ProductProcess : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far, one entry per line.</summary>
     public IReadOnlyCollection<string> Output => _output;
 
-    /// <summary>The ingestion composition (<see cref="FaultHost"/>); ready once <c>/faults/held</c> answers.</summary>
-    public static async Task<ProductProcess> StartAsync(string stateFolder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
-    {
-        var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self);
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        }
-        start.ArgumentList.Add("faults");
-        start.ArgumentList.Add(FaultHost.Argument);
-        var product = Start(start, stateFolder, "state.db", settings, FaultHostHeldAsync);
-        await product.WaitUntilAnswersAsync(async () => await product.HeldAsync(cancellationToken), cancellationToken);
-        return product;
-    }
-
     /// <summary>
     /// The Dashboard host exactly as shipped (<c>MetaAnomaly.Dashboard.dll</c> of this build, run from its own folder);
     /// ready once <c>/health</c> answers.
@@ -67,7 +51,7 @@ internal sealed class ProductProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(host)! };
         start.ArgumentList.Add(host);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var product = Start(start, stateFolder, "metaanomaly.db", settings, SeriesApiHeldAsync);
+        var product = Start(start, stateFolder, settings);
         await product.WaitUntilAnswersAsync(async () => (await product.Http.GetAsync("health", cancellationToken)).Dispose(), cancellationToken);
         return product;
     }
@@ -79,8 +63,24 @@ internal sealed class ProductProcess : IAsyncDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
+    /// <summary>
+    /// <c>metaanomaly_ingest_points_total</c> of <paramref name="source"/> on <c>/metrics</c>: the points that source had
+    /// in the write-ahead log at the scrape (0 before its first).
+    /// </summary>
+    public async Task<long> IngestedAsync(string source, CancellationToken cancellationToken)
+    {
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        scrape.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _metricsKey);
+        using var response = await Http.SendAsync(scrape, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("metaanomaly_ingest_points_total{", StringComparison.Ordinal)
+            && l.Contains($"source=\"{source}\"", StringComparison.Ordinal));
+        return line is null ? 0 : (long)double.Parse(line[(line.IndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Waits until <paramref name="done"/> holds for what the buffers hold, or the timeout; returns the last reading.</summary>
-    public async Task<FaultHost.Held> WaitForAsync(Func<FaultHost.Held, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<Held> WaitForAsync(Func<Held, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         var held = await HeldAsync(cancellationToken);
@@ -92,7 +92,12 @@ internal sealed class ProductProcess : IAsyncDisposable
         return held;
     }
 
-    public Task<FaultHost.Held> HeldAsync(CancellationToken cancellationToken) => _held(Http, cancellationToken);
+    /// <summary>The series and points the buffers hold, summed over <c>GET /api/series</c>.</summary>
+    public async Task<Held> HeldAsync(CancellationToken cancellationToken)
+    {
+        var series = await Http.GetFromJsonAsync<SeriesListing[]>("api/series", DemoDashboard.Json, cancellationToken) ?? [];
+        return new Held(series.Length, series.Sum(s => s.Info.PointCount));
+    }
 
     /// <summary>Resident memory of the process (Linux <c>/proc</c>), in megabytes.</summary>
     public double RssMegabytes()
@@ -119,37 +124,24 @@ internal sealed class ProductProcess : IAsyncDisposable
         await File.WriteAllLinesAsync(_log, _output);
     }
 
-    private static async Task<FaultHost.Held> FaultHostHeldAsync(HttpClient http, CancellationToken cancellationToken) =>
-        (await http.GetFromJsonAsync<FaultHost.Held>("faults/held", cancellationToken))!;
-
-    private static async Task<FaultHost.Held> SeriesApiHeldAsync(HttpClient http, CancellationToken cancellationToken)
-    {
-        var series = await http.GetFromJsonAsync<SeriesListing[]>("api/series", DemoDashboard.Json, cancellationToken) ?? [];
-        return new FaultHost.Held(series.Length, series.Sum(s => s.Info.PointCount));
-    }
-
-    private static ProductProcess Start(ProcessStartInfo start, string stateFolder, string stateFile, IReadOnlyDictionary<string, string> settings,
-        Func<HttpClient, CancellationToken, Task<FaultHost.Held>> held)
+    private static ProductProcess Start(ProcessStartInfo start, string stateFolder, IReadOnlyDictionary<string, string> settings)
     {
         var port = LoopbackPort.Free();
+        var metricsKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         foreach (var argument in (string[])[$"--Urls=http://127.0.0.1:{port}", "--Ingest:Demo:Enabled=false",
-            $"--Ingest:StatePath={Path.Combine(stateFolder, stateFile)}"])
+            $"--Ingest:StatePath={Path.Combine(stateFolder, "metaanomaly.db")}", $"--Dashboard:Telemetry:MetricsKey={metricsKey}"])
         {
             start.ArgumentList.Add(argument);
-        }
-        if (start.WorkingDirectory is "")
-        {
-            start.ArgumentList.Add($"--contentRoot={stateFolder}");
         }
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");
         }
         var log = Path.Combine(stateFolder, $"product-{Directory.GetFiles(stateFolder, "product-*.log").Length + 1}.log");
-        return new ProductProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"), log, held);
+        return new ProductProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"), log, metricsKey);
     }
 
     private async Task WaitUntilAnswersAsync(Func<Task> probe, CancellationToken cancellationToken)
@@ -170,6 +162,9 @@ internal sealed class ProductProcess : IAsyncDisposable
         await DisposeAsync();
         throw new InvalidOperationException($"The product process did not answer within 120 s. Its last output:\n{output}");
     }
+
+    /// <summary>What the buffers hold: series, and points summed over them.</summary>
+    public sealed record Held(int Series, long Points);
 
     private sealed record SeriesListing(string Key, SeriesListingInfo Info);
 

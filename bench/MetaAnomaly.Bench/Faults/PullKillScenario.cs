@@ -1,9 +1,15 @@
 namespace MetaAnomaly.Bench.Faults;
 
-/// <summary>80,000 points of history in the real influxd; kill -9 while the first pull reads them; restart and resume.</summary>
+/// <summary>
+/// 80,000 points of history in the real influxd; the Dashboard host as shipped pulls them and is killed with -9 as soon
+/// as its ingest counter on <c>/metrics</c> shows pulled points in its write-ahead log (no sign-in before the kill: it
+/// would come after the pull). Restarted with the pull off, it must hold at least what the counter showed (what the
+/// kill left); restarted again with the pull on, it must resume and hold every point.
+/// </summary>
 public sealed class PullKillScenario : IFaultScenario
 {
     private const int Hosts = 800, Steps = 100;
+    private const string Source = "influx-pull";
 
     public string Name => "pull kill -9";
 
@@ -14,15 +20,26 @@ public sealed class PullKillScenario : IFaultScenario
         var database = await InfluxDatabase.CreateAsync(context.Influx, "faults_pull", Lines.Steps("cpu", Hosts, 0, Steps, Steps), cancellationToken);
         var settings = InfluxDatabase.PullSettings(context.Influx, database);
         var folder = context.NewStateFolder("pull");
-        long beforeKill;
-        await using (var product = await ProductProcess.StartAsync(folder, settings, cancellationToken))
+        long logged;
+        await using (var product = await DemoDashboard.StartShippedAsync(folder, settings, cancellationToken))
         {
-            beforeKill = (await product.WaitForAsync(h => h.Points > 0, TimeSpan.FromSeconds(60), cancellationToken)).Points;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while ((logged = await product.IngestedAsync(Source, cancellationToken)) == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10, cancellationToken);
+            }
             await product.Kill();
         }
-        await using var restarted = await ProductProcess.StartAsync(folder, settings, cancellationToken);
-        var held = (await restarted.WaitForAsync(h => h.Points >= Hosts * Steps, TimeSpan.FromSeconds(60), cancellationToken)).Points;
-        return new FaultOutcome("pull_lost", Hosts * Steps, Hosts * Steps, held, Math.Max(0, Hosts * Steps - held), 0, 0,
-            $"{beforeKill:N0} held at the kill");
+        long atKill;
+        await using (var replayed = await DemoDashboard.StartSignedInAsync(folder, new Dictionary<string, string>(settings) { ["Ingest:Pull:Enabled"] = "false" }, cancellationToken))
+        {
+            atKill = (await replayed.HeldAsync(cancellationToken)).Points;
+        }
+        await using var resumed = await DemoDashboard.StartSignedInAsync(folder, settings, cancellationToken);
+        var held = (await resumed.WaitForAsync(h => h.Points >= Hosts * Steps, TimeSpan.FromSeconds(60), cancellationToken)).Points;
+        var lost = Math.Max(0, Hosts * Steps - held) + Math.Max(0, logged - atKill);
+        return new FaultOutcome("pull_lost", Hosts * Steps, Hosts * Steps, held, lost, 0, 0,
+            $"{logged:N0} in the log at the last scrape before the kill, {atKill:N0} held at the kill (restarted with the pull off)"
+            + (atKill >= Hosts * Steps ? "; the pull had ended: not a mid-pull kill" : ""));
     }
 }

@@ -13,7 +13,7 @@ public sealed class SeriesFloodScenario : IFaultScenario
 
     public async Task<FaultOutcome> RunAsync(FaultContext context, CancellationToken cancellationToken)
     {
-        await using var product = await ProductProcess.StartAsync(context.NewStateFolder("flood"), new Dictionary<string, string>(), cancellationToken);
+        await using var product = await DemoDashboard.StartSignedInAsync(context.NewStateFolder("flood"), new Dictionary<string, string>(), cancellationToken);
         long acknowledged = 0, dropped = 0;
         for (var first = 0; first < Series; first += PerWrite)
         {

@@ -5,12 +5,26 @@ using Quartz.Extensibility;
 
 namespace MetaAnomaly.Dashboard.Jobs;
 
-/// <summary>Records every finished job firing (what fired it, duration, result, error) in the <see cref="JobRunStore"/>.</summary>
+/// <summary>
+/// Records every job firing in the <see cref="JobRunStore"/>: when it starts (so that a run the process does not live
+/// to finish stays in the history), and when it ends (what fired it, duration, result, error).
+/// </summary>
 internal sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunRecorder> logger) : IJobListener
 {
     public string Name => "dashboard-job-runs";
 
-    public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    public async ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var key = context.JobDetail.Key;
+        try
+        {
+            await store.StartedAsync(context.FireInstanceId, key.Group, key.Name, JobTriggers.FiredBy(context), context.FireTimeUtc, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRecordFailed(logger, exception, key.ToString());
+        }
+    }
 
     public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
@@ -24,7 +38,7 @@ internal sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunRe
             Describe(context.Result), jobException?.GetBaseException().Message);
         try
         {
-            await store.RecordAsync(run, CancellationToken.None);
+            await store.RecordAsync(run, context.FireInstanceId, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -42,5 +42,9 @@ internal static class DashboardMigrations
             ALTER TABLE dashboard_accounts ADD COLUMN session_stamp TEXT NOT NULL DEFAULT '';
             UPDATE dashboard_accounts SET session_stamp = lower(hex(randomblob(16)));
             """),
+        new("dashboard-0004-job-runs-in-flight", """
+            ALTER TABLE dashboard_job_runs ADD COLUMN fire_id TEXT;
+            ALTER TABLE dashboard_job_runs ADD COLUMN finished INTEGER NOT NULL DEFAULT 1;
+            """),
     ];
 }

@@ -15,8 +15,13 @@ public static class PasswordHasher
 
     public const int MinimumLength = 8;
 
-    // A hash no password is known to match, made once: checking a password against it costs exactly one Verify.
-    private static readonly Lazy<string> NoAccountHash = new(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+    private static readonly Lazy<string> NoAccount = new(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+
+    /// <summary>
+    /// What a name without an account is checked against: a hash of a random password, made once with the parameters
+    /// of <see cref="Hash"/>, so that refusing an unknown name costs one <see cref="Verify"/>, as a wrong password does.
+    /// </summary>
+    public static string NoAccountHash => NoAccount.Value;
 
     public static string Hash(string password)
     {
@@ -25,12 +30,6 @@ public static class PasswordHasher
         var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA256, HashBytes);
         return string.Join('$', Scheme, Iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
-
-    /// <summary>
-    /// Does the work of one <see cref="Verify"/> for a name that has no account, so that refusing an unknown name takes
-    /// as long as refusing a wrong password.
-    /// </summary>
-    public static void VerifyWithoutAccount(string password) => Verify(password, NoAccountHash.Value);
 
     public static bool Verify(string password, string stored)
     {

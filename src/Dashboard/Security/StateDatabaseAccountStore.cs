@@ -100,12 +100,9 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
 
     public async ValueTask<AccountSession?> VerifyPasswordAsync(string name, string password, CancellationToken cancellationToken)
     {
-        if (await FindAsync(name, cancellationToken) is not { } found)
-        {
-            PasswordHasher.VerifyWithoutAccount(password);
-            return null;
-        }
-        return PasswordHasher.Verify(password, found.PasswordHash) ? found.Session : null;
+        var found = await FindAsync(name, cancellationToken);
+        var matches = PasswordHasher.Verify(password, found?.PasswordHash ?? PasswordHasher.NoAccountHash);
+        return matches && found is { } account ? account.Session : null;
     }
 
     public async ValueTask<CreatedApiKey> CreateApiKeyAsync(string name, string role, CancellationToken cancellationToken)

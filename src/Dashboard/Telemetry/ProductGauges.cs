@@ -8,7 +8,8 @@ namespace MetaAnomaly.Dashboard.Telemetry;
 
 /// <summary>
 /// The readings of the product's state that are taken when <c>/metrics</c> is scraped, from the public read models:
-/// ingest lag and buffered series (ingestion status) and series per model state (forecasting read model).
+/// ingest lag, buffered series and points not kept by reason (ingestion status) and series per model state
+/// (forecasting read model).
 /// </summary>
 internal sealed class ProductGauges
 {
@@ -18,6 +19,8 @@ internal sealed class ProductGauges
         meter.CreateObservableGauge("metaanomaly.ingest.lag", () => Lag(ingest),
             "s", "Wall time minus the newest buffered timestamp (negative for the accelerated demo)");
         meter.CreateObservableGauge("metaanomaly.ingest.series", () => ingest.Current().Series, "{series}", "Series in the buffers");
+        meter.CreateObservableCounter("metaanomaly.ingest.skipped", () => Skipped(ingest),
+            "{point}", "Points not kept, by reason: over_capacity (new series beyond the series budget), not_finite, out_of_range, too_old");
         meter.CreateObservableGauge("metaanomaly.series.state", () => SeriesPerState(forecasting),
             "{series}", "Series the forecasting core knows, by model state");
     }
@@ -29,6 +32,14 @@ internal sealed class ProductGauges
         {
             yield return new Measurement<double>(lag.TotalSeconds);
         }
+    }
+
+    private static IEnumerable<Measurement<long>> Skipped(IIngestStatus ingest)
+    {
+        var status = ingest.Current();
+        (string Reason, long Points)[] skipped =
+            [("over_capacity", status.SkippedOverCapacity), ("not_finite", status.SkippedNotFinite), ("out_of_range", status.SkippedOutOfRange), ("too_old", status.SkippedTooOld)];
+        return skipped.Select(s => new Measurement<long>(s.Points, new KeyValuePair<string, object?>("reason", s.Reason)));
     }
 
     private static IEnumerable<Measurement<int>> SeriesPerState(IForecastingReadModel forecasting)

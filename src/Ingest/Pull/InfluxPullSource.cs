@@ -231,9 +231,10 @@ internal sealed partial class InfluxPullSource(
                     }
                 }
             }
-            count += (await ingestor.IngestAsync(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch), cancellationToken)).Accepted;
+            var accepted = (await ingestor.IngestAsync(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch), cancellationToken)).Accepted;
+            ProductMetrics.Ingested(Name, accepted);
+            count += accepted;
         }
-        ProductMetrics.Ingested(Name, count);
         return new PullRead(count, newest, newestByTagSet);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using MetaAnomaly.Shared.Series;
+using MetaAnomaly.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MetaAnomaly.Ingest.Tests.Wal;
@@ -59,6 +60,43 @@ public sealed class KillRestartTests : IDisposable
         await using var restarted = await PushServer.StartAsync(_restarted.Path, Settings);
 
         Assert.Equal(2, restarted.Services.GetRequiredService<ISeriesBuffers>().Describe(SeriesKey.Parse("disk,host=a#free"))!.PointCount);
+    }
+
+    [Fact]
+    public async Task EveryPointOfConcurrentWritersSurvivesAKill()
+    {
+        const int writers = 8, writes = 20, stepsPerWrite = 5;
+        await using (var server = await PushServer.StartAsync(_running.Path, Settings))
+        {
+            var statuses = await Task.WhenAll(Enumerable.Range(0, writers).Select(writer => Task.Run(async () =>
+            {
+                using var http = new HttpClient { BaseAddress = server.Url };
+                var answered = new List<HttpStatusCode>();
+                for (var write = 0; write < writes; write++)
+                {
+                    var text = new StringBuilder();
+                    for (var step = write * stepsPerWrite; step < (write + 1) * stepsPerWrite; step++)
+                    {
+                        text.Append($"mem,writer=w{writer} used={step} {Now - (writes * stepsPerWrite - step) * 10}\n");
+                    }
+                    using var response = await http.PostAsync("/write?db=telegraf&precision=s", new StringContent(text.ToString()));
+                    answered.Add(response.StatusCode);
+                }
+                return answered;
+            })));
+            Assert.All(statuses.SelectMany(s => s), status => Assert.Equal(HttpStatusCode.NoContent, status));
+            CrashImage.Copy(_running.Path, _restarted.Path);
+        }
+
+        await using var restarted = await PushServer.StartAsync(_restarted.Path, Settings);
+        var buffers = restarted.Services.GetRequiredService<ISeriesBuffers>();
+
+        Assert.Equal(writers, buffers.ListSeries().Count);
+        for (var writer = 0; writer < writers; writer++)
+        {
+            var window = buffers.Latest(SeriesKey.Parse($"mem,writer=w{writer}#used"), writes * stepsPerWrite)!;
+            Assert.Equal(Enumerable.Range(0, writes * stepsPerWrite).Select(step => (double)step), window.Values);
+        }
     }
 
     /// <summary>Ten series (host h0..h9, one field) at steps <paramref name="first"/>/10 on, ten points each.</summary>

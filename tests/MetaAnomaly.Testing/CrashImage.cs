@@ -1,10 +1,10 @@
-namespace MetaAnomaly.Ingest.Tests;
+namespace MetaAnomaly.Testing;
 
 /// <summary>
 /// What a kill -9 leaves on disk: a copy of a running host's state folder, taken without stopping it (no final
 /// snapshot, no orderly close). A new host started on the copy is a host restarted after the kill.
 /// </summary>
-internal static class CrashImage
+public static class CrashImage
 {
     public static void Copy(string from, string to)
     {
