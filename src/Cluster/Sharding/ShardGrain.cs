@@ -1,4 +1,5 @@
 using MetaAnomaly.Cluster.Configuration;
+using MetaAnomaly.Cluster.Forecasting;
 using MetaAnomaly.Cluster.Storage;
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Configuration;
@@ -13,6 +14,7 @@ namespace MetaAnomaly.Cluster.Sharding;
 internal sealed partial class ShardGrain(
     SeriesBuffers buffers,
     ClusterPointStore store,
+    NodeAdaptation adaptation,
     ILocalSiloDetails silo,
     IOptions<ClusterOptions> cluster,
     IOptions<IngestOptions> ingest,
@@ -74,6 +76,12 @@ internal sealed partial class ShardGrain(
         {
             LogPruned(Shard, deleted);
         }
+    }
+
+    public Task AdaptAsync(DateTimeOffset firedAt)
+    {
+        adaptation.Request(firedAt);
+        return Task.CompletedTask;
     }
 
     private SeriesKey KeyOf(string text) => _series.TryGetValue(text, out var key) ? key : SeriesKey.Parse(text);
