@@ -13,6 +13,7 @@ using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Registry;
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Wal;
+using MetaAnomaly.Shared.Series;
 using MetaAnomaly.Shared.Storage;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -42,7 +43,8 @@ public static class ClusterExtensions
     /// queued once per cluster (<see cref="ClusterWebhookClaims"/>). The model registry is the cluster's
     /// (<see cref="ClusterModelRegistry"/>: each cluster meta-trained once, its versions served by every node), Quartz
     /// runs clustered on the same database (each job fires once per cluster) and the daily run fans out over the shards
-    /// (<see cref="ClusterForecastingRuns"/>); accounts and API keys are the cluster's (<see cref="ClusterStateDatabase"/>). Call after <c>AddIngest</c>, <c>AddForecasting</c> and <c>AddDetection</c>.
+    /// (<see cref="ClusterForecastingRuns"/>); accounts and API keys are the cluster's (<see cref="ClusterStateDatabase"/>), and the series list is
+    /// every node's (<see cref="ClusterSeriesDirectory"/>). Call after <c>AddIngest</c>, <c>AddForecasting</c> and <c>AddDetection</c>.
     /// </summary>
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
     {
@@ -64,6 +66,7 @@ public static class ClusterExtensions
         services.Replace(ServiceDescriptor.Singleton<IWebhookClaims, ClusterWebhookClaims>());
         services.AddSingleton<IDetectionSink, ClusterEventSink>();
         services.AddSingleton<IClusterStateDatabase, ClusterStateDatabase>();
+        services.Replace(ServiceDescriptor.Singleton<ISeriesDirectory, ClusterSeriesDirectory>());
         services.Replace(ServiceDescriptor.Singleton<IModelRegistry, ClusterModelRegistry>());
         // The node's own runs (the forecasting core's) stay behind NodeAdaptation; the runs the jobs start are the cluster's.
         var nodeRuns = services.Last(d => d.ServiceType == typeof(IForecastingRuns));

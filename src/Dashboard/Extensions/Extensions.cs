@@ -14,6 +14,7 @@ using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Ingest.Extensions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MetaAnomaly.Shared.Security;
+using MetaAnomaly.Shared.Series;
 using MetaAnomaly.Shared.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -69,6 +70,7 @@ public static class Extensions
         services.AddSingleton<NormalBandWidth>();
         services.AddSingleton<SeriesChartBuilder>();
         services.AddSingleton<OverviewReader>();
+        services.AddSingleton<ISeriesDirectory, LocalSeriesDirectory>();
 
         services.AddSingleton<JobRunStore>();
         services.AddSingleton<JobRunRecorder>();
