@@ -33,7 +33,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await using var postgres = await TestPostgres.CreateAsync();
         await using var receiver = new WebhookReceiver();
         var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start($"node{i}", Settings($"node{i}", postgres.ConnectionString, receiver.Url))).ToArray();
-        try
+        await TestCluster.RunAsync(nodes, output, async () =>
         {
             await Task.WhenAll(nodes.Select(n => n.WaitHealthyAsync(StartTimeout)));
             await Task.WhenAll(nodes.Select(n => n.SignInAsync()));
@@ -94,19 +94,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             Assert.True(overlapping.Length == 0, $"{overlapping.Length} events raised twice, first {overlapping.FirstOrDefault()}");
             var twice = receiver.Taken.Where(k => k.Value.Count > 1).ToArray();
             Assert.True(twice.Length == 0, $"{twice.Length} idempotency keys delivered more than once, first {twice.FirstOrDefault()}");
-        }
-        catch
-        {
-            TestCluster.WriteOutputs(nodes, output);
-            throw;
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        });
     }
 
     /// <summary>Waits until every series has an event in PostgreSQL over the spike and its opening reached the endpoint.</summary>

@@ -13,7 +13,8 @@ namespace MetaAnomaly.Cluster.Tests;
 /// each cluster of series is meta-trained once in the cluster (one version in the cluster's model registry) and both
 /// nodes serve that version; Quartz, clustered on the same database, fires each firing of the job on one node only, and
 /// that run reaches both nodes (each node's last run is the schedule's). Accounts and API keys are the cluster's: the
-/// admin seeded once signs in on both, and the writer key made on one node lists and writes on the other.
+/// admin seeded once signs in on both, and the writer key made on one node lists and writes on the other. Each node's
+/// series page lists every series of the cluster.
 /// </summary>
 [Collection(nameof(ClusterFailoverTests))]
 public sealed class ClusterTrainingTests(ITestOutputHelper output)
@@ -35,7 +36,7 @@ public sealed class ClusterTrainingTests(ITestOutputHelper output)
             settings["Forecasting__AdaptationCron"] = $"0/{CronSeconds} * * * * ?";
             return NodeProcess.Start($"node{i}", settings);
         }).ToArray();
-        try
+        await TestCluster.RunAsync(nodes, output, async () =>
         {
             await Task.WhenAll(nodes.Select(n => n.WaitHealthyAsync(StartTimeout)));
             // Both nodes are members before anything places a shard (the first call of the cluster API does), so both hold series.
@@ -52,6 +53,12 @@ public sealed class ClusterTrainingTests(ITestOutputHelper output)
             using var stop = new CancellationTokenSource();
             var pushing = pusher.RunAsync(stop.Token);
             await TestCluster.WaitForAdaptedAsync(nodes, TimeSpan.FromMinutes(6), output);
+            foreach (var node in nodes)
+            {
+                var page = await node.Client.GetStringAsync("/series");
+                var missing = Enumerable.Range(0, SeriesPusher.SeriesCount).Select(SeriesPusher.SeriesKey).Where(key => !page.Contains(key, StringComparison.Ordinal)).ToArray();
+                Assert.True(missing.Length == 0, $"{node.Name}'s series page lists {SeriesPusher.SeriesCount - missing.Length} of {SeriesPusher.SeriesCount} series; missing {string.Join(", ", missing)}");
+            }
             var adaptedAt = DateTimeOffset.UtcNow;
             var firings = await WaitForFiringsAsync(postgres, adaptedAt, 2, TimeSpan.FromMinutes(2));
             // The fanned-out runs of the last firing finish within the catch-up's pace.
@@ -84,19 +91,7 @@ public sealed class ClusterTrainingTests(ITestOutputHelper output)
                 Assert.Equal("schedule", last.GetProperty("trigger").GetString());
                 Assert.True(last.GetProperty("startedAt").GetDateTimeOffset() >= adaptedAt, $"{node.Name}'s last run began before the series were adapted: the firings did not reach it");
             }
-        }
-        catch
-        {
-            TestCluster.WriteOutputs(nodes, output);
-            throw;
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        });
     }
 
     private static async Task WaitForMembersAsync(TestPostgres postgres, int count, TimeSpan timeout)

@@ -72,8 +72,29 @@ public static class TestCluster
     public static string Describe(ClusterView view) =>
         string.Join(", ", view.Nodes.Select(n => $"{n.Name} {n.Status} {n.ActiveShards} shards")) + $"; unreachable {view.UnreachableShards.Count}";
 
+    /// <summary>Runs a test's body on started nodes: when it fails, writes every node's output; always stops them.</summary>
+    public static async Task RunAsync(IReadOnlyList<NodeProcess> nodes, ITestOutputHelper output, Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch
+        {
+            WriteOutputs(nodes, output);
+            throw;
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>Every node's output (its end), for a failed test's log.</summary>
-    public static void WriteOutputs(IEnumerable<NodeProcess> nodes, ITestOutputHelper output)
+    private static void WriteOutputs(IEnumerable<NodeProcess> nodes, ITestOutputHelper output)
     {
         foreach (var node in nodes)
         {
