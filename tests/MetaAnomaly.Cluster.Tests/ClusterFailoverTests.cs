@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using MetaAnomaly.Cluster.Apis;
 using MetaAnomaly.Cluster.Tests.Support;
 using Npgsql;
@@ -12,62 +8,79 @@ using Xunit.Abstractions;
 namespace MetaAnomaly.Cluster.Tests;
 
 /// <summary>
-/// Three silos of the real host (separate processes) on test.sh's PostgreSQL: points pushed round-robin to every
-/// node, one node SIGKILLed mid-stream. Its shards are active on the others within 60 s, every point a node answered
-/// 204 for is in PostgreSQL, and a surviving node lists every series with its latest acknowledged point.
+/// Three silos of the real host (separate processes) on test.sh's PostgreSQL, a webhook endpoint on loopback: a
+/// history long enough to meta-train pushed round-robin to every node, then one point per series per step, and once
+/// every series is adapted and scored one node is SIGKILLed mid-stream. Its shards are active on the others within
+/// 60 s, every point a node answered 204 for is in PostgreSQL, a surviving node lists every series with its latest
+/// acknowledged point, a spike pushed after the kill is raised by the survivors as one event per series, no two events
+/// of one series overlap, and no idempotency key reaches the endpoint twice.
 /// </summary>
 [Collection(nameof(ClusterFailoverTests))]
 public sealed class ClusterFailoverTests(ITestOutputHelper output)
 {
     private const int Shards = 16;
-    private const int SeriesCount = 24;
+    private const int SeriesCount = SeriesPusher.SeriesCount;
+    private const int HistorySteps = 360;
+    private const int SpikeSteps = 4;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan FailoverLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan AdaptationTimeout = TimeSpan.FromMinutes(6);
 
     [SkippableFact]
-    public async Task KilledNodesShardsMoveAndNoAcknowledgedPointIsLost()
+    public async Task KilledNodesShardsMoveAndNothingIsLostRaisedTwiceOrDeliveredTwice()
     {
         Skip.If(TestPostgres.Server is null, TestPostgres.Missing);
         await using var postgres = await TestPostgres.CreateAsync();
-        var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start($"node{i}", NodeProcess.SiloSettings($"node{i}", postgres.ConnectionString, Shards))).ToArray();
-        try
+        await using var receiver = new WebhookReceiver();
+        var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start($"node{i}", Settings($"node{i}", postgres.ConnectionString, receiver.Url))).ToArray();
+        await TestCluster.RunAsync(nodes, output, async () =>
         {
             await Task.WhenAll(nodes.Select(n => n.WaitHealthyAsync(StartTimeout)));
             await Task.WhenAll(nodes.Select(n => n.SignInAsync()));
-            var spread = await WaitForViewAsync(nodes[0], v => v.Nodes.Count(n => n.Status == "Active") == 3 && v.UnreachableShards.Count == 0 && v.Nodes.Sum(n => n.ActiveShards) == Shards, StartTimeout);
-            output.WriteLine("before: " + Describe(spread));
+            var spread = await TestCluster.WaitForViewAsync(nodes[0], v => v.Nodes.Count(n => n.Status == "Active") == 3 && v.UnreachableShards.Count == 0 && v.Nodes.Sum(n => n.ActiveShards) == Shards, StartTimeout);
+            output.WriteLine("before: " + TestCluster.Describe(spread));
             var victim = nodes.Single(n => n.Name == spread.Nodes.Where(x => x.Status == "Active").MaxBy(x => x.ActiveShards)!.Name);
             var survivors = nodes.Where(n => n != victim).ToArray();
 
-            var pusher = new Pusher(nodes, output);
+            var pusher = new SeriesPusher(nodes, output);
+            await pusher.PushHistoryAsync(HistorySteps);
             using var stop = new CancellationTokenSource();
             var pushing = pusher.RunAsync(stop.Token);
-            await pusher.WaitForAcknowledgedAsync(SeriesCount * 20, TimeSpan.FromMinutes(2));
+            await TestCluster.WaitForAdaptedAsync(nodes, AdaptationTimeout, output);
+            await pusher.WaitForAcknowledgedAsync(pusher.AcknowledgedCount + SeriesCount * 20, TimeSpan.FromMinutes(2));
+            var moved = (await victim.Client.GetFromJsonAsync<ClusterSeriesView>("/api/cluster/series"))!.Series.Where(s => s.Node == victim.Name).Select(s => s.Key).ToArray();
 
             pusher.Exclude(victim);
             victim.Kill();
             var killed = Stopwatch.StartNew();
-            var after = await WaitForViewAsync(survivors[0], v =>
+            var after = await TestCluster.WaitForViewAsync(survivors[0], v =>
                 v.Nodes.Single(n => n.Name == victim.Name).Status != "Active"
                 && v.UnreachableShards.Count == 0
                 && v.Nodes.Where(n => n.Name != victim.Name).Sum(n => n.ActiveShards) == Shards, FailoverLimit + TimeSpan.FromSeconds(30));
             var failover = killed.Elapsed;
-            output.WriteLine($"failover: {failover.TotalSeconds:0.0} s; after: {Describe(after)}");
+            output.WriteLine($"failover: {failover.TotalSeconds:0.0} s; after: {TestCluster.Describe(after)}; {moved.Length} series moved");
+            Assert.True(failover < FailoverLimit, $"shards of {victim.Name} active elsewhere only after {failover.TotalSeconds:0} s");
 
-            var acknowledgedBefore = pusher.AcknowledgedCount;
-            await pusher.WaitForAcknowledgedAsync(acknowledgedBefore + SeriesCount * 10, TimeSpan.FromMinutes(1));
+            // The moved series' new owners read them back, adapt them and prime their detectors before the spike.
+            await TestCluster.WaitForAdaptedAsync(survivors, AdaptationTimeout, output);
+            await pusher.WaitForAcknowledgedAsync(pusher.AcknowledgedCount + SeriesCount * 10, TimeSpan.FromMinutes(1));
+            var (spikeFrom, spikeTo) = await pusher.SpikeAsync(SpikeSteps);
+            output.WriteLine($"spike of every series from {spikeFrom:O} to {spikeTo:O}");
+            var raised = await WaitForRaisedAsync(postgres, receiver, spikeFrom, spikeTo, TimeSpan.FromMinutes(2));
+            await pusher.WaitForAcknowledgedAsync(pusher.AcknowledgedCount + SeriesCount * 10, TimeSpan.FromMinutes(1));
             await stop.CancelAsync();
             await pushing;
-            output.WriteLine($"acknowledged {pusher.AcknowledgedCount} points, {pusher.Refused} writes refused and retried");
+            // Deliveries queued by the last points go out within the dispatcher's poll.
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            output.WriteLine($"acknowledged {pusher.AcknowledgedCount} points, {pusher.Refused} writes refused and retried; {raised}");
 
-            Assert.True(failover < FailoverLimit, $"shards of {victim.Name} active elsewhere only after {failover.TotalSeconds:0} s");
             var stored = await StoredAsync(postgres);
             var lost = pusher.Acknowledged.Where(p => !stored.Contains(p)).ToArray();
             Assert.True(lost.Length == 0, $"{lost.Length} acknowledged points not in PostgreSQL, first {lost.FirstOrDefault()}");
 
             var listed = (await survivors[1].Client.GetFromJsonAsync<ClusterSeriesView>("/api/cluster/series"))!;
             Assert.Empty(listed.UnreachableShards);
-            Assert.Equal(Enumerable.Range(0, SeriesCount).Select(Pusher.SeriesKey).Order(StringComparer.Ordinal), listed.Series.Select(s => s.Key));
+            Assert.Equal(Enumerable.Range(0, SeriesCount).Select(SeriesPusher.SeriesKey).Order(StringComparer.Ordinal), listed.Series.Select(s => s.Key));
             foreach (var series in listed.Series)
             {
                 var acknowledged = pusher.Acknowledged.Where(p => p.Series == series.Key).ToArray();
@@ -75,177 +88,72 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 Assert.Equal(acknowledged.Max(p => p.Ticks), series.Last!.Value.UtcTicks);
                 Assert.True(series.Points >= acknowledged.Length, $"{series.Key}: {series.Points} points in {series.Node}'s buffer, {acknowledged.Length} acknowledged");
             }
-        }
-        catch
-        {
-            foreach (var node in nodes)
-            {
-                output.WriteLine($"--- {node.Name} ---\n{Tail(node.Output)}");
-            }
-            throw;
-        }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
+
+            var events = await EventsAsync(postgres);
+            var overlapping = events.Zip(events.Skip(1)).Where(p => p.First.Series == p.Second.Series && p.Second.Start < p.First.End).ToArray();
+            Assert.True(overlapping.Length == 0, $"{overlapping.Length} events raised twice, first {overlapping.FirstOrDefault()}");
+            var twice = receiver.Taken.Where(k => k.Value.Count > 1).ToArray();
+            Assert.True(twice.Length == 0, $"{twice.Length} idempotency keys delivered more than once, first {twice.FirstOrDefault()}");
+        });
     }
 
-    private static async Task<ClusterView> WaitForViewAsync(NodeProcess node, Func<ClusterView, bool> done, TimeSpan timeout)
+    /// <summary>Waits until every series has an event in PostgreSQL over the spike and its opening reached the endpoint.</summary>
+    /// <summary>A silo whose webhook endpoint is <paramref name="webhook"/>, every notification sent at once.</summary>
+    private static Dictionary<string, string> Settings(string name, string postgres, Uri webhook)
+    {
+        var settings = TestCluster.ScoringSiloSettings(name, postgres, Shards);
+        settings["Detection__Webhooks__Endpoints__0__Name"] = "test";
+        settings["Detection__Webhooks__Endpoints__0__Url"] = webhook.ToString();
+        settings["Detection__Webhooks__MinSeriesInterval"] = "00:00:00";
+        return settings;
+    }
+
+    private static async Task<string> WaitForRaisedAsync(TestPostgres postgres, WebhookReceiver receiver, DateTimeOffset from, DateTimeOffset to, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        ClusterView? last = null;
+        string[] missing = [];
         while (DateTime.UtcNow < deadline)
         {
-            try
+            var events = await EventsAsync(postgres);
+            var opened = receiver.Taken.Values.Where(d => d.Type == "anomaly.opened").Select(d => d.Series).ToHashSet(StringComparer.Ordinal);
+            missing = Enumerable.Range(0, SeriesCount).Select(SeriesPusher.SeriesKey)
+                .Where(s => !events.Any(e => e.Series == s && e.Start <= to.UtcTicks && e.End >= from.UtcTicks) || !opened.Contains(s))
+                .ToArray();
+            if (missing.Length == 0)
             {
-                last = await node.Client.GetFromJsonAsync<ClusterView>("/api/cluster");
-                if (last is not null && done(last))
-                {
-                    return last;
-                }
-            }
-            catch (HttpRequestException)
-            {
+                return $"{events.Count} events, {receiver.Taken.Count} idempotency keys delivered";
             }
             await Task.Delay(1000);
         }
-        Assert.Fail($"the cluster did not get there within {timeout}; last seen by {node.Name}: {(last is null ? "nothing" : Describe(last))}");
-        return last!;
+        Assert.Fail($"the spike was not raised (an event over it in PostgreSQL and its opening delivered) for {missing.Length} series within {timeout}: {string.Join(", ", missing)}");
+        return "";
     }
 
-    private static async Task<HashSet<Pusher.Point>> StoredAsync(TestPostgres postgres)
+    private static async Task<IReadOnlyList<StoredEvent>> EventsAsync(TestPostgres postgres)
+    {
+        await using var database = postgres.OpenDataSource();
+        await using var command = database.CreateCommand("SELECT series_key, start_ts, end_ts, node FROM metaanomaly_events ORDER BY series_key, start_ts");
+        await using var reader = await command.ExecuteReaderAsync();
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync())
+        {
+            events.Add(new StoredEvent(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3)));
+        }
+        return events;
+    }
+
+    private sealed record StoredEvent(string Series, long Start, long End, string Node);
+
+    private static async Task<HashSet<SeriesPusher.Point>> StoredAsync(TestPostgres postgres)
     {
         await using var database = postgres.OpenDataSource();
         await using var command = database.CreateCommand("SELECT series_key, ts FROM metaanomaly_points");
         await using var reader = await command.ExecuteReaderAsync();
-        var stored = new HashSet<Pusher.Point>();
+        var stored = new HashSet<SeriesPusher.Point>();
         while (await reader.ReadAsync())
         {
-            stored.Add(new Pusher.Point(reader.GetString(0), reader.GetInt64(1)));
+            stored.Add(new SeriesPusher.Point(reader.GetString(0), reader.GetInt64(1)));
         }
         return stored;
-    }
-
-    private static string Describe(ClusterView view) =>
-        string.Join(", ", view.Nodes.Select(n => $"{n.Name} {n.Status} {n.ActiveShards} shards")) + $"; unreachable {view.UnreachableShards.Count}";
-
-    private static string Tail(string text) => text.Length <= 6000 ? text : text[^6000..];
-
-    /// <summary>
-    /// Writes one point per series per step, round-robin over the nodes not excluded, each batch until a node answers
-    /// 204 (a refused or broken write is sent again, to the next node). Only 204-answered points count as acknowledged.
-    /// </summary>
-    private sealed class Pusher(IReadOnlyList<NodeProcess> nodes, ITestOutputHelper output)
-    {
-        private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds());
-        private readonly List<Point> _acknowledged = [];
-        private readonly HashSet<NodeProcess> _excluded = [];
-        private int _refused;
-
-        public readonly record struct Point(string Series, long Ticks);
-
-        public int Refused => Volatile.Read(ref _refused);
-
-        public int AcknowledgedCount
-        {
-            get
-            {
-                lock (_acknowledged)
-                {
-                    return _acknowledged.Count;
-                }
-            }
-        }
-
-        public IReadOnlyList<Point> Acknowledged
-        {
-            get
-            {
-                lock (_acknowledged)
-                {
-                    return _acknowledged.ToArray();
-                }
-            }
-        }
-
-        public static string SeriesKey(int i) => $"load,host=h{i:00}#value";
-
-        public void Exclude(NodeProcess node)
-        {
-            lock (_excluded)
-            {
-                _excluded.Add(node);
-            }
-        }
-
-        public async Task WaitForAcknowledgedAsync(int count, TimeSpan timeout)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (AcknowledgedCount < count)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"only {AcknowledgedCount} of {count} points acknowledged within {timeout}");
-                await Task.Delay(200);
-            }
-        }
-
-        public async Task RunAsync(CancellationToken stop)
-        {
-            var next = 0;
-            for (var step = 0; !stop.IsCancellationRequested; step++)
-            {
-                var at = Start.AddSeconds(step);
-                var body = new StringBuilder();
-                for (var i = 0; i < SeriesCount; i++)
-                {
-                    body.Append(CultureInfo.InvariantCulture, $"load,host=h{i:00} value={step + i} {at.ToUnixTimeSeconds()}\n");
-                }
-                while (!stop.IsCancellationRequested)
-                {
-                    var node = NextNode(ref next);
-                    if (await TryWriteAsync(node, body.ToString()))
-                    {
-                        lock (_acknowledged)
-                        {
-                            _acknowledged.AddRange(Enumerable.Range(0, SeriesCount).Select(i => new Point(SeriesKey(i), at.UtcTicks)));
-                        }
-                        break;
-                    }
-                    Interlocked.Increment(ref _refused);
-                }
-                await Task.Delay(50, CancellationToken.None);
-            }
-        }
-
-        private NodeProcess NextNode(ref int next)
-        {
-            lock (_excluded)
-            {
-                var live = nodes.Where(n => !_excluded.Contains(n)).ToArray();
-                return live[next++ % live.Length];
-            }
-        }
-
-        private async Task<bool> TryWriteAsync(NodeProcess node, string body)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/write?db=test&precision=s") { Content = new StringContent(body) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("writer:" + node.WriterKey)));
-            try
-            {
-                using var response = await node.Client.SendAsync(request);
-                if (response.StatusCode == HttpStatusCode.NoContent)
-                {
-                    return true;
-                }
-                output.WriteLine($"{node.Name} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                output.WriteLine($"{node.Name}: {e.Message}");
-            }
-            return false;
-        }
     }
 }

@@ -16,8 +16,6 @@ namespace MetaAnomaly.Cluster.Apis;
 /// </summary>
 public static class ClusterApi
 {
-    private static readonly TimeSpan ShardAnswerTimeout = TimeSpan.FromSeconds(10);
-
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
         var cluster = app.MapGroup("/api/cluster").WithTags("Cluster").RequireAuthorization(AccessPolicies.Viewer);
@@ -29,7 +27,7 @@ public static class ClusterApi
 
     private static async Task<Ok<ClusterView>> ViewAsync(IGrainFactory grains, ShardMap shards, CancellationToken cancellationToken)
     {
-        var (reports, unreachable) = await DescribeAllAsync(grains, shards, cancellationToken);
+        var (reports, unreachable) = await ShardReports.DescribeAllAsync(grains, shards, cancellationToken);
         var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
         var perNode = reports.GroupBy(r => r.Node).ToDictionary(g => g.Key, g => g.Count());
         var nodes = hosts
@@ -42,28 +40,11 @@ public static class ClusterApi
 
     private static async Task<Ok<ClusterSeriesView>> SeriesAsync(IGrainFactory grains, ShardMap shards, CancellationToken cancellationToken)
     {
-        var (reports, unreachable) = await DescribeAllAsync(grains, shards, cancellationToken);
+        var (reports, unreachable) = await ShardReports.DescribeAllAsync(grains, shards, cancellationToken);
         var series = reports.SelectMany(ClusterSeries.Of).OrderBy(s => s.Key, StringComparer.Ordinal).ToArray();
         return TypedResults.Ok(new ClusterSeriesView(series, unreachable));
     }
 
     private static async Task<Ok<IReadOnlyList<ClusterAnomaly>>> AnomaliesAsync(ClusterEventLedger ledger, CancellationToken cancellationToken, int count = 200) =>
         TypedResults.Ok(await ledger.ListAsync(Math.Clamp(count, 1, 1000), cancellationToken));
-
-    private static async Task<(ShardReport[] Reports, int[] Unreachable)> DescribeAllAsync(IGrainFactory grains, ShardMap shards, CancellationToken cancellationToken)
-    {
-        var answers = await Task.WhenAll(Enumerable.Range(0, shards.Shards).Select(async shard =>
-        {
-            try
-            {
-                return (shard, Report: await grains.GetGrain<IShardGrain>(shard).DescribeAsync().WaitAsync(ShardAnswerTimeout, cancellationToken));
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                return (shard, Report: (ShardReport?)null);
-            }
-        }));
-        return (answers.Where(a => a.Report is not null).Select(a => a.Report!).ToArray(),
-            answers.Where(a => a.Report is null).Select(a => a.shard).ToArray());
-    }
 }

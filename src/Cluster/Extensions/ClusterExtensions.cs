@@ -2,14 +2,19 @@ using System.Net;
 using MetaAnomaly.Cluster.Apis;
 using MetaAnomaly.Cluster.Configuration;
 using MetaAnomaly.Cluster.Events;
+using MetaAnomaly.Cluster.Forecasting;
 using MetaAnomaly.Cluster.Hosting;
 using MetaAnomaly.Cluster.Ingest;
 using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Cluster.Storage;
 using MetaAnomaly.Detection.Sinks;
 using MetaAnomaly.Detection.Webhooks;
+using MetaAnomaly.Forecasting.ReadModel;
+using MetaAnomaly.Forecasting.Registry;
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Wal;
+using MetaAnomaly.Shared.Series;
+using MetaAnomaly.Shared.Storage;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +22,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Quartz;
 using EndpointOptions = Orleans.Configuration.EndpointOptions;
 using SiloOptions = Orleans.Configuration.SiloOptions;
 using ClusterOptions = MetaAnomaly.Cluster.Configuration.ClusterOptions;
@@ -34,7 +40,11 @@ public static class ClusterExtensions
     /// <see cref="ClusterIngestor"/> (acknowledged once the points are in PostgreSQL) in place of the local
     /// write-ahead log and buffer snapshot, and <see cref="ShardKeeper"/> keeps every shard active. Anomaly events are
     /// recorded once per cluster in PostgreSQL (<see cref="ClusterEventLedger"/>) and each webhook notification is
-    /// queued once per cluster (<see cref="ClusterWebhookClaims"/>). Call after <c>AddIngest</c> and <c>AddDetection</c>.
+    /// queued once per cluster (<see cref="ClusterWebhookClaims"/>). The model registry is the cluster's
+    /// (<see cref="ClusterModelRegistry"/>: each cluster meta-trained once, its versions served by every node), Quartz
+    /// runs clustered on the same database (each job fires once per cluster) and the daily run fans out over the shards
+    /// (<see cref="ClusterForecastingRuns"/>); accounts and API keys are the cluster's (<see cref="ClusterStateDatabase"/>), and the series list is
+    /// every node's (<see cref="ClusterSeriesDirectory"/>). Call after <c>AddIngest</c>, <c>AddForecasting</c> and <c>AddDetection</c>.
     /// </summary>
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
     {
@@ -48,12 +58,30 @@ public static class ClusterExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.PostgreSql!));
+        services.AddSingleton(sp => new Lazy<NpgsqlDataSource>(sp.GetRequiredService<NpgsqlDataSource>));
         services.AddSingleton(sp => new ShardMap(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Shards));
         services.AddSingleton<ClusterPointStore>();
         services.AddSingleton<ClusterEventLedger>();
         services.Replace(ServiceDescriptor.Singleton<IDurableIngestor, ClusterIngestor>());
         services.Replace(ServiceDescriptor.Singleton<IWebhookClaims, ClusterWebhookClaims>());
         services.AddSingleton<IDetectionSink, ClusterEventSink>();
+        services.AddSingleton<IClusterStateDatabase, ClusterStateDatabase>();
+        services.Replace(ServiceDescriptor.Singleton<ISeriesDirectory, ClusterSeriesDirectory>());
+        services.Replace(ServiceDescriptor.Singleton<IModelRegistry, ClusterModelRegistry>());
+        // The node's own runs (the forecasting core's) stay behind NodeAdaptation; the runs the jobs start are the cluster's.
+        var nodeRuns = services.Last(d => d.ServiceType == typeof(IForecastingRuns));
+        services.Remove(nodeRuns);
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NodeAdaptation>(sp, (IForecastingRuns)nodeRuns.ImplementationFactory!(sp)));
+        services.AddSingleton<IForecastingRuns, ClusterForecastingRuns>();
+        var postgres = builder.Configuration[$"{ClusterOptions.Section}:{nameof(ClusterOptions.PostgreSql)}"] ?? "";
+        services.AddQuartz(q => q.UsePersistentStore(store =>
+        {
+            store.UsePostgres(postgres);
+            store.UseSystemTextJsonSerializer();
+            store.UseClustering();
+            store.ProvisionSchema();
+            store.UseExecutionHistory();
+        }));
         // A node's buffers are what its shards read back from PostgreSQL: the local snapshot and write-ahead log would
         // restore, after a restart, series whose shards now run on other nodes.
         foreach (var snapshot in services.Where(d => d.ImplementationType == typeof(BufferSnapshotService)).ToArray())
@@ -61,8 +89,9 @@ public static class ClusterExtensions
             services.Remove(snapshot);
         }
 
-        // Hosted services start in registration order: the tables exist before the silo joins, the silo before the keeper calls shards.
-        services.AddHostedService<ClusterSchema>();
+        // Hosted services start in registration order: the tables exist before any other starts (the admin seeder writes
+        // the shared accounts, the silo joins), the silo before the keeper calls shards.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ClusterSchema>());
         builder.UseOrleans(silo =>
         {
             silo.UseAdoNetClustering(ado => ado.Configure<IOptions<ClusterOptions>>((o, cluster) =>

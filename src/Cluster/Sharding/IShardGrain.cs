@@ -18,4 +18,8 @@ public interface IShardGrain : IGrainWithIntegerKey
     /// <summary>Activates the shard where it is not (after a node loss) and deletes its points older than the retention.</summary>
     [Alias("Keep")]
     Task KeepAsync();
+
+    /// <summary>Asks the node the shard is active on for its share of the daily run fired at <paramref name="firedAt"/>, and answers at once.</summary>
+    [Alias("Adapt")]
+    Task AdaptAsync(DateTimeOffset firedAt);
 }

@@ -1,5 +1,7 @@
 using MetaAnomaly.Cluster.Configuration;
+using MetaAnomaly.Cluster.Forecasting;
 using MetaAnomaly.Cluster.Storage;
+using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Shared.Series;
@@ -13,6 +15,8 @@ namespace MetaAnomaly.Cluster.Sharding;
 internal sealed partial class ShardGrain(
     SeriesBuffers buffers,
     ClusterPointStore store,
+    NodeAdaptation adaptation,
+    IForecastingReadModel forecasting,
     ILocalSiloDetails silo,
     IOptions<ClusterOptions> cluster,
     IOptions<IngestOptions> ingest,
@@ -57,9 +61,7 @@ internal sealed partial class ShardGrain(
     public Task<ShardReport> DescribeAsync() => Task.FromResult(new ShardReport(
         Shard,
         silo.Name,
-        _series.Values.Order().Select(key => buffers.Describe(key) is { } info
-            ? new ShardSeries(key.ToString(), info.PointCount, info.LastTimestamp)
-            : new ShardSeries(key.ToString(), 0, null)).ToArray()));
+        _series.Values.Order().Select(key => ShardSeries.Of(key, buffers.Describe(key), forecasting.StateOf(key))).ToArray()));
 
     public async Task KeepAsync()
     {
@@ -74,6 +76,12 @@ internal sealed partial class ShardGrain(
         {
             LogPruned(Shard, deleted);
         }
+    }
+
+    public Task AdaptAsync(DateTimeOffset firedAt)
+    {
+        adaptation.Request(firedAt);
+        return Task.CompletedTask;
     }
 
     private SeriesKey KeyOf(string text) => _series.TryGetValue(text, out var key) ? key : SeriesKey.Parse(text);

@@ -14,6 +14,8 @@ using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Ingest.Extensions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MetaAnomaly.Shared.Security;
+using MetaAnomaly.Shared.Series;
+using MetaAnomaly.Shared.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -49,7 +51,8 @@ public static class Extensions
         {
             services.AddSingleton(migration);
         }
-        services.AddSingleton<IAccountStore, StateDatabaseAccountStore>();
+        services.AddSingleton<IAccountStore>(sp => new StateDatabaseAccountStore(
+            sp.GetService<IClusterStateDatabase>() ?? sp.GetRequiredService<IStateDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<AdminAccountSeeder>();
         var paths = StatePaths.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddSingleton(paths);
@@ -67,6 +70,7 @@ public static class Extensions
         services.AddSingleton<NormalBandWidth>();
         services.AddSingleton<SeriesChartBuilder>();
         services.AddSingleton<OverviewReader>();
+        services.AddSingleton<ISeriesDirectory, LocalSeriesDirectory>();
 
         services.AddSingleton<JobRunStore>();
         services.AddSingleton<JobRunRecorder>();

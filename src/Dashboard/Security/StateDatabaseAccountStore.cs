@@ -5,7 +5,10 @@ using MetaAnomaly.Shared.Storage;
 
 namespace MetaAnomaly.Dashboard.Security;
 
-/// <summary><see cref="IAccountStore"/> on the shared state database (tables from <see cref="DashboardMigrations"/>).</summary>
+/// <summary>
+/// <see cref="IAccountStore"/> on the node's state database (tables from <see cref="DashboardMigrations"/>), or in a
+/// cluster on the database the nodes share (<see cref="IClusterStateDatabase"/>): its SQL is SQLite's and PostgreSQL's.
+/// </summary>
 internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimeProvider clock) : IAccountStore
 {
     private volatile bool _hasAdmin;
@@ -28,9 +31,10 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         await using var connection = await database.OpenAsync(cancellationToken);
         var inserted = await ExecuteAsync(connection, """
             INSERT INTO dashboard_accounts (name, password_hash, role, created_at, session_stamp)
-            SELECT $name, $hash, 'admin', $now, $stamp
+            SELECT @name, @hash, 'admin', @now, @stamp
             WHERE NOT EXISTS (SELECT 1 FROM dashboard_accounts WHERE role = 'admin')
-            """, [("$name", name), ("$hash", hash), ("$now", Now()), ("$stamp", NewStamp())], cancellationToken);
+            ON CONFLICT (name) DO NOTHING
+            """, [("@name", name), ("@hash", hash), ("@now", Now()), ("@stamp", NewStamp())], cancellationToken);
         _hasAdmin = true;
         return inserted == 1;
     }
@@ -41,9 +45,9 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         var hash = PasswordHasher.Hash(password);
         await using var connection = await database.OpenAsync(cancellationToken);
         var inserted = await ExecuteAsync(connection, """
-            INSERT INTO dashboard_accounts (name, password_hash, role, created_at, session_stamp) VALUES ($name, $hash, $role, $now, $stamp)
+            INSERT INTO dashboard_accounts (name, password_hash, role, created_at, session_stamp) VALUES (@name, @hash, @role, @now, @stamp)
             ON CONFLICT (name) DO NOTHING
-            """, [("$name", name), ("$hash", hash), ("$role", role), ("$now", Now()), ("$stamp", NewStamp())], cancellationToken);
+            """, [("@name", name), ("@hash", hash), ("@role", role), ("@now", Now()), ("@stamp", NewStamp())], cancellationToken);
         return inserted == 1;
     }
 
@@ -64,9 +68,9 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var deleted = await ExecuteAsync(connection, """
-            DELETE FROM dashboard_accounts WHERE name = $name
+            DELETE FROM dashboard_accounts WHERE name = @name
             AND (role <> 'admin' OR (SELECT COUNT(*) FROM dashboard_accounts WHERE role = 'admin') > 1)
-            """, [("$name", name)], cancellationToken);
+            """, [("@name", name)], cancellationToken);
         return deleted == 1;
     }
 
@@ -74,8 +78,8 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
     {
         var hash = PasswordHasher.Hash(password);
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await ExecuteAsync(connection, "UPDATE dashboard_accounts SET password_hash = $hash, session_stamp = $stamp WHERE name = $name",
-            [("$name", name), ("$hash", hash), ("$stamp", NewStamp())], cancellationToken) == 1;
+        return await ExecuteAsync(connection, "UPDATE dashboard_accounts SET password_hash = @hash, session_stamp = @stamp WHERE name = @name",
+            [("@name", name), ("@hash", hash), ("@stamp", NewStamp())], cancellationToken) == 1;
     }
 
     public async ValueTask<bool> ChangeRoleAsync(string name, string role, CancellationToken cancellationToken)
@@ -83,16 +87,16 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         RequireRole(role);
         await using var connection = await database.OpenAsync(cancellationToken);
         return await ExecuteAsync(connection, """
-            UPDATE dashboard_accounts SET role = $role, session_stamp = $stamp WHERE name = $name
-            AND ($role = 'admin' OR role <> 'admin' OR (SELECT COUNT(*) FROM dashboard_accounts WHERE role = 'admin') > 1)
-            """, [("$name", name), ("$role", role), ("$stamp", NewStamp())], cancellationToken) == 1;
+            UPDATE dashboard_accounts SET role = @role, session_stamp = @stamp WHERE name = @name
+            AND (@role = 'admin' OR role <> 'admin' OR (SELECT COUNT(*) FROM dashboard_accounts WHERE role = 'admin') > 1)
+            """, [("@name", name), ("@role", role), ("@stamp", NewStamp())], cancellationToken) == 1;
     }
 
     public async ValueTask EndSessionsAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, "UPDATE dashboard_accounts SET session_stamp = $stamp WHERE name = $name",
-            [("$name", name), ("$stamp", NewStamp())], cancellationToken);
+        await ExecuteAsync(connection, "UPDATE dashboard_accounts SET session_stamp = @stamp WHERE name = @name",
+            [("@name", name), ("@stamp", NewStamp())], cancellationToken);
     }
 
     public async ValueTask<AccountSession?> FindSessionAsync(string name, CancellationToken cancellationToken) =>
@@ -113,8 +117,8 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
         await ExecuteAsync(connection, """
-            INSERT INTO dashboard_api_keys (id, name, role, secret_hash, created_at) VALUES ($id, $name, $role, $hash, $now)
-            """, [("$id", secret.Id), ("$name", name.Trim()), ("$role", role), ("$hash", secret.SecretHash), ("$now", Format(now))], cancellationToken);
+            INSERT INTO dashboard_api_keys (id, name, role, secret_hash, created_at) VALUES (@id, @name, @role, @hash, @now)
+            """, [("@id", secret.Id), ("@name", name.Trim()), ("@role", role), ("@hash", secret.SecretHash), ("@now", Format(now))], cancellationToken);
         return new CreatedApiKey(new ApiKeyInfo(secret.Id, name.Trim(), role, now, null, null), secret.Text);
     }
 
@@ -135,8 +139,8 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
     public async ValueTask<bool> RevokeApiKeyAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var revoked = await ExecuteAsync(connection, "UPDATE dashboard_api_keys SET revoked_at = $now WHERE id = $id AND revoked_at IS NULL",
-            [("$id", id), ("$now", Now())], cancellationToken);
+        var revoked = await ExecuteAsync(connection, "UPDATE dashboard_api_keys SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL",
+            [("@id", id), ("@now", Now())], cancellationToken);
         return revoked == 1;
     }
 
@@ -149,8 +153,8 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         await using var connection = await database.OpenAsync(cancellationToken);
         ApiKeyInfo? key = null;
         await using (var command = Command(connection,
-            "SELECT id, name, role, created_at, last_used_at, revoked_at, secret_hash FROM dashboard_api_keys WHERE id = $id AND revoked_at IS NULL",
-            [("$id", secret.Id)]))
+            "SELECT id, name, role, created_at, last_used_at, revoked_at, secret_hash FROM dashboard_api_keys WHERE id = @id AND revoked_at IS NULL",
+            [("@id", secret.Id)]))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken) && ApiKeySecret.Matches(secret.Secret, reader.GetString(6)))
@@ -160,7 +164,7 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
         }
         if (key is not null)
         {
-            await ExecuteAsync(connection, "UPDATE dashboard_api_keys SET last_used_at = $now WHERE id = $id", [("$id", key.Id), ("$now", Now())], cancellationToken);
+            await ExecuteAsync(connection, "UPDATE dashboard_api_keys SET last_used_at = @now WHERE id = @id", [("@id", key.Id), ("@now", Now())], cancellationToken);
         }
         return key;
     }
@@ -168,7 +172,7 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
     private async ValueTask<(AccountSession Session, string PasswordHash)?> FindAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT role, session_stamp, password_hash FROM dashboard_accounts WHERE name = $name", [("$name", name)]);
+        await using var command = Command(connection, "SELECT role, session_stamp, password_hash FROM dashboard_accounts WHERE name = @name", [("@name", name)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? (new AccountSession(name, reader.GetString(0), reader.GetString(1)), reader.GetString(2))

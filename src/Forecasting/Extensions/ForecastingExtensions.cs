@@ -38,6 +38,7 @@ public static class ForecastingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(ModelRegistry.Migration);
         services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
         services.AddSingleton<ForecastingSetup>();
         services.AddSingleton<SeriesStates>();
         services.AddSingleton<RunProgress>();

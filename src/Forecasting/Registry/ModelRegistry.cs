@@ -17,7 +17,7 @@ public sealed class ModelRegistry(
     IStateDatabase database,
     IOptions<ForecastingOptions> options,
     TimeProvider clock,
-    ILogger<ModelRegistry> logger)
+    ILogger<ModelRegistry> logger) : IModelRegistry
 {
     public const string MigrationId = "forecasting-0001-models";
 
@@ -53,6 +53,12 @@ public sealed class ModelRegistry(
     private const int VersionsKept = 2;
 
     private string Directory => Path.GetFullPath(options.Value.ModelDirectory);
+
+    /// <summary>Only this node writes it.</summary>
+    public bool Shared => false;
+
+    /// <summary>Granted at once: no other node trains into this registry.</summary>
+    public Task<IAsyncDisposable> LeaseAsync(string clusterId, CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(Unleased.Instance);
 
     /// <summary>The current (latest) version of every cluster.</summary>
     public async Task<IReadOnlyList<ModelRecord>> CurrentAsync(CancellationToken cancellationToken)
@@ -231,6 +237,13 @@ public sealed class ModelRegistry(
         {
             logger.LogWarning(e, "Could not delete the old model file {Path}", path);
         }
+    }
+
+    private sealed class Unleased : IAsyncDisposable
+    {
+        public static readonly Unleased Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static string SafeName(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));

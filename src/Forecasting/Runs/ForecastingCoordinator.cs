@@ -55,7 +55,7 @@ internal sealed class ForecastingCoordinator(
         {
             await trainer.LoadStoredAsync(cancellationToken);
             var started = progress.Now;
-            var run = await Task.Run(() => Run(kind, clusterId, learner, cancellationToken), cancellationToken);
+            var run = await Task.Run(() => RunStagesAsync(kind, clusterId, learner, cancellationToken), cancellationToken);
             await trainer.SaveTrainedAsync(run, cancellationToken);
             var summary = new AdaptationRunSummary(trigger, clusterId, started, progress.Now - started, run.SeriesAdapted, run.ClustersAdapted, run.Errors);
             if (run.SeriesAdapted > 0 || kind != RunKind.CatchUp || run.Errors.Count > 0)
@@ -74,7 +74,7 @@ internal sealed class ForecastingCoordinator(
         }
     }
 
-    private RunOutcome Run(RunKind kind, string? clusterId, string? learner, CancellationToken cancellationToken)
+    private async Task<RunOutcome> RunStagesAsync(RunKind kind, string? clusterId, string? learner, CancellationToken cancellationToken)
     {
         var run = new RunOutcome();
         var plan = planner.Plan(kind, clusterId, cancellationToken);
@@ -86,7 +86,7 @@ internal sealed class ForecastingCoordinator(
             {
                 plan.Histories.ReadMissing(cluster.Members);
                 var periodGroup = plan.Clusters.Where(c => c.Period == cluster.Period).SelectMany(c => c.Members).ToArray();
-                var model = trainer.Prepare(cluster, periodGroup, plan.Histories, retrain: kind == RunKind.Retrain, learner, refreshIfDue: kind == RunKind.Full, run,
+                var model = await trainer.PrepareAsync(cluster, periodGroup, plan.Histories, retrain: kind == RunKind.Retrain, learner, refreshIfDue: kind == RunKind.Full, run,
                     cancellationToken);
                 if (model is null)
                 {

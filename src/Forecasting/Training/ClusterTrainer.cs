@@ -32,16 +32,16 @@ internal sealed class ClusterTrainer(
 
     public Task SaveTrainedAsync(RunOutcome run, CancellationToken cancellationToken) => stored.SaveAsync(run, cancellationToken);
 
-    public ClusterModel? Prepare(SeriesCluster cluster, IReadOnlyList<SeriesKey> periodGroup, SeriesHistories histories, bool retrain, string? learner,
+    public async Task<ClusterModel?> PrepareAsync(SeriesCluster cluster, IReadOnlyList<SeriesKey> periodGroup, SeriesHistories histories, bool retrain, string? learner,
         bool refreshIfDue, RunOutcome run, CancellationToken cancellationToken)
     {
         var trainedOn = cluster.Members.Count >= setup.Options.SpecialisedClusterMembers ? cluster.Members : periodGroup;
         histories.ReadMissing(trainedOn);
-        var model = Ensure(cluster, trainedOn, histories, retrain, learner, run, cancellationToken);
-        return model is not null && refreshIfDue && RefreshDue(model) ? Refresh(cluster, trainedOn, model, histories, run, cancellationToken) : model;
+        var model = await EnsureAsync(cluster, trainedOn, histories, retrain, learner, run, cancellationToken);
+        return model is not null && refreshIfDue && RefreshDue(model) ? await RefreshAsync(cluster, trainedOn, model, histories, run, cancellationToken) : model;
     }
 
-    private ClusterModel? Ensure(SeriesCluster cluster, IReadOnlyList<SeriesKey> trainedOn, SeriesHistories histories, bool retrain, string? learnerOverride,
+    private async Task<ClusterModel?> EnsureAsync(SeriesCluster cluster, IReadOnlyList<SeriesKey> trainedOn, SeriesHistories histories, bool retrain, string? learnerOverride,
         RunOutcome run, CancellationToken cancellationToken)
     {
         var options = setup.Options;
@@ -52,23 +52,29 @@ internal sealed class ClusterTrainer(
         _models.TryGetValue(cluster.Id, out var current);
         if (!retrain && current is not null && current.Layout == layout && Fits(current.Learner.Name))
         {
-            return current;
+            // In a shared registry a newer version is another node's refresh or retraining: every node serves it.
+            return stored.Shared && stored.TryTakeNewer(cluster.Id, current, Fits) is { } newer ? Install(cluster.Id, newer, run) : current;
         }
         if (!retrain && stored.TryTake(cluster.Id, layout, Fits) is { } loaded)
         {
             return Install(cluster.Id, loaded, run);
         }
+        await using var lease = await stored.LeaseAsync(cluster.Id, cancellationToken);
+        if (!retrain && stored.Shared && await stored.TryTakeLatestAsync(cluster.Id, layout, Fits, cancellationToken) is { } trainedElsewhere)
+        {
+            return Install(cluster.Id, trainedElsewhere, run);
+        }
         var (windows, segments) = TrainingData(trainedOn, histories);
         try
         {
             var trained = training.TrainNew(cluster.Id, learnerName, layout, segments, cancellationToken);
-            return Installed(cluster.Id, new ClusterModel(trained.Learner, layout)
+            return await InstalledAsync(cluster.Id, new ClusterModel(trained.Learner, layout)
             {
                 ValidationError = trained.ValidationError,
                 Report = trained.Report,
                 Candidates = trained.Candidates,
                 RefreshedAt = clock.GetUtcNow(),
-            }, windows, run);
+            }, windows, run, cancellationToken);
         }
         catch (ArgumentException e)
         {
@@ -79,19 +85,31 @@ internal sealed class ClusterTrainer(
     private bool RefreshDue(ClusterModel model) =>
         setup.Options.ModelRefreshInterval > TimeSpan.Zero && clock.GetUtcNow() - model.RefreshedAt >= setup.Options.ModelRefreshInterval;
 
-    /// <summary>The refreshed copy of <paramref name="current"/> when it forecasts the held-out series better; else <paramref name="current"/>, checked as of now.</summary>
-    private ClusterModel Refresh(SeriesCluster cluster, IReadOnlyList<SeriesKey> trainedOn, ClusterModel current, SeriesHistories histories, RunOutcome run,
+    /// <summary>
+    /// The refreshed copy of <paramref name="current"/> when it forecasts the held-out series better; else <paramref name="current"/>, checked as of now.
+    /// In a shared registry, a version another node stored while this one waited for the lease instead.
+    /// </summary>
+    private async Task<ClusterModel> RefreshAsync(SeriesCluster cluster, IReadOnlyList<SeriesKey> trainedOn, ClusterModel current, SeriesHistories histories, RunOutcome run,
         CancellationToken cancellationToken)
     {
+        await using var lease = await stored.LeaseAsync(cluster.Id, cancellationToken);
+        if (stored.Shared)
+        {
+            await stored.ReadNewAsync(cancellationToken);
+            if (stored.TryTakeNewer(cluster.Id, current, learner => learner == current.Learner.Name) is { } newer)
+            {
+                return Install(cluster.Id, newer, run);
+            }
+        }
         var (windows, segments) = TrainingData(trainedOn, histories);
         var refreshed = training.Refresh(cluster.Id, current, segments, cancellationToken);
         current.RefreshedAt = clock.GetUtcNow();
-        return refreshed is null ? current : Installed(cluster.Id, new ClusterModel(refreshed.Learner, current.Layout)
+        return refreshed is null ? current : await InstalledAsync(cluster.Id, new ClusterModel(refreshed.Learner, current.Layout)
         {
             ValidationError = refreshed.ValidationError,
             Report = refreshed.Report,
             RefreshedAt = current.RefreshedAt,
-        }, windows, run);
+        }, windows, run, cancellationToken);
     }
 
     private static (SeriesWindow[] Windows, SeriesSegment[] Segments) TrainingData(IReadOnlyList<SeriesKey> members, SeriesHistories histories)
@@ -112,11 +130,19 @@ internal sealed class ClusterTrainer(
         return current;
     }
 
-    /// <summary>Installs a model trained in this run from <paramref name="windows"/>, to be stored once the run is done.</summary>
-    private ClusterModel Installed(string clusterId, ClusterModel model, SeriesWindow[] windows, RunOutcome run)
+    /// <summary>
+    /// Installs a model trained in this run from <paramref name="windows"/>, to be stored once the run is done; in a shared
+    /// registry stored at once, while this node still holds the cluster's lease.
+    /// </summary>
+    private async Task<ClusterModel> InstalledAsync(string clusterId, ClusterModel model, SeriesWindow[] windows, RunOutcome run, CancellationToken cancellationToken)
     {
         Install(clusterId, model, run);
-        run.Trained.Add(new TrainedModel(clusterId, model, windows.Min(w => (DateTimeOffset?)w.Start), windows.Max(w => (DateTimeOffset?)w.End)));
+        var trained = new TrainedModel(clusterId, model, windows.Min(w => (DateTimeOffset?)w.Start), windows.Max(w => (DateTimeOffset?)w.End));
+        run.Trained.Add(trained);
+        if (stored.Shared)
+        {
+            await stored.SaveAsync(trained, run, cancellationToken);
+        }
         return model;
     }
 

@@ -14,7 +14,7 @@ internal interface IClusterTrainer
     /// <summary>The cluster's current initialisation; null until it has one.</summary>
     ClusterModel? ModelOf(string clusterId);
 
-    /// <summary>Reads the registry's current versions, once, before the first run uses them.</summary>
+    /// <summary>Reads the registry's current versions, once, before the first run uses them (before every run, the new ones, when the registry is shared).</summary>
     Task LoadStoredAsync(CancellationToken cancellationToken);
 
     /// <summary>
@@ -25,7 +25,7 @@ internal interface IClusterTrainer
     /// <c>Forecasting:SpecialisedClusterMembers</c> members meta-trains on <paramref name="periodGroup"/>, every member
     /// of the clusters with its period.
     /// </summary>
-    ClusterModel? Prepare(SeriesCluster cluster, IReadOnlyList<SeriesKey> periodGroup, SeriesHistories histories, bool retrain, string? learner, bool refreshIfDue,
+    Task<ClusterModel?> PrepareAsync(SeriesCluster cluster, IReadOnlyList<SeriesKey> periodGroup, SeriesHistories histories, bool retrain, string? learner, bool refreshIfDue,
         RunOutcome run, CancellationToken cancellationToken);
 
     /// <summary>Stores the initialisations <paramref name="run"/> trained as new versions.</summary>
