@@ -48,8 +48,6 @@ public sealed class DetectionOptions
 
     public FlatlineOptions Flatline { get; set; } = new();
 
-    public RankGateOptions RankGate { get; set; } = new();
-
     public WarmupOptions Warmup { get; set; } = new();
 
     /// <summary>Alarm rules, the last post-rule; a point is anomalous when any rule fires. Empty means one rule with the defaults.</summary>

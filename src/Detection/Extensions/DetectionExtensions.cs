@@ -58,7 +58,6 @@ public static class DetectionExtensions
         AddPostRule((o, _) => SustainedRule.Create(o));
         AddPostRule((o, _) => FlatlineRule.Create(o));
         AddPostRule((o, _) => WarmupRule.Create(o));
-        AddPostRule((o, _) => RankGateRule.Create(o));
         AddSeriesPostRule((o, sp, series) => AlarmRules.Create(o, sp.GetRequiredService<IThresholdSource>(), series));
         services.AddSingleton(sp => new AnomalyDetector(
             sp.GetRequiredService<IOptions<DetectionOptions>>().Value, sp.GetServices<IPostRuleFactory>(), sp.GetRequiredService<TimeProvider>()));

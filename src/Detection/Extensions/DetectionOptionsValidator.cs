@@ -58,9 +58,6 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
         Require(flatline.MemoryPoints > flatline.MinPoints || flatline.MinPoints == 0, "Flatline:MemoryPoints", "must be larger than Flatline:MinPoints.");
         Require(flatline.Probability is > 0 and < 1, "Flatline:Probability", "must be a probability in (0, 1).");
 
-        Require(options.RankGate.Window >= 0, "RankGate:Window", "must not be negative (0 disables it).");
-        Require(options.RankGate.Rank >= 1, "RankGate:Rank", "must be at least 1.");
-
         Require(options.Warmup.Points >= 0, "Warmup:Points", "must not be negative.");
 
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -28,7 +28,7 @@ internal sealed class AlarmRules : IPostRule
 
     public void Apply(PointAssessment point)
     {
-        var probability = point.Scored && !point.Gated ? TailProbabilityCalibrator.NormalCdf(point.Surprise) : 0;
+        var probability = point.Scored ? TailProbabilityCalibrator.NormalCdf(point.Surprise) : 0;
         string? fired = null;
         var threshold = _rules[0].Options.Threshold;
         foreach (var (options, rule) in _rules)

@@ -54,9 +54,6 @@ internal sealed class PointAssessment(
     /// <summary>False for priming points and during the calibration warm-up: never anomalous.</summary>
     public bool Scored { get; private set; } = !priming;
 
-    /// <summary>The rank gate held the verdict back: the point is not rare for its series, so no alarm rule may fire.</summary>
-    public bool Gated { get; private set; }
-
     /// <summary>The alarm rule that fired; null when the point is normal.</summary>
     public string? Rule { get; private set; }
 
@@ -98,15 +95,6 @@ internal sealed class PointAssessment(
             SurpriseSource = source;
         }
         Surprise = Math.Max(Surprise, surprise);
-    }
-
-    public void Gate(string? reason)
-    {
-        Gated = true;
-        if (reason is not null)
-        {
-            Explain(reason);
-        }
     }
 
     public void Unscored(string reason)
