@@ -19,7 +19,7 @@ namespace MetaAnomaly.Bench;
 
 /// <summary>
 /// <c>nab [--data DIR] [--out DIR] [--files A,B] [--seed N] [--learner NAME] [--meta-steps N] [--set KEY=VALUE ...]
-/// [--suppress HOURS] [--escalation SURPRISE] [--reference DIR] [--record DIR | --from DIR]</c>: replays every NAB-format file through the product
+/// [--suppress HOURS] [--escalation SURPRISE] [--reference DIR] [--record DIR | --from DIR] [--events FILE]</c>: replays every NAB-format file through the product
 /// itself (<see cref="ProductReplay"/>: the host's own composition on a clock that replays data time), writes NAB's
 /// results layout from the anomaly scores the product's detector produced, and scores it with the C# NAB scorer.
 /// With no arguments it runs a fresh install's defaults; <c>--set</c> overrides any configuration key
@@ -28,6 +28,7 @@ namespace MetaAnomaly.Bench;
 /// <c>--record DIR</c> also writes what the detector received (<see cref="DetectorRecording"/>); <c>--from DIR</c>
 /// screens a detector instead of replaying: the product's detector, with the recording's settings and any
 /// <c>--set</c>, over the recorded inputs (<see cref="DetectorScreen"/>), scored and reported the same way.
+/// <c>--events FILE</c> writes every event the product stored, with its reason (<see cref="NabEventTable"/>).
 /// </summary>
 /// <remarks>
 /// All files stream into ONE instance, as an operator's metrics do: each file is moved by whole weeks (weekday and
@@ -48,7 +49,7 @@ public sealed class NabBenchmark : IBenchmark
 
     public string Name => "nab";
 
-    public string Description => "NAB replay through the product's own composition, scored with NAB's three profiles (--data DIR, --set KEY=VALUE, --record DIR, --from DIR)";
+    public string Description => "NAB replay through the product's own composition, scored with NAB's three profiles (--data DIR, --set KEY=VALUE, --record DIR, --from DIR, --events FILE)";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
@@ -98,6 +99,11 @@ public sealed class NabBenchmark : IBenchmark
         var (falseAlarms, cleanSeriesDays) = CleanFalseAlarms(files, corpus, recorder);
         var falseAlarmRate = cleanSeriesDays > 0 ? 1000 * falseAlarms / cleanSeriesDays : double.NaN;
         output.WriteLine($"false alarms (events the product opened) on the files of categories without windows: {falseAlarms} over {cleanSeriesDays:F0} scored series-days, {falseAlarmRate:F1} per 1,000 series-days");
+        if (Argument(arguments, "--events") is { } eventsFile)
+        {
+            NabEventTable.Write(eventsFile, files, corpus, recorder.Changes);
+            output.WriteLine($"events in {eventsFile}");
+        }
         output.Write(FileTable(scored, profiles[0]));
         output.WriteLine();
         if (Argument(arguments, "--reference") is { } reference)

@@ -40,17 +40,41 @@ public sealed class DetectorScreenTests : IDisposable
     [Fact]
     public async Task TheScreenHonoursADetectionSettingOverTheRecordedOnes()
     {
-        var data = WriteCorpus();
-        var recording = Path.Combine(_root.FullName, "recording");
-        await new NabBenchmark().RunAsync(
-            ["--data", data, "--set", "Forecasting:MetaTrainingSteps=20", "--set", "Forecasting:Device=cpu", "--record", recording, "--out", Path.Combine(_root.FullName, "replayed")],
-            TextWriter.Null, CancellationToken.None);
+        var recording = await RecordAsync();
 
         var screened = Path.Combine(_root.FullName, "screened");
         await new NabBenchmark().RunAsync(["--from", recording, "--out", screened, "--set", "Detection:Warmup:Points=100000"], TextWriter.Null, CancellationToken.None);
 
         var rows = File.ReadAllLines(Path.Combine(screened, "withspike", "metaanomaly_spike.csv")).Skip(1);
         Assert.All(rows, row => Assert.Equal(0, double.Parse(row.Split(',')[2], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task TheEventsFileListsTheSpikesEventInItsWindowWithTheReasonThatRaisedIt()
+    {
+        var recording = await RecordAsync();
+
+        var events = Path.Combine(_root.FullName, "events.tsv");
+        await new NabBenchmark().RunAsync(["--from", recording, "--out", Path.Combine(_root.FullName, "screened"), "--events", events], TextWriter.Null, CancellationToken.None);
+
+        var lines = File.ReadAllLines(events);
+        Assert.Equal("file\tcategory\tstart\tend\tpoints\tin_window\trule\traised_by\tpeak_surprise\treason", lines[0]);
+        var spike = lines.Skip(1).Select(l => l.Split('\t')).Single(f => f[0] == "withspike/spike.csv" && f[2] == "2025-01-11 12:00:00");
+        Assert.Equal("1", spike[5]);
+        Assert.Equal("default", spike[6]);
+        Assert.NotEqual("-", spike[7]);
+        Assert.Contains("rule 'default' fired", spike[9], StringComparison.Ordinal);
+        Assert.All(lines.Skip(1).Select(l => l.Split('\t')).Where(f => f[1] == "clean"), f => Assert.Equal("0", f[5]));
+    }
+
+    /// <summary>A full replay of <see cref="WriteCorpus"/> with <c>--record</c>; returns the recording's folder.</summary>
+    private async Task<string> RecordAsync()
+    {
+        var recording = Path.Combine(_root.FullName, "recording");
+        await new NabBenchmark().RunAsync(
+            ["--data", WriteCorpus(), "--set", "Forecasting:MetaTrainingSteps=20", "--set", "Forecasting:Device=cpu", "--record", recording, "--out", Path.Combine(_root.FullName, "replayed")],
+            TextWriter.Null, CancellationToken.None);
+        return recording;
     }
 
     /// <summary>Six days at 5 minutes: a daily cycle with a spike on day 5 (one window around it), and a clean file.</summary>

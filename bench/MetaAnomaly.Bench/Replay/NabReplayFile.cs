@@ -12,6 +12,7 @@ internal sealed class NabReplayFile
 {
     private readonly DateTimeOffset[] _replayed;
     private readonly TimeSpan _halfSpacing;
+    private readonly TimeSpan _shift;
 
     private NabReplayFile(string name, DateTime[] timestamps, double[] values, TimeSpan shift)
     {
@@ -19,6 +20,7 @@ internal sealed class NabReplayFile
         Timestamps = timestamps;
         Values = values;
         Key = new SeriesKey("nab", [new("file", name)], "value");
+        _shift = shift;
         _replayed = timestamps.Select(t => new DateTimeOffset(t, TimeSpan.Zero) + shift).ToArray();
         var spacings = _replayed.Skip(1).Zip(_replayed, (later, earlier) => later - earlier).Order().ToArray();
         _halfSpacing = spacings.Length > 0 ? spacings[spacings.Length / 2] / 2 : TimeSpan.Zero;
@@ -48,6 +50,9 @@ internal sealed class NabReplayFile
         }
         return new NabReplayFile(name, timestamps, values, shift);
     }
+
+    /// <summary>A replayed time as the file's own timestamp (the time NAB's windows are in).</summary>
+    public DateTime FileTime(DateTimeOffset replayed) => (replayed - _shift).UtcDateTime;
 
     /// <summary>The rows as points of the series, at their replayed times.</summary>
     public IEnumerable<DataPoint> Points() => _replayed.Select((t, i) => new DataPoint(Key, t, Values[i]));
