@@ -81,11 +81,11 @@ public sealed class MetaSgdTests
 
         for (var i = 0; i < trained.Initialisation.Tensors.Length; i++)
         {
-            Assert.True(longer.Rate(0, i).equal(trained.Rate(0, i)).item<bool>(), $"tensor {i}, step 0");
-            Assert.True(longer.Rate(3, i).equal(trained.Rate(1, i)).item<bool>(), $"tensor {i}, step 3");
-            Assert.True(shorter.Rate(0, i).equal(trained.Rate(0, i)).item<bool>(), $"tensor {i}, one step");
+            Assert.True(longer.Rate(0, i).eq(trained.Rate(0, i)).all().item<bool>(), $"tensor {i}, step 0");
+            Assert.True(longer.Rate(3, i).eq(trained.Rate(1, i)).all().item<bool>(), $"tensor {i}, step 3");
+            Assert.True(shorter.Rate(0, i).eq(trained.Rate(0, i)).all().item<bool>(), $"tensor {i}, one step");
         }
-        Assert.False(trained.Rate(0, 0).equal(trained.Rate(1, 0)).item<bool>(), "precondition: the two steps learned different rates");
+        Assert.False(trained.Rate(0, 0).eq(trained.Rate(1, 0)).all().item<bool>(), "precondition: the two steps learned different rates");
     }
 
     private static MetaSgd Create(LearnerSettings settings) => (MetaSgd)Registry.Create(MetaSgdFactory.LearnerName, settings);
