@@ -33,12 +33,7 @@ public sealed class MetaSgdTests
     {
         using var scope = NewDisposeScope();
         var settings = SyntheticTasks.Settings(steps: 3) with { MetaLearningRate = 5 };
-        using var learner = Create(settings);
-        for (var s = 0; s < 20; s++)
-        {
-            using var episode = SyntheticTasks.Episode(tasks: 8, seed: 200 + s);
-            learner.MetaTrainStep(episode.Batch);
-        }
+        using var learner = Trained(settings, outerSteps: 20, seed: 200);
 
         var largest = Enumerable.Range(0, settings.AdaptationSteps)
             .SelectMany(s => Enumerable.Range(0, learner.Initialisation.Tensors.Length).Select(i => learner.Rate(s, i).abs().max().item<float>()))
@@ -51,12 +46,7 @@ public sealed class MetaSgdTests
     public void EachInnerStepLearnsItsOwnRates()
     {
         using var scope = NewDisposeScope();
-        using var learner = Create(SyntheticTasks.Settings(steps: 3));
-        for (var s = 0; s < 10; s++)
-        {
-            using var episode = SyntheticTasks.Episode(tasks: 8, seed: 300 + s);
-            learner.MetaTrainStep(episode.Batch);
-        }
+        using var learner = Trained(SyntheticTasks.Settings(steps: 3), outerSteps: 10, seed: 300);
 
         Assert.False(learner.Rate(0, 0).allclose(learner.Rate(2, 0)), "the first and last steps' rates are the same");
     }
@@ -65,12 +55,7 @@ public sealed class MetaSgdTests
     public void AStateTrainedForFewerStepsRepeatsItsLastStepsRatesAndOneTrainedForMoreUsesItsFirst()
     {
         using var scope = NewDisposeScope();
-        using var trained = Create(SyntheticTasks.Settings(steps: 2));
-        for (var s = 0; s < 5; s++)
-        {
-            using var episode = SyntheticTasks.Episode(tasks: 8, seed: 400 + s);
-            trained.MetaTrainStep(episode.Batch);
-        }
+        using var trained = Trained(SyntheticTasks.Settings(steps: 2), outerSteps: 5, seed: 400);
         var state = new MemoryStream();
         trained.Save(state);
         using var longer = Create(SyntheticTasks.Settings(steps: 4));
@@ -89,4 +74,15 @@ public sealed class MetaSgdTests
     }
 
     private static MetaSgd Create(LearnerSettings settings) => (MetaSgd)Registry.Create(MetaSgdFactory.LearnerName, settings);
+
+    private static MetaSgd Trained(LearnerSettings settings, int outerSteps, int seed)
+    {
+        var learner = Create(settings);
+        for (var s = 0; s < outerSteps; s++)
+        {
+            using var episode = SyntheticTasks.Episode(tasks: 8, seed: seed + s);
+            learner.MetaTrainStep(episode.Batch);
+        }
+        return learner;
+    }
 }
