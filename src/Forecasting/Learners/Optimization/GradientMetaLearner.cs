@@ -101,7 +101,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
             }
             var loss = FunctionalMlp.TaskLosses(predictions, support.Targets, fitted).sum();
             var gradients = autograd.grad([loss], fast, create_graph: !Settings.FirstOrder, retain_graph: true);
-            fast = fast.Select((w, i) => InnerStep(i, w, Bounded(Settings.FirstOrder ? gradients[i].detach() : gradients[i]))).ToArray();
+            fast = fast.Select((w, i) => InnerStep(step, i, w, Bounded(Settings.FirstOrder ? gradients[i].detach() : gradients[i]))).ToArray();
         }
         if (stopping is null)
         {
@@ -131,7 +131,7 @@ internal abstract class GradientMetaLearner : IMetaLearner
             {
                 // A support window unlike anything the initialisation was trained on can make a plain step overshoot
                 // and the next ones overflow; bounding each gradient element keeps serving's steps finite.
-                InnerStepInPlace(i, fast[i], gradients[i].clamp_(_gradientFloor, _gradientCeiling));
+                InnerStepInPlace(step, i, fast[i], gradients[i].clamp_(_gradientFloor, _gradientCeiling));
             }
         }
         if (kept is null)
@@ -152,11 +152,11 @@ internal abstract class GradientMetaLearner : IMetaLearner
 
     private Tensor Bounded(Tensor gradient) => gradient.clamp(_gradientFloor, _gradientCeiling);
 
-    /// <summary>Differentiable inner update of parameter <paramref name="index"/>.</summary>
-    protected virtual Tensor InnerStep(int index, Tensor fast, Tensor gradient) => fast - gradient.mul(_learningRate);
+    /// <summary>Differentiable inner update <paramref name="step"/> (from 0) of parameter <paramref name="index"/>.</summary>
+    protected virtual Tensor InnerStep(int step, int index, Tensor fast, Tensor gradient) => fast - gradient.mul(_learningRate);
 
     /// <summary>The same update, in place, for serving.</summary>
-    protected virtual void InnerStepInPlace(int index, Tensor fast, Tensor gradient) => fast.add_(gradient, _descentRate);
+    protected virtual void InnerStepInPlace(int step, int index, Tensor fast, Tensor gradient) => fast.add_(gradient, _descentRate);
 
     public void Save(Stream destination)
     {

@@ -77,6 +77,31 @@ public sealed class OptimizationLearnerTests
         Assert.True(chosenSteps.Count > 1, $"precondition: the series stop at different steps (all at {string.Join(", ", chosenSteps)})");
     }
 
+    [Theory]
+    [InlineData(MamlFactory.LearnerName)]
+    [InlineData(FomamlFactory.LearnerName)]
+    [InlineData(MetaSgdFactory.LearnerName)]
+    public void MetaTrainingDifferentiatesThroughTheConfiguredInnerStepsThatServingRuns(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var episode = SyntheticTasks.Episode(tasks: 6, seed: 17);
+        var batch = episode.Batch;
+        (double Served, double MetaTrained) Losses(int steps)
+        {
+            using var learner = Registry.Create(name, SyntheticTasks.Settings(steps: steps) with { ZeroOutputLayer = false });
+            using var adapted = learner.Adapt(batch.Support);
+            var served = FunctionalMlp.TaskLosses(adapted.Predict(batch.Query.Inputs), batch.Query.Targets, batch.Query.Mask).mean().item<float>();
+            return (served, learner.MetaTrainStep(batch));
+        }
+
+        var one = Losses(1);
+        var eight = Losses(8);
+
+        Assert.Equal(one.Served, one.MetaTrained, 1e-4 * one.Served);
+        Assert.Equal(eight.Served, eight.MetaTrained, 1e-4 * eight.Served);
+        Assert.True(eight.Served < 0.9 * one.Served, $"precondition: eight steps fit better than one ({eight.Served} vs {one.Served})");
+    }
+
     [Fact]
     public void SecondOrderGradientsDifferFromFirstOrder()
     {
