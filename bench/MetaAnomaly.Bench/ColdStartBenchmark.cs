@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using MetaAnomaly.Bench.Faults;
+using MetaAnomaly.Ingest.Configuration;
 
 namespace MetaAnomaly.Bench;
 
@@ -115,18 +116,19 @@ public sealed class ColdStartBenchmark : IBenchmark
     private static async Task<Model> ExaminedAsync(ProductProcess product, int points, CancellationToken cancellationToken, DateTimeOffset? pushedAt = null)
     {
         // Its first points do not tell its step yet, so no reason counts them: those are given a few seconds.
-        var until = DateTime.UtcNow + (points < 3 ? TimeSpan.FromSeconds(3) : Deadline);
+        var stepKnown = points >= IngestOptions.Defaults.PointsForStep;
+        var until = DateTime.UtcNow + (stepKnown ? Deadline : TimeSpan.FromSeconds(3));
         while (true)
         {
             var model = await ModelAsync(product, cancellationToken);
             var counted = model?.Reason?.StartsWith($"{points} points:", StringComparison.Ordinal) == true;
             var ranSince = pushedAt is { } at && (await product.Http.GetFromJsonAsync<JsonElement>("api/adaptation", DemoDashboard.Json, cancellationToken))
                 .GetProperty("last") is { ValueKind: JsonValueKind.Object } last && last.GetProperty("startedAt").GetDateTimeOffset() > at;
-            if (model is not null && (counted || ranSince || model.Stage == "Cluster" || (points < 3 && DateTime.UtcNow > until)))
+            if (model is not null && (counted || ranSince || model.Stage == "Cluster" || (!stepKnown && DateTime.UtcNow > until)))
             {
                 return model;
             }
-            if (DateTime.UtcNow > until && points >= 3)
+            if (DateTime.UtcNow > until && stepKnown)
             {
                 throw new TimeoutException($"The host did not examine {points} points of {SeriesKey} within {Deadline.TotalSeconds} s: {model?.Reason}");
             }
