@@ -116,7 +116,7 @@ public sealed class ColdStartBenchmark : IBenchmark
     private static async Task<Model> ExaminedAsync(ProductProcess product, int points, CancellationToken cancellationToken, DateTimeOffset? pushedAt = null)
     {
         // Its first points do not tell its step yet, so no reason counts them: those are given a few seconds.
-        var stepKnown = points >= IngestOptions.Defaults.PointsForStep;
+        var stepKnown = points >= BufferOptions.Defaults.PointsForStep;
         var until = DateTime.UtcNow + (stepKnown ? Deadline : TimeSpan.FromSeconds(3));
         while (true)
         {
