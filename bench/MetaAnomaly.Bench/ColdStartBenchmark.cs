@@ -31,7 +31,25 @@ public sealed class ColdStartBenchmark : IBenchmark
     {
         var limit = arguments.FirstOrDefault(a => a.StartsWith("points=", StringComparison.Ordinal)) is { } p ? int.Parse(p["points=".Length..], CultureInfo.InvariantCulture) : 4320;
         var state = Directory.CreateTempSubdirectory("metaanomaly-coldstart-");
-        await using var product = await DemoDashboard.StartAsync(state.FullName, new Dictionary<string, string> { ["Forecasting:CatchUpInterval"] = "00:00:01" }, cancellationToken);
+        try
+        {
+            return await MeasureAsync(state.FullName, limit, output, cancellationToken);
+        }
+        finally
+        {
+            try
+            {
+                state.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<BenchmarkResult> MeasureAsync(string state, int limit, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var product = await DemoDashboard.StartAsync(state, new Dictionary<string, string> { ["Forecasting:CatchUpInterval"] = "00:00:01" }, cancellationToken);
         output.WriteLine("coldstart: waiting for the demo's series to be scored ...");
         await DemoScoredAsync(product, cancellationToken);
 
@@ -75,13 +93,6 @@ public sealed class ColdStartBenchmark : IBenchmark
             "", clustered is null ? model.Reason ?? "" : model.StageDescription ?? "");
         output.Write(table);
         output.WriteLine("(a catch-up every second here; the default Forecasting:CatchUpInterval, 30 s, adds up to 30 s of host latency, and a scoring tick up to 2 s)");
-        try
-        {
-            state.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-        }
         return new BenchmarkResult()
             .Add("first_score_points", firstScore, "F0")
             .Add("first_score_s", ((firstScore - 1) * Step + latency).TotalSeconds, "F0")

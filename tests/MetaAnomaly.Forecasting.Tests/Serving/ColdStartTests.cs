@@ -44,18 +44,9 @@ public sealed class ColdStartTests : IDisposable
     [Fact]
     public async Task ASeriesOnePointShortOfASupportWaitsAndSaysWhenItWillBeScored()
     {
-        var fresh = Noise("fresh", Support - 1, new Random(3));
-        _bed.Windows.Add(fresh);
-        using var core = _bed.Create();
+        var state = await WaitingStateAsync(Support - 1);
 
-        await core.Runs.CatchUpAsync(CancellationToken.None);
-
-        var state = core.ReadModel.StateOf(fresh.Key);
-        Assert.Equal(SeriesModelStatus.WarmingUp, state.Status);
-        Assert.Equal(ServingStage.NotServed, state.Stage);
-        Assert.Null(state.StageDescription);
         Assert.EndsWith($"scored in cold start from {Support} points", state.Reason);
-        Assert.False(core.Forecaster.ForecastNext([new OneStepRequest(fresh.Key, fresh, fresh.End + fresh.Step)])[0].Available);
     }
 
     [Fact]
@@ -108,7 +99,17 @@ public sealed class ColdStartTests : IDisposable
     {
         _bed.Dispose();
         _bed = new CoreTestBed(o => o.ColdStart = false);
-        var fresh = Noise("fresh", Support + 5, new Random(3));
+
+        var state = await WaitingStateAsync(Support + 5);
+
+        Assert.StartsWith($"{Support + 5} points: less than the 61 needed to tell its period (", state.Reason);
+        Assert.DoesNotContain("cold start", state.Reason);
+    }
+
+    /// <summary>The state after a catch-up of a new aperiodic series of <paramref name="points"/> points that is not served.</summary>
+    private async Task<SeriesModelState> WaitingStateAsync(int points)
+    {
+        var fresh = Noise("fresh", points, new Random(3));
         _bed.Windows.Add(fresh);
         using var core = _bed.Create();
 
@@ -117,8 +118,9 @@ public sealed class ColdStartTests : IDisposable
         var state = core.ReadModel.StateOf(fresh.Key);
         Assert.Equal(SeriesModelStatus.WarmingUp, state.Status);
         Assert.Equal(ServingStage.NotServed, state.Stage);
-        Assert.StartsWith($"{Support + 5} points: less than the 61 needed to tell its period (", state.Reason);
-        Assert.DoesNotContain("cold start", state.Reason);
+        Assert.Null(state.StageDescription);
+        Assert.False(core.Forecaster.ForecastNext([new OneStepRequest(fresh.Key, fresh, fresh.End + fresh.Step)])[0].Available);
+        return state;
     }
 
     /// <summary>A random walk: no period to find.</summary>
