@@ -14,7 +14,7 @@ namespace MetaAnomaly.Detection.Services;
 /// One scoring tick: finds every series with regular points after its last scored one, asks the forecaster for all
 /// their one-step forecasts in ONE call (micro-batch), scores them in time order, stores the scores and the event
 /// changes (which gives the events their ids), and hands the tick to the sinks (<see cref="IDetectionSink"/>: live UI,
-/// webhook outbox, write-back, adaptation mask, ...).
+/// webhook outbox, write-back, adaptation mask, ...). The events of a series in cold start say so first in their reason.
 /// </summary>
 internal sealed partial class ScoringCycle(
     ISeriesBuffers buffers,
@@ -37,7 +37,7 @@ internal sealed partial class ScoringCycle(
     {
         var current = options.Value;
         var requests = new List<OneStepRequest>();
-        var targets = new List<(double Value, string? Cluster, bool Priming)>();
+        var targets = new List<(double Value, string? Cluster, bool Priming, string? ColdStart)>();
         foreach (var info in buffers.ListSeries())
         {
             if (requests.Count >= current.MaxRequestsPerTick)
@@ -87,7 +87,7 @@ internal sealed partial class ScoringCycle(
                 SetStatus(request.Key, true, observed.Point.Scored ? null : "Calibrating: warm-up points are scored but never anomalous.", input.ClusterId);
                 if (observed.Change is { } change)
                 {
-                    changes.Add(change);
+                    changes.Add(targets[i].ColdStart is { } stage ? InColdStart(change, stage) : change);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -128,7 +128,7 @@ internal sealed partial class ScoringCycle(
     /// All forecasts in one call; when that call throws, one call per cluster, so that a cluster whose forecast fails
     /// leaves its series unforecast for this tick and the other clusters are still scored.
     /// </summary>
-    private IReadOnlyList<OneStepForecast> Forecast(List<OneStepRequest> requests, List<(double Value, string? Cluster, bool Priming)> targets)
+    private IReadOnlyList<OneStepForecast> Forecast(List<OneStepRequest> requests, List<(double Value, string? Cluster, bool Priming, string? ColdStart)> targets)
     {
         try
         {
@@ -162,7 +162,7 @@ internal sealed partial class ScoringCycle(
         return forecasts;
     }
 
-    private void CollectRequests(SeriesInfo info, DetectionOptions current, List<OneStepRequest> requests, List<(double, string?, bool)> targets)
+    private void CollectRequests(SeriesInfo info, DetectionOptions current, List<OneStepRequest> requests, List<(double, string?, bool, string?)> targets)
     {
         var key = info.Key;
         if (info.Step is null || info.LastTimestamp is null)
@@ -203,13 +203,17 @@ internal sealed partial class ScoringCycle(
             var start = Math.Max(0, i - historyPoints);
             var history = new SeriesWindow(key, window.TimestampAt(start), window.Step, window.Values[start..i]);
             requests.Add(new OneStepRequest(key, history, window.TimestampAt(i)));
-            targets.Add((window.Values[i], state.ClusterId, window.TimestampAt(i) < liveFrom));
+            targets.Add((window.Values[i], state.ClusterId, window.TimestampAt(i) < liveFrom, state.Stage == ServingStage.ColdStart ? state.StageDescription : null));
         }
         if (end >= first)
         {
             _scoredThrough[key] = window.TimestampAt(end);
         }
     }
+
+    /// <summary>The change with its event's reason saying first that the series is in cold start (<paramref name="stage"/>).</summary>
+    private static EventChange InColdStart(EventChange change, string stage) =>
+        change with { Event = change.Event with { Reason = change.Event.Reason is { } reason ? $"{stage}; {reason}" : stage } };
 
     /// <summary>Stores the event (inserted or updated; the store gives it its id) and returns the change with the stored event.</summary>
     private async Task<EventChange> StoreAsync(EventChange change, CancellationToken cancellationToken)

@@ -96,6 +96,14 @@ public sealed class ForecastingOptions
     /// </summary>
     public int SpecialisedClusterMembers { get; set; } = Defaults.SpecialisedClusterMembers;
 
+    /// <summary>
+    /// Serve a new series as soon as it has one aperiodic support of points (<see cref="Defaults.AperiodicSupportSize"/>)
+    /// instead of once its period can be told (two days of points): from the shared aperiodic initialisation (the largest
+    /// aperiodic cluster's) with the previous-value anchor, or from that anchor alone while there is none, until its
+    /// cluster adapts it. False: a series is first served by its cluster.
+    /// </summary>
+    public bool ColdStart { get; set; } = true;
+
     /// <summary>Points of history read per series for period detection, clustering and meta-training.</summary>
     public int HistoryLength { get; set; } = Defaults.HistoryLength;
 

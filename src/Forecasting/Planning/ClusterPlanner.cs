@@ -13,7 +13,9 @@ namespace MetaAnomaly.Forecasting.Planning;
 /// Detects each series' period (kept only when, over a period ahead, the value one period earlier forecasts better than
 /// the last value carried forward),
 /// computes its seasonal profile and clusters the series: a full re-clustering with stable ids on a full run, the
-/// newcomers joining the nearest cluster on a catch-up. A series with too little history stays warming up, with the reason.
+/// newcomers joining the nearest cluster on a catch-up. A series with too little history to join a cluster stays
+/// warming up, with the reason; with <c>Forecasting:ColdStart</c> it is in cold start meanwhile once it has one
+/// aperiodic support of points. A series whose examination fails fails alone.
 /// </summary>
 internal sealed class ClusterPlanner(
     ISeriesBuffers buffers,
@@ -26,6 +28,7 @@ internal sealed class ClusterPlanner(
     private readonly PeriodDetector _periods = new(setup.Options.MaxPeriod);
     private readonly PeriodClusterer _clusterer = new();
     private volatile IReadOnlyList<SeriesCluster> _clusters = [];
+    private volatile IReadOnlyList<SeriesKey> _coldStart = [];
 
     public IReadOnlyList<SeriesCluster> Clusters => _clusters;
 
@@ -44,7 +47,7 @@ internal sealed class ClusterPlanner(
             _ => clusters.Select(c => new AdaptationTarget(c, c.Members.Where(states.NeedsAdaptation).ToArray(), Replace: false))
                 .Where(t => t.Keys.Count > 0).ToList(),
         };
-        return new RunPlan(clusters, targets, histories);
+        return new RunPlan(clusters, targets, histories, _coldStart);
     }
 
     /// <summary>Reads the series, detects periods (all on a full run, the not yet clustered on catch-up) and clusters.</summary>
@@ -52,6 +55,7 @@ internal sealed class ClusterPlanner(
     {
         var infos = buffers.ListSeries();
         var members = new List<ClusterMember>();
+        var coldStart = new List<SeriesKey>();
         for (var i = 0; i < infos.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -67,11 +71,19 @@ internal sealed class ClusterPlanner(
                 states.Update(key, e => SeriesEntry.Warming(key, e, infos[i].Step, "its step is not yet known"));
                 continue;
             }
-            if (Examine(key, window) is { } member)
+            try
             {
-                members.Add(member);
+                if (Examine(key, window, coldStart) is { } member)
+                {
+                    members.Add(member);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                states.Update(key, x => (x ?? SeriesEntry.Warming(key, null, window.Step, null)).Unserved(SeriesModelStatus.Failed, $"period detection failed: {e.Message}"));
             }
         }
+        _coldStart = coldStart;
         progress.Report("clustering", 0);
         if (kind == RunKind.Full)
         {
@@ -92,14 +104,17 @@ internal sealed class ClusterPlanner(
                 {
                     ClusterId = cluster.Id,
                     Status = e.Status == SeriesModelStatus.Adapted ? e.Status : SeriesModelStatus.Pending,
-                    Reason = e.Status == SeriesModelStatus.Adapted ? e.Reason : "waiting for its cluster's model and first adaptation",
+                    Reason = e.Status == SeriesModelStatus.Adapted && !e.ServedInColdStart ? e.Reason : "waiting for its cluster's model and first adaptation",
                 });
             }
         }
     }
 
-    /// <summary>Period and profile of a series with enough history; otherwise it stays warming up, with the reason.</summary>
-    private ClusterMember? Examine(SeriesKey key, SeriesWindow window)
+    /// <summary>
+    /// Period and profile of a series with enough history; otherwise it waits, with the reason, and is added to
+    /// <paramref name="coldStart"/> when it can be served in cold start meanwhile (<see cref="Wait"/>).
+    /// </summary>
+    private ClusterMember? Examine(SeriesKey key, SeriesWindow window, List<SeriesKey> coldStart)
     {
         var estimate = _periods.Detect(window.Values, window.Step);
         if (estimate.IsPeriodic && !SeasonalAnchorCheck.BeatsCarriedForwardValue(window.Values, estimate.Period))
@@ -113,7 +128,7 @@ internal sealed class ClusterPlanner(
             var needed = layout.ServingSpan;
             if (window.Count < needed)
             {
-                states.Update(key, e => SeriesEntry.Warming(key, e, window.Step, $"{window.Count} of the {needed} points needed ({layout.Reach} before a support of {layout.SupportSize})"));
+                Wait(key, window, observed, $"{window.Count} of the {needed} points its period {estimate.Period} needs ({layout.Reach} before a support of {layout.SupportSize})", coldStart);
                 return null;
             }
         }
@@ -122,13 +137,32 @@ internal sealed class ClusterPlanner(
             var needed = AperiodicHistoryNeeded(window.Step);
             if (window.Count < needed)
             {
-                states.Update(key, e => SeriesEntry.Warming(key, e, window.Step, $"{observed} points: less than the {needed} needed to tell its period ({estimate.Reason})"));
+                Wait(key, window, observed, $"{observed} points: less than the {needed} needed to tell its period ({estimate.Reason})", coldStart);
                 return null;
             }
         }
         var profile = SeasonalProfile.Compute(window.Values, SeriesSegment.SlotIndex(window.Start, window.Step), estimate.Period);
         states.Update(key, e => (e ?? SeriesEntry.Warming(key, null, window.Step, null)) with { Step = window.Step, Period = estimate.Period, Profile = profile });
         return new ClusterMember(key, estimate.Period, profile);
+    }
+
+    /// <summary>
+    /// The series waits for the history a cluster needs (<paramref name="reason"/>); with cold start, once it has
+    /// <paramref name="observed"/> points of one aperiodic support it is served in cold start meanwhile (an adapted one
+    /// keeps serving either way).
+    /// </summary>
+    private void Wait(SeriesKey key, SeriesWindow window, int observed, string reason, List<SeriesKey> coldStart)
+    {
+        var support = setup.LayoutFor(0, window.Step).SupportSize;
+        if (setup.Options.ColdStart && observed >= support)
+        {
+            coldStart.Add(key);
+        }
+        else if (setup.Options.ColdStart)
+        {
+            reason = $"{reason}; scored in cold start from {support} points";
+        }
+        states.Update(key, e => SeriesEntry.Warming(key, e, window.Step, reason));
     }
 
     /// <summary>Two days of slots (at most two of the longest periods searched, at most the history read), and one task.</summary>

@@ -11,7 +11,7 @@ namespace MetaAnomaly.Forecasting.Runs;
 /// <summary>
 /// Runs the stages one run at a time (catch-up, daily, on demand): the planner's clusters and targets, each target
 /// cluster's initialisation from the trainer, its adaptation into a new serving snapshot; then the trained
-/// initialisations are stored. A cluster that fails does not stop the others.
+/// initialisations are stored; then the series in cold start are served. A cluster that fails does not stop the others.
 /// </summary>
 internal sealed class ForecastingCoordinator(
     IClusterPlanner planner,
@@ -22,6 +22,7 @@ internal sealed class ForecastingCoordinator(
     ILogger<ForecastingCoordinator> logger) : IForecastingRuns, IForecastingCommands, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private ClusterModel? _coldStartModel;
 
     public Task<AdaptationRunSummary> AdaptNowAsync(string? clusterId, CancellationToken cancellationToken) =>
         RunAsync(clusterId is null ? "on-demand" : $"on-demand {clusterId}", clusterId is null ? RunKind.Full : RunKind.Cluster, clusterId, null, cancellationToken);
@@ -106,6 +107,7 @@ internal sealed class ForecastingCoordinator(
                 }
             }
         }
+        ServeColdStart(kind, plan, run, cancellationToken);
         if (kind == RunKind.Full)
         {
             adapter.RetireVanished(plan.Clusters);
@@ -115,6 +117,43 @@ internal sealed class ForecastingCoordinator(
             old.Dispose();
         }
         return run;
+    }
+
+    /// <summary>
+    /// Serves the series in cold start from the trainer's cold-start model: the ones not served yet, or all of them on
+    /// a full run and whenever that model changed (a shared aperiodic model appeared or was retrained: the series
+    /// leave the model that is about to be retired). A failure marks them and stops nothing else.
+    /// </summary>
+    private void ServeColdStart(RunKind kind, RunPlan plan, RunOutcome run, CancellationToken cancellationToken)
+    {
+        if (plan.ColdStart.Count == 0)
+        {
+            return;
+        }
+        var source = trainer.ColdStartModel(plan.Clusters);
+        var replace = kind == RunKind.Full || !ReferenceEquals(source.Model, _coldStartModel);
+        var keys = replace ? plan.ColdStart : plan.ColdStart.Where(k => !states.TryGet(k, out var e) || !e.ServedInColdStart).ToArray();
+        if (keys.Count == 0)
+        {
+            return;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            plan.Histories.ReadMissing(keys);
+            run.SeriesAdapted += adapter.Adapt(AdaptationTarget.ForColdStart(keys, replace, source.Description), source.Model, judgePrevious: kind == RunKind.Full,
+                plan.Histories, cancellationToken);
+            _coldStartModel = source.Model;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            run.Errors.Add($"{AdaptationTarget.ColdStartId}: {e.Message}");
+            logger.LogError(e, "Forecasting run failed for the series in cold start");
+            foreach (var key in keys.Where(states.Contains))
+            {
+                states.Update(key, entry => entry!.Unserved(SeriesModelStatus.Failed, $"cold-start adaptation failed: {e.Message}"));
+            }
+        }
     }
 
     public void Dispose() => _gate.Dispose();

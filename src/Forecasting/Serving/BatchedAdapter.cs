@@ -37,7 +37,8 @@ internal sealed class BatchedAdapter(
     {
         var cluster = target.Cluster;
         var layout = model.Layout;
-        var needed = layout.ServingSpan;
+        // In cold start one support of points is enough: the pairs whose lags reach before the series' first point are masked.
+        var needed = target.ColdStart ? layout.SupportSize : layout.ServingSpan;
         var ready = new List<(SeriesKey Key, SeriesWindow Window)>();
         foreach (var key in target.Keys)
         {
@@ -54,7 +55,7 @@ internal sealed class BatchedAdapter(
         var kept = !target.Replace && previous is not null && previous.Layout == layout ? previous.Chunks : [];
         var adaptedAt = clock.GetUtcNow();
         var adapted = AdaptInRounds(cluster.Id, model, ready, judgePrevious, histories, cancellationToken);
-        var snapshot = new ServingSnapshot(cluster.Id, layout, [.. kept, .. adapted.Select(a => new ServedChunk(a.Chunk))]);
+        var snapshot = new ServingSnapshot(cluster.Id, layout, [.. kept, .. adapted.Select(a => new ServedChunk(a.Chunk))]) { ColdStartSource = target.ColdStartSource };
         var entries = new List<SeriesEntry>();
         for (var c = 0; c < adapted.Count; c++)
         {
@@ -62,17 +63,18 @@ internal sealed class BatchedAdapter(
             for (var t = 0; t < part.Length; t++)
             {
                 var (key, window) = part[t];
-                var current = states.TryGet(key, out var e) ? e : new SeriesEntry(key, window.Step, cluster.Period, [], cluster.Id, SeriesModelStatus.Pending, null);
+                var current = states.TryGet(key, out var e) ? e
+                    : new SeriesEntry(key, window.Step, target.ColdStart ? null : cluster.Period, [], target.ColdStart ? null : cluster.Id, SeriesModelStatus.Pending, null);
                 if (!double.IsFinite(chunk.ResidualScales[t]) || !chunk.Forecasts[t].All(double.IsFinite))
                 {
-                    entries.Add(current with { ClusterId = cluster.Id, Status = SeriesModelStatus.Failed, Slot = null, Reason = "adaptation diverged (non-finite forecast) on its latest support window" });
+                    entries.Add(current with { ClusterId = ClusterIdOf(current), Status = SeriesModelStatus.Failed, Slot = null, Reason = "adaptation diverged (non-finite forecast) on its latest support window" });
                     continue;
                 }
                 entries.Add(current with
                 {
-                    ClusterId = cluster.Id,
+                    ClusterId = ClusterIdOf(current),
                     Status = SeriesModelStatus.Adapted,
-                    Reason = lost?[t] == true ? OutOfSampleFallbackReason : chunk.ServesAnchor(t) ? AnchorFallbackReason : null,
+                    Reason = lost?[t] == true ? OutOfSampleFallbackReason : chunk.ServesAnchor(t) ? AnchorFallbackReason : target.ColdStart ? current.Reason : null,
                     Learner = model.Learner.Name,
                     AdaptedAt = adaptedAt,
                     ResidualScale = chunk.ResidualScales[t],
@@ -83,9 +85,13 @@ internal sealed class BatchedAdapter(
         }
         snapshots.Publish(cluster.Id, snapshot, entries);
         return entries.Count(e => e.Status == SeriesModelStatus.Adapted);
+
+        // Series in cold start stay in no cluster (or in the one they just joined), with the planner's reason.
+        string? ClusterIdOf(SeriesEntry entry) => target.ColdStart ? entry.ClusterId : cluster.Id;
     }
 
-    public void RetireVanished(IReadOnlyList<SeriesCluster> clusters) => snapshots.RetireAllBut(clusters.Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
+    public void RetireVanished(IReadOnlyList<SeriesCluster> clusters) =>
+        snapshots.RetireAllBut(clusters.Select(c => c.Id).Append(AdaptationTarget.ColdStartId).ToHashSet(StringComparer.Ordinal));
 
     /// <summary>
     /// Every chunk of <paramref name="ready"/> adapted, with its series and, when judged, which of them serve their anchor

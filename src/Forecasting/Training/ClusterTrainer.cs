@@ -23,6 +23,7 @@ internal sealed class ClusterTrainer(
     TimeProvider clock) : IClusterTrainer, IDisposable
 {
     private readonly ConcurrentDictionary<string, ClusterModel> _models = new(StringComparer.Ordinal);
+    private ClusterModel? _anchorAlone;
 
     public IReadOnlyList<string> Learners => training.Learners;
 
@@ -80,6 +81,20 @@ internal sealed class ClusterTrainer(
         {
             return Unready(cluster, e, run, current);
         }
+    }
+
+    public ColdStartModel ColdStartModel(IReadOnlyList<SeriesCluster> clusters)
+    {
+        var layout = setup.LayoutFor(0, null);
+        foreach (var cluster in clusters.Where(c => c.Period == 0).OrderByDescending(c => c.Members.Count).ThenBy(c => c.Id, StringComparer.Ordinal))
+        {
+            if (_models.TryGetValue(cluster.Id, out var model) && model.Layout == layout)
+            {
+                return new ColdStartModel(model, cluster.Id);
+            }
+        }
+        _anchorAlone ??= new ClusterModel(new AnchorLearner(setup.SettingsFor(layout)), layout) { RefreshedAt = clock.GetUtcNow() };
+        return new ColdStartModel(_anchorAlone, null);
     }
 
     private bool RefreshDue(ClusterModel model) =>
@@ -162,5 +177,6 @@ internal sealed class ClusterTrainer(
         {
             model.Learner.Dispose();
         }
+        _anchorAlone?.Learner.Dispose();
     }
 }

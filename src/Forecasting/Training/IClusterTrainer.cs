@@ -28,6 +28,12 @@ internal interface IClusterTrainer
     Task<ClusterModel?> PrepareAsync(SeriesCluster cluster, IReadOnlyList<SeriesKey> periodGroup, SeriesHistories histories, bool retrain, string? learner, bool refreshIfDue,
         RunOutcome run, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What series in cold start are served from now: the initialisation of the largest aperiodic cluster of
+    /// <paramref name="clusters"/> that has one in the aperiodic layout, else the anchor alone.
+    /// </summary>
+    ColdStartModel ColdStartModel(IReadOnlyList<SeriesCluster> clusters);
+
     /// <summary>Stores the initialisations <paramref name="run"/> trained as new versions.</summary>
     Task SaveTrainedAsync(RunOutcome run, CancellationToken cancellationToken);
 }

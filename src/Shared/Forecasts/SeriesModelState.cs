@@ -4,13 +4,14 @@ namespace MetaAnomaly.Shared.Forecasts;
 
 public enum SeriesModelStatus
 {
-    /// <summary>Not yet one full period of history: no period, no cluster, no forecasts.</summary>
+    /// <summary>Too little history to be served: not one support of points yet, or (without cold start) not enough to tell
+    /// its period. No cluster, no forecasts.</summary>
     WarmingUp,
 
     /// <summary>Clustered, waiting for its cluster's meta-initialisation or its first adaptation.</summary>
     Pending,
 
-    /// <summary>Adapted today: forecasts are served.</summary>
+    /// <summary>Adapted today: forecasts are served (by its cluster's model, or in cold start: <see cref="ServingStage"/>).</summary>
     Adapted,
 
     /// <summary>Something failed (model missing, adaptation failed): see the reason.</summary>
@@ -31,4 +32,11 @@ public sealed record SeriesModelState(
     /// <summary>How many regular slots before a target its one-step forecast reads (0 until adapted): a request's
     /// history should hold at least this many.</summary>
     public int HistoryNeeded { get; init; }
+
+    /// <summary>Where its forecasts come from: a cluster's model, the cold start, or nothing yet.</summary>
+    public ServingStage Stage { get; init; }
+
+    /// <summary>The stage in words, for the dashboard and event reasons: "cold start: scored from ..., period not known
+    /// yet" or "cluster p288-a"; null when not served.</summary>
+    public string? StageDescription { get; init; }
 }

@@ -260,6 +260,18 @@ public sealed class ScoringCycleTests : IDisposable
         Assert.Contains("rule 'default' fired", spike.Reason);
     }
 
+    [Fact]
+    public async Task AnEventOfASeriesInColdStartIsStoredAndSaysFirstThatTheSeriesIsInColdStart()
+    {
+        var (cycle, store, _, _) = Create();
+        _forecaster.InColdStart.Add(Synthetic.Key("a"));
+
+        var (_, spike) = await ScoreASpikeAtPoint650Async(cycle, store);
+
+        Assert.StartsWith($"{SeasonalMedianForecaster.ColdStartDescription}; residual ", spike.Reason);
+        Assert.Contains("rule 'default' fired", spike.Reason);
+    }
+
     /// <summary>Scores a seasonal series with a spike at point 650, 100 points first, then the rest; returns its key and the spike's event.</summary>
     private async Task<(SeriesKey Key, AnomalyEvent Spike)> ScoreASpikeAtPoint650Async(IScoringCycle cycle, IAnomalyStore store)
     {

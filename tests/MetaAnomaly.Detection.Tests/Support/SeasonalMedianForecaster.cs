@@ -20,6 +20,11 @@ public sealed class SeasonalMedianForecaster(int period) : IOneStepForecaster
 
     public List<int> HistoryLengths { get; } = [];
 
+    /// <summary>Series whose state says they are served in cold start.</summary>
+    public HashSet<SeriesKey> InColdStart { get; } = [];
+
+    public const string ColdStartDescription = "cold start: scored from the seasonal median, period not known yet";
+
     public IReadOnlyList<OneStepForecast> ForecastNext(IReadOnlyList<OneStepRequest> requests)
     {
         BatchSizes.Add(requests.Count);
@@ -28,7 +33,12 @@ public sealed class SeasonalMedianForecaster(int period) : IOneStepForecaster
     }
 
     public SeriesModelState StateOf(SeriesKey key) => Models.Contains(key)
-        ? new SeriesModelState(key, SeriesModelStatus.Adapted, "c1", period, "seasonal-median", DateTimeOffset.UnixEpoch, 1, null) { HistoryNeeded = HistoryNeeded }
+        ? new SeriesModelState(key, SeriesModelStatus.Adapted, "c1", period, "seasonal-median", DateTimeOffset.UnixEpoch, 1, null)
+        {
+            HistoryNeeded = HistoryNeeded,
+            Stage = InColdStart.Contains(key) ? ServingStage.ColdStart : ServingStage.Cluster,
+            StageDescription = InColdStart.Contains(key) ? ColdStartDescription : "cluster c1",
+        }
         : new SeriesModelState(key, SeriesModelStatus.Failed, null, null, null, null, double.NaN, "Model missing for this series.");
 
     private OneStepForecast Forecast(OneStepRequest request)
