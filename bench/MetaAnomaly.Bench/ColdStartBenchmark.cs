@@ -49,7 +49,7 @@ public sealed class ColdStartBenchmark : IBenchmark
 
     private static async Task<BenchmarkResult> MeasureAsync(string state, int limit, TextWriter output, CancellationToken cancellationToken)
     {
-        await using var product = await DemoDashboard.StartAsync(state, new Dictionary<string, string> { ["Forecasting:CatchUpInterval"] = "00:00:01" }, cancellationToken);
+        await using var product = await DemoDashboard.StartAsync(state, new Dictionary<string, string> { ["Forecasting:ColdStart"] = "true", ["Forecasting:CatchUpInterval"] = "00:00:01" }, cancellationToken);
         output.WriteLine("coldstart: waiting for the demo's series to be scored ...");
         await DemoScoredAsync(product, cancellationToken);
 

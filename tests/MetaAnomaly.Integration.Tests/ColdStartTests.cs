@@ -19,6 +19,7 @@ public sealed class ColdStartTests : IAsyncLifetime
 
     private readonly QuietProduct _product = new(new Dictionary<string, string?>
     {
+        ["Forecasting:ColdStart"] = "true",
         ["Forecasting:StartupDelay"] = "00:00:01",
         ["Forecasting:CatchUpInterval"] = "00:00:01",
     });

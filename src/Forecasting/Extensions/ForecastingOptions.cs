@@ -100,9 +100,10 @@ public sealed class ForecastingOptions
     /// Serve a new series as soon as it has one aperiodic support of points (<see cref="Defaults.AperiodicSupportSize"/>)
     /// instead of once its period can be told (two days of points): from the shared aperiodic initialisation (the largest
     /// aperiodic cluster's) with the previous-value anchor, or from that anchor alone while there is none, until its
-    /// cluster adapts it. False: a series is first served by its cluster.
+    /// cluster adapts it. False (the default until it passes the keep rule: on the injected corpus it raised false
+    /// alarms on every seed, docs/benchmarks/nab-log.md): a series is first served by its cluster.
     /// </summary>
-    public bool ColdStart { get; set; } = true;
+    public bool ColdStart { get; set; }
 
     /// <summary>Points of history read per series for period detection, clustering and meta-training.</summary>
     public int HistoryLength { get; set; } = Defaults.HistoryLength;

@@ -12,7 +12,7 @@ public sealed class ColdStartTests : IDisposable
 {
     private const int Support = 48;
 
-    private CoreTestBed _bed = new();
+    private CoreTestBed _bed = new(o => o.ColdStart = true);
 
     [Fact]
     public async Task ANewSeriesWithOneSupportIsServedByThePreviousValueAloneWhileThereIsNoSharedAperiodicModel()
