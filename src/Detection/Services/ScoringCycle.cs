@@ -37,7 +37,7 @@ internal sealed partial class ScoringCycle(
     {
         var current = options.Value;
         var requests = new List<OneStepRequest>();
-        var targets = new List<(double Value, string? Cluster, bool Priming, string? ColdStart)>();
+        var targets = new List<ScoringTarget>();
         foreach (var info in buffers.ListSeries())
         {
             if (requests.Count >= current.MaxRequestsPerTick)
@@ -128,7 +128,7 @@ internal sealed partial class ScoringCycle(
     /// All forecasts in one call; when that call throws, one call per cluster, so that a cluster whose forecast fails
     /// leaves its series unforecast for this tick and the other clusters are still scored.
     /// </summary>
-    private IReadOnlyList<OneStepForecast> Forecast(List<OneStepRequest> requests, List<(double Value, string? Cluster, bool Priming, string? ColdStart)> targets)
+    private IReadOnlyList<OneStepForecast> Forecast(List<OneStepRequest> requests, List<ScoringTarget> targets)
     {
         try
         {
@@ -162,7 +162,7 @@ internal sealed partial class ScoringCycle(
         return forecasts;
     }
 
-    private void CollectRequests(SeriesInfo info, DetectionOptions current, List<OneStepRequest> requests, List<(double, string?, bool, string?)> targets)
+    private void CollectRequests(SeriesInfo info, DetectionOptions current, List<OneStepRequest> requests, List<ScoringTarget> targets)
     {
         var key = info.Key;
         if (info.Step is null || info.LastTimestamp is null)
@@ -203,7 +203,7 @@ internal sealed partial class ScoringCycle(
             var start = Math.Max(0, i - historyPoints);
             var history = new SeriesWindow(key, window.TimestampAt(start), window.Step, window.Values[start..i]);
             requests.Add(new OneStepRequest(key, history, window.TimestampAt(i)));
-            targets.Add((window.Values[i], state.ClusterId, window.TimestampAt(i) < liveFrom, state.Stage == ServingStage.ColdStart ? state.StageDescription : null));
+            targets.Add(new ScoringTarget(window.Values[i], state.ClusterId, window.TimestampAt(i) < liveFrom, state.Stage == ServingStage.ColdStart ? state.StageDescription : null));
         }
         if (end >= first)
         {
@@ -250,4 +250,7 @@ internal sealed partial class ScoringCycle(
 
     [LoggerMessage(LogLevel.Warning, "The forecaster failed on cluster {Cluster}; its series are not scored this tick")]
     private partial void LogClusterForecastFailed(Exception exception, string? cluster);
+
+    /// <summary>The observed value a request is scored against, its cluster, whether it primes the detector, and its cold-start stage if in one.</summary>
+    private readonly record struct ScoringTarget(double Value, string? Cluster, bool Priming, string? ColdStart);
 }
