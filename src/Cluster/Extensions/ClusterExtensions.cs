@@ -67,6 +67,7 @@ public static class ClusterExtensions
         services.AddSingleton<ClusterEventLedger>();
         services.Replace(ServiceDescriptor.Singleton<IDurableIngestor, ClusterIngestor>());
         services.Replace(ServiceDescriptor.Singleton<IWebhookClaims, ClusterWebhookClaims>());
+        services.Replace(ServiceDescriptor.Singleton<IWebhookQueue, ClusterWebhookQueue>());
         services.AddSingleton<IDetectionSink, ClusterEventSink>();
         services.AddSingleton<IClusterStateDatabase, ClusterStateDatabase>();
         services.Replace(ServiceDescriptor.Singleton<ISeriesDirectory, ClusterSeriesDirectory>());
