@@ -70,39 +70,33 @@ public sealed class ClusterWebhookOutboxTests(ITestOutputHelper output)
     }
 
     /// <summary>Waits until every series' opening is claimed and attempted (and failed: the endpoint is down); every claim then.</summary>
-    private static async Task<IReadOnlyList<Claim>> WaitForAttemptedOpeningsAsync(NpgsqlDataSource database, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        IReadOnlyList<Claim> claims = [];
-        while (DateTime.UtcNow < deadline)
+    private static Task<IReadOnlyList<Claim>> WaitForAttemptedOpeningsAsync(NpgsqlDataSource database, TimeSpan timeout) =>
+        WaitForClaimsAsync(database, claims =>
         {
-            claims = await ClaimsAsync(database);
             Assert.DoesNotContain(claims, c => c.State != 0);
-            if (claims.Count(c => c.Key.EndsWith("-opened", StringComparison.Ordinal) && c.Attempts > 0) >= SeriesPusher.SeriesCount)
-            {
-                return claims;
-            }
-            await Task.Delay(1000);
-        }
-        Assert.Fail($"only {claims.Count(c => c.Key.EndsWith("-opened", StringComparison.Ordinal) && c.Attempts > 0)} of {SeriesPusher.SeriesCount} openings claimed and attempted within {timeout}");
-        return claims;
-    }
+            var attempted = claims.Count(c => c.Key.EndsWith("-opened", StringComparison.Ordinal) && c.Attempts > 0);
+            return attempted >= SeriesPusher.SeriesCount ? null : $"only {attempted} of {SeriesPusher.SeriesCount} openings claimed and attempted";
+        }, timeout);
 
-    private static async Task<IReadOnlyList<Claim>> WaitForDeliveredAsync(NpgsqlDataSource database, TimeSpan timeout)
+    private static Task<IReadOnlyList<Claim>> WaitForDeliveredAsync(NpgsqlDataSource database, TimeSpan timeout) =>
+        WaitForClaimsAsync(database, claims => claims.All(c => c.State == 1) ? null : $"{claims.Count(c => c.State != 1)} of {claims.Count} claimed notifications not delivered", timeout);
+
+    /// <summary>Reads the claims until <paramref name="missing"/> says nothing is (null); fails with what it said last.</summary>
+    private static async Task<IReadOnlyList<Claim>> WaitForClaimsAsync(NpgsqlDataSource database, Func<IReadOnlyList<Claim>, string?> missing, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        IReadOnlyList<Claim> claims = [];
+        string? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            claims = await ClaimsAsync(database);
-            if (claims.All(c => c.State == 1))
+            var claims = await ClaimsAsync(database);
+            if ((last = missing(claims)) is null)
             {
                 return claims;
             }
             await Task.Delay(1000);
         }
-        Assert.Fail($"{claims.Count(c => c.State != 1)} of {claims.Count} claimed notifications not delivered within {timeout}");
-        return claims;
+        Assert.Fail($"{last} within {timeout}");
+        return [];
     }
 
     private static async Task<IReadOnlyList<Claim>> ClaimsAsync(NpgsqlDataSource database)
