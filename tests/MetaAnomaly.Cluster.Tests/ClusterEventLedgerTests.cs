@@ -56,12 +56,12 @@ public sealed class ClusterEventLedgerTests
         Assert.Equal(WebhookPayload.ResolvedType, WebhookPayload.TypeOfKey(resolved));
         Assert.Equal(WebhookPayload.OpenedType, WebhookPayload.TypeOfKey(opened));
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? node1 : node2).ClaimAsync(hook, opened, CancellationToken.None)));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? node1 : node2).ClaimAsync(hook, opened, "{}", T0, CancellationToken.None)));
         Assert.Single(claims, claimed => claimed);
-        Assert.True(await node1.ClaimAsync("http://127.0.0.1:10/other", opened, CancellationToken.None));
-        Assert.True(await node1.ClaimAsync(hook, other, CancellationToken.None));
-        Assert.True(await node2.ClaimAsync(hook, resolved, CancellationToken.None));
-        Assert.False(await node1.ClaimAsync(hook, resolved, CancellationToken.None));
+        Assert.True(await node1.ClaimAsync("http://127.0.0.1:10/other", opened, "{}", T0, CancellationToken.None));
+        Assert.True(await node1.ClaimAsync(hook, other, "{}", T0, CancellationToken.None));
+        Assert.True(await node2.ClaimAsync(hook, resolved, "{}", T0, CancellationToken.None));
+        Assert.False(await node1.ClaimAsync(hook, resolved, "{}", T0, CancellationToken.None));
     }
 
     private static async Task<NpgsqlDataSource> SchemaAsync(TestPostgres postgres)

@@ -63,16 +63,35 @@ public sealed class ClusterEventLedger(NpgsqlDataSource database)
         return anomalies;
     }
 
-    /// <summary>True for the one caller whose claim of the endpoint and key is the first in the cluster.</summary>
-    public async Task<bool> ClaimAsync(string endpointUrl, string idempotencyKey, string node, CancellationToken cancellationToken)
+    /// <summary>
+    /// True for the one caller whose claim of the endpoint and key is the first in the cluster; the claim keeps the
+    /// notification, due at <paramref name="dueAt"/>, for <see cref="ClusterWebhookQueue"/> to deliver from any node.
+    /// </summary>
+    public async Task<bool> ClaimAsync(string endpointUrl, string idempotencyKey, string node, string payload, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand("""
-            INSERT INTO metaanomaly_webhook_claims (endpoint_url, idempotency_key, node) VALUES (@url, @key, @node)
+            INSERT INTO metaanomaly_webhook_claims (endpoint_url, idempotency_key, node, payload, next_attempt)
+            VALUES (@url, @key, @node, @payload, @due)
             ON CONFLICT (endpoint_url, idempotency_key) DO NOTHING
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("url", endpointUrl));
         command.Parameters.Add(new NpgsqlParameter<string>("key", idempotencyKey));
         command.Parameters.Add(new NpgsqlParameter<string>("node", node));
+        command.Parameters.Add(new NpgsqlParameter<string>("payload", payload));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("due", dueAt.ToUniversalTime()));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Replaces the claimed notification's payload while no node has attempted or taken it; false otherwise.</summary>
+    public async Task<bool> RewriteUnsentAsync(string endpointUrl, string idempotencyKey, string payload, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            UPDATE metaanomaly_webhook_claims SET payload = @payload
+            WHERE endpoint_url = @url AND idempotency_key = @key AND state = 0 AND attempts = 0 AND lease_holder IS NULL
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("url", endpointUrl));
+        command.Parameters.Add(new NpgsqlParameter<string>("key", idempotencyKey));
+        command.Parameters.Add(new NpgsqlParameter<string>("payload", payload));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }

@@ -5,6 +5,7 @@ using MetaAnomaly.Cluster.Events;
 using MetaAnomaly.Cluster.Forecasting;
 using MetaAnomaly.Cluster.Hosting;
 using MetaAnomaly.Cluster.Ingest;
+using MetaAnomaly.Cluster.Pull;
 using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Cluster.Storage;
 using MetaAnomaly.Detection.Sinks;
@@ -12,6 +13,8 @@ using MetaAnomaly.Detection.Webhooks;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Registry;
 using MetaAnomaly.Ingest.Buffers;
+using MetaAnomaly.Ingest.Configuration;
+using MetaAnomaly.Ingest.Pull;
 using MetaAnomaly.Ingest.Wal;
 using MetaAnomaly.Shared.Series;
 using MetaAnomaly.Shared.Storage;
@@ -64,6 +67,7 @@ public static class ClusterExtensions
         services.AddSingleton<ClusterEventLedger>();
         services.Replace(ServiceDescriptor.Singleton<IDurableIngestor, ClusterIngestor>());
         services.Replace(ServiceDescriptor.Singleton<IWebhookClaims, ClusterWebhookClaims>());
+        services.Replace(ServiceDescriptor.Singleton<IWebhookQueue, ClusterWebhookQueue>());
         services.AddSingleton<IDetectionSink, ClusterEventSink>();
         services.AddSingleton<IClusterStateDatabase, ClusterStateDatabase>();
         services.Replace(ServiceDescriptor.Singleton<ISeriesDirectory, ClusterSeriesDirectory>());
@@ -113,7 +117,25 @@ public static class ClusterExtensions
             });
         });
         services.AddHostedService<ShardKeeper>();
+        AddClusterPull(builder);
         return builder;
+    }
+
+    /// <summary>
+    /// The InfluxDB pull is the cluster's: no node pulls itself (its <see cref="InfluxPullSource"/> is not run); a node
+    /// configured for an InfluxDB keeps that database's <see cref="IPullGrain"/> active instead (<see cref="PullKeeper"/>).
+    /// </summary>
+    private static void AddClusterPull(IHostApplicationBuilder builder)
+    {
+        foreach (var pull in builder.Services.Where(d => d.ImplementationType == typeof(InfluxPullSource)).ToArray())
+        {
+            builder.Services.Remove(pull);
+        }
+        var ingest = builder.Configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
+        if (ingest.HasInflux && ingest.Pull.Enabled != false)
+        {
+            builder.Services.AddHostedService<PullKeeper>();
+        }
     }
 
     /// <summary>Maps the cluster API (<see cref="ClusterApi"/>) on a cluster node; nothing on a single node.</summary>

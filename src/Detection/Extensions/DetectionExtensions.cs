@@ -77,6 +77,7 @@ public static class DetectionExtensions
         services.AddHttpClient(WebhookSender.ClientName).RemoveAllLoggers();
         services.TryAddSingleton<ISecretProtector, UnavailableSecretProtector>();
         services.AddSingleton<WebhookStore>();
+        services.TryAddSingleton<IWebhookQueue>(sp => sp.GetRequiredService<WebhookStore>());
         services.AddSingleton<IWebhookManagement, WebhookManagement>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton(sp => new MaintenanceWindowStore(sp.GetRequiredService<IStateDatabase>(), sp.GetRequiredService<TimeProvider>()));
@@ -86,7 +87,7 @@ public static class DetectionExtensions
         services.AddSingleton(sp => new WebhookDispatcher(
             sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<WebhookSender>(), sp.GetRequiredService<DashboardLink>(),
             sp.GetRequiredService<IOptions<DetectionOptions>>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookDispatcher>>(), sp.GetRequiredService<IWebhookQueue>()));
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
 
         // The sinks of every tick, in order; sinks registered after AddDetection (a bench's) run after these.

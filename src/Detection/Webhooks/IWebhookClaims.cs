@@ -12,6 +12,15 @@ public interface IWebhookClaims
     /// <summary>The notification's idempotency key (<see cref="WebhookPayload.Id"/>), the same for every attempt.</summary>
     string KeyOf(AnomalyEvent anomaly, string type);
 
-    /// <summary>True when the notification is to be queued here; false when it was queued already (by another node).</summary>
-    Task<bool> ClaimAsync(string endpointUrl, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// True when the notification is to be queued here; false when it was queued already (by another node). A cluster
+    /// keeps the claimed notification (<paramref name="payload"/>, due at <paramref name="dueAt"/>) for any node to deliver.
+    /// </summary>
+    Task<bool> ClaimAsync(string endpointUrl, string idempotencyKey, string payload, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the payload of a claimed notification that was not attempted yet (an escalation folded into an opening
+    /// not yet sent); false when it was. A single node's outbox row is the notification's only copy: true.
+    /// </summary>
+    Task<bool> RewriteUnsentAsync(string endpointUrl, string idempotencyKey, string payload, CancellationToken cancellationToken);
 }

@@ -7,5 +7,8 @@ internal sealed class LocalWebhookClaims : IWebhookClaims
 {
     public string KeyOf(AnomalyEvent anomaly, string type) => WebhookPayload.IdempotencyKeyOf(anomaly, type);
 
-    public Task<bool> ClaimAsync(string endpointUrl, string idempotencyKey, CancellationToken cancellationToken) => Task.FromResult(true);
+    public Task<bool> ClaimAsync(string endpointUrl, string idempotencyKey, string payload, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        Task.FromResult(true);
+
+    public Task<bool> RewriteUnsentAsync(string endpointUrl, string idempotencyKey, string payload, CancellationToken cancellationToken) => Task.FromResult(true);
 }

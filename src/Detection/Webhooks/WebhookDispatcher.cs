@@ -20,6 +20,7 @@ namespace MetaAnomaly.Detection.Webhooks;
 public sealed partial class WebhookDispatcher : BackgroundService
 {
     private readonly WebhookStore _store;
+    private readonly IWebhookQueue _queue;
     private readonly WebhookSender _sender;
     private readonly DashboardLink _link;
     private readonly IOptions<DetectionOptions> _options;
@@ -34,9 +35,11 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private const long PollKey = 0;
 
     internal WebhookDispatcher(
-        WebhookStore store, WebhookSender sender, DashboardLink link, IOptions<DetectionOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+        WebhookStore store, WebhookSender sender, DashboardLink link, IOptions<DetectionOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger,
+        IWebhookQueue? queue = null)
     {
         _store = store;
+        _queue = queue ?? store;
         _sender = sender;
         _link = link;
         _options = options;
@@ -88,7 +91,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
     internal async Task<IReadOnlyList<Task>> StartDueAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var due = await _store.DueAsync(now, 500, cancellationToken);
+        var due = await _queue.DueAsync(now, 500, cancellationToken);
         ProductMetrics.WebhooksDue(due.Count);
         if (due.Count == 0)
         {
@@ -185,7 +188,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
                     }
                     LogAttemptFailed(target.Name, delivery.Id, attempt, error, state);
                 }
-                await _store.RecordAttemptAsync(delivery.Id, attempt, now, outcome.Status, outcome.Error, outcome.LatencyMs, state, next, cancellationToken);
+                await _queue.RecordAttemptAsync(delivery.Id, attempt, now, outcome.Status, outcome.Error, outcome.LatencyMs, state, next, cancellationToken);
                 ProductMetrics.WebhookAttempted(state.ToString());
             }
         }
@@ -211,7 +214,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         var now = _time.GetUtcNow();
         foreach (var delivery in held.Where(d => _schedule.Deadline(d.RetrySince) <= now))
         {
-            await _store.DeadLetterAsync(delivery.Id, "The retry horizon passed while the endpoint's circuit was open", cancellationToken);
+            await _queue.DeadLetterAsync(delivery.Id, "The retry horizon passed while the endpoint's circuit was open", cancellationToken);
             LogHeldDeadLettered(target.Name, delivery.Id);
         }
     }

@@ -26,11 +26,11 @@ internal sealed class WebhookOutbox(
         var queued = 0;
         foreach (var target in await WantingAsync(anomaly, cancellationToken))
         {
-            if (!await claims.ClaimAsync(target.Url, payload.Id, cancellationToken))
+            var due = await SpacedAsync(target.Id, anomaly.SeriesKey, cancellationToken);
+            if (!await claims.ClaimAsync(target.Url, payload.Id, payload.Serialize(), due, cancellationToken))
             {
                 continue;
             }
-            var due = await SpacedAsync(target.Id, anomaly.SeriesKey, cancellationToken);
             queued += await store.EnqueueAsync(target.Id, anomaly.Id, payload.Id, payload.Serialize(), due, cancellationToken) ? 1 : 0;
         }
         return queued;
@@ -48,16 +48,17 @@ internal sealed class WebhookOutbox(
         var queued = 0;
         foreach (var target in await WantingAsync(anomaly, cancellationToken))
         {
-            if (await store.RewriteUnsentAsync(target.Id, opening.Id, opening.Serialize(), cancellationToken))
+            if (await store.RewriteUnsentAsync(target.Id, opening.Id, opening.Serialize(), cancellationToken)
+                && await claims.RewriteUnsentAsync(target.Url, opening.Id, opening.Serialize(), cancellationToken))
             {
                 queued++;
                 continue;
             }
-            if (!await claims.ClaimAsync(target.Url, escalation.Id, cancellationToken))
+            var due = await SpacedAsync(target.Id, anomaly.SeriesKey, cancellationToken);
+            if (!await claims.ClaimAsync(target.Url, escalation.Id, escalation.Serialize(), due, cancellationToken))
             {
                 continue;
             }
-            var due = await SpacedAsync(target.Id, anomaly.SeriesKey, cancellationToken);
             queued += await store.EnqueueAsync(target.Id, anomaly.Id, escalation.Id, escalation.Serialize(), due, cancellationToken) ? 1 : 0;
         }
         return queued;
@@ -72,13 +73,13 @@ internal sealed class WebhookOutbox(
         var queued = 0;
         foreach (var endpoint in notified)
         {
-            if (urls.TryGetValue(endpoint, out var url) && !await claims.ClaimAsync(url, payload.Id, cancellationToken))
-            {
-                continue;
-            }
             var last = await store.LastNotifiedAsync(endpoint, anomaly.SeriesKey, cancellationToken);
             var now = time.GetUtcNow();
             var due = last > now ? last.Value : now;
+            if (urls.TryGetValue(endpoint, out var url) && !await claims.ClaimAsync(url, payload.Id, payload.Serialize(), due, cancellationToken))
+            {
+                continue;
+            }
             queued += await store.EnqueueAsync(endpoint, anomaly.Id, payload.Id, payload.Serialize(), due, cancellationToken) ? 1 : 0;
         }
         return queued;

@@ -12,7 +12,7 @@ namespace MetaAnomaly.Detection.Webhooks;
 /// Endpoints, the delivery outbox and the attempt log in the state database. Signing secrets are kept protected by
 /// the host's <see cref="ISecretProtector"/>; one stored in plain text by an older version is protected at start.
 /// </summary>
-internal sealed class WebhookStore(IStateDatabase database, TimeProvider time, ISecretProtector secrets)
+internal sealed class WebhookStore(IStateDatabase database, TimeProvider time, ISecretProtector secrets) : IWebhookQueue
 {
     private const string ProtectedPrefix = "protected:";
 
@@ -285,6 +285,15 @@ internal sealed class WebhookStore(IStateDatabase database, TimeProvider time, I
             "UPDATE detection_deliveries SET state = 0, attempts = 0, next_attempt_ms = @now, retry_since_ms = @now WHERE id = @id AND state = 2")
             .With("@id", deliveryId).With("@now", time.GetUtcNow().ToUnixMs());
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>The id of the endpoint's delivery with that idempotency key in this outbox, or null when it has none.</summary>
+    public async Task<long?> DeliveryIdAsync(long endpointId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT id FROM detection_deliveries WHERE endpoint_id = @endpoint AND idempotency_key = @key")
+            .With("@endpoint", endpointId).With("@key", idempotencyKey);
+        return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
     }
 
     public async Task<WebhookDelivery?> DeliveryAsync(long deliveryId, CancellationToken cancellationToken)

@@ -53,6 +53,7 @@ public static class IngestExtensions
         services.TryAddSingleton<SqliteStateDatabase>();
         services.TryAddSingleton<IStateDatabase>(sp => sp.GetRequiredService<SqliteStateDatabase>());
         services.TryAddSingleton<WatermarkStore>();
+        services.TryAddSingleton<IWatermarkStore>(sp => sp.GetRequiredService<WatermarkStore>());
         services.TryAddSingleton<BufferSnapshotStore>();
 
         services.TryAddSingleton<IngestCounters>();

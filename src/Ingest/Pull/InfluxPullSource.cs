@@ -27,7 +27,7 @@ namespace MetaAnomaly.Ingest.Pull;
 internal sealed partial class InfluxPullSource(
     InfluxClient client,
     IDurableIngestor ingestor,
-    WatermarkStore watermarks,
+    IWatermarkStore watermarks,
     IngestStatus status,
     IOptions<IngestOptions> options,
     TimeProvider clock,
@@ -54,30 +54,36 @@ internal sealed partial class InfluxPullSource(
         using var timer = new PeriodicTimer(Pull.Interval, clock);
         do
         {
-            try
-            {
-                var report = await PollOnceAsync(stoppingToken);
-                LogPolled(report.Measurements, report.Points);
-            }
-            catch (InfluxException e)
-            {
-                status.InfluxState(e.Kind switch
-                {
-                    InfluxErrorKind.Unauthorized => InfluxConnectionState.Unauthorized,
-                    InfluxErrorKind.Unreachable => InfluxConnectionState.Unreachable,
-                    _ => InfluxConnectionState.Failing,
-                });
-                status.Error(e.Message);
-                LogPollFailed(e.Message);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                status.InfluxState(InfluxConnectionState.Failing);
-                status.Error(e.Message);
-                LogPollCrashed(e);
-            }
+            await PollAndReportAsync(stoppingToken);
         }
         while (await WaitAsync(timer, stoppingToken));
+    }
+
+    /// <summary>One poll; a failure is reported (status, log) and the next poll starts again from the same watermarks.</summary>
+    internal async Task PollAndReportAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = await PollOnceAsync(cancellationToken);
+            LogPolled(report.Measurements, report.Points);
+        }
+        catch (InfluxException e)
+        {
+            status.InfluxState(e.Kind switch
+            {
+                InfluxErrorKind.Unauthorized => InfluxConnectionState.Unauthorized,
+                InfluxErrorKind.Unreachable => InfluxConnectionState.Unreachable,
+                _ => InfluxConnectionState.Failing,
+            });
+            status.Error(e.Message);
+            LogPollFailed(e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            status.InfluxState(InfluxConnectionState.Failing);
+            status.Error(e.Message);
+            LogPollCrashed(e);
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
@@ -136,7 +142,7 @@ internal sealed partial class InfluxPullSource(
             }
             if (read.Newest > mark || !known || stored != mark)
             {
-                await watermarks.SetAsync(WatermarkSource, measurement, Math.Max(read.Newest, mark), cancellationToken);
+                await watermarks.SetAsync(WatermarkSource, [new KeyValuePair<string, long>(measurement, Math.Max(read.Newest, mark))], cancellationToken);
             }
         }
         status.InfluxState(InfluxConnectionState.Connected);

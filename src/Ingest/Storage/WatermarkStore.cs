@@ -7,7 +7,7 @@ namespace MetaAnomaly.Ingest.Storage;
 /// Persisted progress of each source: one integer per (source, scope), for example the last pulled time in
 /// nanoseconds per measurement, or the next demo row per file.
 /// </summary>
-public sealed class WatermarkStore(IStateDatabase database, TimeProvider clock)
+public sealed class WatermarkStore(IStateDatabase database, TimeProvider clock) : IWatermarkStore
 {
     public async Task<long?> GetAsync(string source, string scope, CancellationToken cancellationToken)
     {

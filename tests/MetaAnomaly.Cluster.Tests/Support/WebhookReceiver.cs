@@ -13,12 +13,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly ConcurrentDictionary<string, Delivery> _taken = new(StringComparer.Ordinal);
-    private readonly Task _serving;
+    private Task _serving = Task.CompletedTask;
 
-    public WebhookReceiver()
+    /// <param name="listening">False: the endpoint is down (nothing listens on its port) until <see cref="Start"/>.</param>
+    public WebhookReceiver(bool listening = true)
     {
         Url = new Uri($"http://127.0.0.1:{FreePort.Next()}/hook/");
         _listener.Prefixes.Add(Url.ToString());
+        if (listening)
+        {
+            Start();
+        }
+    }
+
+    public void Start()
+    {
         _listener.Start();
         _serving = ServeAsync();
     }
@@ -56,7 +65,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        if (_listener.IsListening)
+        {
+            _listener.Stop();
+        }
         _listener.Close();
         await _serving;
     }
