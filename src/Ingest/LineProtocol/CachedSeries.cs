@@ -9,7 +9,7 @@ namespace MetaAnomaly.Ingest.LineProtocol;
 /// </summary>
 public sealed class CachedSeries
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private (byte[] Field, SeriesKey Key)[] _fields = [];
 
     /// <param name="hint">Where the field usually is (its position in the line): lines of a series repeat their order.</param>
