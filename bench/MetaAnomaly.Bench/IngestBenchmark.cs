@@ -36,6 +36,7 @@ public sealed class IngestBenchmark : IBenchmark
         var steps = PositionalArguments.Count(arguments, 1, 200);
         var batch = PositionalArguments.Count(arguments, 2, 5000);
         var connections = PositionalArguments.Count(arguments, 3, 4);
+        var loadBefore = LoadAverage();
         var lines = Lines(hosts, steps);
         var body = Encoding.UTF8.GetBytes(string.Concat(lines));
         output.WriteLine($"ingest: {lines.Length:N0} lines ({hosts} hosts x {steps} steps, 3 tags, 2 float fields), {body.Length / 1e6:F1} MB, batches of {batch} lines");
@@ -76,9 +77,11 @@ public sealed class IngestBenchmark : IBenchmark
         table.AddRow("influx", $"POST /write to influxd {(influxd is null ? "(configured)" : "(started here)")}, 1 connection", "", influx, "points/s");
         table.AddRow("push, concurrent", $"POST /write on loopback -> buffers, {connections} connections", "", pushConcurrent, "points/s");
         table.AddRow("influx, concurrent", $"POST /write to influxd, {connections} connections", "", influxConcurrent, "points/s");
-        output.WriteLine($"load average before the run: {LoadAverage()} on {Environment.ProcessorCount} cores (per-CPU-second rates are what one core does; wall rates share the machine)");
+        var stages = IngestProfile.Measure(batches, rounds: 5);
+        output.WriteLine($"load average before / after the run: {loadBefore} / {LoadAverage()} on {Environment.ProcessorCount} cores (per-CPU-second rates are what one core does; wall rates share the machine)");
         output.WriteLine(table);
-        return new BenchmarkResult()
+        output.WriteLine(IngestProfile.Table(stages));
+        return IngestProfile.AddTo(new BenchmarkResult()
             .Add("parse_lines_per_s", parse, "F0")
             .Add("parse_lines_per_wall_s", parseWall, "F0")
             .Add("decode_points_per_s", decode, "F0")
@@ -93,7 +96,7 @@ public sealed class IngestBenchmark : IBenchmark
             .Add("push_vs_influx_concurrent", pushConcurrent / influxConcurrent, "F2")
             .Add("connections", connections)
             .Add("lines", lines.Length)
-            .Add("batch", batch);
+            .Add("batch", batch), stages);
     }
 
 

@@ -87,6 +87,27 @@ internal static class IngestProfile
         }
     }
 
+    /// <summary>The stages as a table, which the caller may add rows to.</summary>
+    public static ResultTable Table(IReadOnlyList<(string Stage, string What, double Microseconds, string Clock)> stages)
+    {
+        var table = new ResultTable("stage of one push request", "what", "µs per request", "clock");
+        foreach (var (stage, what, microseconds, clock) in stages)
+        {
+            table.AddRow(stage, what, microseconds, clock);
+        }
+        return table;
+    }
+
+    /// <summary>Adds <c>STAGE_us=</c> per stage.</summary>
+    public static BenchmarkResult AddTo(BenchmarkResult result, IReadOnlyList<(string Stage, string What, double Microseconds, string Clock)> stages)
+    {
+        foreach (var (stage, _, microseconds, _) in stages)
+        {
+            result.Add(stage.Replace(' ', '_') + "_us", microseconds, "F0");
+        }
+        return result;
+    }
+
     /// <summary>CPU time of the calling thread (Linux <c>CLOCK_THREAD_CPUTIME_ID</c>; the process's elsewhere).</summary>
     public static TimeSpan ThreadCpuTime()
     {

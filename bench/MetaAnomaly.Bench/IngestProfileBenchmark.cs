@@ -34,23 +34,14 @@ public sealed class IngestProfileBenchmark : IBenchmark
             drain = Best(drain, await IngestBenchmark.MeasurePushAsync("write?db=bench", batches, points, 1, cancellationToken, drainOnly: true));
         }
 
-        var table = new ResultTable("stage", "what", "µs per request", "clock");
-        foreach (var (stage, what, microseconds, clock) in stages)
-        {
-            table.AddRow(stage, what, microseconds, clock);
-        }
+        var table = IngestProfile.Table(stages);
         table.AddRow("HTTP push", "POST /write, 1 connection: process CPU (server + client)", push.CpuMicrosecondsPerRequest, "CPU");
         table.AddRow("HTTP push", "POST /write, 1 connection", push.WallMicrosecondsPerRequest, "wall");
         table.AddRow("HTTP push", $"GC pauses ({push.Collections} collections in the run)", push.GcPauseMicrosecondsPerRequest, "wall");
         table.AddRow("HTTP only", "the same bodies to an endpoint that reads them: process CPU", drain.CpuMicrosecondsPerRequest, "CPU");
         table.AddRow("HTTP only", "the same, 1 connection", drain.WallMicrosecondsPerRequest, "wall");
         output.WriteLine(table);
-        var result = new BenchmarkResult();
-        foreach (var (stage, _, microseconds, _) in stages)
-        {
-            result.Add(stage.Replace(' ', '_') + "_us", microseconds, "F0");
-        }
-        return result
+        return IngestProfile.AddTo(new BenchmarkResult(), stages)
             .Add("http_push_cpu_us", push.CpuMicrosecondsPerRequest, "F0")
             .Add("http_push_wall_us", push.WallMicrosecondsPerRequest, "F0")
             .Add("http_only_cpu_us", drain.CpuMicrosecondsPerRequest, "F0")
