@@ -30,14 +30,17 @@ public sealed class CachedSeries
         return null;
     }
 
-    internal void Add(ReadOnlySpan<byte> field, SeriesKey key)
+    /// <summary>False when another writer cached the field first.</summary>
+    internal bool Add(ReadOnlySpan<byte> field, SeriesKey key)
     {
         lock (_gate)
         {
-            if (Find(field, -1) is null)
+            if (Find(field, -1) is not null)
             {
-                Volatile.Write(ref _fields, [.. _fields, (field.ToArray(), key)]);
+                return false;
             }
+            Volatile.Write(ref _fields, [.. _fields, (field.ToArray(), key)]);
+            return true;
         }
     }
 }

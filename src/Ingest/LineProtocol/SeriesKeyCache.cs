@@ -83,8 +83,10 @@ public sealed class SeriesKeyCache
                 series = raced;
             }
         }
-        series.Add(field, key);
-        Interlocked.Increment(ref _count);
+        if (series.Add(field, key))
+        {
+            Interlocked.Increment(ref _count);
+        }
         return series;
     }
 
