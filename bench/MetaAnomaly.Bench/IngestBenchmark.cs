@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
 using MetaAnomaly.Ingest.Extensions;
 using MetaAnomaly.Ingest.LineProtocol;
+using MetaAnomaly.Ingest.Push;
 using MetaAnomaly.Ingest.Push.Prometheus;
 using MetaAnomaly.Shared.Series;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,7 @@ public sealed class IngestBenchmark : IBenchmark
         var steps = PositionalArguments.Count(arguments, 1, 200);
         var batch = PositionalArguments.Count(arguments, 2, 5000);
         var connections = PositionalArguments.Count(arguments, 3, 4);
+        var loadBefore = LoadAverage();
         var lines = Lines(hosts, steps);
         var body = Encoding.UTF8.GetBytes(string.Concat(lines));
         output.WriteLine($"ingest: {lines.Length:N0} lines ({hosts} hosts x {steps} steps, 3 tags, 2 float fields), {body.Length / 1e6:F1} MB, batches of {batch} lines");
@@ -50,10 +52,10 @@ public sealed class IngestBenchmark : IBenchmark
         double push = 0, pushV2 = 0, remoteWrite = 0, pushConcurrent = 0;
         for (var round = 0; round < 3; round++)
         {
-            push = Math.Max(push, await MeasurePushAsync("write?db=bench", batches, points, 1, cancellationToken));
-            pushV2 = Math.Max(pushV2, await MeasurePushAsync("api/v2/write?org=bench&bucket=bench&precision=ns", batches, points, 1, cancellationToken));
-            remoteWrite = Math.Max(remoteWrite, await MeasurePushAsync("api/v1/prom/write", remoteWriteBatches, points, 1, cancellationToken, "snappy"));
-            pushConcurrent = Math.Max(pushConcurrent, await MeasurePushAsync("write?db=bench", batches, points, connections, cancellationToken));
+            push = Math.Max(push, (await MeasurePushAsync("write?db=bench", batches, points, 1, cancellationToken)).PointsPerSecond);
+            pushV2 = Math.Max(pushV2, (await MeasurePushAsync("api/v2/write?org=bench&bucket=bench&precision=ns", batches, points, 1, cancellationToken)).PointsPerSecond);
+            remoteWrite = Math.Max(remoteWrite, (await MeasurePushAsync("api/v1/prom/write", remoteWriteBatches, points, 1, cancellationToken, "snappy")).PointsPerSecond);
+            pushConcurrent = Math.Max(pushConcurrent, (await MeasurePushAsync("write?db=bench", batches, points, connections, cancellationToken)).PointsPerSecond);
         }
         var configured = Environment.GetEnvironmentVariable("METAANOMALY_TEST_INFLUXDB_URL");
         await using var influxd = configured is null ? await IngestInfluxd.StartAsync(cancellationToken) : null;
@@ -75,9 +77,11 @@ public sealed class IngestBenchmark : IBenchmark
         table.AddRow("influx", $"POST /write to influxd {(influxd is null ? "(configured)" : "(started here)")}, 1 connection", "", influx, "points/s");
         table.AddRow("push, concurrent", $"POST /write on loopback -> buffers, {connections} connections", "", pushConcurrent, "points/s");
         table.AddRow("influx, concurrent", $"POST /write to influxd, {connections} connections", "", influxConcurrent, "points/s");
-        output.WriteLine($"load average before the run: {LoadAverage()} on {Environment.ProcessorCount} cores (per-CPU-second rates are what one core does; wall rates share the machine)");
+        var stages = IngestProfile.Measure(batches, rounds: 5);
+        output.WriteLine($"load average before / after the run: {loadBefore} / {LoadAverage()} on {Environment.ProcessorCount} cores (per-CPU-second rates are what one core does; wall rates share the machine)");
         output.WriteLine(table);
-        return new BenchmarkResult()
+        output.WriteLine(IngestProfile.Table(stages));
+        return IngestProfile.AddTo(new BenchmarkResult()
             .Add("parse_lines_per_s", parse, "F0")
             .Add("parse_lines_per_wall_s", parseWall, "F0")
             .Add("decode_points_per_s", decode, "F0")
@@ -92,12 +96,12 @@ public sealed class IngestBenchmark : IBenchmark
             .Add("push_vs_influx_concurrent", pushConcurrent / influxConcurrent, "F2")
             .Add("connections", connections)
             .Add("lines", lines.Length)
-            .Add("batch", batch);
+            .Add("batch", batch), stages);
     }
 
 
     /// <summary>Realistic telegraf-like lines: 3 tags, 2 float fields, second timestamps 10 s apart ending now.</summary>
-    private static string[] Lines(int hosts, int steps)
+    internal static string[] Lines(int hosts, int steps)
     {
         var random = new Random(7);
         var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 10 * 10 - 10;
@@ -189,42 +193,26 @@ public sealed class IngestBenchmark : IBenchmark
         double bestCpu = 0, bestWall = 0;
         for (var round = 0; round < rounds; round++)
         {
-            var cpu = ThreadCpuTime();
+            var cpu = IngestProfile.ThreadCpuTime();
             var watch = Stopwatch.StartNew();
             var count = run() + run() + run();
             watch.Stop();
-            bestCpu = Math.Max(bestCpu, count / (ThreadCpuTime() - cpu).TotalSeconds);
+            bestCpu = Math.Max(bestCpu, count / (IngestProfile.ThreadCpuTime() - cpu).TotalSeconds);
             bestWall = Math.Max(bestWall, count / watch.Elapsed.TotalSeconds);
         }
         return (bestCpu, bestWall);
     }
 
-    /// <summary>CPU time of the calling thread (Linux <c>CLOCK_THREAD_CPUTIME_ID</c>; the process's elsewhere).</summary>
-    private static TimeSpan ThreadCpuTime()
-    {
-        if (OperatingSystem.IsLinux() && ClockGetTime(3, out var spec) == 0)
-        {
-            return TimeSpan.FromTicks(spec.Seconds * TimeSpan.TicksPerSecond + spec.Nanoseconds / 100);
-        }
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static async Task<double> MeasurePushAsync(
-        string path, byte[][] batches, int points, int connections, CancellationToken cancellationToken, string? contentEncoding = null)
+    /// <summary>
+    /// The batches posted to <paramref name="path"/> of a fresh host over <paramref name="connections"/> connections
+    /// after two warm-up posts. With <paramref name="drainOnly"/> the path is a control endpoint that reads the body
+    /// (<see cref="PushBody"/>) and answers 204, so the run costs what HTTP alone costs.
+    /// </summary>
+    internal static async Task<PushRun> MeasurePushAsync(
+        string path, byte[][] batches, int points, int connections, CancellationToken cancellationToken, string? contentEncoding = null, bool drainOnly = false)
     {
         var folder = Directory.CreateTempSubdirectory("metaanomaly-bench-push-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = folder, EnvironmentName = "Production" });
@@ -240,19 +228,37 @@ public sealed class IngestBenchmark : IBenchmark
         builder.AddIngest();
         await using var app = builder.Build();
         app.MapIngestPush();
+        app.MapPost(DrainPath, async (HttpContext context) =>
+        {
+            using var body = await PushBody.ReadAsync(context.Request, long.MaxValue, context.RequestAborted);
+            return Results.NoContent();
+        });
         await app.StartAsync(cancellationToken);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            await PostAllAsync(http, path, batches.Take(2).ToArray(), cancellationToken, contentEncoding);
-            var rate = await TimedAsync(() => PostConcurrentlyAsync(http, path, batches, connections, cancellationToken, contentEncoding), points);
+            var target = drainOnly ? DrainPath : path;
+            await PostAllAsync(http, target, batches.Take(2).ToArray(), cancellationToken, contentEncoding);
+            var gcs = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+            var pause = GC.GetTotalPauseDuration();
+            using var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            await PostConcurrentlyAsync(http, target, batches, connections, cancellationToken, contentEncoding);
+            watch.Stop();
+            process.Refresh();
+            var run = new PushRun(points / watch.Elapsed.TotalSeconds,
+                (process.TotalProcessorTime - cpu).TotalMicroseconds / batches.Length,
+                watch.Elapsed.TotalMicroseconds / batches.Length,
+                GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - gcs,
+                (GC.GetTotalPauseDuration() - pause).TotalMicroseconds / batches.Length);
             var buffers = app.Services.GetRequiredService<ISeriesBuffers>();
             var held = buffers.ListSeries().Sum(s => Math.Min(s.PointCount, 4096));
-            if (held != points)
+            if (!drainOnly && held != points)
             {
                 throw new InvalidOperationException($"The buffers hold {held} of {points} pushed points.");
             }
-            return rate;
+            return run;
         }
         finally
         {
@@ -279,6 +285,8 @@ public sealed class IngestBenchmark : IBenchmark
             using var drop = await http.PostAsync("query?q=" + Uri.EscapeDataString($"DROP DATABASE {database}"), null, CancellationToken.None);
         }
     }
+
+    private const string DrainPath = "bench-drain";
 
     private static async Task<double> TimedAsync(Func<Task> run, int points)
     {
@@ -310,3 +318,6 @@ public sealed class IngestBenchmark : IBenchmark
         }
     }
 }
+
+/// <summary>One timed push run: its rate, and per request the process's CPU (server and client), the wall time and the GC pauses.</summary>
+internal readonly record struct PushRun(double PointsPerSecond, double CpuMicrosecondsPerRequest, double WallMicrosecondsPerRequest, int Collections, double GcPauseMicrosecondsPerRequest);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -11,6 +12,13 @@ namespace MetaAnomaly.Dashboard.Security;
 /// </summary>
 internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimeProvider clock) : IAccountStore
 {
+    /// <summary>
+    /// A key's <c>last_used_at</c> is written at most this often: a writer pushing many times a second would otherwise
+    /// take the database's write lock on every request.
+    /// </summary>
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastUsedWritten = new(StringComparer.Ordinal);
     private volatile bool _hasAdmin;
 
     public async ValueTask<bool> HasAdminAsync(CancellationToken cancellationToken)
@@ -162,9 +170,11 @@ internal sealed class StateDatabaseAccountStore(IStateDatabase database, TimePro
                 key = ReadKey(reader);
             }
         }
-        if (key is not null)
+        var now = clock.GetUtcNow();
+        if (key is not null && !(_lastUsedWritten.TryGetValue(key.Id, out var written) && now - written < LastUsedResolution))
         {
-            await ExecuteAsync(connection, "UPDATE dashboard_api_keys SET last_used_at = @now WHERE id = @id", [("@id", key.Id), ("@now", Now())], cancellationToken);
+            _lastUsedWritten[key.Id] = now;
+            await ExecuteAsync(connection, "UPDATE dashboard_api_keys SET last_used_at = @now WHERE id = @id", [("@id", key.Id), ("@now", Format(now))], cancellationToken);
         }
         return key;
     }

@@ -13,7 +13,7 @@ internal sealed class SeriesRing
     /// <summary>Points waiting at most <c>pointsForStep</c> times this for their spacings to agree.</summary>
     private const int SettleFactor = 8;
 
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly int _pointsForStep;
     private readonly List<(long Ticks, double Value)> _pending = [];
     private double[] _slots;
@@ -218,7 +218,11 @@ internal sealed class SeriesRing
         return new SeriesWindow(Key, Stamp(SlotTicks(firstSlot)), TimeSpan.FromTicks(_stepTicks), values);
     }
 
-    private int Position(long slot) => (int)(((slot % Capacity) + Capacity) % Capacity);
+    private int Position(long slot)
+    {
+        var position = (int)(slot % Capacity);
+        return position < 0 ? position + Capacity : position;
+    }
 
     private long SlotTicks(long slot) => _anchorTicks + slot * _stepTicks;
 

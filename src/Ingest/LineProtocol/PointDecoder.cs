@@ -76,8 +76,10 @@ public sealed class PointDecoder(SeriesKeyCache keys)
                 continue;
             }
             lines++;
-            foreach (var field in _parsed.Fields)
+            CachedSeries? series = null;
+            for (var f = 0; f < _parsed.Fields.Count; f++)
             {
+                var field = _parsed.Fields[f];
                 double value;
                 switch (field.Kind)
                 {
@@ -94,7 +96,7 @@ public sealed class PointDecoder(SeriesKeyCache keys)
                         nonNumeric++;
                         continue;
                 }
-                output.Add(new DataPoint(keys.Get(line, _parsed, field), timestamp, value));
+                output.Add(new DataPoint(keys.Get(line, _parsed, field, f, ref series), timestamp, value));
                 points++;
             }
         }

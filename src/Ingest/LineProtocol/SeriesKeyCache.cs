@@ -1,26 +1,28 @@
-using System.Buffers;
 using System.Collections.Concurrent;
-using System.Text;
 using MetaAnomaly.Shared.Series;
 
 namespace MetaAnomaly.Ingest.LineProtocol;
 
 /// <summary>
-/// Maps the raw bytes of a line's series part and field key to its <see cref="SeriesKey"/>, so that a known series
-/// costs one lookup and no allocation. Holds only the keys <c>admits</c> lets in (in the host: series the buffers
-/// already hold, so a refused series is never cached), and at most <c>maxCacheBytes</c> of them (estimated), cleared
-/// when it outgrows that. Thread-safe.
+/// Maps the raw bytes of a line's series part, then of a field key, to its <see cref="SeriesKey"/>, so that a known
+/// series costs one lookup per line (not per field) and no allocation. Holds only the keys <c>admits</c> lets in (in
+/// the host: series the buffers already hold, so a refused series is never cached), and at most <c>maxCacheBytes</c>
+/// of them (estimated), cleared when it outgrows that. Thread-safe.
 /// </summary>
 public sealed class SeriesKeyCache
 {
-    /// <summary>Per entry beyond its text: the dictionary node, the key object and its tag array.</summary>
+    /// <summary>Per series part beyond its bytes: the dictionary node, its array and <see cref="CachedSeries"/>.</summary>
+    private const int SeriesOverheadBytes = 100;
+
+    /// <summary>Per field beyond its text: the key object, its strings and tag array, the field's array and slot.</summary>
     private const int EntryOverheadBytes = 160;
 
-    private readonly ConcurrentDictionary<string, SeriesKey> _keys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SeriesKey>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly ConcurrentDictionary<byte[], CachedSeries> _series = new(RawBytesComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], CachedSeries>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
     private readonly Func<SeriesKey, bool> _admits;
     private readonly long _maxCacheBytes;
     private long _cachedBytes;
+    private int _count;
 
     /// <param name="maxKeyBytes">The longest series key (measurement, tags and field, escaped) a line may carry.</param>
     /// <param name="maxCacheBytes">The bound of the cache.</param>
@@ -32,7 +34,7 @@ public sealed class SeriesKeyCache
         MaxKeyBytes = maxKeyBytes;
         _maxCacheBytes = maxCacheBytes;
         _admits = admits ?? (_ => true);
-        _lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lookup = _series.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     public int MaxKeyBytes { get; }
@@ -40,50 +42,52 @@ public sealed class SeriesKeyCache
     /// <summary>Estimated bytes held.</summary>
     public long CachedBytes => Interlocked.Read(ref _cachedBytes);
 
-    public int Count => _keys.Count;
+    /// <summary>Keys held.</summary>
+    public int Count => Volatile.Read(ref _count);
 
-    public SeriesKey Get(ReadOnlySpan<byte> line, ParsedLine parsed, in ParsedField field)
+    /// <summary>
+    /// The key of <paramref name="field"/> (the <paramref name="position"/>-th of the line). <paramref name="series"/>
+    /// carries the line's cached series part from one field to the next: null before the first.
+    /// </summary>
+    public SeriesKey Get(ReadOnlySpan<byte> line, ParsedLine parsed, in ParsedField field, int position, ref CachedSeries? series)
     {
-        var series = parsed.Series.Of(line);
-        var key = field.Key.Of(line);
-        var length = series.Length + 1 + key.Length;
-        char[]? rented = null;
-        var chars = length <= 512 ? stackalloc char[length] : (rented = ArrayPool<char>.Shared.Rent(length));
-        try
+        var fieldKey = field.Key.Of(line);
+        series ??= _lookup.TryGetValue(parsed.Series.Of(line), out var found) ? found : null;
+        if (series?.Find(fieldKey, position) is { } known)
         {
-            var written = Encoding.UTF8.GetChars(series, chars);
-            chars[written++] = ' ';
-            written += Encoding.UTF8.GetChars(key, chars[written..]);
-            var lookupKey = chars[..written];
-            if (_lookup.TryGetValue(lookupKey, out var known))
-            {
-                return known;
-            }
-            var created = Create(line, parsed, field);
-            if (_admits(created))
-            {
-                Cache(lookupKey, created);
-            }
-            return created;
+            return known;
         }
-        finally
+        var created = Create(line, parsed, field);
+        if (_admits(created))
         {
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
+            series = Cache(parsed.Series.Of(line), series, fieldKey, created);
         }
+        return created;
     }
 
-    private void Cache(ReadOnlySpan<char> lookupKey, SeriesKey key)
+    private CachedSeries Cache(ReadOnlySpan<byte> seriesPart, CachedSeries? series, ReadOnlySpan<byte> field, SeriesKey key)
     {
-        var bytes = EntryOverheadBytes + 2L * sizeof(char) * lookupKey.Length;
+        var bytes = EntryOverheadBytes + 4L * (seriesPart.Length + 1 + field.Length) + (series is null ? SeriesOverheadBytes + seriesPart.Length : 0);
         if (Interlocked.Add(ref _cachedBytes, bytes) > _maxCacheBytes)
         {
-            _keys.Clear();
-            Interlocked.Exchange(ref _cachedBytes, bytes);
+            _series.Clear();
+            Interlocked.Exchange(ref _cachedBytes, bytes + (series is null ? 0 : SeriesOverheadBytes + seriesPart.Length));
+            Interlocked.Exchange(ref _count, 0);
+            series = null;
         }
-        _lookup.TryAdd(lookupKey, key);
+        if (series is null)
+        {
+            series = new CachedSeries();
+            if (!_lookup.TryAdd(seriesPart, series) && _lookup.TryGetValue(seriesPart, out var raced))
+            {
+                series = raced;
+            }
+        }
+        if (series.Add(field, key))
+        {
+            Interlocked.Increment(ref _count);
+        }
+        return series;
     }
 
     private static SeriesKey Create(ReadOnlySpan<byte> line, ParsedLine parsed, in ParsedField field)

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 using MetaAnomaly.Shared.Telemetry;
 
@@ -29,6 +30,8 @@ public sealed partial class PushEndpoint(
     TimeProvider clock,
     ILogger<PushEndpoint> logger)
 {
+    private readonly ObjectPool<List<DataPoint>> _pointLists = new DefaultObjectPoolProvider().Create(new PointListPolicy());
+
     /// <param name="writerPolicy">The authorization policy a writer's identity must meet; null: only <c>Ingest:Push:Token</c>.</param>
     public async Task<IResult> HandleAsync(HttpContext context, IPushProtocol protocol, string? writerPolicy)
     {
@@ -45,17 +48,22 @@ public sealed partial class PushEndpoint(
             return protocol.Error(unreadable);
         }
 
-        var points = new List<DataPoint>();
-        var decoding = protocol.Decode(context.Request, body.Bytes, clock.GetUtcNow(), points);
+        var points = _pointLists.Get();
+        PushDecoding decoding;
         IngestOutcome outcome;
         try
         {
+            decoding = protocol.Decode(context.Request, body.Bytes, clock.GetUtcNow(), points);
             outcome = await ingestor.IngestAsync(CollectionsMarshal.AsSpan(points), context.RequestAborted);
         }
         catch (IOException e)
         {
             LogNotDurable(protocol.Route, e);
             return protocol.Error(new PushFailure(StatusCodes.Status500InternalServerError, $"points not durable, retry the write: the write-ahead log failed: {e.Message}"));
+        }
+        finally
+        {
+            _pointLists.Return(points);
         }
         ProductMetrics.Ingested(protocol.Name, outcome.Accepted);
         counters.AddNonNumericFields(decoding.NonNumericFields);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using MetaAnomaly.Shared.Series;
 
@@ -21,16 +22,19 @@ internal static class WalRecord
     {
         var keyIndex = new Dictionary<SeriesKey, int>();
         var keys = new List<string>();
+        var indexes = ArrayPool<int>.Shared.Rent(points.Length);
         var keyBytes = 0;
-        foreach (ref readonly var point in points)
+        for (var p = 0; p < points.Length; p++)
         {
-            if (!keyIndex.ContainsKey(point.Key))
+            ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(keyIndex, points[p].Key, out var known);
+            if (!known)
             {
-                keyIndex.Add(point.Key, keys.Count);
-                var text = point.Key.ToString();
+                index = keys.Count;
+                var text = points[p].Key.ToString();
                 keys.Add(text);
                 keyBytes += sizeof(int) + Encoding.UTF8.GetByteCount(text);
             }
+            indexes[p] = index;
         }
         var payloadBytes = sizeof(int) + keyBytes + sizeof(int) + points.Length * PointBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(HeaderBytes + payloadBytes);
@@ -46,13 +50,14 @@ internal static class WalRecord
         }
         BinaryPrimitives.WriteInt32LittleEndian(payload[at..], points.Length);
         at += sizeof(int);
-        foreach (ref readonly var point in points)
+        for (var p = 0; p < points.Length; p++)
         {
-            BinaryPrimitives.WriteInt32LittleEndian(payload[at..], keyIndex[point.Key]);
-            BinaryPrimitives.WriteInt64LittleEndian(payload[(at + sizeof(int))..], point.Timestamp.UtcTicks);
-            BinaryPrimitives.WriteDoubleLittleEndian(payload[(at + sizeof(int) + sizeof(long))..], point.Value);
+            BinaryPrimitives.WriteInt32LittleEndian(payload[at..], indexes[p]);
+            BinaryPrimitives.WriteInt64LittleEndian(payload[(at + sizeof(int))..], points[p].Timestamp.UtcTicks);
+            BinaryPrimitives.WriteDoubleLittleEndian(payload[(at + sizeof(int) + sizeof(long))..], points[p].Value);
             at += PointBytes;
         }
+        ArrayPool<int>.Shared.Return(indexes);
         BinaryPrimitives.WriteInt32LittleEndian(buffer, payloadBytes);
         BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(sizeof(int)), Crc32C.Of(payload));
         return new WalFrame(buffer, HeaderBytes + payloadBytes);

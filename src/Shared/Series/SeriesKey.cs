@@ -13,6 +13,7 @@ namespace MetaAnomaly.Shared.Series;
 public sealed class SeriesKey : IEquatable<SeriesKey>, IComparable<SeriesKey>
 {
     private readonly string _canonical;
+    private readonly int _hash;
 
     public SeriesKey(string measurement, IEnumerable<KeyValuePair<string, string>> tags, string field)
     {
@@ -22,6 +23,7 @@ public sealed class SeriesKey : IEquatable<SeriesKey>, IComparable<SeriesKey>
         Field = field;
         Tags = tags.OrderBy(t => t.Key, StringComparer.Ordinal).ToArray();
         _canonical = Format(Measurement, Tags, Field);
+        _hash = _canonical.GetHashCode(StringComparison.Ordinal);
     }
 
     public string Measurement { get; }
@@ -74,11 +76,12 @@ public sealed class SeriesKey : IEquatable<SeriesKey>, IComparable<SeriesKey>
 
     public string? Tag(string key) => Tags.FirstOrDefault(t => t.Key == key).Value;
 
-    public bool Equals(SeriesKey? other) => other is not null && _canonical == other._canonical;
+    public bool Equals(SeriesKey? other) => other is not null && (ReferenceEquals(this, other) || _hash == other._hash && _canonical == other._canonical);
 
     public override bool Equals(object? obj) => obj is SeriesKey other && Equals(other);
 
-    public override int GetHashCode() => _canonical.GetHashCode(StringComparison.Ordinal);
+    /// <remarks>Computed once: every point looks its series up by key, in the buffers and the write-ahead log.</remarks>
+    public override int GetHashCode() => _hash;
 
     public int CompareTo(SeriesKey? other) => string.CompareOrdinal(_canonical, other?._canonical);
 

@@ -32,4 +32,20 @@ public sealed class SeriesKeyCacheTests
         Assert.Equal(["kept", "refused"], points.Select(p => p.Key.Tag("host")));
         Assert.Equal(1, cache.Count);
     }
+
+    [Fact]
+    public void FieldsOfOneSeriesInAnyOrderEachGetOneCachedKey()
+    {
+        var cache = new SeriesKeyCache();
+        var body = "cpu,host=a user=1,system=2 1\ncpu,host=a system=3,user=4,idle=5 2\ncpu,host=b user=6 3\n"u8.ToArray();
+
+        var points = new List<DataPoint>();
+        new PointDecoder(cache).Decode(body, 1_000_000_000, DateTimeOffset.UtcNow, points);
+
+        Assert.Equal(["cpu,host=a#user", "cpu,host=a#system", "cpu,host=a#system", "cpu,host=a#user", "cpu,host=a#idle", "cpu,host=b#user"],
+            points.Select(p => p.Key.ToString()));
+        Assert.Same(points[0].Key, points[3].Key);
+        Assert.Same(points[1].Key, points[2].Key);
+        Assert.Equal(4, cache.Count);
+    }
 }
