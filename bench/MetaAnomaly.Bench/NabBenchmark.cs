@@ -19,7 +19,7 @@ namespace MetaAnomaly.Bench;
 
 /// <summary>
 /// <c>nab [--data DIR] [--out DIR] [--files A,B] [--seed N] [--learner NAME] [--meta-steps N] [--set KEY=VALUE ...]
-/// [--suppress HOURS] [--escalation SURPRISE] [--reference DIR] [--record DIR | --from DIR] [--events FILE]</c>: replays every NAB-format file through the product
+/// [--suppress HOURS] [--escalation SURPRISE] [--reference DIR] [--record DIR | --from DIR [--trace SERIES]] [--events FILE]</c>: replays every NAB-format file through the product
 /// itself (<see cref="ProductReplay"/>: the host's own composition on a clock that replays data time), writes NAB's
 /// results layout from the anomaly scores the product's detector produced, and scores it with the C# NAB scorer.
 /// With no arguments it runs a fresh install's defaults; <c>--set</c> overrides any configuration key
@@ -49,7 +49,7 @@ public sealed class NabBenchmark : IBenchmark
 
     public string Name => "nab";
 
-    public string Description => "NAB replay through the product's own composition, scored with NAB's three profiles (--data DIR, --set KEY=VALUE, --record DIR, --from DIR, --events FILE)";
+    public string Description => "NAB replay through the product's own composition, scored with NAB's three profiles (--data DIR, --set KEY=VALUE, --record DIR, --from DIR [--trace SERIES], --events FILE)";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
@@ -70,9 +70,14 @@ public sealed class NabBenchmark : IBenchmark
         var source = recording is null ? "into one product instance" : $"screened through the detector from the recording {recording.Folder}";
         output.WriteLine($"nab: {files.Length} files from {data} {source}; settings: {string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"))}");
 
+        var trace = Argument(arguments, "--trace") is { } traced ? new DetectorTrace(traced) : null;
+        if (trace is not null && recording is null)
+        {
+            throw new ArgumentException("--trace SERIES needs --from DIR: it traces the detector screen.");
+        }
         var (recorder, detection) = recording is null
             ? await ReplayAsync(files, settings, Argument(arguments, "--record") is { } folder ? DetectorRecording.Create(folder, data, settings) : null, output, clock, cancellationToken)
-            : await DetectorScreen.RunAsync(recording, settings, cancellationToken);
+            : await DetectorScreen.RunAsync(recording, settings, trace, cancellationToken);
         var replaySeconds = clock.Elapsed.TotalSeconds;
 
         var suppressFor = TimeSpan.FromHours(Argument(arguments, "--suppress") is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : SuppressHours);
@@ -99,6 +104,12 @@ public sealed class NabBenchmark : IBenchmark
         var (falseAlarms, cleanSeriesDays) = CleanFalseAlarms(files, corpus, recorder);
         var falseAlarmRate = cleanSeriesDays > 0 ? 1000 * falseAlarms / cleanSeriesDays : double.NaN;
         output.WriteLine($"false alarms (events the product opened) on the files of categories without windows: {falseAlarms} over {cleanSeriesDays:F0} scored series-days, {falseAlarmRate:F1} per 1,000 series-days");
+        if (trace is not null)
+        {
+            var traceFile = Path.Combine(results, "trace.tsv");
+            trace.Write(traceFile);
+            output.WriteLine($"trace in {traceFile}");
+        }
         if (Argument(arguments, "--events") is { } eventsFile)
         {
             NabEventTable.Write(eventsFile, files, corpus, recorder.Changes);

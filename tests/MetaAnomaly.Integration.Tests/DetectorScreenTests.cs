@@ -67,6 +67,37 @@ public sealed class DetectorScreenTests : IDisposable
         Assert.All(lines.Skip(1).Select(l => l.Split('\t')).Where(f => f[1] == "clean"), f => Assert.Equal("0", f[5]));
     }
 
+    [Fact]
+    public async Task TheTraceListsEveryPointOfTheTracedSeriesWithTheScoreItsScaleGives()
+    {
+        var recording = await RecordAsync();
+
+        var screened = Path.Combine(_root.FullName, "screened");
+        await new NabBenchmark().RunAsync(["--from", recording, "--out", screened, "--trace", "withspike/spike"], TextWriter.Null, CancellationToken.None);
+
+        var lines = File.ReadAllLines(Path.Combine(screened, "trace.tsv"));
+        Assert.Equal("series\ttimestamp\tpriming\tvalue\tforecast\tanchor\texpected\tscale\tscore\tsurprise\tscored\tanomalous\treason", lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split('\t')).ToArray();
+        Assert.All(rows, f => Assert.Contains("withspike/spike.csv", f[0], StringComparison.Ordinal));
+        Assert.Contains(rows, f => f[2] == "1");
+        Assert.Contains(rows, f => f[2] == "0" && f[7].Length > 0);
+        var results = rows.Where(f => f[7].Length > 0).ToArray();
+        Assert.All(results, f => Assert.Equal(Number(f[3]) - Number(f[6]), Number(f[8]) * Number(f[7]), 6));
+        var times = rows.Select(f => DateTime.Parse(f[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(times.Zip(times.Skip(1)).All(t => t.First < t.Second));
+    }
+
+    [Fact]
+    public async Task TheTraceWithoutARecordingIsRefused()
+    {
+        var data = WriteCorpus();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => new NabBenchmark().RunAsync(
+            ["--data", data, "--trace", "clean/flat", "--out", Path.Combine(_root.FullName, "replayed")], TextWriter.Null, CancellationToken.None));
+    }
+
+    private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
     /// <summary>A full replay of <see cref="WriteCorpus"/> with <c>--record</c>; returns the recording's folder.</summary>
     private async Task<string> RecordAsync()
     {

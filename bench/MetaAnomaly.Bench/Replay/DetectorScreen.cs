@@ -20,10 +20,11 @@ public static class DetectorScreen
 {
     /// <summary>
     /// Runs the recording through a detector configured by <paramref name="settings"/> (the recording's, then any
-    /// override) and returns what the replay's <see cref="ScoredPointRecorder"/> would have received, and the options.
+    /// override) and returns what the replay's <see cref="ScoredPointRecorder"/> would have received, and the options;
+    /// <paramref name="trace"/>, when given, sees every input and the detector's result.
     /// </summary>
-    public static async Task<(ScoredPointRecorder Recorder, DetectionOptions Options)> RunAsync(
-        DetectorRecording recording, IEnumerable<KeyValuePair<string, string?>> settings, CancellationToken cancellationToken)
+    internal static async Task<(ScoredPointRecorder Recorder, DetectionOptions Options)> RunAsync(
+        DetectorRecording recording, IEnumerable<KeyValuePair<string, string?>> settings, DetectorTrace? trace, CancellationToken cancellationToken)
     {
         var options = BindOptions(settings);
         var inputs = recording.Inputs().GetEnumerator();
@@ -45,7 +46,9 @@ public static class DetectorScreen
             do
             {
                 var input = inputs.Current.Input;
-                if (detector.Feed(input) is { } result && !input.Priming)
+                var fed = detector.Feed(input);
+                trace?.Add(input, fed?.Point);
+                if (fed is { } result && !input.Priming)
                 {
                     scored.Add((input.Key, result.Point));
                     if (result.Change is { } change)
