@@ -5,6 +5,7 @@ using MetaAnomaly.Cluster.Events;
 using MetaAnomaly.Cluster.Forecasting;
 using MetaAnomaly.Cluster.Hosting;
 using MetaAnomaly.Cluster.Ingest;
+using MetaAnomaly.Cluster.Security;
 using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Cluster.Storage;
 using MetaAnomaly.Detection.Sinks;
@@ -15,6 +16,7 @@ using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Wal;
 using MetaAnomaly.Shared.Series;
 using MetaAnomaly.Shared.Storage;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +45,7 @@ public static class ClusterExtensions
     /// queued once per cluster (<see cref="ClusterWebhookClaims"/>). The model registry is the cluster's
     /// (<see cref="ClusterModelRegistry"/>: each cluster meta-trained once, its versions served by every node), Quartz
     /// runs clustered on the same database (each job fires once per cluster) and the daily run fans out over the shards
-    /// (<see cref="ClusterForecastingRuns"/>); accounts and API keys are the cluster's (<see cref="ClusterStateDatabase"/>), and the series list is
+    /// (<see cref="ClusterForecastingRuns"/>); accounts, API keys and the data-protection keys of sign-in cookies are the cluster's (<see cref="ClusterStateDatabase"/>, <see cref="ClusterXmlRepository"/>), and the series list is
     /// every node's (<see cref="ClusterSeriesDirectory"/>). Call after <c>AddIngest</c>, <c>AddForecasting</c> and <c>AddDetection</c>.
     /// </summary>
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
@@ -92,6 +94,7 @@ public static class ClusterExtensions
         // Hosted services start in registration order: the tables exist before any other starts (the admin seeder writes
         // the shared accounts, the silo joins), the silo before the keeper calls shards.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ClusterSchema>());
+        AddSharedKeyRing(services);
         builder.UseOrleans(silo =>
         {
             silo.UseAdoNetClustering(ado => ado.Configure<IOptions<ClusterOptions>>((o, cluster) =>
@@ -114,6 +117,18 @@ public static class ClusterExtensions
         });
         services.AddHostedService<ShardKeeper>();
         return builder;
+    }
+
+    /// <summary>
+    /// The data-protection keys (sign-in cookies, protected secrets) in the cluster's database, under the application
+    /// name every node sets, so that each node reads what another protected; loaded at start right after the schema.
+    /// </summary>
+    private static void AddSharedKeyRing(IServiceCollection services)
+    {
+        services.AddSingleton<ClusterXmlRepository>();
+        services.AddOptions<KeyManagementOptions>().PostConfigure<ClusterXmlRepository>((o, keys) => o.XmlRepository = keys);
+        var schema = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ClusterSchema));
+        services.Insert(services.IndexOf(schema) + 1, ServiceDescriptor.Singleton<IHostedService, SharedKeyRingStart>());
     }
 
     /// <summary>Maps the cluster API (<see cref="ClusterApi"/>) on a cluster node; nothing on a single node.</summary>

@@ -138,7 +138,27 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Signs in through the /login form as admin and creates a writer key on this node.</summary>
     public async Task SignInAsync()
     {
-        var token = AntiforgeryToken().Match(await Client.GetStringAsync("/login")).Groups[1].Value;
+        await SignInAsync(Client);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/keys") { Content = JsonContent.Create(new { name = "cluster-test", role = "writer" }) };
+        request.Headers.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
+        using var created = await Client.SendAsync(request);
+        created.EnsureSuccessStatusCode();
+        WriterKey = (await created.Content.ReadFromJsonAsync<CreatedKey>())!.Text;
+    }
+
+    /// <summary>Signs in as admin on a client of its own and returns the session cookie (<c>name=value</c>) this node issued.</summary>
+    public async Task<string> SignInCookieAsync()
+    {
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = BaseAddress };
+        await SignInAsync(client);
+        var session = cookies.GetCookies(BaseAddress).Single(c => c.Name == "metaanomaly.auth");
+        return $"{session.Name}={session.Value}";
+    }
+
+    private async Task SignInAsync(HttpClient client)
+    {
+        var token = AntiforgeryToken().Match(await client.GetStringAsync("/login")).Groups[1].Value;
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login",
@@ -146,13 +166,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
             ["Input.UserName"] = "admin",
             ["Input.Password"] = AdminPassword,
         });
-        using var signedIn = await Client.PostAsync("/login", form);
+        using var signedIn = await client.PostAsync("/login", form);
         Assert.True(signedIn.StatusCode == HttpStatusCode.Found, $"{Name}: sign-in answered {signedIn.StatusCode}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/keys") { Content = JsonContent.Create(new { name = "cluster-test", role = "writer" }) };
-        request.Headers.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
-        using var created = await Client.SendAsync(request);
-        created.EnsureSuccessStatusCode();
-        WriterKey = (await created.Content.ReadFromJsonAsync<CreatedKey>())!.Text;
     }
 
     /// <summary>SIGKILL: no shutdown, no deactivation, as a lost machine.</summary>
