@@ -1,4 +1,5 @@
 using System.Net;
+using MetaAnomaly.Cluster.Anomalies;
 using MetaAnomaly.Cluster.Apis;
 using MetaAnomaly.Cluster.Configuration;
 using MetaAnomaly.Cluster.Events;
@@ -9,6 +10,7 @@ using MetaAnomaly.Cluster.Security;
 using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Cluster.Storage;
 using MetaAnomaly.Detection.Sinks;
+using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Registry;
@@ -95,6 +97,7 @@ public static class ClusterExtensions
         // the shared accounts, the silo joins), the silo before the keeper calls shards.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ClusterSchema>());
         AddSharedKeyRing(services);
+        AddClusterDashboard(services);
         builder.UseOrleans(silo =>
         {
             silo.UseAdoNetClustering(ado => ado.Configure<IOptions<ClusterOptions>>((o, cluster) =>
@@ -129,6 +132,17 @@ public static class ClusterExtensions
         services.AddOptions<KeyManagementOptions>().PostConfigure<ClusterXmlRepository>((o, keys) => o.XmlRepository = keys);
         var schema = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ClusterSchema));
         services.Insert(services.IndexOf(schema) + 1, ServiceDescriptor.Singleton<IHostedService, SharedKeyRingStart>());
+    }
+
+    /// <summary>
+    /// The anomalies pages and API list and act on the cluster's events (<see cref="ClusterAnomalyDirectory"/>); the Nodes
+    /// page and <c>/api/cluster</c> read the nodes (<see cref="ClusterNodes"/>).
+    /// </summary>
+    private static void AddClusterDashboard(IServiceCollection services)
+    {
+        services.AddSingleton<NodeEventActions>();
+        services.AddSingleton<ClusterNodes>();
+        services.Replace(ServiceDescriptor.Singleton<IAnomalyDirectory, ClusterAnomalyDirectory>());
     }
 
     /// <summary>Maps the cluster API (<see cref="ClusterApi"/>) on a cluster node; nothing on a single node.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MetaAnomaly.Testing;
 
@@ -144,6 +145,16 @@ public sealed partial class NodeProcess : IAsyncDisposable
         using var created = await Client.SendAsync(request);
         created.EnsureSuccessStatusCode();
         WriterKey = (await created.Content.ReadFromJsonAsync<CreatedKey>())!.Text;
+    }
+
+    /// <summary>POSTs <paramref name="body"/> as JSON with the signed-in cookie (from this node's origin) and returns the answer's JSON; fails on an error status.</summary>
+    public async Task<JsonElement> PostAsync(string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
+        using var response = await Client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{Name}: POST {path} answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     /// <summary>Signs in as admin on a client of its own and returns the session cookie (<c>name=value</c>) this node issued.</summary>
