@@ -19,7 +19,7 @@ namespace MetaAnomaly.Cluster.Tests;
 [Collection(nameof(ClusterFailoverTests))]
 public sealed partial class ClusterDashboardTests(ITestOutputHelper output)
 {
-    private const int Shards = 8;
+    private const int Shards = 16;
     private const int SpikeSteps = 4;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
@@ -52,7 +52,7 @@ public sealed partial class ClusterDashboardTests(ITestOutputHelper output)
             await TestCluster.WaitForAdaptedAsync(nodes, TimeSpan.FromMinutes(6), output);
             await pusher.WaitForAcknowledgedAsync(pusher.AcknowledgedCount + SeriesPusher.SeriesCount * 10, TimeSpan.FromMinutes(1));
             var (spikeFrom, spikeTo) = await pusher.SpikeAsync(SpikeSteps);
-            var spiked = await WaitForSpikeEventsAsync(postgres, spikeFrom, spikeTo, TimeSpan.FromMinutes(2));
+            var spiked = await WaitForSpikeEventsAsync(postgres, spikeFrom, spikeTo, TimeSpan.FromMinutes(4));
             await AssertNodesListTheClustersEventsAsync(postgres, nodes);
             await AssertAnActionOnOneNodeIsTheClustersAndReachesTheScoringNodeAsync(postgres, nodes, spiked);
             await AssertRunNowRunsOnceAndReachesEveryNodeAsync(postgres, nodes);
@@ -223,7 +223,8 @@ public sealed partial class ClusterDashboardTests(ITestOutputHelper output)
             {
                 return spiked;
             }
-            Assert.True(DateTime.UtcNow < deadline, $"only {spiked.Length} series have an event over the spike within {timeout}");
+            Assert.True(DateTime.UtcNow < deadline, $"only {spiked.Select(e => e.Series).Distinct().Count()} series have an event over the spike within {timeout}; none: "
+                + string.Join(", ", Enumerable.Range(0, SeriesPusher.SeriesCount).Select(SeriesPusher.SeriesKey).Except(spiked.Select(e => e.Series))));
             await Task.Delay(1000);
         }
     }
