@@ -66,7 +66,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             await pusher.WaitForAcknowledgedAsync(pusher.AcknowledgedCount + SeriesCount * 10, TimeSpan.FromMinutes(1));
             var (spikeFrom, spikeTo) = await pusher.SpikeAsync(SpikeSteps);
             output.WriteLine($"spike of every series from {spikeFrom:O} to {spikeTo:O}");
-            var raised = await WaitForRaisedAsync(postgres, receiver, spikeFrom, spikeTo, TimeSpan.FromMinutes(2));
+            var raised = await WaitForRaisedAsync(postgres, receiver, spikeFrom, spikeTo, TimeSpan.FromMinutes(4));
             await pusher.WaitForAcknowledgedAsync(pusher.AcknowledgedCount + SeriesCount * 10, TimeSpan.FromMinutes(1));
             await stop.CancelAsync();
             await pushing;

@@ -94,7 +94,7 @@ public sealed class ClusterTrainingTests(ITestOutputHelper output)
         });
     }
 
-    private static async Task WaitForMembersAsync(TestPostgres postgres, int count, TimeSpan timeout)
+    internal static async Task WaitForMembersAsync(TestPostgres postgres, int count, TimeSpan timeout)
     {
         await using var database = postgres.OpenDataSource();
         var deadline = DateTime.UtcNow + timeout;
@@ -140,7 +140,7 @@ public sealed class ClusterTrainingTests(ITestOutputHelper output)
         IReadOnlyList<Firing> firings = [];
         while (DateTime.UtcNow < deadline)
         {
-            firings = await FiringsAsync(postgres);
+            firings = await FiringsAsync(postgres, AdaptationJob);
             if (firings.Count(f => f.Fired > since) >= count)
             {
                 return firings;
@@ -151,11 +151,11 @@ public sealed class ClusterTrainingTests(ITestOutputHelper output)
         return firings;
     }
 
-    private static async Task<IReadOnlyList<Firing>> FiringsAsync(TestPostgres postgres)
+    internal static async Task<IReadOnlyList<Firing>> FiringsAsync(TestPostgres postgres, string job)
     {
         await using var database = postgres.OpenDataSource();
         await using var command = database.CreateCommand("SELECT fired_time, instance_name FROM qrtz_execution_history WHERE job_name = @job ORDER BY fired_time");
-        command.Parameters.AddWithValue("job", AdaptationJob);
+        command.Parameters.AddWithValue("job", job);
         await using var reader = await command.ExecuteReaderAsync();
         var firings = new List<Firing>();
         while (await reader.ReadAsync())
@@ -179,5 +179,5 @@ public sealed class ClusterTrainingTests(ITestOutputHelper output)
     }
 
     /// <summary>One run of the job in Quartz's execution history: when it fired (its <c>fired_time</c>, in ticks) and on which scheduler instance.</summary>
-    private sealed record Firing(DateTimeOffset Fired, string Instance);
+    internal sealed record Firing(DateTimeOffset Fired, string Instance);
 }

@@ -25,18 +25,8 @@ public static class ClusterApi
         return app;
     }
 
-    private static async Task<Ok<ClusterView>> ViewAsync(IGrainFactory grains, ShardMap shards, CancellationToken cancellationToken)
-    {
-        var (reports, unreachable) = await ShardReports.DescribeAllAsync(grains, shards, cancellationToken);
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
-        var perNode = reports.GroupBy(r => r.Node).ToDictionary(g => g.Key, g => g.Count());
-        var nodes = hosts
-            .OrderBy(h => h.SiloName, StringComparer.Ordinal)
-            .Select(h => new ClusterNode(h.SiloName, h.SiloAddress.ToString(), h.Status.ToString(), h.StartTime, h.IAmAliveTime,
-                h.Status == SiloStatus.Active ? perNode.GetValueOrDefault(h.SiloName) : 0))
-            .ToArray();
-        return TypedResults.Ok(new ClusterView(shards.Shards, nodes, unreachable));
-    }
+    private static async Task<Ok<ClusterView>> ViewAsync(ClusterNodes nodes, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await nodes.ReadAsync(cancellationToken));
 
     private static async Task<Ok<ClusterSeriesView>> SeriesAsync(IGrainFactory grains, ShardMap shards, CancellationToken cancellationToken)
     {

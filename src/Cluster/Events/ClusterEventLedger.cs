@@ -12,7 +12,7 @@ namespace MetaAnomaly.Cluster.Events;
 /// </summary>
 public sealed class ClusterEventLedger(NpgsqlDataSource database)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };

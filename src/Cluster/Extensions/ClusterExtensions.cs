@@ -1,4 +1,5 @@
 using System.Net;
+using MetaAnomaly.Cluster.Anomalies;
 using MetaAnomaly.Cluster.Apis;
 using MetaAnomaly.Cluster.Configuration;
 using MetaAnomaly.Cluster.Events;
@@ -6,9 +7,11 @@ using MetaAnomaly.Cluster.Forecasting;
 using MetaAnomaly.Cluster.Hosting;
 using MetaAnomaly.Cluster.Ingest;
 using MetaAnomaly.Cluster.Pull;
+using MetaAnomaly.Cluster.Security;
 using MetaAnomaly.Cluster.Sharding;
 using MetaAnomaly.Cluster.Storage;
 using MetaAnomaly.Detection.Sinks;
+using MetaAnomaly.Detection.Storage;
 using MetaAnomaly.Detection.Webhooks;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Forecasting.Registry;
@@ -18,6 +21,7 @@ using MetaAnomaly.Ingest.Pull;
 using MetaAnomaly.Ingest.Wal;
 using MetaAnomaly.Shared.Series;
 using MetaAnomaly.Shared.Storage;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,7 +50,7 @@ public static class ClusterExtensions
     /// queued once per cluster (<see cref="ClusterWebhookClaims"/>). The model registry is the cluster's
     /// (<see cref="ClusterModelRegistry"/>: each cluster meta-trained once, its versions served by every node), Quartz
     /// runs clustered on the same database (each job fires once per cluster) and the daily run fans out over the shards
-    /// (<see cref="ClusterForecastingRuns"/>); accounts and API keys are the cluster's (<see cref="ClusterStateDatabase"/>), and the series list is
+    /// (<see cref="ClusterForecastingRuns"/>); accounts, API keys and the data-protection keys of sign-in cookies are the cluster's (<see cref="ClusterStateDatabase"/>, <see cref="ClusterXmlRepository"/>), and the series list is
     /// every node's (<see cref="ClusterSeriesDirectory"/>). Call after <c>AddIngest</c>, <c>AddForecasting</c> and <c>AddDetection</c>.
     /// </summary>
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
@@ -96,6 +100,8 @@ public static class ClusterExtensions
         // Hosted services start in registration order: the tables exist before any other starts (the admin seeder writes
         // the shared accounts, the silo joins), the silo before the keeper calls shards.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ClusterSchema>());
+        AddSharedKeyRing(services);
+        AddClusterDashboard(services);
         builder.UseOrleans(silo =>
         {
             silo.UseAdoNetClustering(ado => ado.Configure<IOptions<ClusterOptions>>((o, cluster) =>
@@ -136,6 +142,29 @@ public static class ClusterExtensions
         {
             builder.Services.AddHostedService<PullKeeper>();
         }
+    }
+
+    /// <summary>
+    /// The data-protection keys (sign-in cookies, protected secrets) in the cluster's database, under the application
+    /// name every node sets, so that each node reads what another protected; loaded at start right after the schema.
+    /// </summary>
+    private static void AddSharedKeyRing(IServiceCollection services)
+    {
+        services.AddSingleton<ClusterXmlRepository>();
+        services.AddOptions<KeyManagementOptions>().PostConfigure<ClusterXmlRepository>((o, keys) => o.XmlRepository = keys);
+        var schema = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ClusterSchema));
+        services.Insert(services.IndexOf(schema) + 1, ServiceDescriptor.Singleton<IHostedService, SharedKeyRingStart>());
+    }
+
+    /// <summary>
+    /// The anomalies pages and API list and act on the cluster's events (<see cref="ClusterAnomalyDirectory"/>); the Nodes
+    /// page and <c>/api/cluster</c> read the nodes (<see cref="ClusterNodes"/>).
+    /// </summary>
+    private static void AddClusterDashboard(IServiceCollection services)
+    {
+        services.AddSingleton<NodeEventActions>();
+        services.AddSingleton<ClusterNodes>();
+        services.Replace(ServiceDescriptor.Singleton<IAnomalyDirectory, ClusterAnomalyDirectory>());
     }
 
     /// <summary>Maps the cluster API (<see cref="ClusterApi"/>) on a cluster node; nothing on a single node.</summary>

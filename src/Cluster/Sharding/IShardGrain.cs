@@ -1,3 +1,5 @@
+using MetaAnomaly.Cluster.Anomalies;
+
 namespace MetaAnomaly.Cluster.Sharding;
 
 /// <summary>
@@ -22,4 +24,8 @@ public interface IShardGrain : IGrainWithIntegerKey
     /// <summary>Asks the node the shard is active on for its share of the daily run fired at <paramref name="firedAt"/>, and answers at once.</summary>
     [Alias("Adapt")]
     Task AdaptAsync(DateTimeOffset firedAt);
+
+    /// <summary>Applies an operator's action to the event of one of its series on the node the shard is active on; false when that node has no such event.</summary>
+    [Alias("ActOnEvent")]
+    Task<bool> ActOnEventAsync(EventAction action);
 }

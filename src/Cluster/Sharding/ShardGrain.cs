@@ -1,3 +1,4 @@
+using MetaAnomaly.Cluster.Anomalies;
 using MetaAnomaly.Cluster.Configuration;
 using MetaAnomaly.Cluster.Forecasting;
 using MetaAnomaly.Cluster.Storage;
@@ -16,6 +17,7 @@ internal sealed partial class ShardGrain(
     SeriesBuffers buffers,
     ClusterPointStore store,
     NodeAdaptation adaptation,
+    NodeEventActions events,
     IForecastingReadModel forecasting,
     ILocalSiloDetails silo,
     IOptions<ClusterOptions> cluster,
@@ -83,6 +85,8 @@ internal sealed partial class ShardGrain(
         adaptation.Request(firedAt);
         return Task.CompletedTask;
     }
+
+    public Task<bool> ActOnEventAsync(EventAction action) => events.ApplyAsync(action, CancellationToken.None);
 
     private SeriesKey KeyOf(string text) => _series.TryGetValue(text, out var key) ? key : SeriesKey.Parse(text);
 

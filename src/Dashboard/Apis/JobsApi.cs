@@ -20,7 +20,7 @@ public static class JobsApi
     private static async Task<Ok<IReadOnlyList<JobSummary>>> ListAsync(JobCatalog catalog, CancellationToken cancellationToken) =>
         TypedResults.Ok(await catalog.ListAsync(cancellationToken));
 
-    private static async Task<Ok<IReadOnlyList<JobRun>>> RunsAsync(string group, string name, JobRunStore runs, CancellationToken cancellationToken, int count = 50) =>
+    private static async Task<Ok<IReadOnlyList<JobRun>>> RunsAsync(string group, string name, IJobRunHistory runs, CancellationToken cancellationToken, int count = 50) =>
         TypedResults.Ok(await runs.RecentAsync(group, name, Math.Clamp(count, 1, 200), cancellationToken));
 
     private static async Task<Results<Accepted, ProblemHttpResult>> RunNowAsync(

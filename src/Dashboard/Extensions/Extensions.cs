@@ -73,6 +73,9 @@ public static class Extensions
         services.AddSingleton<ISeriesDirectory, LocalSeriesDirectory>();
 
         services.AddSingleton<JobRunStore>();
+        services.AddSingleton<IJobRunHistory>(sp => sp.GetService<IClusterStateDatabase>() is { } cluster
+            ? new ClusterJobRunStore(cluster)
+            : sp.GetRequiredService<JobRunStore>());
         services.AddSingleton<JobRunRecorder>();
         services.AddSingleton<JobCatalog>();
         // On stop, running jobs see their CancellationToken cancelled and are waited for, within the host's shutdown timeout.

@@ -14,7 +14,7 @@ public sealed record JobSummary(
     JobRun? LastRun);
 
 /// <summary>Reads the Quartz scheduler's jobs and triggers, joins their recorded runs, and fires a job on request.</summary>
-public sealed class JobCatalog(ISchedulerFactory schedulers, JobRunStore runs)
+public sealed class JobCatalog(ISchedulerFactory schedulers, IJobRunHistory runs)
 {
     public async ValueTask<IReadOnlyList<JobSummary>> ListAsync(CancellationToken cancellationToken)
     {

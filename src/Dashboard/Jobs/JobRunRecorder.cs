@@ -6,10 +6,10 @@ using Quartz.Extensibility;
 namespace MetaAnomaly.Dashboard.Jobs;
 
 /// <summary>
-/// Records every job firing in the <see cref="JobRunStore"/>: when it starts (so that a run the process does not live
+/// Records every job firing in the <see cref="IJobRunHistory"/>: when it starts (so that a run the process does not live
 /// to finish stays in the history), and when it ends (what fired it, duration, result, error).
 /// </summary>
-internal sealed partial class JobRunRecorder(JobRunStore store, ILogger<JobRunRecorder> logger) : IJobListener
+internal sealed partial class JobRunRecorder(IJobRunHistory store, ILogger<JobRunRecorder> logger) : IJobListener
 {
     public string Name => "dashboard-job-runs";
 

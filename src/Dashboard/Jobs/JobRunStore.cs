@@ -9,7 +9,7 @@ namespace MetaAnomaly.Dashboard.Jobs;
 /// it starts and completed when it ends, so a run that the process did not live to finish (kill -9, a crash, a power
 /// cut) is still in the history: the first use of the store after the restart marks it failed, interrupted.
 /// </summary>
-public sealed class JobRunStore
+public sealed class JobRunStore : IJobRunHistory
 {
     public const string InterruptedError = "Interrupted: the process ended during this run (killed or crashed); its duration is unknown.";
 
@@ -24,7 +24,6 @@ public sealed class JobRunStore
         _interruptedMarked = new(MarkInterruptedAsync);
     }
 
-    /// <summary>Notes that a firing started; <see cref="RecordAsync"/> with the same <paramref name="fireId"/> completes it.</summary>
     public async ValueTask StartedAsync(string fireId, string group, string name, string? trigger, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         await _interruptedMarked.Value;
@@ -42,7 +41,6 @@ public sealed class JobRunStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>A finished firing: completes the row <see cref="StartedAsync"/> wrote for <paramref name="fireId"/>, or adds one.</summary>
     public async ValueTask RecordAsync(JobRun run, string fireId, CancellationToken cancellationToken)
     {
         await _interruptedMarked.Value;
@@ -69,10 +67,6 @@ public sealed class JobRunStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// The latest finished (or interrupted) runs, newest first; of one job when <paramref name="group"/> and
-    /// <paramref name="name"/> are given. A run still in progress is not listed (the Jobs page shows it as running).
-    /// </summary>
     public async ValueTask<IReadOnlyList<JobRun>> RecentAsync(string? group, string? name, int count, CancellationToken cancellationToken)
     {
         await _interruptedMarked.Value;

@@ -27,7 +27,7 @@ public sealed record OverviewView(
     IReadOnlyList<string> Problems);
 
 /// <summary>Reads the overview from ingestion, forecasting and detection; lists what is unhealthy, with its reason.</summary>
-public sealed class OverviewReader(IAnomalyStore anomalies, IIngestStatus ingest, IForecastingReadModel forecasting, ISeriesBuffers buffers, TimeProvider clock)
+public sealed class OverviewReader(IAnomalyDirectory anomalies, IIngestStatus ingest, IForecastingReadModel forecasting, ISeriesBuffers buffers, TimeProvider clock)
 {
     public async Task<OverviewView> ReadAsync(CancellationToken cancellationToken)
     {

@@ -90,7 +90,7 @@ public static class DetectionApi
     /// (start|end|severity|score|probability|series), desc (default true), page (1-based), pageSize (max 1000).
     /// </summary>
     internal static async Task<Results<Ok<IReadOnlyList<AnomalyEvent>>, ValidationProblem>> ListAnomaliesAsync(
-        HttpResponse response, IAnomalyStore store, CancellationToken cancellationToken,
+        HttpResponse response, IAnomalyDirectory anomalies, CancellationToken cancellationToken,
         string? series = null, string? cluster = null, AnomalySeverity? minSeverity = null,
         DateTimeOffset? from = null, DateTimeOffset? to = null, bool? open = null, AnomalyFeedbackKind? feedback = null,
         AnomalySort sort = AnomalySort.Start, bool desc = true, int page = 1, int pageSize = AnomalyQuery.Defaults.PageSize)
@@ -112,37 +112,37 @@ public static class DetectionApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var result = await store.ListAsync(new AnomalyQuery(series, cluster, minSeverity, from, to, open, feedback, sort, desc, page, pageSize), cancellationToken);
+        var result = await anomalies.ListAsync(new AnomalyQuery(series, cluster, minSeverity, from, to, open, feedback, sort, desc, page, pageSize), cancellationToken);
         response.Headers[TotalCountHeader] = result.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(result.Items);
     }
 
-    internal static async Task<Results<Ok<AnomalyEvent>, NotFound>> GetAnomalyAsync(long id, IAnomalyStore store, CancellationToken cancellationToken) =>
-        await store.GetAsync(id, cancellationToken) is { } anomaly ? TypedResults.Ok(anomaly) : TypedResults.NotFound();
+    internal static async Task<Results<Ok<AnomalyEvent>, NotFound>> GetAnomalyAsync(long id, IAnomalyDirectory anomalies, CancellationToken cancellationToken) =>
+        await anomalies.GetAsync(id, cancellationToken) is { } anomaly ? TypedResults.Ok(anomaly) : TypedResults.NotFound();
 
     internal static async Task<Results<Ok<AnomalyEvent>, NotFound, ValidationProblem>> SubmitFeedbackAsync(
-        long id, FeedbackRequest request, FeedbackService feedback, HttpContext context, CancellationToken cancellationToken)
+        long id, FeedbackRequest request, IAnomalyDirectory anomalies, HttpContext context, CancellationToken cancellationToken)
     {
         if (!Enum.IsDefined(request.Verdict))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(request.Verdict)] = ["Confirmed, Dismissed or None (clears it)."] });
         }
-        var updated = await feedback.SubmitAsync(id, request.Verdict, request.Comment, context.User.Identity?.Name, cancellationToken);
+        var updated = await anomalies.SubmitFeedbackAsync(id, request.Verdict, request.Comment, context.User.Identity?.Name, cancellationToken);
         return updated is null ? TypedResults.NotFound() : TypedResults.Ok(updated);
     }
 
     internal static async Task<Results<Ok<AnomalyEvent>, NotFound>> AcknowledgeAsync(
-        long id, FeedbackService feedback, HttpContext context, CancellationToken cancellationToken) =>
-        await feedback.AcknowledgeAsync(id, context.User.Identity?.Name, cancellationToken) is { } anomaly ? TypedResults.Ok(anomaly) : TypedResults.NotFound();
+        long id, IAnomalyDirectory anomalies, HttpContext context, CancellationToken cancellationToken) =>
+        await anomalies.AcknowledgeAsync(id, context.User.Identity?.Name, cancellationToken) is { } anomaly ? TypedResults.Ok(anomaly) : TypedResults.NotFound();
 
     internal static async Task<Results<Ok<AnomalyEvent>, NotFound, ValidationProblem>> SnoozeAsync(
-        long id, double hours, FeedbackService feedback, TimeProvider time, CancellationToken cancellationToken)
+        long id, double hours, IAnomalyDirectory anomalies, TimeProvider time, CancellationToken cancellationToken)
     {
         if (hours is not (>= 1 and <= 168))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [nameof(hours)] = ["Between 1 and 168."] });
         }
-        return await feedback.SnoozeAsync(id, TimeSpan.FromHours(hours), time.GetUtcNow(), cancellationToken) is { } anomaly
+        return await anomalies.SnoozeAsync(id, TimeSpan.FromHours(hours), time.GetUtcNow(), cancellationToken) is { } anomaly
             ? TypedResults.Ok(anomaly)
             : TypedResults.NotFound();
     }

@@ -71,6 +71,7 @@ public static class DetectionExtensions
         services.AddSingleton(sp => new FeedbackService(
             sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<AnomalyAdaptationMask>(),
             sp.GetRequiredService<FeedbackThresholds>(), sp.GetRequiredService<IAnomalyNotifications>()));
+        services.AddSingleton<IAnomalyDirectory, LocalAnomalyDirectory>();
 
         // The dispatcher logs each failed attempt in one line with its reason, and the delivery log keeps every attempt:
         // an HTTP logger (the host's included) would log every failure of a dead endpoint a second time.

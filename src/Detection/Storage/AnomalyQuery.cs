@@ -19,6 +19,11 @@ public sealed record AnomalyQuery(
     int Page = 1,
     int PageSize = AnomalyQuery.Defaults.PageSize)
 {
+    /// <summary><see cref="Series"/> as a SQL <c>LIKE</c> pattern with <c>\</c> as its escape, when it is a glob (holds <c>*</c>); null otherwise.</summary>
+    public string? SeriesLikePattern => Series is { } glob && glob.Contains('*', StringComparison.Ordinal)
+        ? glob.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal).Replace('*', '%')
+        : null;
+
     public static class Defaults
     {
         public const int PageSize = 100;

@@ -114,11 +114,10 @@ internal sealed class SqlAnomalyStore(IStateDatabase database, TimeProvider time
         var parameters = new List<(string, object?)>();
         if (!string.IsNullOrEmpty(query.Series))
         {
-            if (query.Series.Contains('*', StringComparison.Ordinal))
+            if (query.SeriesLikePattern is { } pattern)
             {
                 where.Append(" AND series_key LIKE @series ESCAPE '\\'");
-                parameters.Add(("@series", query.Series.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
-                    .Replace("_", "\\_", StringComparison.Ordinal).Replace('*', '%')));
+                parameters.Add(("@series", pattern));
             }
             else
             {

@@ -1,7 +1,11 @@
 namespace MetaAnomaly.Shared.Storage;
 
 /// <summary>
-/// The state every node of a cluster shares (accounts and API keys): the cluster's database, its tables created by
-/// the cluster at start. A single node has none and keeps that state in its own <see cref="IStateDatabase"/>.
+/// The state every node of a cluster shares (accounts, API keys, job runs): the cluster's database, its tables created
+/// by the cluster at start. A single node has none and keeps that state in its own <see cref="IStateDatabase"/>.
 /// </summary>
-public interface IClusterStateDatabase : IStateDatabase;
+public interface IClusterStateDatabase : IStateDatabase
+{
+    /// <summary>This node's name in the cluster, for the rows it writes of its own.</summary>
+    string NodeName { get; }
+}

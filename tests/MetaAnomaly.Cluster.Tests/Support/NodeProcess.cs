@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MetaAnomaly.Testing;
 
@@ -138,7 +139,37 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Signs in through the /login form as admin and creates a writer key on this node.</summary>
     public async Task SignInAsync()
     {
-        var token = AntiforgeryToken().Match(await Client.GetStringAsync("/login")).Groups[1].Value;
+        await SignInAsync(Client);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/keys") { Content = JsonContent.Create(new { name = "cluster-test", role = "writer" }) };
+        request.Headers.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
+        using var created = await Client.SendAsync(request);
+        created.EnsureSuccessStatusCode();
+        WriterKey = (await created.Content.ReadFromJsonAsync<CreatedKey>())!.Text;
+    }
+
+    /// <summary>POSTs <paramref name="body"/> as JSON with the signed-in cookie (from this node's origin) and returns the answer's JSON; fails on an error status.</summary>
+    public async Task<JsonElement> PostAsync(string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
+        using var response = await Client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{Name}: POST {path} answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Signs in as admin on a client of its own and returns the session cookie (<c>name=value</c>) this node issued.</summary>
+    public async Task<string> SignInCookieAsync()
+    {
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = BaseAddress };
+        await SignInAsync(client);
+        var session = cookies.GetCookies(BaseAddress).Single(c => c.Name == "metaanomaly.auth");
+        return $"{session.Name}={session.Value}";
+    }
+
+    private async Task SignInAsync(HttpClient client)
+    {
+        var token = AntiforgeryToken().Match(await client.GetStringAsync("/login")).Groups[1].Value;
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login",
@@ -146,13 +177,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
             ["Input.UserName"] = "admin",
             ["Input.Password"] = AdminPassword,
         });
-        using var signedIn = await Client.PostAsync("/login", form);
+        using var signedIn = await client.PostAsync("/login", form);
         Assert.True(signedIn.StatusCode == HttpStatusCode.Found, $"{Name}: sign-in answered {signedIn.StatusCode}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/keys") { Content = JsonContent.Create(new { name = "cluster-test", role = "writer" }) };
-        request.Headers.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
-        using var created = await Client.SendAsync(request);
-        created.EnsureSuccessStatusCode();
-        WriterKey = (await created.Content.ReadFromJsonAsync<CreatedKey>())!.Text;
     }
 
     /// <summary>SIGKILL: no shutdown, no deactivation, as a lost machine.</summary>
