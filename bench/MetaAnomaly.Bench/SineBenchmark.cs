@@ -56,21 +56,31 @@ public sealed class SineBenchmark : IBenchmark
                 // Learners without an inner loop (and the pretrained net) train once whatever the steps evaluated.
                 var usesInnerSteps = name != Pretrained && options.Registry.Factory(name).Family == LearnerFamily.Optimization;
                 int TrainedWith(int evaluated) => usesInnerSteps ? fixedInnerSteps ?? evaluated : 0;
-                var states = new Dictionary<int, byte[][]>();
+                var measured = new Dictionary<(int Evaluated, int Budget), (double Mean, double Interval)>();
                 var rows = new List<(int Budget, (double Mean, double Interval) One, (double Mean, double Interval) Ten)>();
                 try
                 {
                     foreach (var trainedWith in EvaluatedSteps.Select(TrainedWith).Distinct())
                     {
-                        states[trainedWith] = name == Pretrained
-                            ? TrainPretrained(options.Registry, budgets, k, seed)
-                            : MetaTrain(options.Registry, name, budgets, k, seed, Math.Max(1, trainedWith));
+                        // Each checkpoint's columns are printed as soon as it is reached, so a long run reports as it goes.
+                        void Reached(int budget, byte[] state)
+                        {
+                            foreach (var evaluated in EvaluatedSteps.Where(e => TrainedWith(e) == trainedWith))
+                            {
+                                var (mean, interval) = measured[(evaluated, budget)] = Evaluate(options.Registry, name, state, evaluation, evaluated, seed);
+                                output.WriteLine($"    {name} K={k}, {budget} outer steps, {evaluated} step(s): {mean:G4} +-{interval:G3} ({clock.Elapsed.TotalSeconds:F0} s)");
+                            }
+                        }
+                        if (name == Pretrained)
+                        {
+                            TrainPretrained(options.Registry, budgets, k, seed, Reached);
+                        }
+                        else
+                        {
+                            MetaTrain(options.Registry, name, budgets, k, seed, Math.Max(1, trainedWith), Reached);
+                        }
                     }
-                    for (var b = 0; b < budgets.Length; b++)
-                    {
-                        var mse = EvaluatedSteps.Select(evaluated => Evaluate(options.Registry, name, states[TrainedWith(evaluated)][b], evaluation, evaluated, seed)).ToArray();
-                        rows.Add((budgets[b], mse[0], mse[1]));
-                    }
+                    rows.AddRange(budgets.Select(b => (b, measured[(EvaluatedSteps[0], b)], measured[(EvaluatedSteps[1], b)])));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -113,21 +123,20 @@ public sealed class SineBenchmark : IBenchmark
 
     private static LearnerSettings Settings(int seed, int steps) => new(1, CPU, seed, [40, 40], InnerLearningRate, steps, MetaLearningRate: 0.001, ZeroOutputLayer: false);
 
-    /// <summary>The learner's saved state at each of the ascending <paramref name="budgets"/> of outer steps.</summary>
-    private static byte[][] MetaTrain(MetaLearnerRegistry registry, string name, int[] budgets, int k, int seed, int innerSteps)
+    /// <summary>Meta-trains, handing <paramref name="reached"/> the saved state at each of the ascending <paramref name="budgets"/> of outer steps.</summary>
+    private static void MetaTrain(MetaLearnerRegistry registry, string name, int[] budgets, int k, int seed, int innerSteps, Action<int, byte[]> reached)
     {
         using var learner = registry.Create(name, Settings(seed, innerSteps));
         var random = new Random(seed);
-        return Checkpoints(budgets, learner, () =>
+        Checkpoints(budgets, learner, reached, () =>
         {
             using var batch = SineTasks(MetaBatch, k, k, random);
             learner.MetaTrainStep(batch);
         });
     }
 
-    private static byte[][] Checkpoints(int[] budgets, IMetaLearner learner, Action step)
+    private static void Checkpoints(int[] budgets, IMetaLearner learner, Action<int, byte[]> reached, Action step)
     {
-        var states = new byte[budgets.Length][];
         var done = 0;
         for (var b = 0; b < budgets.Length; b++)
         {
@@ -137,18 +146,17 @@ public sealed class SineBenchmark : IBenchmark
             }
             var state = new MemoryStream();
             learner.Save(state);
-            states[b] = state.ToArray();
+            reached(budgets[b], state.ToArray());
         }
-        return states;
     }
 
     /// <summary>The baseline: one net regressing y on x over all tasks together (no adaptation in training).</summary>
-    private static byte[][] TrainPretrained(MetaLearnerRegistry registry, int[] budgets, int k, int seed)
+    private static void TrainPretrained(MetaLearnerRegistry registry, int[] budgets, int k, int seed, Action<int, byte[]> reached)
     {
         using var learner = (GradientMetaLearner)registry.Create(MamlFactory.LearnerName, Settings(seed, 1));
         using var optimizer = optim.Adam(learner.Initialisation.Tensors, 0.001);
         var random = new Random(seed);
-        return Checkpoints(budgets, learner, () =>
+        Checkpoints(budgets, learner, reached, () =>
         {
             using var scope = NewDisposeScope();
             using var batch = SineTasks(MetaBatch, k, k, random);

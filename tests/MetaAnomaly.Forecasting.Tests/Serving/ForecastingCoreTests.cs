@@ -2,6 +2,7 @@ using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
+using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Time.Testing;
@@ -194,6 +195,38 @@ public sealed class ForecastingCoreTests : IDisposable
 
         Assert.Contains(core.ReadModel.Clusters(), c => c.Period == 24 && c.Members.Order().SequenceEqual([Key("odd1"), Key("odd2")]));
         Assert.Equal(expected, core.ReadModel.StateOf(Key("odd1")).Status);
+    }
+
+    [Theory]
+    [InlineData(20, false)]
+    [InlineData(3, true)]
+    public async Task APeriodGroupMetaTrainsOneSharedInitialisationThatSmallClustersServeAndLargeOnesSpecialise(int specialisedClusterMembers, bool sixSpecialise)
+    {
+        using var bed = new CoreTestBed(o => o.SpecialisedClusterMembers = specialisedClusterMembers);
+        var random = new Random(2);
+        foreach (var name in new[] { "odd1", "odd2" })
+        {
+            var odd = Seasonal(name, 24 * 14, random);
+            bed.Windows.Add(odd with { Values = [.. odd.Values.Select(v => 2 * odd.Values.Average() - v)] });
+        }
+        using var core = bed.Create();
+
+        var run = await core.Runs.CatchUpAsync(CancellationToken.None);
+
+        Assert.Empty(run.Errors);
+        Assert.Equal(8, run.SeriesAdapted);
+        var registry = bed.Registry();
+        var shared = Assert.Single(await registry.VersionsAsync("p24-shared", CancellationToken.None));
+        var sharedState = await registry.TryReadStateAsync(shared, CancellationToken.None);
+        var clusters = core.ReadModel.Clusters();
+        Assert.Equal(2, clusters.Count);
+        async Task<byte[]?> StateOf(ClusterSummary cluster) =>
+            await registry.TryReadStateAsync(Assert.Single(await registry.VersionsAsync(cluster.Id, CancellationToken.None)), CancellationToken.None);
+        var pair = clusters.Single(c => c.Members.Count == 2);
+        var six = clusters.Single(c => c.Members.Count == 6);
+        var sixState = await StateOf(six);
+        Assert.Equal(sharedState, await StateOf(pair));
+        Assert.Equal(sixSpecialise, !sharedState!.AsSpan().SequenceEqual(sixState));
     }
 
 
