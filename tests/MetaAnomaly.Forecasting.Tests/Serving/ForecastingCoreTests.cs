@@ -2,7 +2,6 @@ using MetaAnomaly.Forecasting.Engine;
 using MetaAnomaly.Forecasting.Episodes;
 using MetaAnomaly.Forecasting.Extensions;
 using MetaAnomaly.Forecasting.Learners;
-using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Shared.Forecasts;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Time.Testing;
@@ -197,10 +196,14 @@ public sealed class ForecastingCoreTests : IDisposable
         Assert.Equal(expected, core.ReadModel.StateOf(Key("odd1")).Status);
     }
 
+    /// <remarks>
+    /// The six series are pure seasonal sines, which their anchor already forecasts: with a threshold of 3 their cluster
+    /// specialises the shared initialisation, and since that does not beat it on their held-out series it keeps the shared one.
+    /// </remarks>
     [Theory]
-    [InlineData(20, false)]
-    [InlineData(3, true)]
-    public async Task APeriodGroupMetaTrainsOneSharedInitialisationThatSmallClustersServeAndLargeOnesSpecialise(int specialisedClusterMembers, bool sixSpecialise)
+    [InlineData(20)]
+    [InlineData(3)]
+    public async Task APeriodGroupMetaTrainsOneSharedInitialisationThatSmallClustersServeAndALargeOneKeepsUnlessSpecialisingBeatsIt(int specialisedClusterMembers)
     {
         using var bed = new CoreTestBed(o => o.SpecialisedClusterMembers = specialisedClusterMembers);
         var random = new Random(2);
@@ -219,14 +222,12 @@ public sealed class ForecastingCoreTests : IDisposable
         var shared = Assert.Single(await registry.VersionsAsync("p24-shared", CancellationToken.None));
         var sharedState = await registry.TryReadStateAsync(shared, CancellationToken.None);
         var clusters = core.ReadModel.Clusters();
-        Assert.Equal(2, clusters.Count);
-        async Task<byte[]?> StateOf(ClusterSummary cluster) =>
-            await registry.TryReadStateAsync(Assert.Single(await registry.VersionsAsync(cluster.Id, CancellationToken.None)), CancellationToken.None);
-        var pair = clusters.Single(c => c.Members.Count == 2);
-        var six = clusters.Single(c => c.Members.Count == 6);
-        var sixState = await StateOf(six);
-        Assert.Equal(sharedState, await StateOf(pair));
-        Assert.Equal(sixSpecialise, !sharedState!.AsSpan().SequenceEqual(sixState));
+        Assert.Equal([2, 6], clusters.Select(c => c.Members.Count).Order());
+        foreach (var cluster in clusters)
+        {
+            var state = await registry.TryReadStateAsync(Assert.Single(await registry.VersionsAsync(cluster.Id, CancellationToken.None)), CancellationToken.None);
+            Assert.Equal(sharedState, state);
+        }
     }
 
 
