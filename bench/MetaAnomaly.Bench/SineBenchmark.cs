@@ -29,12 +29,13 @@ public sealed class SineBenchmark : IBenchmark
 
     public string Name => "sine";
 
-    public string Description => "MAML paper sinusoid regression: MSE after 1 and 10 steps, K = 5, 10, 20 [--learners a,b --steps N --k 5,10,20 --inner-steps matched|N]";
+    public string Description => "MAML paper sinusoid regression: MSE after 1 and 10 steps, K = 5, 10, 20 [--learners a,b --steps N[,N2..] --k 5,10,20 --inner-steps matched|N]";
 
     public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
     {
         var options = new AdaptationBenchArguments(arguments);
-        var steps = options.Int("steps", 3000);
+        // A list of budgets trains once to the largest and evaluates the state reached at each (a learning curve).
+        var budgets = options.Text("steps", "3000").Split(',').Select(b => int.Parse(b, System.Globalization.CultureInfo.InvariantCulture)).Order().Distinct().ToArray();
         var seed = options.Int("seed", 1);
         torch.set_num_threads(options.Int("threads", Environment.ProcessorCount));
         var innerSteps = options.Text("inner-steps", "matched");
@@ -43,7 +44,7 @@ public sealed class SineBenchmark : IBenchmark
         var table = new ResultTable("learner", "K", "steps", "inner steps", "MSE 1 step", "95% CI", "MSE 10 steps", "95% CI", "seconds");
         var result = new BenchmarkResult();
         var best = (Name: "", Mse: double.PositiveInfinity);
-        output.WriteLine($"sine: {steps} outer steps per learner and K, meta-batch {MetaBatch}, {EvaluationTasks} test tasks, meta-trained with {(fixedInnerSteps is null ? "the inner steps evaluated" : $"{fixedInnerSteps} inner steps")}; learners: {string.Join(", ", learners)}");
+        output.WriteLine($"sine: {string.Join(", ", budgets)} outer steps per learner and K, meta-batch {MetaBatch}, {EvaluationTasks} test tasks, meta-trained with {(fixedInnerSteps is null ? "the inner steps evaluated" : $"{fixedInnerSteps} inner steps")}; learners: {string.Join(", ", learners)}");
         var shots = options.Text("k", "5,10,20").Split(',').Select(int.Parse).ToArray();
         foreach (var k in shots)
         {
@@ -55,33 +56,51 @@ public sealed class SineBenchmark : IBenchmark
                 // Learners without an inner loop (and the pretrained net) train once whatever the steps evaluated.
                 var usesInnerSteps = name != Pretrained && options.Registry.Factory(name).Family == LearnerFamily.Optimization;
                 int TrainedWith(int evaluated) => usesInnerSteps ? fixedInnerSteps ?? evaluated : 0;
-                var states = new Dictionary<int, byte[]>();
-                (double Mean, double Interval)[] mse;
+                var measured = new Dictionary<(int Evaluated, int Budget), (double Mean, double Interval)>();
+                var rows = new List<(int Budget, (double Mean, double Interval) One, (double Mean, double Interval) Ten)>();
                 try
                 {
                     foreach (var trainedWith in EvaluatedSteps.Select(TrainedWith).Distinct())
                     {
-                        states[trainedWith] = name == Pretrained
-                            ? TrainPretrained(options.Registry, steps, k, seed)
-                            : MetaTrain(options.Registry, name, steps, k, seed, Math.Max(1, trainedWith));
+                        // Each checkpoint's columns are printed as soon as it is reached, so a long run reports as it goes.
+                        void Reached(int budget, byte[] state)
+                        {
+                            foreach (var evaluated in EvaluatedSteps.Where(e => TrainedWith(e) == trainedWith))
+                            {
+                                var (mean, interval) = measured[(evaluated, budget)] = Evaluate(options.Registry, name, state, evaluation, evaluated, seed);
+                                output.WriteLine($"    {name} K={k}, {budget} outer steps, {evaluated} step(s): {mean:G4} +-{interval:G3} ({clock.Elapsed.TotalSeconds:F0} s)");
+                            }
+                        }
+                        if (name == Pretrained)
+                        {
+                            TrainPretrained(options.Registry, budgets, k, seed, Reached);
+                        }
+                        else
+                        {
+                            MetaTrain(options.Registry, name, budgets, k, seed, Math.Max(1, trainedWith), Reached);
+                        }
                     }
-                    mse = EvaluatedSteps.Select(evaluated => Evaluate(options.Registry, name, states[TrainedWith(evaluated)], evaluation, evaluated, seed)).ToArray();
+                    rows.AddRange(budgets.Select(b => (b, measured[(EvaluatedSteps[0], b)], measured[(EvaluatedSteps[1], b)])));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     output.WriteLine($"  {name} K={k} failed: {e.Message}");
                     continue;
                 }
-                var (one, ten) = (mse[0], mse[1]);
                 var trainSeconds = clock.Elapsed.TotalSeconds;
                 var trainedSteps = usesInnerSteps ? string.Join(" / ", EvaluatedSteps.Select(TrainedWith).Distinct()) : "-";
-                table.AddRow(name, k, steps, trainedSteps, one.Mean, $"+-{one.Interval:G3}", ten.Mean, $"+-{ten.Interval:G3}", trainSeconds);
-                output.WriteLine($"  {name} K={k}: 1 step {one.Mean:G4}, 10 steps {ten.Mean:G4} ({trainSeconds:F1} s)");
-                var key = name.Replace('-', '_');
-                result.Add($"{key}_k{k}_1step", one.Mean).Add($"{key}_k{k}", ten.Mean);
-                if (k == 10 && ten.Mean < best.Mse)
+                foreach (var (budget, one, ten) in rows)
                 {
-                    best = (name, ten.Mean);
+                    table.AddRow(name, k, budget, trainedSteps, one.Mean, $"+-{one.Interval:G3}", ten.Mean, $"+-{ten.Interval:G3}", budget == budgets[^1] ? trainSeconds : "");
+                    output.WriteLine($"  {name} K={k}, {budget} outer steps: 1 step {one.Mean:G4}, 10 steps {ten.Mean:G4}");
+                }
+                output.WriteLine($"  {name} K={k}: {trainSeconds:F1} s");
+                var (_, last1, last10) = rows[^1];
+                var key = name.Replace('-', '_');
+                result.Add($"{key}_k{k}_1step", last1.Mean).Add($"{key}_k{k}", last10.Mean);
+                if (k == 10 && last10.Mean < best.Mse)
+                {
+                    best = (name, last10.Mean);
                 }
             }
         }
@@ -104,27 +123,40 @@ public sealed class SineBenchmark : IBenchmark
 
     private static LearnerSettings Settings(int seed, int steps) => new(1, CPU, seed, [40, 40], InnerLearningRate, steps, MetaLearningRate: 0.001, ZeroOutputLayer: false);
 
-    private static byte[] MetaTrain(MetaLearnerRegistry registry, string name, int steps, int k, int seed, int innerSteps)
+    /// <summary>Meta-trains, handing <paramref name="reached"/> the saved state at each of the ascending <paramref name="budgets"/> of outer steps.</summary>
+    private static void MetaTrain(MetaLearnerRegistry registry, string name, int[] budgets, int k, int seed, int innerSteps, Action<int, byte[]> reached)
     {
         using var learner = registry.Create(name, Settings(seed, innerSteps));
         var random = new Random(seed);
-        for (var s = 0; s < steps; s++)
+        Checkpoints(budgets, learner, reached, () =>
         {
             using var batch = SineTasks(MetaBatch, k, k, random);
             learner.MetaTrainStep(batch);
+        });
+    }
+
+    private static void Checkpoints(int[] budgets, IMetaLearner learner, Action<int, byte[]> reached, Action step)
+    {
+        var done = 0;
+        for (var b = 0; b < budgets.Length; b++)
+        {
+            for (; done < budgets[b]; done++)
+            {
+                step();
+            }
+            var state = new MemoryStream();
+            learner.Save(state);
+            reached(budgets[b], state.ToArray());
         }
-        var state = new MemoryStream();
-        learner.Save(state);
-        return state.ToArray();
     }
 
     /// <summary>The baseline: one net regressing y on x over all tasks together (no adaptation in training).</summary>
-    private static byte[] TrainPretrained(MetaLearnerRegistry registry, int steps, int k, int seed)
+    private static void TrainPretrained(MetaLearnerRegistry registry, int[] budgets, int k, int seed, Action<int, byte[]> reached)
     {
         using var learner = (GradientMetaLearner)registry.Create(MamlFactory.LearnerName, Settings(seed, 1));
         using var optimizer = optim.Adam(learner.Initialisation.Tensors, 0.001);
         var random = new Random(seed);
-        for (var s = 0; s < steps; s++)
+        Checkpoints(budgets, learner, reached, () =>
         {
             using var scope = NewDisposeScope();
             using var batch = SineTasks(MetaBatch, k, k, random);
@@ -132,10 +164,7 @@ public sealed class SineBenchmark : IBenchmark
             var loss = FunctionalMlp.TaskLosses(FunctionalMlp.Forward(batch.Query.Inputs, learner.Initialisation.Tensors), batch.Query.Targets, batch.Query.Mask).mean();
             loss.backward();
             optimizer.step();
-        }
-        var state = new MemoryStream();
-        learner.Save(state);
-        return state.ToArray();
+        });
     }
 
     private static (double Mean, double Interval) Evaluate(MetaLearnerRegistry registry, string name, byte[] state, EpisodeBatch tasks, int adaptationSteps, int seed)

@@ -89,10 +89,10 @@ public sealed class ForecastingOptions
     public int MetaBatchSize { get; set; } = Defaults.MetaBatchSize;
 
     /// <summary>
-    /// Members a cluster needs to meta-train on its own series; a smaller one meta-trains on every member of its period
-    /// group (the clusters of its period), a shared initialisation rather than one learned from a handful of series.
-    /// 0 (the default): every cluster on its own members; 20 cost realTraffic 1.6 points on the NAB development split
-    /// (seed 1) for a 0.1% better M4 OWA (m4-log.md).
+    /// Members a cluster needs to specialise its period group's shared initialisation (meta-trained once on every member
+    /// of the clusters of its period) on its own series; a smaller cluster, or a new one, serves a copy of the shared one.
+    /// A period of one cluster trains it on its own members. 0 (the default): no shared initialisation, every cluster
+    /// meta-trains from scratch on its own members (m4-log.md has the measured thresholds).
     /// </summary>
     public int SpecialisedClusterMembers { get; set; } = Defaults.SpecialisedClusterMembers;
 

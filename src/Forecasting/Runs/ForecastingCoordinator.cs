@@ -86,7 +86,7 @@ internal sealed class ForecastingCoordinator(
             try
             {
                 plan.Histories.ReadMissing(cluster.Members);
-                var periodGroup = plan.Clusters.Where(c => c.Period == cluster.Period).SelectMany(c => c.Members).ToArray();
+                var periodGroup = plan.Clusters.Where(c => c.Period == cluster.Period).ToArray();
                 var model = await trainer.PrepareAsync(cluster, periodGroup, plan.Histories, retrain: kind == RunKind.Retrain, learner, refreshIfDue: kind == RunKind.Full, run,
                     cancellationToken);
                 if (model is null)

@@ -33,17 +33,30 @@ internal sealed class ClusterTrainer(
 
     public Task SaveTrainedAsync(RunOutcome run, CancellationToken cancellationToken) => stored.SaveAsync(run, cancellationToken);
 
-    public async Task<ClusterModel?> PrepareAsync(SeriesCluster cluster, IReadOnlyList<SeriesKey> periodGroup, SeriesHistories histories, bool retrain, string? learner,
+    public async Task<ClusterModel?> PrepareAsync(SeriesCluster cluster, IReadOnlyList<SeriesCluster> periodGroup, SeriesHistories histories, bool retrain, string? learner,
         bool refreshIfDue, RunOutcome run, CancellationToken cancellationToken)
     {
-        var trainedOn = cluster.Members.Count >= setup.Options.SpecialisedClusterMembers ? cluster.Members : periodGroup;
+        var shared = SharedCluster(cluster, periodGroup);
+        var trainedOn = shared is null || cluster.Members.Count >= setup.Options.SpecialisedClusterMembers ? cluster.Members : shared.Members;
         histories.ReadMissing(trainedOn);
-        var model = await EnsureAsync(cluster, trainedOn, histories, retrain, learner, run, cancellationToken);
+        var model = await EnsureAsync(cluster, shared, trainedOn, histories, retrain, learner, run, cancellationToken);
         return model is not null && refreshIfDue && RefreshDue(model) ? await RefreshAsync(cluster, trainedOn, model, histories, run, cancellationToken) : model;
     }
 
-    private async Task<ClusterModel?> EnsureAsync(SeriesCluster cluster, IReadOnlyList<SeriesKey> trainedOn, SeriesHistories histories, bool retrain, string? learnerOverride,
-        RunOutcome run, CancellationToken cancellationToken)
+    /// <summary>The registry id of the shared initialisation of the period group of <paramref name="period"/>.</summary>
+    internal static string SharedId(int period) => period > 0 ? $"p{period}-shared" : "aperiodic-shared";
+
+    /// <summary>
+    /// The period group as the pseudo-cluster its shared initialisation is meta-trained on: every member of the clusters of
+    /// the period. Null when <c>SpecialisedClusterMembers</c> is 0 or the group is <paramref name="cluster"/> alone.
+    /// </summary>
+    private SeriesCluster? SharedCluster(SeriesCluster cluster, IReadOnlyList<SeriesCluster> periodGroup) =>
+        setup.Options.SpecialisedClusterMembers > 0 && periodGroup.Any(c => c.Id != cluster.Id)
+            ? new SeriesCluster(SharedId(cluster.Period), cluster.Period, [], periodGroup.SelectMany(c => c.Members).Union(cluster.Members).ToArray())
+            : null;
+
+    private async Task<ClusterModel?> EnsureAsync(SeriesCluster cluster, SeriesCluster? shared, IReadOnlyList<SeriesKey> trainedOn, SeriesHistories histories, bool retrain,
+        string? learnerOverride, RunOutcome run, CancellationToken cancellationToken)
     {
         var options = setup.Options;
         var learnerName = learnerOverride ?? (options.LearnerByCluster.TryGetValue(cluster.Id, out var configured) ? configured : options.Learner);
@@ -65,9 +78,13 @@ internal sealed class ClusterTrainer(
         {
             return Install(cluster.Id, trainedElsewhere, run);
         }
-        var (windows, segments) = TrainingData(trainedOn, histories);
         try
         {
+            if (shared is not null && await FromSharedAsync(cluster, shared, layout, learnerName, histories, run, cancellationToken) is { } started)
+            {
+                return await InstalledAsync(cluster.Id, started.Model, started.Windows, run, cancellationToken);
+            }
+            var (windows, segments) = TrainingData(trainedOn, histories);
             var trained = training.TrainNew(cluster.Id, learnerName, layout, segments, cancellationToken);
             return await InstalledAsync(cluster.Id, new ClusterModel(trained.Learner, layout)
             {
@@ -81,6 +98,42 @@ internal sealed class ClusterTrainer(
         {
             return Unready(cluster, e, run, current);
         }
+    }
+
+    /// <summary>
+    /// A cluster's new initialisation from its period group's shared one (meta-trained on the whole group, or loaded): a
+    /// copy of it when the cluster has fewer than <c>SpecialisedClusterMembers</c> members; else the shared one
+    /// meta-trained further on the cluster's own members, kept only when it forecasts their held-out series better (else
+    /// the copy). Null when the group has no initialisation in the cluster's layout: the cluster then trains on its own.
+    /// </summary>
+    private async Task<(ClusterModel Model, SeriesWindow[] Windows)?> FromSharedAsync(SeriesCluster cluster, SeriesCluster shared, EpisodeLayout layout, string learnerName,
+        SeriesHistories histories, RunOutcome run, CancellationToken cancellationToken)
+    {
+        histories.ReadMissing(shared.Members);
+        var group = await EnsureAsync(shared, null, shared.Members, histories, retrain: false, learnerName, run, cancellationToken);
+        if (group is null || group.Layout != layout)
+        {
+            return null;
+        }
+        if (cluster.Members.Count >= setup.Options.SpecialisedClusterMembers)
+        {
+            var (windows, segments) = TrainingData(cluster.Members, histories);
+            if (training.Specialise(cluster.Id, group, segments, cancellationToken) is { } specialised)
+            {
+                return (new ClusterModel(specialised.Learner, layout)
+                {
+                    ValidationError = specialised.ValidationError,
+                    Report = specialised.Report,
+                    RefreshedAt = clock.GetUtcNow(),
+                }, windows);
+            }
+        }
+        return (new ClusterModel(training.Copy(group), layout)
+        {
+            ValidationError = group.ValidationError,
+            Report = group.Report,
+            RefreshedAt = clock.GetUtcNow(),
+        }, histories.Of(shared.Members));
     }
 
     public ColdStartModel ColdStartModel(IReadOnlyList<SeriesCluster> clusters)

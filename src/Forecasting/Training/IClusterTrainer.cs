@@ -21,11 +21,12 @@ internal interface IClusterTrainer
     /// The cluster's initialisation for this run: the one in memory when it fits the layout and learner, else the stored
     /// one, else a new meta-training (always when <paramref name="retrain"/>, with <paramref name="learner"/> when given);
     /// refreshed when <paramref name="refreshIfDue"/> and it is older than the refresh interval. Null when none can be
-    /// had yet: its series wait, and a previous model, if any, keeps serving. A cluster with fewer than
-    /// <c>Forecasting:SpecialisedClusterMembers</c> members meta-trains on <paramref name="periodGroup"/>, every member
-    /// of the clusters with its period.
+    /// had yet: its series wait, and a previous model, if any, keeps serving. With <c>Forecasting:SpecialisedClusterMembers</c>
+    /// N above 0 a new initialisation starts from the shared one of <paramref name="periodGroup"/> (the clusters of its
+    /// period, this one included), meta-trained once on all their members: a cluster of fewer than N members serves a
+    /// copy of it, a larger one specialises it on its own members.
     /// </summary>
-    Task<ClusterModel?> PrepareAsync(SeriesCluster cluster, IReadOnlyList<SeriesKey> periodGroup, SeriesHistories histories, bool retrain, string? learner, bool refreshIfDue,
+    Task<ClusterModel?> PrepareAsync(SeriesCluster cluster, IReadOnlyList<SeriesCluster> periodGroup, SeriesHistories histories, bool retrain, string? learner, bool refreshIfDue,
         RunOutcome run, CancellationToken cancellationToken);
 
     /// <summary>

@@ -69,35 +69,84 @@ internal sealed partial class InitialisationTraining(
     /// </summary>
     public TrainedInitialisation? Refresh(string clusterId, ClusterModel current, IReadOnlyList<SeriesSegment> segments, CancellationToken cancellationToken)
     {
-        var state = new MemoryStream();
-        current.Learner.Save(state);
-        var challenger = learners.Create(current.Learner.Name, setup.SettingsFor(current.Layout));
+        var (trained, report) = TrainFurther($"refreshing {clusterId}", current, segments, cancellationToken);
+        if (trained is not null)
+        {
+            LogRefreshed(clusterId, report!.InitialValidationError, report.ValidationError, report.BestStep);
+        }
+        else if (report is not null)
+        {
+            LogRefreshKept(clusterId, report.Steps, report.InitialValidationError);
+        }
+        return trained;
+    }
+
+    /// <summary>
+    /// The period group's shared initialisation <paramref name="shared"/> meta-trained further on one cluster's members, as
+    /// <see cref="Refresh"/>: returned only when it forecasts the cluster's held-out series better than the shared one.
+    /// </summary>
+    public TrainedInitialisation? Specialise(string clusterId, ClusterModel shared, IReadOnlyList<SeriesSegment> segments, CancellationToken cancellationToken)
+    {
+        var (trained, report) = TrainFurther($"specialising {clusterId}", shared, segments, cancellationToken);
+        if (report is not null)
+        {
+            LogSpecialised(clusterId, report.InitialValidationError, report.ValidationError, trained is not null);
+        }
+        return trained;
+    }
+
+    /// <summary>A learner of its own holding <paramref name="model"/>'s state (retiring one cluster's model never disposes another's).</summary>
+    public IMetaLearner Copy(ClusterModel model)
+    {
+        var copy = learners.Create(model.Learner.Name, setup.SettingsFor(model.Layout));
         try
         {
-            challenger.Load(new MemoryStream(state.ToArray()));
-            progress.Report($"refreshing {clusterId} ({challenger.Name})", 0);
-            var reported = new Progress<MetaTrainingProgress>(p => progress.Report($"refreshing {clusterId} ({challenger.Name})", (double)p.Step / p.MaxSteps));
-            var report = _trainer.Train(challenger, segments, current.Layout, Options(), reported, cancellationToken);
+            copy.Load(new MemoryStream(StateOf(model)));
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The further-trained copy when it beat its start (null when not), and the report (null when it could not be trained).</summary>
+    private (TrainedInitialisation? Trained, MetaTrainingReport? Report) TrainFurther(string activity, ClusterModel start, IReadOnlyList<SeriesSegment> segments,
+        CancellationToken cancellationToken)
+    {
+        var challenger = Copy(start);
+        try
+        {
+            var name = $"{activity} ({challenger.Name})";
+            progress.Report(name, 0);
+            var reported = new Progress<MetaTrainingProgress>(p => progress.Report(name, (double)p.Step / p.MaxSteps));
+            var report = _trainer.Train(challenger, segments, start.Layout, Options(), reported, cancellationToken);
             if (report.BestStep == 0)
             {
                 challenger.Dispose();
-                LogRefreshKept(clusterId, report.Steps, report.InitialValidationError);
-                return null;
+                return (null, report);
             }
-            LogRefreshed(clusterId, report.InitialValidationError, report.ValidationError, report.BestStep);
-            return new TrainedInitialisation(challenger, report, report.ValidationError, null);
+            return (new TrainedInitialisation(challenger, report, report.ValidationError, null), report);
         }
         catch (ArgumentException e)
         {
             challenger.Dispose();
-            LogRefreshImpossible(e, clusterId);
-            return null;
+            LogTrainFurtherImpossible(e, activity);
+            return (null, null);
         }
         catch
         {
             challenger.Dispose();
             throw;
         }
+    }
+
+    private static byte[] StateOf(ClusterModel model)
+    {
+        var state = new MemoryStream();
+        model.Learner.Save(state);
+        return state.ToArray();
     }
 
     private MetaTrainingOptions Options() => new(
@@ -114,6 +163,9 @@ internal sealed partial class InitialisationTraining(
     [LoggerMessage(Level = LogLevel.Information, Message = "Kept the initialisation of cluster {Cluster}: {Steps} more meta-training steps on the latest history did not beat its held-out error {Error:G4}")]
     private partial void LogRefreshKept(string cluster, int steps, double error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the initialisation of cluster {Cluster}; it keeps serving")]
-    private partial void LogRefreshImpossible(Exception exception, string cluster);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Specialised the shared initialisation for cluster {Cluster}: held-out error {Before:G4} -> {After:G4}; kept the specialised copy: {Kept}")]
+    private partial void LogSpecialised(string cluster, double before, double after, bool kept);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not meta-train further ({Activity}); the initialisation it started from stays")]
+    private partial void LogTrainFurtherImpossible(Exception exception, string activity);
 }

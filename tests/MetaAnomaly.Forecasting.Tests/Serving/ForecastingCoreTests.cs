@@ -196,6 +196,40 @@ public sealed class ForecastingCoreTests : IDisposable
         Assert.Equal(expected, core.ReadModel.StateOf(Key("odd1")).Status);
     }
 
+    /// <remarks>
+    /// The six series are pure seasonal sines, which their anchor already forecasts: with a threshold of 3 their cluster
+    /// specialises the shared initialisation, and since that does not beat it on their held-out series it keeps the shared one.
+    /// </remarks>
+    [Theory]
+    [InlineData(20)]
+    [InlineData(3)]
+    public async Task APeriodGroupMetaTrainsOneSharedInitialisationThatSmallClustersServeAndALargeOneKeepsUnlessSpecialisingBeatsIt(int specialisedClusterMembers)
+    {
+        using var bed = new CoreTestBed(o => o.SpecialisedClusterMembers = specialisedClusterMembers);
+        var random = new Random(2);
+        foreach (var name in new[] { "odd1", "odd2" })
+        {
+            var odd = Seasonal(name, 24 * 14, random);
+            bed.Windows.Add(odd with { Values = [.. odd.Values.Select(v => 2 * odd.Values.Average() - v)] });
+        }
+        using var core = bed.Create();
+
+        var run = await core.Runs.CatchUpAsync(CancellationToken.None);
+
+        Assert.Empty(run.Errors);
+        Assert.Equal(8, run.SeriesAdapted);
+        var registry = bed.Registry();
+        var shared = Assert.Single(await registry.VersionsAsync("p24-shared", CancellationToken.None));
+        var sharedState = await registry.TryReadStateAsync(shared, CancellationToken.None);
+        var clusters = core.ReadModel.Clusters();
+        Assert.Equal([2, 6], clusters.Select(c => c.Members.Count).Order());
+        foreach (var cluster in clusters)
+        {
+            var state = await registry.TryReadStateAsync(Assert.Single(await registry.VersionsAsync(cluster.Id, CancellationToken.None)), CancellationToken.None);
+            Assert.Equal(sharedState, state);
+        }
+    }
+
 
     [Fact]
     public async Task TheDailyRunRefreshesAnInitialisationOnceItIsOlderThanTheInterval()
