@@ -50,7 +50,7 @@ public sealed partial class ClusterDashboardTests(ITestOutputHelper output)
             using var stop = new CancellationTokenSource();
             var pushing = pusher.RunAsync(stop.Token);
             await TestCluster.WaitForAdaptedAsync(nodes, TimeSpan.FromMinutes(6), output);
-            await pusher.WaitForAcknowledgedAsync(pusher.AcknowledgedCount + SeriesPusher.SeriesCount * 10, TimeSpan.FromMinutes(1));
+            await TestCluster.WaitForScoringLiveAsync(nodes, pusher.LatestAcknowledged, TimeSpan.FromMinutes(2), output);
             var (spikeFrom, spikeTo) = await pusher.SpikeAsync(SpikeSteps);
             var spiked = await WaitForSpikeEventsAsync(postgres, spikeFrom, spikeTo, TimeSpan.FromMinutes(4));
             await AssertNodesListTheClustersEventsAsync(postgres, nodes);

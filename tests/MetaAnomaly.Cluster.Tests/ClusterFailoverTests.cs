@@ -63,7 +63,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
 
             // The moved series' new owners read them back, adapt them and prime their detectors before the spike.
             await TestCluster.WaitForAdaptedAsync(survivors, AdaptationTimeout, output);
-            await pusher.WaitForAcknowledgedAsync(pusher.AcknowledgedCount + SeriesCount * 10, TimeSpan.FromMinutes(1));
+            await TestCluster.WaitForScoringLiveAsync(survivors, pusher.LatestAcknowledged, TimeSpan.FromMinutes(2), output);
             var (spikeFrom, spikeTo) = await pusher.SpikeAsync(SpikeSteps);
             output.WriteLine($"spike of every series from {spikeFrom:O} to {spikeTo:O}");
             var raised = await WaitForRaisedAsync(postgres, receiver, spikeFrom, spikeTo, TimeSpan.FromMinutes(4));
@@ -97,7 +97,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         });
     }
 
-    /// <summary>Waits until every series has an event in PostgreSQL over the spike and its opening reached the endpoint.</summary>
     /// <summary>A silo whose webhook endpoint is <paramref name="webhook"/>, every notification sent at once.</summary>
     private static Dictionary<string, string> Settings(string name, string postgres, Uri webhook)
     {
@@ -108,6 +107,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         return settings;
     }
 
+    /// <summary>Waits until every series has an event in PostgreSQL over the spike and its opening reached the endpoint.</summary>
     private static async Task<string> WaitForRaisedAsync(TestPostgres postgres, WebhookReceiver receiver, DateTimeOffset from, DateTimeOffset to, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -32,7 +32,7 @@ public sealed class ClusterWebhookOutboxTests(ITestOutputHelper output)
             using var stop = new CancellationTokenSource();
             var pushing = pusher.RunAsync(stop.Token);
             await TestCluster.WaitForAdaptedAsync(nodes, TimeSpan.FromMinutes(6), output);
-            await pusher.WaitForAcknowledgedAsync(pusher.AcknowledgedCount + SeriesPusher.SeriesCount * 20, TimeSpan.FromMinutes(2));
+            await TestCluster.WaitForScoringLiveAsync(nodes, pusher.LatestAcknowledged, TimeSpan.FromMinutes(2), output);
             await pusher.SpikeAsync(4);
 
             await using var database = postgres.OpenDataSource();

@@ -52,6 +52,18 @@ public sealed class SeriesPusher(IReadOnlyList<NodeProcess> nodes, ITestOutputHe
         }
     }
 
+    /// <summary>The timestamp of the latest point a node answered 204 for.</summary>
+    public DateTimeOffset LatestAcknowledged
+    {
+        get
+        {
+            lock (_acknowledged)
+            {
+                return new DateTimeOffset(_acknowledged.Max(p => p.Ticks), TimeSpan.Zero);
+            }
+        }
+    }
+
     public static string SeriesKey(int i) => $"load,host=h{i:00}#value";
 
     public void Exclude(NodeProcess node)

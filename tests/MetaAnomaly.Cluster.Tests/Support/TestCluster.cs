@@ -69,6 +69,36 @@ public static class TestCluster
         Assert.Fail($"only {adapted} of {SeriesPusher.SeriesCount} series adapted on {string.Join(", ", nodes.Select(n => n.Name))} within {timeout}");
     }
 
+    /// <summary>
+    /// Waits until the nodes together score every pushed series live (neither priming nor calibrating) through
+    /// <paramref name="through"/>: a spike pushed after that is scored as it arrives, not primed on by a detector that
+    /// meets a newly adapted or newly moved series only at its next tick.
+    /// </summary>
+    public static async Task WaitForScoringLiveAsync(IReadOnlyList<NodeProcess> nodes, DateTimeOffset through, TimeSpan timeout, ITestOutputHelper output)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        while (DateTime.UtcNow < deadline)
+        {
+            live.Clear();
+            foreach (var node in nodes)
+            {
+                var statuses = await node.Client.GetFromJsonAsync<JsonElement>("/api/detection/series");
+                live.UnionWith(statuses.EnumerateArray()
+                    .Where(s => s.GetProperty("scoring").GetBoolean() && s.GetProperty("reason").ValueKind == JsonValueKind.Null
+                        && s.GetProperty("lastScored") is { ValueKind: JsonValueKind.String } last && last.GetDateTimeOffset() >= through)
+                    .Select(s => s.GetProperty("seriesKey").GetString()!));
+            }
+            if (live.Count >= SeriesPusher.SeriesCount)
+            {
+                output.WriteLine($"all {SeriesPusher.SeriesCount} series scored live through {through:O} on {string.Join(", ", nodes.Select(n => n.Name))}");
+                return;
+            }
+            await Task.Delay(500);
+        }
+        Assert.Fail($"only {live.Count} of {SeriesPusher.SeriesCount} series scored live through {through:O} on {string.Join(", ", nodes.Select(n => n.Name))} within {timeout}");
+    }
+
     public static string Describe(ClusterView view) =>
         string.Join(", ", view.Nodes.Select(n => $"{n.Name} {n.Status} {n.ActiveShards} shards")) + $"; unreachable {view.UnreachableShards.Count}";
 
