@@ -186,12 +186,10 @@ internal sealed partial class ScoringCycle(
         {
             return;
         }
-        // Met for the first time (at start, or with its first model): live from the latest point, primed on the
-        // history before it, which is caught up like any backlog.
-        var liveFrom = _liveFrom.GetOrAdd(key, _ => window.TimestampAt(window.Count - 1));
+        var liveFrom = _liveFrom.GetOrAdd(key, _ => LiveFrom(info, window));
         var first = through is { } last
             ? Math.Max(1, (int)Math.Floor((last - window.Start) / window.Step) + 1)
-            : Math.Max(1, window.Count - 1 - current.PrimingPoints);
+            : Math.Max(1, Math.Min(window.Count - 1, (int)Math.Ceiling((liveFrom - window.Start) / window.Step)) - current.PrimingPoints);
         var budget = Math.Min(current.MaxPointsPerTick, current.MaxRequestsPerTick - requests.Count);
         var end = Math.Min(window.Count - 1, first + budget - 1);
         for (var i = first; i <= end; i++)
@@ -209,6 +207,19 @@ internal sealed partial class ScoringCycle(
         {
             _scoredThrough[key] = window.TimestampAt(end);
         }
+    }
+
+    /// <summary>
+    /// Where scoring of a series met for the first time (at start, with its first model, or when this node took its
+    /// shard over) goes live; the history before is primed, then caught up like any backlog. The points this process
+    /// received itself after those it recovered from storage were seen by no detector (they arrived while the process
+    /// was down, or while the shard's new owner adapted the series), so they are scored; a series recovered through its
+    /// latest point, or never recovered, goes live at its latest point.
+    /// </summary>
+    private static DateTimeOffset LiveFrom(SeriesInfo info, SeriesWindow window)
+    {
+        var latest = window.TimestampAt(window.Count - 1);
+        return info.RecoveredThrough is { } recovered && recovered + window.Step < latest ? recovered + window.Step : latest;
     }
 
     /// <summary>The change with its event's reason saying first that the series is in cold start (<paramref name="stage"/>).</summary>

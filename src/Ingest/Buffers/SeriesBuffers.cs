@@ -52,15 +52,18 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
     internal IngestOutcome Ingest(ReadOnlySpan<DataPoint> points, Span<DataPoint> accepted)
     {
         var now = _clock.GetUtcNow();
-        return Counted(Write(points, now - _timestamps.MaxAge, now + _timestamps.MaxAhead, accepted));
+        return Counted(Write(points, now - _timestamps.MaxAge, now + _timestamps.MaxAhead, accepted, recovered: false));
     }
 
     /// <summary>Points replayed on a synthetic data clock (the demo): everything but the timestamp range is checked.</summary>
     public IngestOutcome IngestReplay(ReadOnlySpan<DataPoint> points) =>
-        Counted(Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, []));
+        Counted(Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, [], recovered: false));
 
-    /// <summary>Points read back from the write-ahead log: accepted once already, so neither checked by time nor counted again.</summary>
-    internal void Replay(ReadOnlySpan<DataPoint> points) => Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, []);
+    /// <summary>
+    /// Points read back from storage (the write-ahead log, the cluster's store): accepted once already, so neither
+    /// checked by time nor counted again; their series are recovered through them (<see cref="SeriesInfo.RecoveredThrough"/>).
+    /// </summary>
+    internal void Replay(ReadOnlySpan<DataPoint> points) => Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, [], recovered: true);
 
     public IReadOnlyList<SeriesInfo> ListSeries() =>
         _rings.Values.Select(r => r.Describe()).OrderBy(i => i.Key).ToArray();
@@ -115,7 +118,7 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
         return outcome;
     }
 
-    private IngestOutcome Write(ReadOnlySpan<DataPoint> points, DateTimeOffset earliest, DateTimeOffset latest, Span<DataPoint> accepted)
+    private IngestOutcome Write(ReadOnlySpan<DataPoint> points, DateTimeOffset earliest, DateTimeOffset latest, Span<DataPoint> accepted, bool recovered)
     {
         int taken = 0, notFinite = 0, outOfRange = 0, overCapacity = 0, tooOld = 0;
         SeriesRing? ring = null;
@@ -139,7 +142,7 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
             {
                 overCapacity++;
             }
-            else if (ring.Write(point.Timestamp.UtcTicks, point.Value))
+            else if (ring.Write(point.Timestamp.UtcTicks, point.Value, recovered))
             {
                 if (!accepted.IsEmpty)
                 {

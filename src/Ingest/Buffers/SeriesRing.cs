@@ -23,6 +23,7 @@ internal sealed class SeriesRing
     private long _tail;
     private long _pointCount;
     private long _firstTicks = long.MaxValue;
+    private long _recoveredTicks = long.MinValue;
 
     public SeriesRing(SeriesKey key, int capacity, int pointsForStep)
     {
@@ -36,12 +37,17 @@ internal sealed class SeriesRing
 
     public int Capacity { get; }
 
-    /// <summary>Writes one point. Returns false when it is older than what the ring holds.</summary>
-    public bool Write(long ticks, double value)
+    /// <summary>Writes one point, <paramref name="recovered"/> when read back from storage. Returns false when it is
+    /// older than what the ring holds.</summary>
+    public bool Write(long ticks, double value, bool recovered = false)
     {
         lock (_gate)
         {
             _firstTicks = Math.Min(_firstTicks, ticks);
+            if (recovered)
+            {
+                _recoveredTicks = Math.Max(_recoveredTicks, ticks);
+            }
             if (_stepTicks == 0)
             {
                 Pend(ticks, value);
@@ -59,9 +65,12 @@ internal sealed class SeriesRing
             {
                 return new SeriesInfo(Key, null, _pending.Count,
                     _pending.Count == 0 ? null : Stamp(_pending.Min(p => p.Ticks)),
-                    _pending.Count == 0 ? null : Stamp(_pending.Max(p => p.Ticks)));
+                    _pending.Count == 0 ? null : Stamp(_pending.Max(p => p.Ticks))) { RecoveredThrough = RecoveredThrough };
             }
-            return new SeriesInfo(Key, TimeSpan.FromTicks(_stepTicks), _pointCount, Stamp(_firstTicks), Stamp(SlotTicks(_head)));
+            return new SeriesInfo(Key, TimeSpan.FromTicks(_stepTicks), _pointCount, Stamp(_firstTicks), Stamp(SlotTicks(_head)))
+            {
+                RecoveredThrough = RecoveredThrough,
+            };
         }
     }
 
@@ -133,6 +142,10 @@ internal sealed class SeriesRing
             values.CopyTo(_slots);
             _pointCount = snapshot.PointCount;
             _firstTicks = snapshot.FirstTicks;
+            if (_head >= 0)
+            {
+                _recoveredTicks = Math.Max(_recoveredTicks, SlotTicks(_head));
+            }
             var pending = _pending.ToArray();
             _pending.Clear();
             foreach (var (ticks, value) in pending)
@@ -141,6 +154,8 @@ internal sealed class SeriesRing
             }
         }
     }
+
+    private DateTimeOffset? RecoveredThrough => _recoveredTicks == long.MinValue ? null : Stamp(_recoveredTicks);
 
     private void Pend(long ticks, double value)
     {

@@ -6,4 +6,11 @@ public sealed record SeriesInfo(
     TimeSpan? Step,
     long PointCount,
     DateTimeOffset? FirstTimestamp,
-    DateTimeOffset? LastTimestamp);
+    DateTimeOffset? LastTimestamp)
+{
+    /// <summary>
+    /// The latest point this process read back from storage (its snapshot and write-ahead log after a restart, the
+    /// cluster's store when a node takes the series' shard over) rather than received itself; null when it recovered none.
+    /// </summary>
+    public DateTimeOffset? RecoveredThrough { get; init; }
+}

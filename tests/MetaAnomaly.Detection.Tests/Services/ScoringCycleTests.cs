@@ -138,6 +138,38 @@ public sealed class ScoringCycleTests : IDisposable
         Assert.Equal(11, (await store.ScoresAsync(key, Synthetic.Start, Synthetic.Start + Synthetic.Step * 310, default)).Count);
     }
 
+    [Theory]
+    [InlineData(true, 10)]
+    [InlineData(false, 1)]
+    public async Task PointsReceivedAfterWhatASeriesRecoveredFromStorageAreScoredLiveWhenScoringFirstMeetsIt(bool recovered, int live)
+    {
+        var (cycle, store, _, _) = Create();
+        var key = Synthetic.Key();
+        var values = Synthetic.Seasonal(310, seed: 17);
+        values[303] += 30;
+        if (recovered)
+        {
+            _buffers.Recover(key, values[..300]);
+        }
+        else
+        {
+            _buffers.Append(key, values[..300]);
+        }
+        _buffers.Append(key, values[300..]);
+        _forecaster.Models.Add(key);
+
+        var scored = 0;
+        for (var tick = 0; tick < 4; tick++)
+        {
+            scored += await cycle.RunOnceAsync(default);
+        }
+
+        Assert.Equal(live, scored);
+        var anomalies = await store.ListAsync(new AnomalyQuery(Series: key.ToString()), default);
+        Assert.Equal(recovered, anomalies.Items.Any(e => e.Start == Synthetic.Start + Synthetic.Step * 303));
+        Assert.Equal(live, (await store.ScoresAsync(key, Synthetic.Start, Synthetic.Start + Synthetic.Step * 310, default)).Count);
+    }
+
     [Fact]
     public async Task PrimingManySeriesIsSpreadOverTicksWithinTheRequestBudget()
     {

@@ -6,6 +6,7 @@ namespace MetaAnomaly.Detection.Tests.Support;
 public sealed class MemorySeriesBuffers(DateTimeOffset start, TimeSpan step) : ISeriesBuffers
 {
     private readonly Dictionary<SeriesKey, List<double>> _series = [];
+    private readonly Dictionary<SeriesKey, int> _recoveredThrough = [];
 
     public void Append(SeriesKey key, params double[] values)
     {
@@ -16,10 +17,20 @@ public sealed class MemorySeriesBuffers(DateTimeOffset start, TimeSpan step) : I
         list.AddRange(values);
     }
 
+    /// <summary>Appends <paramref name="values"/> as points read back from storage (a restart's, a shard taken over).</summary>
+    public void Recover(SeriesKey key, params double[] values)
+    {
+        Append(key, values);
+        _recoveredThrough[key] = _series[key].Count - 1;
+    }
+
     public IReadOnlyList<SeriesInfo> ListSeries() => _series.Keys.Select(k => Describe(k)!).ToArray();
 
     public SeriesInfo? Describe(SeriesKey key) => _series.TryGetValue(key, out var list)
         ? new SeriesInfo(key, step, list.Count, start, start + step * (list.Count - 1))
+        {
+            RecoveredThrough = _recoveredThrough.TryGetValue(key, out var recovered) ? start + step * recovered : null,
+        }
         : null;
 
     public SeriesWindow? Latest(SeriesKey key, int maxPoints)

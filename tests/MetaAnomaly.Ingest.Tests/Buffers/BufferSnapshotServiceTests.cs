@@ -34,4 +34,39 @@ public sealed class BufferSnapshotServiceTests : IDisposable
         Assert.Equal(1, restored.Restore(await store.LoadAsync(CancellationToken.None)));
         Assert.Equal(20, restored.Latest(Key("a"), 100)!.Values.Length);
     }
+
+    [Fact]
+    public async Task ASeriesIsRecoveredThroughWhatTheSnapshotAndTheLogHeldNotThroughWhatArrivesAfterTheRestart()
+    {
+        var database = new SqliteStateDatabase(_temp.File("state.db"), IngestMigrations.All, NullLogger<SqliteStateDatabase>.Instance);
+        var store = new BufferSnapshotStore(database, TimeProvider.System);
+        var step = TimeSpan.FromSeconds(30);
+        var running = Create(capacity: 64);
+        await using (var log = new WriteAheadLog(_temp.File("wal"), 1 << 20, NullLogger<WriteAheadLog>.Instance))
+        {
+            var service = new BufferSnapshotService(running, store, log, Options.Create(new IngestOptions()), TimeProvider.System,
+                NullLogger<BufferSnapshotService>.Instance);
+            await service.StartAsync(CancellationToken.None);
+            running.Ingest(Regular(Key("a"), 20, step));
+            await service.StopAsync(CancellationToken.None);
+            service.Dispose();
+            var logged = Regular(Key("a"), 5, step, start: Epoch + step * 20);
+            await log.AppendAsync(logged, CancellationToken.None);
+        }
+        Assert.Null(running.Describe(Key("a"))!.RecoveredThrough);
+
+        var restarted = Create(capacity: 64);
+        await using (var log = new WriteAheadLog(_temp.File("wal"), 1 << 20, NullLogger<WriteAheadLog>.Instance))
+        {
+            using var service = new BufferSnapshotService(restarted, store, log, Options.Create(new IngestOptions()), TimeProvider.System,
+                NullLogger<BufferSnapshotService>.Instance);
+            await service.StartAsync(CancellationToken.None);
+            restarted.Ingest(Regular(Key("a"), 3, step, start: Epoch + step * 25));
+            restarted.Ingest(Regular(Key("b"), 20, step));
+
+            Assert.Equal(Epoch + step * 24, restarted.Describe(Key("a"))!.RecoveredThrough);
+            Assert.Equal(Epoch + step * 27, restarted.Describe(Key("a"))!.LastTimestamp);
+            Assert.Null(restarted.Describe(Key("b"))!.RecoveredThrough);
+        }
+    }
 }

@@ -31,7 +31,7 @@ public sealed class BufferSnapshotStoreTests : IDisposable
             Assert.Equal(before.Start, after.Start);
             Assert.Equal(before.Step, after.Step);
             Assert.Equal(before.Values, after.Values);
-            Assert.Equal(buffers.Describe(key), restored.Describe(key));
+            Assert.Equal(buffers.Describe(key)! with { RecoveredThrough = buffers.Describe(key)!.LastTimestamp }, restored.Describe(key));
         }
         restored.Ingest([new(Key("a"), Epoch + step * 50, 99)]);
         Assert.Equal(99, restored.Latest(Key("a"), 1)!.Values[0]);
