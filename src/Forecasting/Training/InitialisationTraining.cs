@@ -132,7 +132,7 @@ internal sealed partial class InitialisationTraining(
         catch (ArgumentException e)
         {
             challenger.Dispose();
-            LogTrainFurtherImpossible(e, activity);
+            LogTrainFurtherImpossible(activity, e.Message);
             return (null, null);
         }
         catch
@@ -166,6 +166,6 @@ internal sealed partial class InitialisationTraining(
     [LoggerMessage(Level = LogLevel.Information, Message = "Specialised the shared initialisation for cluster {Cluster}: held-out error {Before:G4} -> {After:G4}; kept the specialised copy: {Kept}")]
     private partial void LogSpecialised(string cluster, double before, double after, bool kept);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not meta-train further ({Activity}); the initialisation it started from stays")]
-    private partial void LogTrainFurtherImpossible(Exception exception, string activity);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not meta-train further ({Activity}): {Reason} The initialisation it started from stays")]
+    private partial void LogTrainFurtherImpossible(string activity, string reason);
 }
