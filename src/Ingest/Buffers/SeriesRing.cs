@@ -39,7 +39,7 @@ internal sealed class SeriesRing
 
     /// <summary>Writes one point, <paramref name="recovered"/> when read back from storage. Returns false when it is
     /// older than what the ring holds.</summary>
-    public bool Write(long ticks, double value, bool recovered = false)
+    public bool Write(long ticks, double value, bool recovered)
     {
         lock (_gate)
         {
