@@ -10,13 +10,13 @@ namespace MetaAnomaly.Cluster.Events;
 /// A cluster node's webhook queue, in place of its own outbox's: the notifications claimed by any node
 /// (<c>metaanomaly_webhook_claims</c>), so that one claimed by a node that is then lost is delivered by a live one. The
 /// node's dispatcher (the single node's, with its retry schedule, dead-lettering and circuit breaker) takes at most
-/// <see cref="TakenPerPoll"/> due notifications of the endpoints this node has (by URL) at a time, each under a lease
+/// <see cref="TakenPerPoll"/> due notifications of the cluster's endpoints (by URL) at a time, each under a lease
 /// of that many attempt timeouts and a poll, and records every attempt in the row, which frees it; a row is taken by
 /// one node at a time. An attempt on a notification this node claimed is also recorded in its own outbox (its delivery
 /// log); one claimed by a lost node stays as it was in that node's outbox.
 /// </summary>
 internal sealed class ClusterWebhookQueue(
-    NpgsqlDataSource database, WebhookStore store, IOptions<ClusterOptions> cluster, IOptions<DetectionOptions> detection) : IWebhookQueue
+    NpgsqlDataSource database, WebhookEndpointStore endpoints, WebhookDeliveryStore store, IOptions<ClusterOptions> cluster, IOptions<DetectionOptions> detection) : IWebhookQueue
 {
     private const int TakenPerPoll = 20;
 
@@ -26,8 +26,8 @@ internal sealed class ClusterWebhookQueue(
 
     public async Task<IReadOnlyList<PendingDelivery>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
-        var endpoints = await EndpointsAsync(cancellationToken);
-        if (endpoints.Count == 0)
+        var byUrl = await EndpointsAsync(cancellationToken);
+        if (byUrl.Count == 0)
         {
             return [];
         }
@@ -44,14 +44,14 @@ internal sealed class ClusterWebhookQueue(
         command.Parameters.Add(new NpgsqlParameter<string>("holder", _holder));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("until", (now + Lease).ToUniversalTime()));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now.ToUniversalTime()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("urls", endpoints.Keys.ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("urls", byUrl.Keys.ToArray()));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", Math.Min(limit, TakenPerPoll)));
         var due = new List<(PendingDelivery Delivery, DateTimeOffset NextAttempt)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             due.Add((new PendingDelivery(
-                reader.GetInt64(0), endpoints[reader.GetString(1)], reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+                reader.GetInt64(0), byUrl[reader.GetString(1)], reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
                 reader.GetFieldValue<DateTimeOffset>(5)), reader.GetFieldValue<DateTimeOffset>(6)));
         }
         return due.OrderBy(d => d.NextAttempt).ThenBy(d => d.Delivery.Id).Select(d => d.Delivery).ToArray();
@@ -97,15 +97,15 @@ internal sealed class ClusterWebhookQueue(
         }
     }
 
-    /// <summary>This node's endpoints by URL (the first of several with one URL).</summary>
+    /// <summary>The cluster's endpoints by URL (the first of several with one URL).</summary>
     private async Task<IReadOnlyDictionary<string, long>> EndpointsAsync(CancellationToken cancellationToken)
     {
-        var endpoints = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var target in await store.ListAsync(cancellationToken))
+        var byUrl = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var target in await endpoints.ListAsync(cancellationToken))
         {
-            endpoints.TryAdd(target.Url, target.Id);
+            byUrl.TryAdd(target.Url, target.Id);
         }
-        return endpoints;
+        return byUrl;
     }
 
     /// <summary>Runs the update of a claim; the id of the same notification in this node's own outbox, if it has it.</summary>

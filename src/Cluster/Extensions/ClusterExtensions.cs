@@ -50,7 +50,8 @@ public static class ClusterExtensions
     /// queued once per cluster (<see cref="ClusterWebhookClaims"/>). The model registry is the cluster's
     /// (<see cref="ClusterModelRegistry"/>: each cluster meta-trained once, its versions served by every node), Quartz
     /// runs clustered on the same database (each job fires once per cluster) and the daily run fans out over the shards
-    /// (<see cref="ClusterForecastingRuns"/>); accounts, API keys and the data-protection keys of sign-in cookies are the cluster's (<see cref="ClusterStateDatabase"/>, <see cref="ClusterXmlRepository"/>), and the series list is
+    /// (<see cref="ClusterForecastingRuns"/>); accounts, API keys, webhook endpoints, maintenance windows, sensitivities and the data-protection keys of sign-in
+    /// cookies are the cluster's (<see cref="ClusterStateDatabase"/>, <see cref="ClusterXmlRepository"/>), and the series list is
     /// every node's (<see cref="ClusterSeriesDirectory"/>). Call after <c>AddIngest</c>, <c>AddForecasting</c> and <c>AddDetection</c>.
     /// </summary>
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)

@@ -52,7 +52,7 @@ public static class Extensions
             services.AddSingleton(migration);
         }
         services.AddSingleton<IAccountStore>(sp => new StateDatabaseAccountStore(
-            sp.GetService<IClusterStateDatabase>() ?? sp.GetRequiredService<IStateDatabase>(), sp.GetRequiredService<TimeProvider>()));
+            IClusterStateDatabase.SharedOrOwn(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<AdminAccountSeeder>();
         var paths = StatePaths.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddSingleton(paths);

@@ -237,14 +237,14 @@ public static class DetectionApi
     private static ValidationProblem NotASensitivity() =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensitivity"] = ["Low, Medium or High."] });
 
-    internal static async Task<Ok<WebhookEndpoint[]>> ListWebhooksAsync(WebhookStore store, CancellationToken cancellationToken) =>
+    internal static async Task<Ok<WebhookEndpoint[]>> ListWebhooksAsync(WebhookEndpointStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListAsync(cancellationToken)).Select(t => t.ToPublic()).ToArray());
 
-    internal static async Task<Results<Ok<WebhookEndpoint>, NotFound>> GetWebhookAsync(long id, WebhookStore store, CancellationToken cancellationToken) =>
+    internal static async Task<Results<Ok<WebhookEndpoint>, NotFound>> GetWebhookAsync(long id, WebhookEndpointStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken) is { } target ? TypedResults.Ok(target.ToPublic()) : TypedResults.NotFound();
 
     internal static async Task<Results<Created<WebhookEndpoint>, ValidationProblem, Conflict<string>>> CreateWebhookAsync(
-        WebhookEndpointRequest request, WebhookStore store, CancellationToken cancellationToken)
+        WebhookEndpointRequest request, WebhookEndpointStore store, CancellationToken cancellationToken)
     {
         if (request.Validate() is { Count: > 0 } errors)
         {
@@ -256,7 +256,7 @@ public static class DetectionApi
     }
 
     internal static async Task<Results<Ok<WebhookEndpoint>, NotFound, ValidationProblem, Conflict<string>>> UpdateWebhookAsync(
-        long id, WebhookEndpointRequest request, WebhookStore store, CancellationToken cancellationToken)
+        long id, WebhookEndpointRequest request, WebhookEndpointStore store, CancellationToken cancellationToken)
     {
         if (request.Validate() is { Count: > 0 } errors)
         {
@@ -274,7 +274,8 @@ public static class DetectionApi
         return TypedResults.Ok((await store.GetAsync(id, cancellationToken))!.ToPublic());
     }
 
-    internal static async Task<Results<NoContent, NotFound, Conflict<string>>> DeleteWebhookAsync(long id, WebhookStore store, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, NotFound, Conflict<string>>> DeleteWebhookAsync(
+        long id, WebhookEndpointStore store, IWebhookManagement webhooks, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(id, cancellationToken) is not { } existing)
         {
@@ -284,7 +285,7 @@ public static class DetectionApi
         {
             return TypedResults.Conflict("This webhook comes from configuration: remove it there.");
         }
-        await store.DeleteAsync(id, cancellationToken);
+        await webhooks.DeleteAsync(id, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -292,21 +293,21 @@ public static class DetectionApi
         await dispatcher.SendTestAsync(id, cancellationToken) is { } attempt ? TypedResults.Ok(attempt) : TypedResults.NotFound();
 
     internal static async Task<Results<Ok<IReadOnlyList<WebhookDelivery>>, NotFound>> DeliveriesAsync(
-        long id, WebhookStore store, CancellationToken cancellationToken, DeliveryState? state = null, int limit = 100)
+        long id, WebhookEndpointStore endpoints, WebhookDeliveryStore store, CancellationToken cancellationToken, DeliveryState? state = null, int limit = 100)
     {
-        if (await store.GetAsync(id, cancellationToken) is null)
+        if (await endpoints.GetAsync(id, cancellationToken) is null)
         {
             return TypedResults.NotFound();
         }
         return TypedResults.Ok(await store.DeliveriesAsync(id, state, Math.Clamp(limit, 1, 1000), cancellationToken));
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<DeliveryAttempt>>, NotFound>> AttemptsAsync(long deliveryId, WebhookStore store, CancellationToken cancellationToken) =>
+    internal static async Task<Results<Ok<IReadOnlyList<DeliveryAttempt>>, NotFound>> AttemptsAsync(long deliveryId, WebhookDeliveryStore store, CancellationToken cancellationToken) =>
         await store.DeliveryAsync(deliveryId, cancellationToken) is null
             ? TypedResults.NotFound()
             : TypedResults.Ok(await store.AttemptsAsync(deliveryId, cancellationToken));
 
-    internal static async Task<Results<Accepted, NotFound, Conflict<string>>> ReplayAsync(long deliveryId, WebhookStore store, CancellationToken cancellationToken)
+    internal static async Task<Results<Accepted, NotFound, Conflict<string>>> ReplayAsync(long deliveryId, WebhookDeliveryStore store, CancellationToken cancellationToken)
     {
         if (await store.DeliveryAsync(deliveryId, cancellationToken) is null)
         {

@@ -43,7 +43,9 @@ public static class DetectionExtensions
 
         services.AddSingleton<IAnomalyStore, SqlAnomalyStore>();
         services.AddSingleton<FeedbackThresholds>();
-        services.AddSingleton<SensitivityStore>();
+        services.AddSingleton(sp => new SensitivityStore(
+            IClusterStateDatabase.SharedOrOwn(sp), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IClusterStateDatabase>() is null ? null : SensitivityStore.SharedRefreshInterval, sp.GetRequiredService<ILogger<SensitivityStore>>()));
         services.AddHostedService(sp => sp.GetRequiredService<SensitivityStore>());
         services.AddSingleton<IThresholdSource>(sp => new SensitiveThresholds(
             sp.GetRequiredService<FeedbackThresholds>(), sp.GetRequiredService<SensitivityStore>().SensitivityOf));
@@ -77,16 +79,19 @@ public static class DetectionExtensions
         // an HTTP logger (the host's included) would log every failure of a dead endpoint a second time.
         services.AddHttpClient(WebhookSender.ClientName).RemoveAllLoggers();
         services.TryAddSingleton<ISecretProtector, UnavailableSecretProtector>();
-        services.AddSingleton<WebhookStore>();
-        services.TryAddSingleton<IWebhookQueue>(sp => sp.GetRequiredService<WebhookStore>());
+        services.AddSingleton(sp => new WebhookEndpointStore(
+            IClusterStateDatabase.SharedOrOwn(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ISecretProtector>()));
+        services.AddSingleton<WebhookDeliveryStore>();
+        services.TryAddSingleton<IWebhookQueue>(sp => sp.GetRequiredService<WebhookDeliveryStore>());
         services.AddSingleton<IWebhookManagement, WebhookManagement>();
         services.AddSingleton<WebhookSender>();
-        services.AddSingleton(sp => new MaintenanceWindowStore(sp.GetRequiredService<IStateDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new MaintenanceWindowStore(IClusterStateDatabase.SharedOrOwn(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DashboardLink>();
         services.TryAddSingleton<IWebhookClaims, LocalWebhookClaims>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton(sp => new WebhookDispatcher(
-            sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<WebhookSender>(), sp.GetRequiredService<DashboardLink>(),
+            sp.GetRequiredService<WebhookEndpointStore>(), sp.GetRequiredService<WebhookDeliveryStore>(), sp.GetRequiredService<WebhookSender>(),
+            sp.GetRequiredService<DashboardLink>(),
             sp.GetRequiredService<IOptions<DetectionOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookDispatcher>>(), sp.GetRequiredService<IWebhookQueue>()));
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

@@ -128,5 +128,46 @@ internal static class DetectionMigrations
                 set_ms INTEGER NOT NULL,
                 PRIMARY KEY (scope, target));
             """),
+        // The endpoints may be another database's (a cluster's): a delivery keeps its endpoint's id without a foreign
+        // key. SQLite cannot drop one, so the outbox is copied aside and made again, attempts first (they reference it).
+        new("detection-0009-deliveries-without-endpoint-key", """
+            CREATE TABLE detection_deliveries_kept AS SELECT * FROM detection_deliveries;
+            CREATE TABLE detection_delivery_attempts_kept AS SELECT * FROM detection_delivery_attempts;
+            DROP TABLE detection_delivery_attempts;
+            DROP TABLE detection_deliveries;
+            CREATE TABLE detection_deliveries (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                endpoint_id INTEGER NOT NULL,
+                event_id INTEGER NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_ms INTEGER NOT NULL,
+                last_status INTEGER NULL,
+                last_error TEXT NULL,
+                last_latency_ms INTEGER NULL,
+                created_ms INTEGER NOT NULL,
+                delivered_ms INTEGER NULL,
+                retry_since_ms INTEGER NULL,
+                UNIQUE (endpoint_id, idempotency_key));
+            CREATE INDEX detection_deliveries_due ON detection_deliveries (state, next_attempt_ms);
+            CREATE TABLE detection_delivery_attempts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                delivery_id INTEGER NOT NULL REFERENCES detection_deliveries (id) ON DELETE CASCADE,
+                attempt INTEGER NOT NULL,
+                at_ms INTEGER NOT NULL,
+                status INTEGER NULL,
+                error TEXT NULL,
+                latency_ms INTEGER NOT NULL);
+            INSERT INTO detection_deliveries (id, endpoint_id, event_id, idempotency_key, payload, state, attempts, next_attempt_ms, last_status,
+                last_error, last_latency_ms, created_ms, delivered_ms, retry_since_ms)
+            SELECT id, endpoint_id, event_id, idempotency_key, payload, state, attempts, next_attempt_ms, last_status,
+                last_error, last_latency_ms, created_ms, delivered_ms, retry_since_ms FROM detection_deliveries_kept;
+            INSERT INTO detection_delivery_attempts (id, delivery_id, attempt, at_ms, status, error, latency_ms)
+            SELECT id, delivery_id, attempt, at_ms, status, error, latency_ms FROM detection_delivery_attempts_kept;
+            DROP TABLE detection_delivery_attempts_kept;
+            DROP TABLE detection_deliveries_kept;
+            """),
     ];
 }

@@ -19,7 +19,8 @@ namespace MetaAnomaly.Detection.Webhooks;
 /// </summary>
 public sealed partial class WebhookDispatcher : BackgroundService
 {
-    private readonly WebhookStore _store;
+    private readonly WebhookEndpointStore _endpoints;
+    private readonly WebhookDeliveryStore _deliveries;
     private readonly IWebhookQueue _queue;
     private readonly WebhookSender _sender;
     private readonly DashboardLink _link;
@@ -35,11 +36,12 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private const long PollKey = 0;
 
     internal WebhookDispatcher(
-        WebhookStore store, WebhookSender sender, DashboardLink link, IOptions<DetectionOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger,
-        IWebhookQueue? queue = null)
+        WebhookEndpointStore endpoints, WebhookDeliveryStore deliveries, WebhookSender sender, DashboardLink link, IOptions<DetectionOptions> options,
+        TimeProvider time, ILogger<WebhookDispatcher> logger, IWebhookQueue? queue = null)
     {
-        _store = store;
-        _queue = queue ?? store;
+        _endpoints = endpoints;
+        _deliveries = deliveries;
+        _queue = queue ?? deliveries;
         _sender = sender;
         _link = link;
         _options = options;
@@ -56,7 +58,8 @@ public sealed partial class WebhookDispatcher : BackgroundService
     {
         try
         {
-            await _store.SyncConfiguredAsync(Settings.Endpoints, stoppingToken);
+            await _endpoints.SyncConfiguredAsync(Settings.Endpoints, stoppingToken);
+            await ForgetDeletedEndpointsAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
@@ -97,7 +100,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         {
             return [];
         }
-        var targets = (await _store.ListAsync(cancellationToken)).ToDictionary(t => t.Id);
+        var targets = (await _endpoints.ListAsync(cancellationToken)).ToDictionary(t => t.Id);
         var started = new List<Task>();
         foreach (var group in due.GroupBy(d => d.EndpointId))
         {
@@ -116,7 +119,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
     /// <summary>Sends one test payload to an endpoint now, outside the queue; returns the attempt.</summary>
     internal async Task<DeliveryAttempt?> SendTestAsync(long endpointId, CancellationToken cancellationToken)
     {
-        if (await _store.GetAsync(endpointId, cancellationToken) is not { } target)
+        if (await _endpoints.GetAsync(endpointId, cancellationToken) is not { } target)
         {
             return null;
         }
@@ -132,8 +135,8 @@ public sealed partial class WebhookDispatcher : BackgroundService
     internal async Task<IReadOnlyList<WebhookEndpointHealth>> HealthAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var queues = await _store.QueuesAsync(cancellationToken);
-        return (await _store.ListAsync(cancellationToken)).Select(target =>
+        var queues = await _deliveries.QueuesAsync(cancellationToken);
+        return (await _endpoints.ListAsync(cancellationToken)).Select(target =>
         {
             var queue = queues.GetValueOrDefault(target.Id) ?? new EndpointQueue(0, 0, null);
             var circuit = _breaker.Of(target.Id);
@@ -147,6 +150,16 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 target.Id, target.Name, state, circuit?.FailingSince, circuit?.ConsecutiveFailures ?? 0, queue.Pending, queue.DeadLettered, next,
                 circuit?.LastError);
         }).ToArray();
+    }
+
+    /// <summary>Removes the deliveries of endpoints deleted since (on another node, or when removing them failed).</summary>
+    private async Task ForgetDeletedEndpointsAsync(CancellationToken cancellationToken)
+    {
+        var endpoints = (await _endpoints.ListAsync(cancellationToken)).Select(t => t.Id).ToHashSet();
+        foreach (var deleted in (await _deliveries.NotifiedEndpointsAsync(null, cancellationToken)).Where(id => !endpoints.Contains(id)))
+        {
+            await _deliveries.ForgetEndpointAsync(deleted, cancellationToken);
+        }
     }
 
     private async Task DeliverAsync(WebhookTarget target, IReadOnlyList<PendingDelivery> deliveries, CancellationToken cancellationToken)

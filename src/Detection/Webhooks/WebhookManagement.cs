@@ -1,15 +1,23 @@
 namespace MetaAnomaly.Detection.Webhooks;
 
-/// <summary><see cref="IWebhookManagement"/> over the webhook store and dispatcher, showing endpoints as the API does.</summary>
-internal sealed class WebhookManagement(WebhookStore store, WebhookDispatcher dispatcher) : IWebhookManagement
+/// <summary><see cref="IWebhookManagement"/> over the endpoints, the outbox and the dispatcher, showing endpoints as the API does.</summary>
+internal sealed class WebhookManagement(WebhookEndpointStore endpoints, WebhookDeliveryStore store, WebhookDispatcher dispatcher) : IWebhookManagement
 {
     public async Task<IReadOnlyList<WebhookEndpoint>> ListAsync(CancellationToken cancellationToken) =>
-        (await store.ListAsync(cancellationToken)).Select(t => t.ToPublic()).ToArray();
+        (await endpoints.ListAsync(cancellationToken)).Select(t => t.ToPublic()).ToArray();
 
     public async Task<WebhookEndpoint?> CreateAsync(WebhookEndpointRequest request, CancellationToken cancellationToken) =>
-        (await store.CreateAsync(request, cancellationToken))?.ToPublic();
+        (await endpoints.CreateAsync(request, cancellationToken))?.ToPublic();
 
-    public Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) => store.DeleteAsync(id, cancellationToken);
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!await endpoints.DeleteAsync(id, cancellationToken))
+        {
+            return false;
+        }
+        await store.ForgetEndpointAsync(id, cancellationToken);
+        return true;
+    }
 
     public Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(long endpointId, DeliveryState? state, int limit, CancellationToken cancellationToken) =>
         store.DeliveriesAsync(endpointId, state, limit, cancellationToken);

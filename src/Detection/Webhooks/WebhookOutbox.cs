@@ -13,7 +13,7 @@ namespace MetaAnomaly.Detection.Webhooks;
 /// for an endpoint only when <see cref="IWebhookClaims"/> claims it (always on a single node, once per cluster).
 /// </summary>
 internal sealed class WebhookOutbox(
-    WebhookStore store, MaintenanceWindowStore muting, DashboardLink link, IWebhookClaims claims, IOptions<DetectionOptions> options, TimeProvider time)
+    WebhookEndpointStore endpoints, WebhookDeliveryStore store, MaintenanceWindowStore muting, DashboardLink link, IWebhookClaims claims, IOptions<DetectionOptions> options, TimeProvider time)
 {
     /// <summary>The event opened; returns how many endpoints it was queued for.</summary>
     public async Task<int> EnqueueAsync(AnomalyEvent anomaly, CancellationToken cancellationToken)
@@ -69,7 +69,7 @@ internal sealed class WebhookOutbox(
     {
         var payload = Payload(anomaly, WebhookPayload.ResolvedType);
         var notified = await store.NotifiedEndpointsAsync(anomaly.Id, cancellationToken);
-        var urls = (await store.ListAsync(cancellationToken)).ToDictionary(t => t.Id, t => t.Url);
+        var urls = (await endpoints.ListAsync(cancellationToken)).ToDictionary(t => t.Id, t => t.Url);
         var queued = 0;
         foreach (var endpoint in notified)
         {
@@ -89,7 +89,7 @@ internal sealed class WebhookOutbox(
         WebhookPayload.Create(anomaly, type, link.BaseUrl, time.GetUtcNow()) with { Id = claims.KeyOf(anomaly, type) };
 
     private async Task<IEnumerable<WebhookTarget>> WantingAsync(AnomalyEvent anomaly, CancellationToken cancellationToken) =>
-        (await store.ListAsync(cancellationToken)).Where(t => t.Wants(anomaly));
+        (await endpoints.ListAsync(cancellationToken)).Where(t => t.Wants(anomaly));
 
     /// <summary>Now, or <see cref="WebhookOptions.MinSeriesInterval"/> after the endpoint's last notification of the series.</summary>
     private async Task<DateTimeOffset> SpacedAsync(long endpointId, string seriesKey, CancellationToken cancellationToken)

@@ -72,8 +72,8 @@ public sealed class ScoringCycleTests : IDisposable
         // Bands above the defaults, so that the first, smaller spike (surprise 4.8, score 50) opens the event as Low.
         _options = Options.Create(new DetectionOptions { Severity = { Medium = 54, High = 60, Critical = 68 } });
         var (cycle, store, _, _) = Create();
-        var webhooks = new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector());
-        await webhooks.CreateAsync(new WebhookEndpointRequest("pager", "http://127.0.0.1:9/hook"), default);
+        var webhooks = WebhookStores.On(_database, TimeProvider.System, new EphemeralSecretProtector());
+        await webhooks.Endpoints.CreateAsync(new WebhookEndpointRequest("pager", "http://127.0.0.1:9/hook"), default);
         var a = Synthetic.Key("a");
         _forecaster.Models.Add(a);
         var values = Synthetic.Seasonal(700, seed: 21);
@@ -89,7 +89,7 @@ public sealed class ScoringCycleTests : IDisposable
 
         var anomaly = Assert.Single((await store.ListAsync(new AnomalyQuery(Series: a.ToString()), default)).Items);
         Assert.Equal(AnomalySeverity.Critical, anomaly.Severity);
-        var queued = await webhooks.DueAsync(DateTimeOffset.UtcNow.AddHours(1), 10, default);
+        var queued = await webhooks.Deliveries.DueAsync(DateTimeOffset.UtcNow.AddHours(1), 10, default);
         Assert.Equal([$"anomaly-{anomaly.Id}-opened", $"anomaly-{anomaly.Id}-resolved-{anomaly.End.ToUnixTimeMilliseconds()}"], queued.Select(d => d.IdempotencyKey));
         Assert.Contains("\"severity\":\"Critical\"", queued[0].Payload);
     }
@@ -329,7 +329,8 @@ public sealed class ScoringCycleTests : IDisposable
         var thresholds = new FeedbackThresholds(_database, _options, TimeProvider.System);
         var mask = new AnomalyAdaptationMask(_options);
         var notifications = new AnomalyNotificationService(NullLogger<AnomalyNotificationService>.Instance);
-        var outbox = new WebhookOutbox(new WebhookStore(_database, TimeProvider.System, new EphemeralSecretProtector()), new MaintenanceWindowStore(_database, TimeProvider.System), new DashboardLink(_options, []), new LocalWebhookClaims(), _options, TimeProvider.System);
+        var webhooks = WebhookStores.On(_database, TimeProvider.System, new EphemeralSecretProtector());
+        var outbox = new WebhookOutbox(webhooks.Endpoints, webhooks.Deliveries, new MaintenanceWindowStore(_database, TimeProvider.System), new DashboardLink(_options, []), new LocalWebhookClaims(), _options, TimeProvider.System);
         IDetectionSink[] sinks =
         [
             .. firstSink is null ? [] : new[] { firstSink },

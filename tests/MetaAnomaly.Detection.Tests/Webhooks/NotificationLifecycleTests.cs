@@ -23,7 +23,7 @@ public sealed class NotificationLifecycleTests : LoopbackWebhookTests
     public async Task AnOpenedEventThatResolvesSendsOpenedThenResolvedWithDurationAndPeak()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
+        await webhooks.Endpoints.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
 
         await outbox.EnqueueAsync(opened, default);
@@ -46,7 +46,7 @@ public sealed class NotificationLifecycleTests : LoopbackWebhookTests
     public async Task AResolutionGoesOnlyToEndpointsThatWereToldOfTheEvent()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("critical", Receiver.BaseUrl + "/critical", MinSeverity: AnomalySeverity.Critical), default);
+        await webhooks.Endpoints.CreateAsync(new WebhookEndpointRequest("critical", Receiver.BaseUrl + "/critical", MinSeverity: AnomalySeverity.Critical), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
 
         await outbox.EnqueueAsync(opened, default);
@@ -60,7 +60,7 @@ public sealed class NotificationLifecycleTests : LoopbackWebhookTests
     public async Task AnEscalationSoonAfterTheOpeningWentOutWaitsForTheSeriesMinimumInterval()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        var endpoint = (await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default))!;
+        var endpoint = (await webhooks.Endpoints.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default))!;
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
         await outbox.EnqueueAsync(opened, default);
         await PollAsync(dispatcher);
@@ -73,14 +73,14 @@ public sealed class NotificationLifecycleTests : LoopbackWebhookTests
         _time.Advance(_options.Webhooks.MinSeriesInterval);
         await PollAsync(dispatcher);
         Assert.Equal(2, Receiver.On("/ok").Count);
-        Assert.All(await webhooks.DeliveriesAsync(endpoint.Id, null, 10, default), d => Assert.Equal(DeliveryState.Delivered, d.State));
+        Assert.All(await webhooks.Deliveries.DeliveriesAsync(endpoint.Id, null, 10, default), d => Assert.Equal(DeliveryState.Delivered, d.State));
     }
 
     [Fact]
     public async Task AnEscalationBeforeTheOpeningWentOutIsFoldedIntoIt()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
+        await webhooks.Endpoints.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
 
         await outbox.EnqueueAsync(opened, default);
@@ -96,7 +96,7 @@ public sealed class NotificationLifecycleTests : LoopbackWebhookTests
     public async Task AnAcknowledgedEventIsNotEscalated()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
+        await webhooks.Endpoints.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
         await outbox.EnqueueAsync(opened, default);
         await PollAsync(dispatcher);
@@ -115,7 +115,7 @@ public sealed class NotificationLifecycleTests : LoopbackWebhookTests
     public async Task AnEventAMaintenanceWindowCoversIsStoredButNotSentAndNeitherIsItsResolution()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
+        await webhooks.Endpoints.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
         var windows = new MaintenanceWindowStore(Database, _time);
         var at = _time.GetUtcNow();
         await windows.CreateAsync(new MaintenanceWindowRequest("deploy", at.AddMinutes(-5), at.AddMinutes(30), SeriesPattern: "cpu,*"), "admin", default);
@@ -135,7 +135,7 @@ public sealed class NotificationLifecycleTests : LoopbackWebhookTests
     public async Task ASnoozedEventIsNotEscalatedUntilTheSnoozeEnds()
     {
         var (webhooks, outbox, dispatcher, anomalies) = Create();
-        await webhooks.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
+        await webhooks.Endpoints.CreateAsync(new WebhookEndpointRequest("ok", Receiver.BaseUrl + "/ok"), default);
         var opened = await anomalies.UpsertAsync(Anomaly(), default);
         await outbox.EnqueueAsync(opened, default);
         await PollAsync(dispatcher);
@@ -147,13 +147,13 @@ public sealed class NotificationLifecycleTests : LoopbackWebhookTests
         Assert.Equal(1, await outbox.EnqueueEscalationAsync(snoozed with { Severity = AnomalySeverity.Critical }, default));
     }
 
-    private (WebhookStore Webhooks, WebhookOutbox Outbox, WebhookDispatcher Dispatcher, SqlAnomalyStore Anomalies) Create()
+    private (WebhookStores Webhooks, WebhookOutbox Outbox, WebhookDispatcher Dispatcher, SqlAnomalyStore Anomalies) Create()
     {
         var options = Options.Create(_options);
-        var store = new WebhookStore(Database, _time, new EphemeralSecretProtector());
+        var store = WebhookStores.On(Database, _time, new EphemeralSecretProtector());
         var link = new DashboardLink(options, []);
         var sender = new WebhookSender(Http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
-        return (store, new WebhookOutbox(store, new MaintenanceWindowStore(Database, _time), link, new LocalWebhookClaims(), options, _time), new WebhookDispatcher(store, sender, link, options, _time, new ListLogger<WebhookDispatcher>()),
+        return (store, new WebhookOutbox(store.Endpoints, store.Deliveries, new MaintenanceWindowStore(Database, _time), link, new LocalWebhookClaims(), options, _time), new WebhookDispatcher(store.Endpoints, store.Deliveries, sender, link, options, _time, new ListLogger<WebhookDispatcher>()),
             new SqlAnomalyStore(Database, _time));
     }
 

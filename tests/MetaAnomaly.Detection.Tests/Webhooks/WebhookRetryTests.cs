@@ -37,10 +37,10 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
         }
         var failedWhileDown = Receiver.On("/down").Count;
         Assert.True(sawOpenCircuit, "The endpoint's circuit never opened.");
-        Assert.Equal(DeliveryState.Pending, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
+        Assert.Equal(DeliveryState.Pending, Assert.Single(await store.Deliveries.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
 
         Receiver.Answers["/down"] = 200;
-        for (var step = 0; step < 200 && (await store.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 0; step++)
+        for (var step = 0; step < 200 && (await store.Deliveries.DeliveriesAsync(endpoint.Id, DeliveryState.Delivered, 10, default)).Count == 0; step++)
         {
             _time.Advance(TimeSpan.FromSeconds(5));
             await PollAsync(dispatcher);
@@ -53,7 +53,7 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
 
         Assert.Equal(failedWhileDown + 1, Receiver.On("/down").Count);
         Assert.Single(Receiver.On("/down").Select(r => r.Headers[WebhookSignature.IdempotencyHeader]).Distinct());
-        Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
+        Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.Deliveries.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
         var health = Assert.Single(await dispatcher.HealthAsync(default));
         Assert.Equal(new WebhookEndpointHealth(endpoint.Id, endpoint.Name, WebhookHealthState.Healthy, null, 0, 0, 0, null), health);
     }
@@ -67,15 +67,15 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
         await OutboxFor(options).EnqueueAsync(Anomaly(2), default);
         var step = TimeSpan.FromSeconds(5);
 
-        for (var i = 0; i < 2 * 720 && (await store.DeliveriesAsync(endpoint.Id, DeliveryState.DeadLettered, 10, default)).Count == 0; i++)
+        for (var i = 0; i < 2 * 720 && (await store.Deliveries.DeliveriesAsync(endpoint.Id, DeliveryState.DeadLettered, 10, default)).Count == 0; i++)
         {
-            Assert.Equal(DeliveryState.Pending, Assert.Single(await store.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
+            Assert.Equal(DeliveryState.Pending, Assert.Single(await store.Deliveries.DeliveriesAsync(endpoint.Id, null, 10, default)).State);
             await PollAsync(dispatcher);
             _time.Advance(step);
         }
 
-        var dead = Assert.Single(await store.DeliveriesAsync(endpoint.Id, DeliveryState.DeadLettered, 10, default));
-        var attempts = await store.AttemptsAsync(dead.Id, default);
+        var dead = Assert.Single(await store.Deliveries.DeliveriesAsync(endpoint.Id, DeliveryState.DeadLettered, 10, default));
+        var attempts = await store.Deliveries.AttemptsAsync(dead.Id, default);
         var deadline = dead.CreatedAt + settings.RetryHorizon;
         Assert.True(attempts[^1].At >= deadline, "Dead-lettered before its retry horizon.");
         Assert.All(attempts.SkipLast(1), a => Assert.True(a.At < deadline, "Retried after its retry horizon."));
@@ -108,7 +108,7 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
         await PollAsync(dispatcher);
 
         Assert.Equal(3, Receiver.On("/fail").Count);
-        var deliveries = await store.DeliveriesAsync(endpoint.Id, null, 10, default);
+        var deliveries = await store.Deliveries.DeliveriesAsync(endpoint.Id, null, 10, default);
         Assert.All(deliveries, d => Assert.Equal(DeliveryState.Pending, d.State));
         Assert.Equal(3, deliveries.Sum(d => d.Attempts));
         var health = Assert.Single(await dispatcher.HealthAsync(default));
@@ -134,10 +134,10 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
             await PollAsync(dispatcher);
             _time.Advance(TimeSpan.FromSeconds(10));
         }
-        Assert.All(await store.DeliveriesAsync(endpoint.Id, null, 10, default), d => Assert.Equal(DeliveryState.Pending, d.State));
+        Assert.All(await store.Deliveries.DeliveriesAsync(endpoint.Id, null, 10, default), d => Assert.Equal(DeliveryState.Pending, d.State));
         await PollAsync(dispatcher);
 
-        var deliveries = await store.DeliveriesAsync(endpoint.Id, null, 10, default);
+        var deliveries = await store.Deliveries.DeliveriesAsync(endpoint.Id, null, 10, default);
         Assert.All(deliveries, d => Assert.Equal(DeliveryState.DeadLettered, d.State));
         Assert.Single(deliveries, d => d.LastError == "HTTP 500 Internal Server Error");
         Assert.Equal(Receiver.On("/fail").Count, deliveries.Sum(d => d.Attempts));
@@ -151,23 +151,23 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
         var logger = new ListLogger<WebhookDispatcher>();
         var keysLost = EphemeralSecretProtector.WithNewKeyRing();
         var (store, dispatcher, options) = Create(new WebhookOptions(), logger, keysLost);
-        var healthy = (await store.CreateAsync(new WebhookEndpointRequest("healthy", Receiver.BaseUrl + "/healthy", "secret-of-the-new-keys"), default))!;
+        var healthy = (await store.Endpoints.CreateAsync(new WebhookEndpointRequest("healthy", Receiver.BaseUrl + "/healthy", "secret-of-the-new-keys"), default))!;
 
-        var listed = await new WebhookManagement(store, dispatcher).ListAsync(default);
+        var listed = await new WebhookManagement(store.Endpoints, store.Deliveries, dispatcher).ListAsync(default);
         Assert.Contains("Dashboard:KeysPath", listed.Single(e => e.Id == orphan.Id).SecretProblem);
         Assert.True(listed.Single(e => e.Id == orphan.Id).HasSecret);
         Assert.Null(listed.Single(e => e.Id == healthy.Id).SecretProblem);
-        await new WebhookOutbox(store, new MaintenanceWindowStore(Database, _time), Link(options), new LocalWebhookClaims(), Options.Create(options), _time).EnqueueAsync(Anomaly(30), default);
+        await new WebhookOutbox(store.Endpoints, store.Deliveries, new MaintenanceWindowStore(Database, _time), Link(options), new LocalWebhookClaims(), Options.Create(options), _time).EnqueueAsync(Anomaly(30), default);
         for (var step = 0; step < 60; step++)
         {
             await PollAsync(dispatcher);
             _time.Advance(TimeSpan.FromSeconds(5));
         }
 
-        Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.DeliveriesAsync(healthy.Id, null, 10, default)).State);
+        Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.Deliveries.DeliveriesAsync(healthy.Id, null, 10, default)).State);
         Assert.Single(Receiver.On("/healthy"));
         Assert.Empty(Receiver.On("/orphan"));
-        var held = Assert.Single(await store.DeliveriesAsync(orphan.Id, null, 10, default));
+        var held = Assert.Single(await store.Deliveries.DeliveriesAsync(orphan.Id, null, 10, default));
         Assert.Equal(DeliveryState.Pending, held.State);
         Assert.Contains("Dashboard:KeysPath", held.LastError);
         Assert.Single(logger.Lines, line => line.Contains("is failing", StringComparison.Ordinal) && line.Contains("Dashboard:KeysPath", StringComparison.Ordinal));
@@ -176,8 +176,8 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
         Assert.Contains("Dashboard:KeysPath", badge.LastError);
         Assert.Null((await dispatcher.HealthAsync(default)).Single(h => h.EndpointId == healthy.Id).LastError);
 
-        Assert.True(await store.UpdateAsync(orphan.Id, new WebhookEndpointRequest("orphan", Receiver.BaseUrl + "/orphan", "set-again"), default));
-        for (var step = 0; step < 80 && (await store.DeliveriesAsync(orphan.Id, DeliveryState.Delivered, 10, default)).Count == 0; step++)
+        Assert.True(await store.Endpoints.UpdateAsync(orphan.Id, new WebhookEndpointRequest("orphan", Receiver.BaseUrl + "/orphan", "set-again"), default));
+        for (var step = 0; step < 80 && (await store.Deliveries.DeliveriesAsync(orphan.Id, DeliveryState.Delivered, 10, default)).Count == 0; step++)
         {
             _time.Advance(TimeSpan.FromSeconds(5));
             await PollAsync(dispatcher);
@@ -191,7 +191,7 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
     {
         var logger = new ListLogger<WebhookDispatcher>();
         var (store, dispatcher, options) = Create(new WebhookOptions { BreakerFailures = 100, MaxBackoff = TimeSpan.FromSeconds(30) }, logger);
-        var refused = (await store.CreateAsync(new WebhookEndpointRequest("refused", WebhookReceiver.RefusingUrl()), default))!;
+        var refused = (await store.Endpoints.CreateAsync(new WebhookEndpointRequest("refused", WebhookReceiver.RefusingUrl()), default))!;
         var failing = await CreateEndpointAsync(store, "/failing");
         Receiver.Answers["/failing"] = 500;
         await OutboxFor(options).EnqueueAsync(Anomaly(40), default);
@@ -208,31 +208,35 @@ public sealed class WebhookRetryTests : LoopbackWebhookTests
             _time.Advance(TimeSpan.FromSeconds(5));
         }
 
-        var attempts = (await store.DeliveriesAsync(refused.Id, null, 10, default)).Single().Attempts;
+        var attempts = (await store.Deliveries.DeliveriesAsync(refused.Id, null, 10, default)).Single().Attempts;
         Assert.True(attempts >= 10, $"Only {attempts} attempts in ten minutes.");
         Assert.Equal(attempts, logger.Lines.Count(line => line.Contains("Webhook refused: delivery", StringComparison.Ordinal)));
         Assert.Single(logger.Lines, line => line.Contains("Webhook refused is failing: ConnectionError", StringComparison.Ordinal));
         Assert.Single(logger.Lines, line => line.Contains("Webhook failing is failing: HTTP 500", StringComparison.Ordinal));
         Assert.Single(logger.Lines, line => line.Contains("Webhook failing delivers again", StringComparison.Ordinal));
         Assert.DoesNotContain(logger.Lines, line => line.Contains(" at ", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal));
-        Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.DeliveriesAsync(failing.Id, null, 10, default)).State);
+        Assert.Equal(DeliveryState.Delivered, Assert.Single(await store.Deliveries.DeliveriesAsync(failing.Id, null, 10, default)).State);
     }
 
-    private (WebhookStore Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(
+    private (WebhookStores Store, WebhookDispatcher Dispatcher, DetectionOptions Options) Create(
         WebhookOptions webhooks, ListLogger<WebhookDispatcher>? logger = null, EphemeralSecretProtector? secrets = null)
     {
         var options = new DetectionOptions { Webhooks = webhooks };
-        var store = new WebhookStore(Database, _time, secrets ?? new EphemeralSecretProtector());
+        var store = WebhookStores.On(Database, _time, secrets ?? new EphemeralSecretProtector());
         var sender = new WebhookSender(Http.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
-        return (store, new WebhookDispatcher(store, sender, Link(options), Options.Create(options), _time, logger ?? new ListLogger<WebhookDispatcher>()), options);
+        return (store, new WebhookDispatcher(store.Endpoints, store.Deliveries, sender, Link(options), Options.Create(options), _time, logger ?? new ListLogger<WebhookDispatcher>()), options);
     }
 
-    private WebhookOutbox OutboxFor(DetectionOptions options) => new(new WebhookStore(Database, _time, new EphemeralSecretProtector()), new MaintenanceWindowStore(Database, _time), Link(options), new LocalWebhookClaims(), Options.Create(options), _time);
+    private WebhookOutbox OutboxFor(DetectionOptions options)
+    {
+        var stores = WebhookStores.On(Database, _time, new EphemeralSecretProtector());
+        return new(stores.Endpoints, stores.Deliveries, new MaintenanceWindowStore(Database, _time), Link(options), new LocalWebhookClaims(), Options.Create(options), _time);
+    }
 
     private static DashboardLink Link(DetectionOptions options) => new(Options.Create(options), []);
 
-    private async Task<WebhookTarget> CreateEndpointAsync(WebhookStore store, string path, string? secret = null) =>
-        (await store.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), Receiver.BaseUrl + path, secret), default))!;
+    private async Task<WebhookTarget> CreateEndpointAsync(WebhookStores store, string path, string? secret = null) =>
+        (await store.Endpoints.CreateAsync(new WebhookEndpointRequest(path.TrimStart('/'), Receiver.BaseUrl + path, secret), default))!;
 
     private static async Task PollAsync(WebhookDispatcher dispatcher) => await Task.WhenAll(await dispatcher.StartDueAsync(default));
 
