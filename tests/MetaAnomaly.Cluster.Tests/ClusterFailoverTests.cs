@@ -75,7 +75,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(5));
             output.WriteLine($"acknowledged {pusher.AcknowledgedCount} points, {pusher.Refused} writes refused and retried; {raised}");
 
-            var stored = await StoredAsync(postgres);
+            var stored = await ClusterTables.PointsAsync(postgres);
             var lost = pusher.Acknowledged.Where(p => !stored.Contains(p)).ToArray();
             Assert.True(lost.Length == 0, $"{lost.Length} acknowledged points not in PostgreSQL, first {lost.FirstOrDefault()}");
 
@@ -90,9 +90,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 Assert.True(series.Points >= acknowledged.Length, $"{series.Key}: {series.Points} points in {series.Node}'s buffer, {acknowledged.Length} acknowledged");
             }
 
-            var events = await EventsAsync(postgres);
-            var overlapping = events.Zip(events.Skip(1)).Where(p => p.First.Series == p.Second.Series && p.Second.Start < p.First.End).ToArray();
-            Assert.True(overlapping.Length == 0, $"{overlapping.Length} events raised twice, first {overlapping.FirstOrDefault()}");
+            var overlapping = ClusterTables.Overlapping(await ClusterTables.EventsAsync(postgres));
+            Assert.True(overlapping.Count == 0, $"{overlapping.Count} events raised twice, first {overlapping.FirstOrDefault()}");
             var twice = receiver.Taken.Where(k => k.Value.Count > 1).ToArray();
             Assert.True(twice.Length == 0, $"{twice.Length} idempotency keys delivered more than once, first {twice.FirstOrDefault()}");
         });
@@ -115,7 +114,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         string[] missing = [];
         while (DateTime.UtcNow < deadline)
         {
-            var events = await EventsAsync(postgres);
+            var events = await ClusterTables.EventsAsync(postgres);
             var opened = receiver.Taken.Values.Where(d => d.Type == "anomaly.opened").Select(d => d.Series).ToHashSet(StringComparer.Ordinal);
             missing = Enumerable.Range(0, SeriesCount).Select(SeriesPusher.SeriesKey)
                 .Where(s => !events.Any(e => e.Series == s && e.Start <= to.UtcTicks && e.End >= from.UtcTicks) || !opened.Contains(s))
@@ -128,33 +127,5 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         }
         Assert.Fail($"the spike was not raised (an event over it in PostgreSQL and its opening delivered) for {missing.Length} series within {timeout}: {string.Join(", ", missing)}");
         return "";
-    }
-
-    private static async Task<IReadOnlyList<StoredEvent>> EventsAsync(TestPostgres postgres)
-    {
-        await using var database = postgres.OpenDataSource();
-        await using var command = database.CreateCommand("SELECT series_key, start_ts, end_ts, node FROM metaanomaly_events ORDER BY series_key, start_ts");
-        await using var reader = await command.ExecuteReaderAsync();
-        var events = new List<StoredEvent>();
-        while (await reader.ReadAsync())
-        {
-            events.Add(new StoredEvent(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3)));
-        }
-        return events;
-    }
-
-    private sealed record StoredEvent(string Series, long Start, long End, string Node);
-
-    private static async Task<HashSet<SeriesPusher.Point>> StoredAsync(TestPostgres postgres)
-    {
-        await using var database = postgres.OpenDataSource();
-        await using var command = database.CreateCommand("SELECT series_key, ts FROM metaanomaly_points");
-        await using var reader = await command.ExecuteReaderAsync();
-        var stored = new HashSet<SeriesPusher.Point>();
-        while (await reader.ReadAsync())
-        {
-            stored.Add(new SeriesPusher.Point(reader.GetString(0), reader.GetInt64(1)));
-        }
-        return stored;
     }
 }

@@ -35,6 +35,12 @@ public sealed class ClusterOptions
     /// <summary>How often each node makes sure every shard is active, so a shard of a lost node comes back without waiting for a write.</summary>
     public TimeSpan ShardCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How many of its shards a node hands to less loaded nodes at each shard check, until no live node holds more
+    /// than one shard above another; 0 turns rebalancing off (shards then move only when their node is lost).
+    /// </summary>
+    public int ShardMovesPerCheck { get; set; } = 4;
+
     /// <summary>How long a write keeps retrying a shard whose node is gone before the write is refused (500, retry).</summary>
     public TimeSpan ShardWriteTimeout { get; set; } = TimeSpan.FromSeconds(45);
 

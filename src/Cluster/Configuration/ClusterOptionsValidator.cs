@@ -31,6 +31,7 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         Require(options.GatewayPort is >= 1 and <= 65535, "Cluster:GatewayPort must be in [1, 65535].");
         Require(options.SiloPort != options.GatewayPort, "Cluster:GatewayPort must differ from Cluster:SiloPort.");
         Require(options.ShardCheckInterval >= TimeSpan.FromSeconds(1), "Cluster:ShardCheckInterval must be at least 00:00:01.");
+        Require(options.ShardMovesPerCheck is >= 0 and <= 65536, "Cluster:ShardMovesPerCheck must be in [0, 65536] (0: no rebalancing).");
         Require(options.ShardWriteTimeout >= TimeSpan.FromSeconds(1), "Cluster:ShardWriteTimeout must be at least 00:00:01.");
         Require(options.PointRetention >= TimeSpan.FromHours(1), "Cluster:PointRetention must be at least 01:00:00.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -69,6 +69,7 @@ public static class ClusterExtensions
         services.AddSingleton(sp => new Lazy<NpgsqlDataSource>(sp.GetRequiredService<NpgsqlDataSource>));
         services.AddSingleton(sp => new ShardMap(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Shards));
         services.AddSingleton<ClusterPointStore>();
+        services.AddSingleton<ShardHandovers>();
         services.AddSingleton<ClusterEventLedger>();
         services.Replace(ServiceDescriptor.Singleton<IDurableIngestor, ClusterIngestor>());
         services.Replace(ServiceDescriptor.Singleton<IWebhookClaims, ClusterWebhookClaims>());

@@ -17,9 +17,16 @@ public interface IShardGrain : IGrainWithIntegerKey
     [Alias("Describe")]
     Task<ShardReport> DescribeAsync();
 
-    /// <summary>Activates the shard where it is not (after a node loss) and deletes its points older than the retention.</summary>
+    /// <summary>
+    /// Activates the shard where it is not (after a node loss) and deletes its points older than the retention; returns
+    /// the node it is active on.
+    /// </summary>
     [Alias("Keep")]
-    Task KeepAsync();
+    Task<SiloAddress> KeepAsync();
+
+    /// <summary>Moves the shard to <paramref name="node"/> once it is idle (its series then read back there); answers at once.</summary>
+    [Alias("MoveTo")]
+    Task MoveToAsync(SiloAddress node);
 
     /// <summary>Asks the node the shard is active on for its share of the daily run fired at <paramref name="firedAt"/>, and answers at once.</summary>
     [Alias("Adapt")]

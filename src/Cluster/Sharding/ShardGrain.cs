@@ -2,12 +2,14 @@ using MetaAnomaly.Cluster.Anomalies;
 using MetaAnomaly.Cluster.Configuration;
 using MetaAnomaly.Cluster.Forecasting;
 using MetaAnomaly.Cluster.Storage;
+using MetaAnomaly.Detection.Scoring;
 using MetaAnomaly.Forecasting.ReadModel;
 using MetaAnomaly.Ingest.Buffers;
 using MetaAnomaly.Ingest.Configuration;
 using MetaAnomaly.Shared.Series;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 
 namespace MetaAnomaly.Cluster.Sharding;
 
@@ -16,6 +18,8 @@ namespace MetaAnomaly.Cluster.Sharding;
 internal sealed partial class ShardGrain(
     SeriesBuffers buffers,
     ClusterPointStore store,
+    ShardHandovers handovers,
+    AnomalyDetector detector,
     NodeAdaptation adaptation,
     NodeEventActions events,
     IForecastingReadModel forecasting,
@@ -32,16 +36,57 @@ internal sealed partial class ShardGrain(
 
     private int Shard => (int)this.GetPrimaryKeyLong();
 
+    /// <summary>
+    /// Reads the shard's series back. Handed over by a live node, the points after the last its detector saw of a series
+    /// are replayed as not yet seen, so that they are scored here; otherwise (a node lost, the cluster's start) every
+    /// point read back counts as recovered and scoring goes live after them.
+    /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var since = clock.GetUtcNow() - cluster.Value.PointRetention;
         var stored = await store.ReadShardAsync(Shard, since, ingest.Value.Buffers.Capacity, cancellationToken);
+        var seen = await handovers.TakeAsync(Shard, cancellationToken);
         foreach (var point in stored)
         {
             _series.TryAdd(point.Key.ToString(), point.Key);
         }
-        buffers.Replay(stored.ToArray());
-        LogActivated(Shard, silo.Name, _series.Count, stored.Count);
+        var recovered = new List<DataPoint>(stored.Count);
+        var unseen = new List<DataPoint>();
+        foreach (var point in stored)
+        {
+            (seen.TryGetValue(point.Key, out var through) && point.Timestamp > through ? unseen : recovered).Add(point);
+        }
+        buffers.Replay(recovered.ToArray());
+        buffers.Replay(unseen.ToArray(), recovered: false);
+        LogActivated(Shard, silo.Name, _series.Count, stored.Count, unseen.Count);
+    }
+
+    /// <summary>
+    /// The activation ends while its node lives (the shard moves to another node, or the node stops): records the
+    /// latest point the node's detector saw of each series for the next activation, then drops the series from this
+    /// node's buffers, so that only the shard's new node scores them.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        var keys = _series.Values.ToArray();
+        var seen = new Dictionary<SeriesKey, DateTimeOffset>();
+        foreach (var key in keys)
+        {
+            if (detector.LastScored(key) is { } through)
+            {
+                seen[key] = through;
+            }
+        }
+        try
+        {
+            await handovers.RecordAsync(Shard, seen, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogHandoverFailed(Shard, exception.Message);
+        }
+        var released = buffers.Release(keys);
+        LogDeactivated(Shard, silo.Name, reason.Description, released, seen.Count);
     }
 
     public async Task<ShardWrite> ApplyAsync(ShardPoints points)
@@ -65,12 +110,12 @@ internal sealed partial class ShardGrain(
         silo.Name,
         _series.Values.Order().Select(key => ShardSeries.Of(key, buffers.Describe(key), forecasting.StateOf(key))).ToArray()));
 
-    public async Task KeepAsync()
+    public async Task<SiloAddress> KeepAsync()
     {
         var now = clock.GetUtcNow();
         if (now - _pruned < PruneInterval)
         {
-            return;
+            return silo.SiloAddress;
         }
         _pruned = now;
         var deleted = await store.DeleteOlderThanAsync(Shard, now - cluster.Value.PointRetention, CancellationToken.None);
@@ -78,6 +123,14 @@ internal sealed partial class ShardGrain(
         {
             LogPruned(Shard, deleted);
         }
+        return silo.SiloAddress;
+    }
+
+    public Task MoveToAsync(SiloAddress node)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, node);
+        this.MigrateOnIdle();
+        return Task.CompletedTask;
     }
 
     public Task AdaptAsync(DateTimeOffset firedAt)
@@ -90,8 +143,17 @@ internal sealed partial class ShardGrain(
 
     private SeriesKey KeyOf(string text) => _series.TryGetValue(text, out var key) ? key : SeriesKey.Parse(text);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} active on {Node}: {Series} series, {Points} stored points read back")]
-    private partial void LogActivated(int shard, string node, int series, int points);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Shard {Shard} active on {Node}: {Series} series, {Points} stored points read back, {Unseen} of them handed over unseen")]
+    private partial void LogActivated(int shard, string node, int series, int points, int unseen);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Shard {Shard} leaves {Node} ({Reason}): {Released} series dropped from its buffers, what was seen of {Seen} handed over")]
+    private partial void LogDeactivated(int shard, string node, string reason, int released, int seen);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Shard {Shard}: what this node saw of its series could not be handed over ({Error}); its next node scores from its read-back on")]
+    private partial void LogHandoverFailed(int shard, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard}: {Deleted} points older than Cluster:PointRetention deleted")]
     private partial void LogPruned(int shard, int deleted);

@@ -28,6 +28,9 @@ public sealed class AnomalyDetector
     /// <summary>Timestamp of the last point scored for the series, or null when none was.</summary>
     public DateTimeOffset? LastScored(SeriesKey key) => _series.TryGetValue(key, out var s) ? s.LastScored : null;
 
+    /// <summary>Drops the series' state (its series left this node): a later point starts it afresh.</summary>
+    public void Forget(SeriesKey key) => _series.TryRemove(key, out _);
+
     /// <inheritdoc cref="SeriesDetector.Observe"/>
     public (ScoredPoint Point, EventChange? Change)? Observe(
         SeriesKey key, DateTimeOffset timestamp, double value, OneStepForecast forecast, string? clusterId) =>

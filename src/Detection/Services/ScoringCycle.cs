@@ -38,7 +38,9 @@ internal sealed partial class ScoringCycle(
         var current = options.Value;
         var requests = new List<OneStepRequest>();
         var targets = new List<ScoringTarget>();
-        foreach (var info in buffers.ListSeries())
+        var listed = buffers.ListSeries();
+        ForgetLeft(listed);
+        foreach (var info in listed)
         {
             if (requests.Count >= current.MaxRequestsPerTick)
             {
@@ -206,6 +208,22 @@ internal sealed partial class ScoringCycle(
         if (end >= first)
         {
             _scoredThrough[key] = window.TimestampAt(end);
+        }
+    }
+
+    /// <summary>
+    /// Forgets every series that left the buffers (a cluster node handed its shard to another): its detector state,
+    /// how far it was scored and its status, so that if it comes back it is met for the first time again.
+    /// </summary>
+    private void ForgetLeft(IReadOnlyList<SeriesInfo> listed)
+    {
+        var held = listed.Select(i => i.Key).ToHashSet();
+        foreach (var key in _liveFrom.Keys.Concat(_status.Keys).Where(k => !held.Contains(k)).Distinct().ToArray())
+        {
+            _liveFrom.TryRemove(key, out _);
+            _scoredThrough.TryRemove(key, out _);
+            _status.TryRemove(key, out _);
+            detector.Forget(key);
         }
     }
 

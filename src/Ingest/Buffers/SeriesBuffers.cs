@@ -63,7 +63,21 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
     /// Points read back from storage (the write-ahead log, the cluster's store): accepted once already, so neither
     /// checked by time nor counted again; their series are recovered through them (<see cref="SeriesInfo.RecoveredThrough"/>).
     /// </summary>
-    internal void Replay(ReadOnlySpan<DataPoint> points) => Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, [], recovered: true);
+    internal void Replay(ReadOnlySpan<DataPoint> points) => Replay(points, recovered: true);
+
+    /// <summary>
+    /// As <see cref="Replay(ReadOnlySpan{DataPoint})"/>; <paramref name="recovered"/> false for points no detector has
+    /// seen yet (those a cluster node received after the last it scored before handing the shard over): their series
+    /// are recovered through the points before them only, so they are scored.
+    /// </summary>
+    internal void Replay(ReadOnlySpan<DataPoint> points, bool recovered) =>
+        Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, [], recovered);
+
+    /// <summary>
+    /// Drops the series' rings (a cluster node handed their shard to another node); returns how many it held. The
+    /// scoring cycle forgets them at its next tick; points that arrive for them later start new rings.
+    /// </summary>
+    internal int Release(IEnumerable<SeriesKey> keys) => keys.Count(key => _rings.TryRemove(key, out _));
 
     public IReadOnlyList<SeriesInfo> ListSeries() =>
         _rings.Values.Select(r => r.Describe()).OrderBy(i => i.Key).ToArray();

@@ -171,6 +171,39 @@ public sealed class ScoringCycleTests : IDisposable
     }
 
     [Fact]
+    public async Task ASeriesThatLeftTheBuffersIsForgottenAndScoredFromWhereItsNewRecoveryEndsWhenItComesBack()
+    {
+        var (cycle, store, _, _) = Create();
+        var key = Synthetic.Key();
+        var values = Synthetic.Seasonal(310, seed: 19);
+        values[307] += 30;
+        _buffers.Append(key, values[..300]);
+        _forecaster.Models.Add(key);
+        for (var tick = 0; tick < 10; tick++)
+        {
+            await cycle.RunOnceAsync(default);
+        }
+        Assert.Equal(Synthetic.Start + Synthetic.Step * 299, Assert.Single(cycle.Statuses).LastScored);
+
+        _buffers.Remove(key);
+        await cycle.RunOnceAsync(default);
+        Assert.Empty(cycle.Statuses);
+
+        // Back from another node, which saw it through point 304: the five points after are this node's to score.
+        _buffers.Recover(key, values[..305]);
+        _buffers.Append(key, values[305..]);
+        var scored = 0;
+        for (var tick = 0; tick < 4; tick++)
+        {
+            scored += await cycle.RunOnceAsync(default);
+        }
+
+        Assert.Equal(5, scored);
+        var anomalies = await store.ListAsync(new AnomalyQuery(Series: key.ToString()), default);
+        Assert.Contains(anomalies.Items, e => e.Start == Synthetic.Start + Synthetic.Step * 307);
+    }
+
+    [Fact]
     public async Task PrimingManySeriesIsSpreadOverTicksWithinTheRequestBudget()
     {
         _options = Options.Create(new DetectionOptions { MaxRequestsPerTick = 100 });

@@ -24,6 +24,13 @@ public sealed class MemorySeriesBuffers(DateTimeOffset start, TimeSpan step) : I
         _recoveredThrough[key] = _series[key].Count - 1;
     }
 
+    /// <summary>Drops the series (its shard moved to another node).</summary>
+    public void Remove(SeriesKey key)
+    {
+        _series.Remove(key);
+        _recoveredThrough.Remove(key);
+    }
+
     public IReadOnlyList<SeriesInfo> ListSeries() => _series.Keys.Select(k => Describe(k)!).ToArray();
 
     public SeriesInfo? Describe(SeriesKey key) => _series.TryGetValue(key, out var list)

@@ -38,6 +38,25 @@ public sealed class SeriesBuffersTests
     }
 
     [Fact]
+    public void AReleasedSeriesLeavesAndComesBackRecoveredOnlyThroughThePointsReplayedAsSeen()
+    {
+        var buffers = Create();
+        var (a, b) = (Key("a"), Key("b"));
+        buffers.Ingest([.. Regular(a, 10, Minute), .. Regular(b, 10, Minute)]);
+
+        Assert.Equal(1, buffers.Release([a, Key("never-held")]));
+        Assert.False(buffers.Holds(a));
+        Assert.Equal([b], buffers.ListSeries().Select(i => i.Key));
+
+        var points = Regular(a, 20, Minute);
+        buffers.Replay(points[..15]);
+        buffers.Replay(points[15..], recovered: false);
+        var info = buffers.Describe(a)!;
+        Assert.Equal(20, info.PointCount);
+        Assert.Equal(Epoch + Minute * 14, info.RecoveredThrough);
+    }
+
+    [Fact]
     public void UnknownStepGivesNoWindow()
     {
         var buffers = Create();
