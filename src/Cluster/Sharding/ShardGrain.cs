@@ -33,6 +33,7 @@ internal sealed partial class ShardGrain(
 
     private readonly Dictionary<string, SeriesKey> _series = new(StringComparer.Ordinal);
     private DateTimeOffset _pruned = DateTimeOffset.MinValue;
+    private bool _readBack;
 
     private int Shard => (int)this.GetPrimaryKeyLong();
 
@@ -58,6 +59,7 @@ internal sealed partial class ShardGrain(
         }
         buffers.Replay(recovered.ToArray());
         buffers.Replay(unseen.ToArray(), recovered: false);
+        _readBack = true;
         LogActivated(Shard, silo.Name, _series.Count, stored.Count, unseen.Count);
     }
 
@@ -68,6 +70,11 @@ internal sealed partial class ShardGrain(
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (!_readBack)
+        {
+            // An activation that failed to read its series back holds none, and must not replace an earlier handover.
+            return;
+        }
         var keys = _series.Values.ToArray();
         var seen = new Dictionary<SeriesKey, DateTimeOffset>();
         foreach (var key in keys)
