@@ -52,7 +52,7 @@ public sealed partial class ClusterDashboardTests(ITestOutputHelper output)
             await TestCluster.WaitForAdaptedAsync(nodes, TimeSpan.FromMinutes(6), output);
             await TestCluster.WaitForScoringLiveAsync(nodes, pusher.LatestAcknowledged, TimeSpan.FromMinutes(2), output);
             var (spikeFrom, spikeTo) = await pusher.SpikeAsync(SpikeSteps);
-            var spiked = await WaitForSpikeEventsAsync(postgres, spikeFrom, spikeTo, TimeSpan.FromMinutes(4));
+            var spiked = await ClusterTables.WaitForSpikeEventsAsync(postgres, spikeFrom, spikeTo, TimeSpan.FromMinutes(4));
             await AssertNodesListTheClustersEventsAsync(postgres, nodes);
             await AssertAnActionOnOneNodeIsTheClustersAndReachesTheScoringNodeAsync(postgres, nodes, spiked);
             await AssertRunNowRunsOnceAndReachesEveryNodeAsync(postgres, nodes);
@@ -71,13 +71,13 @@ public sealed partial class ClusterDashboardTests(ITestOutputHelper output)
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (true)
             {
-                var before = await StoredEventsAsync(postgres);
+                var before = await ClusterTables.EventsAsync(postgres);
                 using var response = await node.Client.GetAsync("/api/anomalies?pageSize=1000");
                 response.EnsureSuccessStatusCode();
                 var listed = (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
                     .Select(e => (Id: e.GetProperty("id").GetInt64(), Series: e.GetProperty("seriesKey").GetString()!)).ToArray();
                 var overview = await node.Client.GetStringAsync("/");
-                var after = await StoredEventsAsync(postgres);
+                var after = await ClusterTables.EventsAsync(postgres);
                 var newest = after.OrderByDescending(e => e.Start).ThenByDescending(e => e.Id).Take(8).Select(e => e.Id).ToArray();
                 var linked = AnomalyLink().Matches(overview).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Distinct().ToArray();
                 var agree = before.SequenceEqual(after)
@@ -108,7 +108,7 @@ public sealed partial class ClusterDashboardTests(ITestOutputHelper output)
     /// show them, PostgreSQL keeps the verdict's history, and the scoring node's own feedback counts the verdict while
     /// the acting node's does not.
     /// </summary>
-    private async Task AssertAnActionOnOneNodeIsTheClustersAndReachesTheScoringNodeAsync(TestPostgres postgres, NodeProcess[] nodes, IReadOnlyList<StoredEvent> spiked)
+    private async Task AssertAnActionOnOneNodeIsTheClustersAndReachesTheScoringNodeAsync(TestPostgres postgres, NodeProcess[] nodes, IReadOnlyList<ClusterTables.StoredEvent> spiked)
     {
         var target = spiked.First();
         var scoring = nodes.Single(n => n.Name == target.Node);
@@ -212,37 +212,6 @@ public sealed partial class ClusterDashboardTests(ITestOutputHelper output)
     /// <summary>How many events the node's own store counts as confirmed (its feedback per cluster, which tunes its thresholds).</summary>
     private static async Task<int> ConfirmedByNodeAsync(NodeProcess node) =>
         (await node.Client.GetFromJsonAsync<JsonElement>("/api/anomalies/precision")).EnumerateArray().Sum(c => c.GetProperty("confirmed").GetInt32());
-
-    private static async Task<IReadOnlyList<StoredEvent>> WaitForSpikeEventsAsync(TestPostgres postgres, DateTimeOffset from, DateTimeOffset to, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var spiked = (await StoredEventsAsync(postgres)).Where(e => e.Start <= to.UtcTicks && e.End >= from.UtcTicks).ToArray();
-            if (spiked.Select(e => e.Series).Distinct().Count() == SeriesPusher.SeriesCount)
-            {
-                return spiked;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"only {spiked.Select(e => e.Series).Distinct().Count()} series have an event over the spike within {timeout}; none: "
-                + string.Join(", ", Enumerable.Range(0, SeriesPusher.SeriesCount).Select(SeriesPusher.SeriesKey).Except(spiked.Select(e => e.Series))));
-            await Task.Delay(1000);
-        }
-    }
-
-    private static async Task<IReadOnlyList<StoredEvent>> StoredEventsAsync(TestPostgres postgres)
-    {
-        await using var database = postgres.OpenDataSource();
-        await using var command = database.CreateCommand("SELECT id, series_key, start_ts, end_ts, node FROM metaanomaly_events ORDER BY id");
-        await using var reader = await command.ExecuteReaderAsync();
-        var events = new List<StoredEvent>();
-        while (await reader.ReadAsync())
-        {
-            events.Add(new StoredEvent(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4)));
-        }
-        return events;
-    }
-
-    private sealed record StoredEvent(long Id, string Series, long Start, long End, string Node);
 
     [GeneratedRegex("href=\"/anomalies/(\\d+)\"")]
     private static partial Regex AnomalyLink();

@@ -17,7 +17,6 @@ namespace MetaAnomaly.Cluster.Tests;
 public sealed class ClusterRebalanceTests(ITestOutputHelper output)
 {
     private const int Shards = 8;
-    private const int SeriesCount = SeriesPusher.SeriesCount;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan RebalanceLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan AdaptationTimeout = TimeSpan.FromMinutes(6);
@@ -61,7 +60,7 @@ public sealed class ClusterRebalanceTests(ITestOutputHelper output)
             Assert.Contains(placed.Values, n => n == second.Name);
 
             var (spikeFrom, spikeTo) = await pusher.SpikeAsync(4);
-            var raised = await WaitForSpikeRaisedAsync(postgres, spikeFrom, spikeTo, TimeSpan.FromMinutes(4));
+            var raised = await ClusterTables.WaitForSpikeEventsAsync(postgres, spikeFrom, spikeTo, TimeSpan.FromMinutes(4));
             Assert.All(raised, e => Assert.Equal(placed[e.Series], e.Node));
             await stop.CancelAsync();
             await pushing;
@@ -77,22 +76,4 @@ public sealed class ClusterRebalanceTests(ITestOutputHelper output)
     /// <summary>The series the node's own detector scores (its <c>/api/detection/series</c>).</summary>
     private static async Task<IReadOnlyList<string>> ScoredSeriesAsync(NodeProcess node) =>
         (await node.Client.GetFromJsonAsync<JsonElement>("/api/detection/series")).EnumerateArray().Select(s => s.GetProperty("seriesKey").GetString()!).ToArray();
-
-    /// <summary>Waits until every series has an event over the spike; returns those events.</summary>
-    private static async Task<IReadOnlyList<ClusterTables.StoredEvent>> WaitForSpikeRaisedAsync(TestPostgres postgres, DateTimeOffset from, DateTimeOffset to, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        IReadOnlyList<ClusterTables.StoredEvent> spiked = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            spiked = (await ClusterTables.EventsAsync(postgres)).Where(e => e.Start <= to.UtcTicks && e.End >= from.UtcTicks).ToArray();
-            if (spiked.Select(e => e.Series).Distinct().Count() == SeriesCount)
-            {
-                return spiked;
-            }
-            await Task.Delay(1000);
-        }
-        Assert.Fail($"the spike was raised for {spiked.Select(e => e.Series).Distinct().Count()} of {SeriesCount} series within {timeout}");
-        return spiked;
-    }
 }

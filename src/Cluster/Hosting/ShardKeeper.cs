@@ -37,19 +37,18 @@ internal sealed partial class ShardKeeper(
             var placement = await Task.WhenAll(calls);
             if (placement.All(p => p.Node is not null))
             {
-                await BalanceAsync(placement.ToDictionary(p => p.Shard, p => p.Node!), stoppingToken);
+                await BalanceAsync(placement.ToDictionary(p => p.Shard, p => p.Node!.ToParsableString()), stoppingToken);
             }
         }
     }
 
-    private async Task BalanceAsync(Dictionary<int, SiloAddress> placement, CancellationToken cancellationToken)
+    private async Task BalanceAsync(Dictionary<int, string> held, CancellationToken cancellationToken)
     {
         if (options.Value.ShardMovesPerCheck == 0)
         {
             return;
         }
         var live = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToDictionary(s => s.ToParsableString());
-        var held = placement.ToDictionary(p => p.Key, p => p.Value.ToParsableString());
         var local = silo.SiloAddress.ToParsableString();
         foreach (var (shard, to) in ShardBalance.MovesOf(local, held, live.Keys, options.Value.ShardMovesPerCheck))
         {

@@ -47,14 +47,11 @@ internal sealed partial class ShardGrain(
         var since = clock.GetUtcNow() - cluster.Value.PointRetention;
         var stored = await store.ReadShardAsync(Shard, since, ingest.Value.Buffers.Capacity, cancellationToken);
         var seen = await handovers.TakeAsync(Shard, cancellationToken);
-        foreach (var point in stored)
-        {
-            _series.TryAdd(point.Key.ToString(), point.Key);
-        }
         var recovered = new List<DataPoint>(stored.Count);
         var unseen = new List<DataPoint>();
         foreach (var point in stored)
         {
+            _series.TryAdd(point.Key.ToString(), point.Key);
             (seen.TryGetValue(point.Key, out var through) && point.Timestamp > through ? unseen : recovered).Add(point);
         }
         buffers.Replay(recovered.ToArray());

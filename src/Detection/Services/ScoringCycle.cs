@@ -218,13 +218,28 @@ internal sealed partial class ScoringCycle(
     private void ForgetLeft(IReadOnlyList<SeriesInfo> listed)
     {
         var held = listed.Select(i => i.Key).ToHashSet();
-        foreach (var key in _liveFrom.Keys.Concat(_status.Keys).Where(k => !held.Contains(k)).Distinct().ToArray())
+        foreach (var (key, _) in _status)
         {
-            _liveFrom.TryRemove(key, out _);
-            _scoredThrough.TryRemove(key, out _);
-            _status.TryRemove(key, out _);
-            detector.Forget(key);
+            if (!held.Contains(key))
+            {
+                Forget(key);
+            }
         }
+        foreach (var (key, _) in _liveFrom)
+        {
+            if (!held.Contains(key))
+            {
+                Forget(key);
+            }
+        }
+    }
+
+    private void Forget(SeriesKey key)
+    {
+        _liveFrom.TryRemove(key, out _);
+        _scoredThrough.TryRemove(key, out _);
+        _status.TryRemove(key, out _);
+        detector.Forget(key);
     }
 
     /// <summary>

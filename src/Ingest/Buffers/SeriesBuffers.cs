@@ -62,15 +62,11 @@ public sealed partial class SeriesBuffers : ISeriesBuffers, IPointIngestor
     /// <summary>
     /// Points read back from storage (the write-ahead log, the cluster's store): accepted once already, so neither
     /// checked by time nor counted again; their series are recovered through them (<see cref="SeriesInfo.RecoveredThrough"/>).
+    /// <paramref name="recovered"/> false for points no detector has seen yet (those a cluster node received after the
+    /// last it scored before handing the shard over): their series are recovered through the points before them only,
+    /// so they are scored.
     /// </summary>
-    internal void Replay(ReadOnlySpan<DataPoint> points) => Replay(points, recovered: true);
-
-    /// <summary>
-    /// As <see cref="Replay(ReadOnlySpan{DataPoint})"/>; <paramref name="recovered"/> false for points no detector has
-    /// seen yet (those a cluster node received after the last it scored before handing the shard over): their series
-    /// are recovered through the points before them only, so they are scored.
-    /// </summary>
-    internal void Replay(ReadOnlySpan<DataPoint> points, bool recovered) =>
+    internal void Replay(ReadOnlySpan<DataPoint> points, bool recovered = true) =>
         Write(points, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, [], recovered);
 
     /// <summary>
