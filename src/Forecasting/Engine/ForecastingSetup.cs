@@ -52,7 +52,7 @@ public sealed class ForecastingSetup
     public int HorizonFor(EpisodeLayout layout) => HorizonFor(layout.Period, layout.SupportSize);
 
     public LearnerSettings SettingsFor(EpisodeLayout layout) => new(
-        layout.InputSize, Device, Options.Seed, Options.HiddenSizes,
+        layout.InputSize, Device, Options.Seed, Options.EffectiveHiddenSizes,
         Options.AdaptationLearningRate, Options.AdaptationSteps, Options.MetaLearningRate, HeldOutShare: Options.InnerLoopHeldOutShare);
 
     private int HorizonFor(int period, int support) =>

@@ -38,7 +38,14 @@ public sealed class ForecastingOptions
     /// one-step forecasts for the detector (M4 Hourly: README).</summary>
     public bool DirectHorizons { get; set; }
 
-    public IReadOnlyList<int> HiddenSizes { get; set; } = Defaults.HiddenSizes;
+    /// <summary>
+    /// Hidden layer widths of the forecaster; empty means <see cref="Defaults.HiddenSizes"/> (a configured list replaces
+    /// the default layers instead of being appended to them, as the configuration binder would do).
+    /// </summary>
+    public List<int> HiddenSizes { get; set; } = [];
+
+    /// <summary>The hidden layers in effect: <see cref="HiddenSizes"/>, or the defaults when none are configured.</summary>
+    public IReadOnlyList<int> EffectiveHiddenSizes => HiddenSizes.Count > 0 ? HiddenSizes : Defaults.HiddenSizes;
 
     public int AdaptationSteps { get; set; } = Defaults.AdaptationSteps;
 

@@ -36,9 +36,9 @@ internal sealed class ForecastingOptionsValidator(MetaLearnerRegistry learners) 
         {
             errors.Add($"Forecasting:SpecialisedClusterMembers must be 0 (every cluster on its own members) or positive, got {options.SpecialisedClusterMembers}.");
         }
-        if (options.HiddenSizes.Count == 0 || options.HiddenSizes.Any(h => h <= 0))
+        if (options.HiddenSizes.Any(h => h <= 0))
         {
-            errors.Add("Forecasting:HiddenSizes must list at least one positive width.");
+            errors.Add($"Forecasting:HiddenSizes must list positive widths (none for the default {string.Join(", ", ForecastingOptions.Defaults.HiddenSizes)}), got {string.Join(", ", options.HiddenSizes)}.");
         }
         if (!(options.AdaptationLearningRate > 0) || !(options.MetaLearningRate > 0))
         {
