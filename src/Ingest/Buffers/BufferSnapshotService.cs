@@ -18,7 +18,9 @@ namespace MetaAnomaly.Ingest.Buffers;
 /// acknowledged. A save rotates the log first, then copies the buffers: every record in a closed segment was applied
 /// before the copy (<see cref="DurableIngestor"/> applies, then logs). Points of series still waiting for their step
 /// are not in the database's snapshot; they are logged again before the covered segments go. A host under
-/// <c>WebApplicationFactory</c> may call <see cref="StopAsync"/> twice: every call shares the one final save.
+/// <c>WebApplicationFactory</c> may call <see cref="StopAsync"/> twice, and dispose the container while the first call
+/// is still saving: every call shares the one final save, and disposal waits for it (the container disposes this
+/// service before the log it was built with, so the log is still open for that save).
 /// </remarks>
 internal sealed partial class BufferSnapshotService(
     SeriesBuffers buffers,
@@ -26,7 +28,7 @@ internal sealed partial class BufferSnapshotService(
     WriteAheadLog log,
     IOptions<IngestOptions> options,
     TimeProvider clock,
-    ILogger<BufferSnapshotService> logger) : IHostedService, IDisposable
+    ILogger<BufferSnapshotService> logger) : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _stopGate = new();
@@ -51,7 +53,15 @@ internal sealed partial class BufferSnapshotService(
         }
     }
 
-    public void Dispose() => _stopping.Cancel();
+    public async ValueTask DisposeAsync()
+    {
+        if (_loop is not null)
+        {
+            await StopAsync(CancellationToken.None);
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task StopOnceAsync(CancellationToken cancellationToken)
     {

@@ -36,6 +36,28 @@ public sealed class BufferSnapshotServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task DisposalDuringTheFinalSaveWaitsForItBeforeTheLogCloses()
+    {
+        var database = new SqliteStateDatabase(_temp.File("state.db"), IngestMigrations.All, NullLogger<SqliteStateDatabase>.Instance);
+        var store = new BufferSnapshotStore(database, TimeProvider.System);
+        var buffers = Create(capacity: 32);
+        var log = new WriteAheadLog(_temp.File("wal"), 1 << 20, NullLogger<WriteAheadLog>.Instance);
+        var service = new BufferSnapshotService(buffers, store, log, Options.Create(new IngestOptions()), TimeProvider.System,
+            NullLogger<BufferSnapshotService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        buffers.Ingest(Regular(Key("a"), 20, TimeSpan.FromSeconds(30)));
+
+        var stopping = service.StopAsync(CancellationToken.None);
+        await service.DisposeAsync();
+        await log.DisposeAsync();
+        await stopping;
+
+        var restored = Create(capacity: 32);
+        Assert.Equal(1, restored.Restore(await store.LoadAsync(CancellationToken.None)));
+        Assert.Equal(20, restored.Latest(Key("a"), 100)!.Values.Length);
+    }
+
+    [Fact]
     public async Task ASeriesIsRecoveredThroughWhatTheSnapshotAndTheLogHeldNotThroughWhatArrivesAfterTheRestart()
     {
         var database = new SqliteStateDatabase(_temp.File("state.db"), IngestMigrations.All, NullLogger<SqliteStateDatabase>.Instance);
