@@ -4,18 +4,23 @@ namespace MetaAnomaly.Ingest.Buffers;
 
 /// <summary>
 /// The latest <c>capacity</c> regular slots of one series. Until the step is known (the spacings of the first points
-/// agree, <see cref="StepDetector.AgreedSpacingTicks"/>), points wait in a short pending list; then every point goes to the slot nearest its timestamp on the grid <c>anchor + k * step</c>. A later write to
-/// the same slot replaces the earlier one (last write wins); slots nobody wrote are NaN (gaps); a point older than the
-/// ring is dropped. Every member locks this ring only, so writers of different series never contend.
+/// agree, <see cref="StepDetector.AgreedSpacingTicks"/>), points wait in a short list; then every point goes to the slot
+/// nearest its timestamp on the grid <c>anchor + k * step</c>. The step found on the first points is provisional: the
+/// first points are kept exactly as written until <c>pointsForStep * SettleFactor</c> of them have arrived, and one that
+/// falls between the slots asks again: first points arriving out of order can agree on a multiple of the real step,
+/// and a smaller step that divides it rebuilds the ring. A step restored from a snapshot is settled. A later write to the same slot
+/// replaces the earlier one (last write wins); slots nobody wrote are NaN (gaps); a point older than the ring is
+/// dropped. Every member locks this ring only, so writers of different series never contend.
 /// </summary>
 internal sealed class SeriesRing
 {
-    /// <summary>Points waiting at most <c>pointsForStep</c> times this for their spacings to agree.</summary>
+    /// <summary>The step is settled once <c>pointsForStep</c> times this many points have arrived.</summary>
     private const int SettleFactor = 8;
 
     private readonly Lock _gate = new();
     private readonly int _pointsForStep;
-    private readonly List<(long Ticks, double Value)> _pending = [];
+    /// <summary>The first points exactly as written; null once the step is settled.</summary>
+    private List<(long Ticks, double Value)>? _early = [];
     private double[] _slots;
     private long _stepTicks;
     private long _anchorTicks;
@@ -50,10 +55,24 @@ internal sealed class SeriesRing
             }
             if (_stepTicks == 0)
             {
-                Pend(ticks, value);
+                Remember(ticks, value);
+                if (_early!.Count >= _pointsForStep && AgreedStep() is { } step)
+                {
+                    Rebuild(step);
+                }
+                SettleOnceEnoughArrived();
                 return true;
             }
-            return Place(ticks, value);
+            if (!Place(ticks, value))
+            {
+                return false;
+            }
+            if (_early is not null)
+            {
+                Remember(ticks, value);
+                Reconsider(ticks);
+            }
+            return true;
         }
     }
 
@@ -63,9 +82,10 @@ internal sealed class SeriesRing
         {
             if (_stepTicks == 0)
             {
-                return new SeriesInfo(Key, null, _pending.Count,
-                    _pending.Count == 0 ? null : Stamp(_pending.Min(p => p.Ticks)),
-                    _pending.Count == 0 ? null : Stamp(_pending.Max(p => p.Ticks))) { RecoveredThrough = RecoveredThrough };
+                var waiting = _early ?? [];
+                return new SeriesInfo(Key, null, waiting.Count,
+                    waiting.Count == 0 ? null : Stamp(waiting[0].Ticks),
+                    waiting.Count == 0 ? null : Stamp(waiting[^1].Ticks)) { RecoveredThrough = RecoveredThrough };
             }
             return new SeriesInfo(Key, TimeSpan.FromTicks(_stepTicks), _pointCount, Stamp(_firstTicks), Stamp(SlotTicks(_head)))
             {
@@ -119,7 +139,9 @@ internal sealed class SeriesRing
     {
         lock (_gate)
         {
-            return _pending.Select(p => new DataPoint(Key, Stamp(p.Ticks), p.Value)).ToArray();
+            return _stepTicks != 0 || _early is null
+                ? []
+                : _early.Select(p => new DataPoint(Key, Stamp(p.Ticks), p.Value)).ToArray();
         }
     }
 
@@ -146,42 +168,91 @@ internal sealed class SeriesRing
             {
                 _recoveredTicks = Math.Max(_recoveredTicks, SlotTicks(_head));
             }
-            var pending = _pending.ToArray();
-            _pending.Clear();
-            foreach (var (ticks, value) in pending)
+            foreach (var (ticks, value) in _early ?? [])
             {
                 Place(ticks, value);
             }
+            _early = null;
         }
     }
 
     private DateTimeOffset? RecoveredThrough => _recoveredTicks == long.MinValue ? null : Stamp(_recoveredTicks);
 
-    private void Pend(long ticks, double value)
+    /// <summary>Keeps the first points in time order, the last write to a timestamp replacing the earlier.</summary>
+    private void Remember(long ticks, double value)
     {
-        var existing = _pending.FindIndex(p => p.Ticks == ticks);
-        if (existing >= 0)
+        var early = _early!;
+        int low = 0, high = early.Count;
+        while (low < high)
         {
-            _pending[existing] = (ticks, value);
-            return;
+            var middle = (low + high) / 2;
+            if (early[middle].Ticks < ticks)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
         }
-        _pending.Add((ticks, value));
-        if (_pending.Count < _pointsForStep
-            || StepDetector.AgreedSpacingTicks(_pending.Select(p => p.Ticks), settle: _pending.Count >= _pointsForStep * SettleFactor) is not { } step)
+        if (low < early.Count && early[low].Ticks == ticks)
         {
-            return;
+            early[low] = (ticks, value);
         }
+        else
+        {
+            early.Insert(low, (ticks, value));
+        }
+    }
+
+    /// <summary>
+    /// A point between the slots asks for the step again; a smaller step that divides the provisional one (first points
+    /// out of order agreed on a multiple of it) rebuilds the ring.
+    /// </summary>
+    private void Reconsider(long ticks)
+    {
+        var betweenSlots = Math.Abs(ticks - SlotTicks(NearestSlot(ticks))) * 4 >= _stepTicks;
+        if (betweenSlots && AgreedStep() is { } step && step < _stepTicks && Divides(step, _stepTicks))
+        {
+            Rebuild(step);
+        }
+        SettleOnceEnoughArrived();
+    }
+
+    private static bool Divides(long step, long multiple)
+    {
+        var ratio = (double)multiple / step;
+        return Math.Abs(ratio - Math.Round(ratio)) < 0.1;
+    }
+
+    private int SettleCount => _pointsForStep * SettleFactor;
+
+    private long? AgreedStep() => _early is { } early
+        ? StepDetector.AgreedSpacingTicks(early.Select(p => p.Ticks), settle: early.Count >= SettleCount)
+        : null;
+
+    private void SettleOnceEnoughArrived()
+    {
+        if (_early!.Count >= SettleCount)
+        {
+            _early = null;
+        }
+    }
+
+    /// <summary>Places the first points again on the grid of <paramref name="step"/>, anchored at the earliest.</summary>
+    private void Rebuild(long step)
+    {
         _stepTicks = step;
-        _pending.Sort((a, b) => a.Ticks.CompareTo(b.Ticks));
-        _anchorTicks = _pending[0].Ticks;
+        _anchorTicks = _early![0].Ticks;
         _slots = new double[Capacity];
         Array.Fill(_slots, double.NaN);
         _head = -1;
-        foreach (var (t, v) in _pending)
+        _tail = 0;
+        _pointCount = 0;
+        foreach (var (t, v) in _early)
         {
             Place(t, v);
         }
-        _pending.Clear();
     }
 
     private bool Place(long ticks, double value)

@@ -23,18 +23,36 @@ public sealed class SeriesBuffersTests
     [Fact]
     public void FirstPointsArrivingShuffledStillGiveTheRealStepAndEveryPointASlot()
     {
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var buffers = Create();
+            var key = Key();
+            var points = Regular(key, 50, Minute);
+            new Random(seed).Shuffle(points);
+            foreach (var point in points)
+            {
+                buffers.Ingest([point]);
+            }
+
+            Assert.True(Minute == buffers.Describe(key)!.Step, $"seed {seed}: step {buffers.Describe(key)!.Step}");
+            Assert.Equal(50, buffers.Describe(key)!.PointCount);
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => (double)i), buffers.Latest(key, 50)!.Values);
+        }
+    }
+
+    [Fact]
+    public void AStepFoundOnEveryOtherPointIsCorrectedWhenThePointsBetweenArrive()
+    {
         var buffers = Create();
         var key = Key();
-        var points = Regular(key, 50, Minute);
-        Random.Shared.Shuffle(points);
-        foreach (var point in points)
-        {
-            buffers.Ingest([point]);
-        }
+        var points = Regular(key, 20, Minute);
+        buffers.Ingest([.. points.Where((_, i) => i % 2 == 0)]);
+        Assert.Equal(Minute * 2, buffers.Describe(key)!.Step);
+
+        buffers.Ingest([.. points.Where((_, i) => i % 2 == 1)]);
 
         Assert.Equal(Minute, buffers.Describe(key)!.Step);
-        Assert.Equal(50, buffers.Describe(key)!.PointCount);
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => (double)i), buffers.Latest(key, 50)!.Values);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (double)i), buffers.Latest(key, 20)!.Values);
     }
 
     [Fact]
