@@ -40,7 +40,7 @@ public sealed class BadInputTests
 
     /// <summary>Zeros with a count of 1 to 5 at random: no period, so the product serves it the aperiodic anchor, the
     /// previous value.</summary>
-    [Fact(Skip = "Fails: the MAD scale is 0 when most residuals are equal and falls to the level floor. The fix that passes it (the residuals' standard deviation when the MAD is 0) cost 5.2 points on the NAB development split, seed 1 (77.3 to 72.1); see docs/benchmarks/nab-log.md, 2026-12-02.")]
+    [Fact(Skip = "Fails: the MAD scale is 0 when most residuals are equal and falls to the level floor. Both fallbacks that pass it cost the NAB development split, seed 1: the residuals' standard deviation 5.2 points (77.3 to 72.1, 2026-12-02), their mean absolute deviation 2.5 swept and 2.5 at the alarms (2026-12-04); see docs/benchmarks/nab-log.md.")]
     public void ASeriesOfNinetyPercentZerosScoresFiniteAndNeverAlarms()
     {
         var random = new Random(22);
