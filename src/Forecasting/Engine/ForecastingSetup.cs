@@ -32,7 +32,7 @@ public sealed class ForecastingSetup
     /// <summary>
     /// The layout of series of <paramref name="period"/> sampled every <paramref name="step"/> (null when unknown or not
     /// shared). With <c>MultiSeasonalAnchor</c> the anchor blends the day and the week only when the period is a calendar
-    /// day or week at that step and the history holds a week, a day before it and a day of targets to choose the blend on;
+    /// day or week at that step and the history holds a week and a day of targets to choose the blend on;
     /// otherwise the layout is the one without it.
     /// </summary>
     public EpisodeLayout LayoutFor(int period, TimeSpan? step)

@@ -3,52 +3,35 @@ namespace MetaAnomaly.Forecasting.Episodes;
 /// <summary>
 /// A series' anchor as a blend of its short and long seasonal lags s and l (<see cref="EpisodeLayout.ShortAnchorLag"/>,
 /// <see cref="EpisodeLayout.LongAnchorLag"/>: the day and the week of hourly data):
-/// a(t) = (1 - <see cref="LongWeight"/>) x(t - s) + <see cref="LongWeight"/> x(t - l) + <see cref="DriftWeight"/> (x(t - s) - x(t - l - s)).
-/// The default (both 0) is the value one short lag earlier; (1, 0) one long lag earlier; (1, 1) the short-lag value
-/// plus the change over s one long lag earlier (yesterday plus last week's change from the day before); (0.5, 0.5) the
-/// short-lag value plus half that change. Each weight is chosen among 0, 1/4, 1/2, 3/4 and 1.
+/// a(t) = (1 - <see cref="LongWeight"/>) x(t - s) + <see cref="LongWeight"/> x(t - l). The default (0) is the value one
+/// short lag earlier, 1 the value one long lag earlier; the weight is chosen among 0, 1/4, 1/2, 3/4 and 1.
 /// </summary>
 /// <remarks>
 /// Each series takes the candidate whose anchor forecast its latest history best (<see cref="Choose"/>): one seasonal
-/// naive is noisy, and which seasonality carries a series (yesterday, last week, or yesterday with last week's change)
-/// differs between series of one cluster. On M4 Hourly H1..H300 the chosen blends alone forecast 48 steps ahead with
-/// MASE 0.92 and one step ahead with 0.75, against seasonal naive's 1.14 and 0.88 (m4-log.md).
+/// naive is noisy, and which seasonality carries a series, the day or the week, differs between series of one cluster.
+/// A blend of observed values only: a term that extrapolated last week's change followed slow ramps and hid them from
+/// the detector (nab-log.md, 2026-12-03).
 /// </remarks>
-public readonly record struct AnchorBlend(double LongWeight, double DriftWeight)
+public readonly record struct AnchorBlend(double LongWeight)
 {
     /// <summary>The value one short lag earlier.</summary>
     public static AnchorBlend ShortLag => default;
 
-    /// <summary>Both weights on a grid of quarters from 0 to 1: 25 candidates, the short lag first.</summary>
-    private static readonly AnchorBlend[] LongCandidates =
-        [.. from longWeight in Quarters from driftWeight in Quarters select new AnchorBlend(longWeight, driftWeight)];
+    /// <summary>The long weight on a grid of quarters from 0 to 1, the short lag first.</summary>
+    private static readonly AnchorBlend[] Candidates = [new(0), new(0.25), new(0.5), new(0.75), new(1)];
 
-    private static double[] Quarters => [0, 0.25, 0.5, 0.75, 1];
+    public double ShortWeight => 1 - LongWeight;
 
-    public double ShortWeight => 1 - LongWeight + DriftWeight;
-
-    /// <summary>The weight of x(t - l - s).</summary>
-    public double LongAndShortWeight => -DriftWeight;
-
-    /// <summary>How many slots before a target its inputs read with this blend: the layout's reach, or further when the
-    /// blend weighs the long lag.</summary>
-    public int ReachIn(EpisodeLayout layout) =>
-        Math.Max(layout.Reach, DriftWeight != 0 ? layout.LongAnchorLag + layout.ShortAnchorLag : LongWeight != 0 ? layout.LongAnchorLag : 0);
+    /// <summary>How many slots before a target its inputs read with this blend: the layout's reach, or the long lag when
+    /// the blend weighs it.</summary>
+    public int ReachIn(EpisodeLayout layout) => LongWeight != 0 ? Math.Max(layout.Reach, layout.LongAnchorLag) : layout.Reach;
 
     /// <summary>The anchor of the target at <paramref name="target"/>; NaN when a slot it weighs is outside
     /// <paramref name="values"/> or a gap.</summary>
     public double ValueAt(ReadOnlySpan<double> values, int target, EpisodeLayout layout)
     {
         var anchor = ShortWeight * At(values, target - layout.ShortAnchorLag);
-        if (LongWeight != 0)
-        {
-            anchor += LongWeight * At(values, target - layout.LongAnchorLag);
-        }
-        if (DriftWeight != 0)
-        {
-            anchor += LongAndShortWeight * At(values, target - layout.LongAnchorLag - layout.ShortAnchorLag);
-        }
-        return anchor;
+        return LongWeight != 0 ? anchor + LongWeight * At(values, target - layout.LongAnchorLag) : anchor;
     }
 
     /// <summary>
@@ -62,39 +45,37 @@ public readonly record struct AnchorBlend(double LongWeight, double DriftWeight)
         {
             return ShortLag;
         }
-        var first = Math.Max(end - layout.AnchorChoiceSpan, layout.LongAnchorLag + layout.ShortAnchorLag);
+        var first = Math.Max(end - layout.AnchorChoiceSpan, layout.AnchorReach);
         if (end - first < layout.ShortAnchorLag)
         {
             return ShortLag;
         }
-        Span<double> errors = stackalloc double[LongCandidates.Length];
+        Span<double> errors = stackalloc double[Candidates.Length];
         for (var target = first; target < end; target++)
         {
             var actual = values[target];
             var shortLag = values[target - layout.ShortAnchorLag];
             var longLag = values[target - layout.LongAnchorLag];
-            var longAndShortLag = values[target - layout.LongAnchorLag - layout.ShortAnchorLag];
-            if (!double.IsFinite(actual + shortLag + longLag + longAndShortLag))
+            if (!double.IsFinite(actual + shortLag + longLag))
             {
                 continue;
             }
             var fromShortLag = actual - shortLag;
             var longOverShort = longLag - shortLag;
-            var drift = shortLag - longAndShortLag;
-            for (var c = 0; c < LongCandidates.Length; c++)
+            for (var c = 0; c < Candidates.Length; c++)
             {
-                errors[c] += Math.Abs(fromShortLag - LongCandidates[c].LongWeight * longOverShort - LongCandidates[c].DriftWeight * drift);
+                errors[c] += Math.Abs(fromShortLag - Candidates[c].LongWeight * longOverShort);
             }
         }
         var best = 0;
-        for (var c = 1; c < LongCandidates.Length; c++)
+        for (var c = 1; c < Candidates.Length; c++)
         {
             if (errors[c] < errors[best])
             {
                 best = c;
             }
         }
-        return LongCandidates[best];
+        return Candidates[best];
     }
 
     private static double At(ReadOnlySpan<double> values, int index) => index >= 0 && index < values.Length ? values[index] : double.NaN;

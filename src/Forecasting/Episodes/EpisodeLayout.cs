@@ -45,7 +45,7 @@ public sealed record EpisodeLayout(int Lags, int Period, int SupportSize, int Qu
     public int LongAnchorLag => BlendsLags ? WeekDays * DayLag : 0;
 
     /// <summary>How far before a target a blended anchor may read (the blend weighs only the slots a series has).</summary>
-    public int AnchorReach => LongAnchorLag > 0 ? Math.Max(Reach, LongAnchorLag + ShortAnchorLag) : Reach;
+    public int AnchorReach => Math.Max(Reach, LongAnchorLag);
 
     /// <summary>Targets over which each series' blend is chosen: one long lag of them.</summary>
     public int AnchorChoiceSpan => LongAnchorLag;

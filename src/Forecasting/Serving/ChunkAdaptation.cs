@@ -129,7 +129,7 @@ public static class ChunkAdaptation
                     segments[t].PhaseOrigin + segments[t].Count + h, layout.Period);
             }
         }
-        (Tensor Short, Tensor Long, Tensor LongAndShort)? blend = layout.Anchored ? AnchorWeights(normalisations, device) : null;
+        (Tensor Short, Tensor Long)? blend = layout.Anchored ? AnchorWeights(normalisations, device) : null;
         window = window.to(device);
         phase = phase.to(device);
         floor = floor.to(device);
@@ -156,29 +156,27 @@ public static class ChunkAdaptation
         return InSeriesUnits(TensorSpans.Of(window.narrow(1, reach, horizon).cpu().contiguous()), normalisations, horizon);
     }
 
-    /// <summary>Each task's blend weights (<see cref="AnchorBlend"/>) as [T, 1] tensors: short, long, long and short.</summary>
-    private static (Tensor Short, Tensor Long, Tensor LongAndShort) AnchorWeights(IReadOnlyList<TaskNormalisation> normalisations, Device device)
+    /// <summary>Each task's blend weights (<see cref="AnchorBlend"/>) as [T, 1] tensors: short, long.</summary>
+    private static (Tensor Short, Tensor Long) AnchorWeights(IReadOnlyList<TaskNormalisation> normalisations, Device device)
     {
-        var weights = new float[3, normalisations.Count];
+        var weights = new float[2, normalisations.Count];
         for (var t = 0; t < normalisations.Count; t++)
         {
             var anchor = normalisations[t].Anchor;
             weights[0, t] = (float)anchor.ShortWeight;
             weights[1, t] = (float)anchor.LongWeight;
-            weights[2, t] = (float)anchor.LongAndShortWeight;
         }
         var all = tensor(weights).to(device).unsqueeze(2);
-        return (all[0], all[1], all[2]);
+        return (all[0], all[1]);
     }
 
     /// <summary>The anchors [T, 1] of the targets at window column <paramref name="target"/>.</summary>
-    private static Tensor BlendedAnchor(Tensor window, int target, (Tensor Short, Tensor Long, Tensor LongAndShort) blend, EpisodeLayout layout)
+    private static Tensor BlendedAnchor(Tensor window, int target, (Tensor Short, Tensor Long) blend, EpisodeLayout layout)
     {
         var anchor = window.narrow(1, target - layout.ShortAnchorLag, 1) * blend.Short;
         if (layout.LongAnchorLag > 0)
         {
-            anchor.add_(window.narrow(1, target - layout.LongAnchorLag, 1) * blend.Long)
-                .add_(window.narrow(1, target - layout.LongAnchorLag - layout.ShortAnchorLag, 1) * blend.LongAndShort);
+            anchor.add_(window.narrow(1, target - layout.LongAnchorLag, 1) * blend.Long);
         }
         return anchor;
     }

@@ -62,8 +62,8 @@ public sealed class ForecastingSetupTests
         var minute = TimeSpan.FromMinutes(1);
 
         Assert.False(Setup(multiSeasonal: true).LayoutFor(1440, minute).MultiSeasonal);
-        Assert.True(Setup(multiSeasonal: true, historyLength: 9 * 1440).LayoutFor(1440, minute).MultiSeasonal);
-        Assert.False(Setup(multiSeasonal: true, historyLength: 9 * 288 - 1).LayoutFor(288, FiveMinutes).MultiSeasonal);
+        Assert.True(Setup(multiSeasonal: true, historyLength: 8 * 1440).LayoutFor(1440, minute).MultiSeasonal);
+        Assert.False(Setup(multiSeasonal: true, historyLength: 8 * 288 - 1).LayoutFor(288, FiveMinutes).MultiSeasonal);
     }
 
     [Theory]

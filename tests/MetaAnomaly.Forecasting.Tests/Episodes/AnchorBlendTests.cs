@@ -18,7 +18,7 @@ public sealed class AnchorBlendTests
 
         Assert.Equal(shortLag, layout.ShortAnchorLag);
         Assert.Equal(longLag, layout.LongAnchorLag);
-        Assert.Equal(Math.Max(layout.Reach, longLag + shortLag), layout.AnchorReach);
+        Assert.Equal(Math.Max(layout.Reach, longLag), layout.AnchorReach);
     }
 
     [Fact]
@@ -40,19 +40,23 @@ public sealed class AnchorBlendTests
 
         var blend = AnchorBlend.Choose(values, values.Length, Daily);
 
-        Assert.Equal(new AnchorBlend(1, 0), blend);
+        Assert.Equal(new AnchorBlend(1), blend);
         Assert.Equal(values[^168], blend.ValueAt(values, values.Length, Daily), 9);
     }
 
     [Fact]
-    public void AWeeklySeriesOnATrendTakesYesterdayPlusLastWeeksChange()
+    public void ASeriesHalfDailyHalfWeeklyTakesTheHalfBlend()
     {
-        var values = Weekly(new Random(4), weeks: 4, trend: 0.3);
+        var random = new Random(4);
+        var values = Enumerable.Range(0, 168).Select(_ => 10 * random.NextDouble()).ToList();
+        while (values.Count < 168 * 4)
+        {
+            values.Add(0.5 * values[^24] + 0.5 * values[^168]);
+        }
 
-        var blend = AnchorBlend.Choose(values, values.Length, Daily);
+        var blend = AnchorBlend.Choose(values.ToArray(), values.Count, Daily);
 
-        Assert.Equal(new AnchorBlend(1, 1), blend);
-        Assert.Equal(values[^24] + values[^168] - values[^192], blend.ValueAt(values, values.Length, Daily), 9);
+        Assert.Equal(new AnchorBlend(0.5), blend);
     }
 
     [Fact]
@@ -67,7 +71,7 @@ public sealed class AnchorBlendTests
     [Fact]
     public void AHistoryShorterThanTheLongLagAndOneDayKeepsTheShortLag()
     {
-        var values = Weekly(new Random(5), weeks: 4, trend: 0)[..(168 + 24 + 23)];
+        var values = Weekly(new Random(5), weeks: 4, trend: 0)[..(168 + 23)];
 
         Assert.Equal(AnchorBlend.ShortLag, AnchorBlend.Choose(values, values.Length, Daily));
     }
@@ -91,7 +95,7 @@ public sealed class AnchorBlendTests
         var values = Weekly(new Random(7), weeks: 2, trend: 0);
         values[^168] = double.NaN;
 
-        Assert.True(double.IsNaN(new AnchorBlend(1, 0).ValueAt(values, values.Length, Daily)));
+        Assert.True(double.IsNaN(new AnchorBlend(1).ValueAt(values, values.Length, Daily)));
         Assert.False(double.IsNaN(AnchorBlend.ShortLag.ValueAt(values, values.Length, Daily)));
     }
 
@@ -99,7 +103,7 @@ public sealed class AnchorBlendTests
     public void AZeroDeviationRollsTheBlendForward()
     {
         var values = Weekly(new Random(8), weeks: 3, trend: 0.2);
-        var blend = new AnchorBlend(0.5, 0.75);
+        var blend = new AnchorBlend(0.75);
         var normalisation = TaskNormalisation.FromObserved(values.AsSpan(values.Length - 48)) with { Anchor = blend };
         using var model = new ZeroBatch(1);
 
