@@ -151,16 +151,25 @@ public sealed class NabBenchmark : IBenchmark
 
     /// <summary>
     /// The full product replay (optionally writing what its detector received to <paramref name="recording"/>): the
-    /// points its detector scored and its options.
+    /// points its detector scored and its options. It prints the clusters and how the served forecasts fared against
+    /// their anchors per file-day (<see cref="ForecastAgainstAnchor"/>).
     /// </summary>
     private static async Task<(ScoredPointRecorder Recorder, DetectionOptions Options)> ReplayAsync(
         NabReplayFile[] files, List<KeyValuePair<string, string?>> settings, DetectorRecording? recording, TextWriter output, Stopwatch clock,
         CancellationToken cancellationToken)
     {
-        using var replay = ProductReplay.Compose(ReplayWeek, settings, recording is null ? null : services =>
-            services.AddSingleton<IDetectionSink>(sp => new DetectorRecordingWriter(recording.Folder, sp.GetRequiredService<TimeProvider>())));
+        var againstAnchor = new ForecastAgainstAnchor();
+        using var replay = ProductReplay.Compose(ReplayWeek, settings, services =>
+        {
+            services.AddSingleton<IDetectionSink>(againstAnchor);
+            if (recording is not null)
+            {
+                services.AddSingleton<IDetectionSink>(sp => new DetectorRecordingWriter(recording.Folder, sp.GetRequiredService<TimeProvider>()));
+            }
+        });
         await StreamAsync(replay, files, output, clock, cancellationToken);
         output.Write(ClusterTable(replay.Services.GetRequiredService<IForecastingReadModel>(), files));
+        output.WriteLine(againstAnchor.Tally(files.Select(f => f.Key)));
         return (replay.Recorder, replay.Services.GetRequiredService<IOptions<DetectionOptions>>().Value);
     }
 

@@ -27,9 +27,9 @@ public sealed record OneStepRequest(SeriesKey Key, SeriesWindow History, DateTim
 public sealed record OneStepForecast(SeriesKey Key, bool Available, double Value, double ResidualScale, string? Reason)
 {
     /// <summary>
-    /// The forecast without the model's learned correction: its anchor (the value one period earlier, or the previous
-    /// value), or the level the model corrects; NaN when unknown. It has not seen the points it forecasts, so it is an
-    /// out-of-sample forecast even of the points the model was adapted on.
+    /// The forecast without the model's learned correction: its anchor (the value one period earlier, the day and the
+    /// week blended, or the previous value), or the level the model corrects; NaN when unknown. It has not seen the
+    /// points it forecasts, so it is an out-of-sample forecast even of the points the model was adapted on.
     /// </summary>
     public double Anchor { get; init; } = double.NaN;
 
