@@ -22,9 +22,9 @@ public readonly record struct AnchorBlend(double LongWeight)
 
     public double ShortWeight => 1 - LongWeight;
 
-    /// <summary>How many slots before a target its inputs read with this blend: the layout's reach, or the long lag when
-    /// the blend weighs it.</summary>
-    public int ReachIn(EpisodeLayout layout) => LongWeight != 0 ? Math.Max(layout.Reach, layout.LongAnchorLag) : layout.Reach;
+    /// <summary>How many slots before a target its inputs read with this blend: the layout's reach, or the anchor's when
+    /// the blend weighs the long lag.</summary>
+    public int ReachIn(EpisodeLayout layout) => LongWeight != 0 ? layout.AnchorReach : layout.Reach;
 
     /// <summary>The anchor of the target at <paramref name="target"/>; NaN when a slot it weighs is outside
     /// <paramref name="values"/> or a gap.</summary>
