@@ -13,9 +13,9 @@ namespace MetaAnomaly.Bench;
 
 /// <summary>
 /// Daily-adaptation throughput: 100,000 synthetic series (K = 24, L = 24, 5 inner steps, forecast 24 ahead) through
-/// the serving code path (<see cref="ChunkAdaptation"/>: the product's default anchor, the blend of the day and the week
-/// chosen on each series' latest week from a history of two weeks, or with <c>--multi-seasonal 0</c> the value one
-/// period earlier;
+/// the serving code path (<see cref="ChunkAdaptation"/>: the product's default anchor, the value one period earlier, or
+/// with <c>--multi-seasonal 1</c> the blend of the day and the week chosen on each series' latest week from a history of
+/// two weeks;
 /// support tensors, adaptation, residual scale, rolled forecast), batched in chunks versus one series at a time, with 1 and 2 threads, the inner loop's held-out share the
 /// product's default unless <c>--held-out</c> says otherwise; the fraction of the measured
 /// float32 matmul rate reached; and meta-training tasks per second, second and first order.

@@ -11,7 +11,7 @@ namespace MetaAnomaly.Forecasting.Tests.Serving;
 
 public sealed class ForecastingCoreTests : IDisposable
 {
-    private readonly CoreTestBed _bed = new(o => o.MultiSeasonalAnchor = false);
+    private readonly CoreTestBed _bed = new();
 
     [Fact]
     public async Task CatchUpClustersAdaptsAndServesForecasts()
@@ -160,9 +160,9 @@ public sealed class ForecastingCoreTests : IDisposable
     }
 
     [Fact]
-    public async Task ByDefaultAForecastCarriesTheBlendChosenOnItsLatestHistory()
+    public async Task WithTheMultiSeasonalAnchorAForecastCarriesTheBlendChosenOnItsLatestHistory()
     {
-        using var bed = new CoreTestBed();
+        using var bed = new CoreTestBed(o => o.MultiSeasonalAnchor = true);
         using var core = bed.Create();
         await core.Runs.CatchUpAsync(CancellationToken.None);
         var layout = new ForecastingSetup(bed.Options).LayoutFor(24, TimeSpan.FromHours(1));
